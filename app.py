@@ -1,0 +1,27 @@
+"""Entry point: builds the navigation. Attendees arriving by a feedback link see only the form."""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="Training feedback and lessons",
+    page_icon=":material/school:",
+    layout="centered",
+)
+
+give_feedback = st.Page(
+    "pages/feedback.py", title="Give feedback", icon=":material/rate_review:", url_path="feedback"
+)
+sessions = st.Page(
+    "pages/sessions.py",
+    title="Sessions",
+    icon=":material/event:",
+    url_path="sessions",
+    default=True,
+)
+
+arrived_by_link = "s" in st.query_params or "c" in st.query_params
+navigation = st.navigation(
+    {"Facilitators": [sessions], "Attendees": [give_feedback]},
+    position="hidden" if arrived_by_link else "sidebar",
+)
+navigation.run()

@@ -1,0 +1,171 @@
+"""The 60-second feedback form: finding the session, checking an answer, storing it once.
+
+Anonymous by default: nothing about the browser or network is stored, and a
+name or contact detail is kept only when the attendee ticks the opt-in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lessons import store
+from lessons.choices import (
+    BALANCE_CHOICES,
+    COUNCILLOR_TYPES,
+    LENGTH_CHOICES,
+    MAX_ANSWER_CHARS,
+    QUESTIONS,
+)
+from lessons.clock import now_local
+from lessons.sessions import CODE_LENGTH, ValidationError, normalise_code
+
+MAX_CONTACT_CHARS = 200
+MAX_IDEMPOTENCY_KEY_CHARS = 100
+
+
+@dataclass
+class FeedbackAnswer:
+    """One attendee's answers, as the form collected them."""
+
+    overall_rating: int | None
+    usefulness: int | None = None
+    confidence_before: int | None = None
+    confidence_after: int | None = None
+    balance: str | None = None
+    length: str | None = None
+    councillor_type: str | None = None
+    went_well: str = ""
+    to_change: str = ""
+    help_next: str = ""
+    contact_opt_in: bool = False
+    contact_name: str = ""
+    contact_detail: str = ""
+
+
+class SessionUnavailable(LookupError):
+    """The link or code does not lead to a session taking feedback; `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def session_for_link(database: store.Database, token: str | None = None, code: str | None = None):
+    """The session a feedback link (`?s=token`) or a typed code leads to, if it is taking
+    feedback; otherwise SessionUnavailable with a message to show the attendee."""
+    with database.reading() as cur:
+        if token:
+            session = store.session_by_token(cur, token.strip()[:100])
+            if session is None:
+                raise SessionUnavailable(
+                    "This feedback link is not recognised. Check it was copied in full,"
+                    " or type the 6-character code shown on the screen."
+                )
+        else:
+            typed = normalise_code(code or "")
+            if len(typed) != CODE_LENGTH:
+                raise SessionUnavailable(
+                    f"Session codes have {CODE_LENGTH} letters and numbers, like K7M4PQ."
+                    " Check the code on the screen or poster."
+                )
+            session = store.session_by_code(cur, typed)
+            if session is None:
+                raise SessionUnavailable(
+                    f"No session has the code {typed}. Check the code on the screen or poster:"
+                    " codes never use the letters O or I."
+                )
+    if not session.feedback_open:
+        raise SessionUnavailable(
+            f"Feedback for '{session.title}' has closed. Thank you for wanting to help;"
+            " please speak to the facilitator if you have something to add."
+        )
+    return session
+
+
+def _validate_scale(errors: dict[str, str], name: str, value: int | None, label: str) -> None:
+    if value is not None and value not in range(1, 6):
+        errors[name] = f"Choose {label} from 1 to 5."
+
+
+def validate_feedback(answer: FeedbackAnswer) -> dict[str, str]:
+    """Every problem with the answers, by field, in words that say what to fix."""
+    errors: dict[str, str] = {}
+    if answer.overall_rating is None:
+        errors["overall_rating"] = (
+            "Choose an overall rating from 1 to 5 stars: it is the one required answer."
+        )
+    else:
+        _validate_scale(errors, "overall_rating", answer.overall_rating, "an overall rating")
+    _validate_scale(errors, "usefulness", answer.usefulness, "how useful it was")
+    _validate_scale(errors, "confidence_before", answer.confidence_before, "your confidence before")
+    _validate_scale(errors, "confidence_after", answer.confidence_after, "your confidence now")
+    if answer.balance is not None and answer.balance not in BALANCE_CHOICES:
+        errors["balance"] = "Choose one of the listed answers about the balance."
+    if answer.length is not None and answer.length not in LENGTH_CHOICES:
+        errors["length"] = "Choose one of the listed answers about the length."
+    if answer.councillor_type is not None and answer.councillor_type not in COUNCILLOR_TYPES:
+        errors["councillor_type"] = "Choose one of the listed descriptions, or leave it blank."
+    for question in QUESTIONS:
+        text = getattr(answer, question)
+        if len(text) > MAX_ANSWER_CHARS:
+            errors[question] = (
+                f"This answer is {len(text):,} characters; please shorten it to"
+                f" {MAX_ANSWER_CHARS:,} or fewer."
+            )
+    has_contact = bool(answer.contact_name.strip() or answer.contact_detail.strip())
+    if has_contact and not answer.contact_opt_in:
+        errors["contact_opt_in"] = (
+            "You gave a name or contact detail: tick the box to let us keep it,"
+            " or clear those fields to stay anonymous."
+        )
+    for name in ("contact_name", "contact_detail"):
+        if len(getattr(answer, name)) > MAX_CONTACT_CHARS:
+            errors[name] = f"Shorten this to {MAX_CONTACT_CHARS} characters or fewer."
+    return errors
+
+
+def submit_feedback(
+    database: store.Database,
+    session_id: int,
+    answer: FeedbackAnswer,
+    idempotency_key: str,
+) -> int:
+    """Store one response and its comments in one transaction; return the response id.
+
+    The idempotency key is made once per rendering of the form, so a double click
+    or a resubmitted form finds the first response and stores nothing more.
+    """
+    errors = validate_feedback(answer)
+    if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_CHARS:
+        errors["form"] = "This form has expired: reload the page and submit again."
+    if errors:
+        raise ValidationError(errors)
+    keep_contact = answer.contact_opt_in and bool(
+        answer.contact_name.strip() or answer.contact_detail.strip()
+    )
+    values = {
+        "overall_rating": answer.overall_rating,
+        "usefulness": answer.usefulness,
+        "confidence_before": answer.confidence_before,
+        "confidence_after": answer.confidence_after,
+        "balance": answer.balance,
+        "length": answer.length,
+        "councillor_type": answer.councillor_type,
+        "contact_opt_in": keep_contact,
+        "contact_name": answer.contact_name.strip() or None if keep_contact else None,
+        "contact_detail": answer.contact_detail.strip() or None if keep_contact else None,
+    }
+    submitted_at = now_local()
+    with database.transaction() as cur:
+        existing = store.response_id_for_key(cur, idempotency_key)
+        if existing is not None:
+            return existing
+        session = store.session_by_id(cur, session_id)
+        if session is None or not session.feedback_open:
+            raise SessionUnavailable("Feedback for this session has closed.")
+        response_id = store.insert_response(cur, session_id, idempotency_key, submitted_at, values)
+        for question in QUESTIONS:
+            text = getattr(answer, question).strip()
+            if text:
+                store.insert_comment(cur, response_id, session_id, question, text, submitted_at)
+    return response_id

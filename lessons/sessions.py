@@ -1,0 +1,176 @@
+"""Training sessions: validation, feedback tokens and short codes, saving."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from lessons import store
+from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
+from lessons.clock import now_local
+
+# 31 characters: no 0/O, 1/I/L, so a code read off a projector can be typed on a phone.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+TOKEN_BYTES = 16  # 128 bits: unguessable, so only people given the link can answer
+
+MAX_TITLE_CHARS = 200
+MAX_TEXT_FIELD_CHARS = 200
+MAX_PEOPLE = 12
+MAX_ATTENDEES = 1000
+MAX_SESSION_MINUTES = 12 * 60
+
+
+class ValidationError(ValueError):
+    """Input a person must fix; `errors` maps each field to what to change."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class SessionDraft:
+    """A session as typed into the form, before it is checked."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    council: str
+    format: str = "workshop"
+    venue: str = ""
+    online: bool = False
+    programme: str = ""
+    facilitators: list[str] = field(default_factory=list)
+    councillor_facilitators: list[str] = field(default_factory=list)
+    context_minutes: int = 0
+    hands_on_minutes: int = 0
+    expected_attendees: int | None = None
+    status: str = "planned"
+    feedback_open: bool = True
+
+
+def new_feedback_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(typed: str) -> str:
+    """What a person typed, read generously: case, spaces and dashes ignored."""
+    return re.sub(r"[\s\-]", "", typed).upper()
+
+
+def split_names(text: str) -> list[str]:
+    """'Ann Lee, Bo Khan; Cy Day' → ['Ann Lee', 'Bo Khan', 'Cy Day']."""
+    return [name.strip() for name in re.split(r"[,;\n]", text) if name.strip()]
+
+
+def validate_session(draft: SessionDraft) -> dict[str, str]:
+    """Every problem with the draft, by field, in words that say what to fix."""
+    errors: dict[str, str] = {}
+    title = draft.title.strip()
+    if not title:
+        errors["title"] = "Give the session a title, e.g. 'Social media for councillors'."
+    elif len(title) > MAX_TITLE_CHARS:
+        errors["title"] = f"Shorten the title to {MAX_TITLE_CHARS} characters or fewer."
+    if not draft.council.strip():
+        errors["council"] = "Say which council the session is for."
+    for name in ("council", "venue", "programme"):
+        if len(getattr(draft, name).strip()) > MAX_TEXT_FIELD_CHARS:
+            errors[name] = f"Shorten this to {MAX_TEXT_FIELD_CHARS} characters or fewer."
+    if not draft.online and not draft.venue.strip():
+        errors["venue"] = "Give the venue, or tick 'Online'."
+    if draft.format not in SESSION_FORMATS:
+        errors["format"] = "Choose one of the listed formats."
+    if draft.status not in SESSION_STATUSES:
+        errors["status"] = "Choose planned, delivered or reviewed."
+    length_minutes = (draft.ends_at - draft.starts_at).total_seconds() / 60
+    if length_minutes <= 0:
+        errors["ends_at"] = "The session must end after it starts: check the end time."
+    elif length_minutes > MAX_SESSION_MINUTES:
+        errors["ends_at"] = "A session can last at most 12 hours: check the dates and times."
+    if draft.context_minutes < 0 or draft.hands_on_minutes < 0:
+        errors["context_minutes"] = "Minutes of context and hands-on cannot be negative."
+    elif length_minutes > 0 and draft.context_minutes + draft.hands_on_minutes > length_minutes:
+        errors["context_minutes"] = (
+            f"Context ({draft.context_minutes} min) plus hands-on ({draft.hands_on_minutes} min)"
+            f" is more than the session's {int(length_minutes)} minutes."
+        )
+    if draft.expected_attendees is not None and not (0 < draft.expected_attendees <= MAX_ATTENDEES):
+        errors["expected_attendees"] = f"Expected attendees must be between 1 and {MAX_ATTENDEES}."
+    for name in ("facilitators", "councillor_facilitators"):
+        people = getattr(draft, name)
+        if len(people) > MAX_PEOPLE:
+            errors[name] = f"List at most {MAX_PEOPLE} people."
+        elif any(len(person) > 100 for person in people):
+            errors[name] = "Each name must be 100 characters or fewer."
+    return errors
+
+
+def _values(draft: SessionDraft) -> dict[str, object]:
+    values = asdict(draft)
+    for name in ("title", "council", "venue", "programme"):
+        values[name] = values[name].strip()
+    return values
+
+
+def create_session(database: store.Database, draft: SessionDraft) -> int:
+    """Check and save a new session with a fresh token and code; return its id."""
+    errors = validate_session(draft)
+    if errors:
+        raise ValidationError(errors)
+    with database.transaction() as cur:
+        code = new_short_code()
+        while store.short_code_taken(cur, code):
+            code = new_short_code()
+        return store.insert_session(
+            cur,
+            _values(draft),
+            facilitators=draft.facilitators,
+            councillor_facilitators=draft.councillor_facilitators,
+            feedback_token=new_feedback_token(),
+            short_code=code,
+            now=now_local(),
+        )
+
+
+def update_session(database: store.Database, session_id: int, draft: SessionDraft) -> None:
+    errors = validate_session(draft)
+    if errors:
+        raise ValidationError(errors)
+    with database.transaction() as cur:
+        if store.session_by_id(cur, session_id) is None:
+            raise ValidationError({"session": "That session no longer exists."})
+        store.update_session(
+            cur,
+            session_id,
+            _values(draft),
+            facilitators=draft.facilitators,
+            councillor_facilitators=draft.councillor_facilitators,
+            now=now_local(),
+        )
+
+
+def draft_from_row(row: store.SessionRow) -> SessionDraft:
+    return SessionDraft(
+        title=row.title,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        council=row.council,
+        format=row.format,
+        venue=row.venue,
+        online=row.online,
+        programme=row.programme,
+        facilitators=list(row.facilitators),
+        councillor_facilitators=list(row.councillor_facilitators),
+        context_minutes=row.context_minutes,
+        hands_on_minutes=row.hands_on_minutes,
+        expected_attendees=row.expected_attendees,
+        status=row.status,
+        feedback_open=row.feedback_open,
+    )

@@ -1,0 +1,120 @@
+"""How attendees reach the form: the links, the QR code and a printable poster."""
+
+from __future__ import annotations
+
+import io
+import os
+import textwrap
+from pathlib import Path
+from urllib.parse import urlencode
+
+import segno
+from PIL import Image, ImageDraw, ImageFont
+
+from lessons.store import SessionRow
+
+FEEDBACK_PATH = "feedback"
+DEFAULT_PUBLIC_URL = "http://localhost:8501"
+
+# A4 at 150 dots per inch: sharp enough to print, small enough to download on a phone.
+A4_PIXELS = (1240, 1754)
+POSTER_DPI = 150
+_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+
+
+def public_url() -> str:
+    """Where attendees reach the app (`LESSONS_PUBLIC_URL`), without a trailing slash."""
+    return (os.environ.get("LESSONS_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+def feedback_link(session: SessionRow, base_url: str | None = None) -> str:
+    """The unguessable link the QR code carries."""
+    base = base_url or public_url()
+    return f"{base}/{FEEDBACK_PATH}?{urlencode({'s': session.feedback_token})}"
+
+
+def short_link(session: SessionRow, base_url: str | None = None) -> str:
+    """A link short enough to type from a slide: the page and the session code."""
+    base = base_url or public_url()
+    return f"{base}/{FEEDBACK_PATH}?{urlencode({'c': session.short_code})}"
+
+
+def form_page_url(base_url: str | None = None) -> str:
+    """The form's page, where a typed code leads to the session."""
+    return f"{base_url or public_url()}/{FEEDBACK_PATH}"
+
+
+def display_url(url: str) -> str:
+    """A URL as a person would write it on a poster: without the scheme."""
+    return url.split("://", 1)[-1]
+
+
+def qr_png(url: str, scale: int = 10) -> bytes:
+    """The QR code for a link as PNG bytes (error correction M copes with a smudged print)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for folder in _FONT_DIRS:
+        if (folder / name).exists():
+            return ImageFont.truetype(str(folder / name), size)
+    return ImageFont.load_default(size=size)
+
+
+def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font, fill: str = "#1b1b1b") -> int:
+    """Draw one centred line; return the y of the next line (with a gap of half a line)."""
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    draw.text(((A4_PIXELS[0] - (right - left)) / 2, y), text, font=font, fill=fill)
+    height = int(bottom - top)
+    return y + height + height // 2
+
+
+def poster_image(session: SessionRow, base_url: str | None = None) -> Image.Image:
+    """A one-page A4 poster: title, date, QR code, the code and the short link."""
+    page = Image.new("RGB", A4_PIXELS, "white")
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((0, 0, A4_PIXELS[0], 180), fill="#0b5563")
+    _centred(draw, 55, "Tell us how it went", _font(64, bold=True), fill="white")
+
+    y = 240
+    for line in textwrap.wrap(session.title, width=30)[:3]:
+        y = _centred(draw, y, line, _font(54, bold=True))
+    when = session.starts_at.strftime("%A %-d %B %Y, %H:%M")
+    y = _centred(draw, y + 10, when, _font(34))
+    place = "Online" if session.online else session.venue
+    if place:
+        y = _centred(draw, y, place[:60], _font(30), fill="#4a4a4a")
+
+    qr_file = Image.open(io.BytesIO(qr_png(feedback_link(session, base_url), scale=14)))
+    qr = qr_file.convert("RGB").resize((760, 760), Image.Resampling.NEAREST)
+    qr_top = max(y + 30, 560)
+    page.paste(qr, ((A4_PIXELS[0] - 760) // 2, qr_top))
+
+    y = qr_top + 790
+    y = _centred(draw, y, "Scan with your phone camera, or go to", _font(32))
+    y = _centred(draw, y, display_url(form_page_url(base_url)), _font(40, bold=True))
+    y = _centred(draw, y + 10, "and enter the code", _font(32))
+    _centred(draw, y, " ".join(session.short_code), _font(96, bold=True), fill="#0b5563")
+    _centred(
+        draw,
+        A4_PIXELS[1] - 90,
+        "Anonymous unless you choose otherwise. Takes under a minute.",
+        _font(26),
+        fill="#4a4a4a",
+    )
+    return page
+
+
+def poster_pdf(session: SessionRow, base_url: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    poster_image(session, base_url).save(buffer, format="PDF", resolution=POSTER_DPI)
+    return buffer.getvalue()
+
+
+def poster_png(session: SessionRow, base_url: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    poster_image(session, base_url).save(buffer, format="PNG")
+    return buffer.getvalue()

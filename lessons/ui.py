@@ -1,0 +1,197 @@
+"""Streamlit wiring shared by the pages: the cached database, cached reads, small widgets.
+
+The only core module allowed to import streamlit (with its ui_* siblings).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import streamlit as st
+
+from lessons import store
+from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
+from lessons.sessions import SessionDraft, ValidationError, split_names
+
+READ_CACHE_SECONDS = 30
+
+_BASE_CSS = """
+<style>
+/* Comfortable tap targets and readable text on a phone. */
+div[data-testid="stRadio"] label { min-height: 2rem; }
+div[data-testid="stForm"] { border-radius: 0.75rem; }
+.block-container { padding-top: 2rem; max-width: 52rem; }
+@media (max-width: 640px) { .block-container { padding-left: 1rem; padding-right: 1rem; } }
+</style>
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _database_at(path: str) -> store.Database:
+    # One connection per process and database file; pages take a cursor per use.
+    return store.open_database(path)
+
+
+def database() -> store.Database:
+    return _database_at(str(store.db_path_from_env().resolve()))
+
+
+def clear_read_cache() -> None:
+    """Call after every write so the next read sees it."""
+    st.cache_data.clear()
+
+
+@st.cache_data(ttl=READ_CACHE_SECONDS, show_spinner=False)
+def _all_sessions(path: str) -> list[store.SessionRow]:
+    with _database_at(path).reading() as cur:
+        return store.all_sessions(cur)
+
+
+def all_sessions() -> list[store.SessionRow]:
+    return _all_sessions(str(store.db_path_from_env().resolve()))
+
+
+def apply_base_style() -> None:
+    st.html(_BASE_CSS)
+
+
+def show_validation_errors(error: ValidationError, labels: dict[str, str]) -> None:
+    """One clear message per field, named as the form names it."""
+    lines = [
+        f"- **{labels.get(field, field)}**: {message}" for field, message in error.errors.items()
+    ]
+    st.error("Please fix the following and submit again:\n\n" + "\n".join(lines))
+
+
+SESSION_FIELD_LABELS = {
+    "title": "Title",
+    "council": "Council",
+    "venue": "Venue",
+    "programme": "Programme",
+    "format": "Format",
+    "status": "Status",
+    "ends_at": "End time",
+    "context_minutes": "Planned minutes",
+    "expected_attendees": "Expected attendees",
+    "facilitators": "Facilitators",
+    "councillor_facilitators": "Co-facilitating councillors",
+    "session": "Session",
+}
+
+
+def _default_draft() -> SessionDraft:
+    start = datetime.combine(date.today() + timedelta(days=14), time(18, 0))
+    return SessionDraft(
+        title="",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        council="",
+        context_minutes=40,
+        hands_on_minutes=60,
+    )
+
+
+def session_form(key: str, draft: SessionDraft | None, submit_label: str) -> SessionDraft | None:
+    """The session fields as one form; returns the typed draft when submitted."""
+    draft = draft or _default_draft()
+    formats = list(SESSION_FORMATS)
+    statuses = list(SESSION_STATUSES)
+    with st.form(key, border=True):
+        title = st.text_input("Title", value=draft.title, max_chars=200, key=f"{key}_title")
+        left, middle, right = st.columns(3)
+        day = left.date_input(
+            "Date", value=draft.starts_at.date(), format="DD/MM/YYYY", key=f"{key}_date"
+        )
+        start = middle.time_input(
+            "Starts", value=draft.starts_at.time(), step=900, key=f"{key}_start"
+        )
+        end = right.time_input("Ends", value=draft.ends_at.time(), step=900, key=f"{key}_end")
+        left, right = st.columns(2)
+        council = left.text_input("Council", value=draft.council, key=f"{key}_council")
+        programme = right.text_input("Programme", value=draft.programme, key=f"{key}_programme")
+        left, right = st.columns([3, 1])
+        venue = left.text_input("Venue", value=draft.venue, key=f"{key}_venue")
+        online = right.checkbox("Online", value=draft.online, key=f"{key}_online")
+        left, right = st.columns(2)
+        session_format = left.selectbox(
+            "Format",
+            formats,
+            index=formats.index(draft.format) if draft.format in formats else 0,
+            format_func=SESSION_FORMATS.__getitem__,
+            key=f"{key}_format",
+        )
+        status = right.selectbox(
+            "Status",
+            statuses,
+            index=statuses.index(draft.status),
+            format_func=SESSION_STATUSES.__getitem__,
+            key=f"{key}_status",
+        )
+        facilitators = st.text_input(
+            "Facilitators (officers), separated by commas",
+            value=", ".join(draft.facilitators),
+            key=f"{key}_facilitators",
+        )
+        councillors = st.text_input(
+            "Co-facilitating councillors, separated by commas",
+            value=", ".join(draft.councillor_facilitators),
+            key=f"{key}_councillors",
+        )
+        left, middle, right = st.columns(3)
+        context = left.number_input(
+            "Planned minutes of context (why)",
+            min_value=0,
+            max_value=720,
+            value=draft.context_minutes,
+            key=f"{key}_context",
+        )
+        hands_on = middle.number_input(
+            "Planned minutes hands-on (how)",
+            min_value=0,
+            max_value=720,
+            value=draft.hands_on_minutes,
+            key=f"{key}_hands_on",
+        )
+        expected = right.number_input(
+            "Expected attendees",
+            min_value=0,
+            max_value=1000,
+            value=draft.expected_attendees or 0,
+            help="Leave at 0 if you do not know yet.",
+            key=f"{key}_expected",
+        )
+        feedback_open = st.checkbox(
+            "Taking feedback (untick to close the form for this session)",
+            value=draft.feedback_open,
+            key=f"{key}_open",
+        )
+        submitted = st.form_submit_button(submit_label, type="primary")
+    if not submitted:
+        return None
+    return SessionDraft(
+        title=title,
+        starts_at=datetime.combine(day, start),
+        ends_at=datetime.combine(day, end),
+        council=council,
+        format=session_format,
+        venue=venue,
+        online=online,
+        programme=programme,
+        facilitators=split_names(facilitators),
+        councillor_facilitators=split_names(councillors),
+        context_minutes=int(context),
+        hands_on_minutes=int(hands_on),
+        expected_attendees=int(expected) or None,
+        status=status,
+        feedback_open=feedback_open,
+    )
+
+
+def session_label(session: store.SessionRow) -> str:
+    return f"{session.starts_at:%d %b %Y} · {session.title} · {session.council}"
+
+
+def query_param(name: str) -> str | None:
+    value: Any = st.query_params.get(name)
+    return str(value) if value else None

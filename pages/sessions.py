@@ -1,0 +1,126 @@
+"""Sessions: create and edit sessions; share the feedback link, code and QR poster."""
+
+import streamlit as st
+
+from lessons import share, ui
+from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
+from lessons.sessions import ValidationError, create_session, draft_from_row, update_session
+from lessons.store import SessionRow, response_count_for_session
+
+ui.apply_base_style()
+database = ui.database()
+
+st.title("Sessions")
+
+with st.expander("Create a session", icon=":material/add:", expanded=False):
+    new_draft = ui.session_form("sessions_new", None, "Create session")
+    if new_draft is not None:
+        try:
+            new_id = create_session(database, new_draft)
+        except ValidationError as invalid:
+            ui.show_validation_errors(invalid, ui.SESSION_FIELD_LABELS)
+        else:
+            ui.clear_read_cache()
+            st.session_state["sessions_selected_id"] = new_id
+            st.session_state["sessions_flash"] = f"Created '{new_draft.title.strip()}'."
+            st.rerun()
+
+if flash := st.session_state.pop("sessions_flash", None):
+    st.success(flash, icon=":material/check:")
+
+sessions = ui.all_sessions()
+if not sessions:
+    st.info(
+        "No sessions yet. Create the first one above; its feedback link and QR code appear here."
+    )
+    st.stop()
+
+st.dataframe(
+    [
+        {
+            "Date": s.starts_at,
+            "Title": s.title,
+            "Council": s.council,
+            "Format": SESSION_FORMATS.get(s.format, s.format),
+            "Status": SESSION_STATUSES[s.status],
+            "Responses": s.response_count,
+            "Expected": s.expected_attendees,
+            "Code": s.short_code,
+        }
+        for s in sessions
+    ],
+    hide_index=True,
+    use_container_width=True,
+    column_config={"Date": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
+)
+
+by_id = {s.id: s for s in sessions}
+ids = list(by_id)
+preferred = st.session_state.get("sessions_selected_id")
+selected_id = st.selectbox(
+    "Choose a session to share or edit",
+    ids,
+    index=ids.index(preferred) if preferred in by_id else 0,
+    format_func=lambda sid: ui.session_label(by_id[sid]),
+    key="sessions_choice",
+)
+st.session_state["sessions_selected_id"] = selected_id
+session: SessionRow = by_id[selected_id]
+
+share_tab, edit_tab = st.tabs(["Share the feedback form", "Edit session"])
+
+with share_tab:
+    link = share.feedback_link(session)
+    short = share.short_link(session)
+    qr_column, detail_column = st.columns([2, 3])
+    with qr_column:
+        st.image(share.qr_png(link), caption="Scan to give feedback", width=220)
+    with detail_column:
+        st.markdown("**Session code**")
+        st.code(session.short_code, language=None)
+        st.markdown("**Short link** (to type from a slide)")
+        st.code(share.display_url(short), language=None)
+        st.markdown("**Feedback link** (unguessable; the QR code carries it)")
+        st.code(link, language=None)
+
+        @st.fragment(run_every=15)
+        def live_count() -> None:
+            with database.reading() as cur:
+                count = response_count_for_session(cur, session.id)
+            expected = (
+                f" of {session.expected_attendees} expected" if session.expected_attendees else ""
+            )
+            st.metric("Responses so far", f"{count}{expected}")
+
+        live_count()
+        if not session.feedback_open:
+            st.warning("Feedback is closed for this session: reopen it under 'Edit session'.")
+    left, right = st.columns(2)
+    left.download_button(
+        "QR code (PNG)",
+        share.qr_png(link, scale=20),
+        file_name=f"feedback-qr-{session.short_code}.png",
+        mime="image/png",
+        icon=":material/qr_code_2:",
+        use_container_width=True,
+    )
+    right.download_button(
+        "Printable poster (PDF)",
+        share.poster_pdf(session),
+        file_name=f"feedback-poster-{session.short_code}.pdf",
+        mime="application/pdf",
+        icon=":material/print:",
+        use_container_width=True,
+    )
+
+with edit_tab:
+    edited = ui.session_form(f"sessions_edit_{session.id}", draft_from_row(session), "Save changes")
+    if edited is not None:
+        try:
+            update_session(database, session.id, edited)
+        except ValidationError as invalid:
+            ui.show_validation_errors(invalid, ui.SESSION_FIELD_LABELS)
+        else:
+            ui.clear_read_cache()
+            st.session_state["sessions_flash"] = f"Saved changes to '{edited.title.strip()}'."
+            st.rerun()

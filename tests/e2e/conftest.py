@@ -1,0 +1,130 @@
+"""A real Streamlit server on 127.0.0.1 and Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these, chromium reaches for Google's services and waits on this closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        # Under CI a missing browser is a failure, never a quiet skip.
+        pytest.exit(f"CI=true but {CHROMIUM} is missing: .ci/run should install chromium.", 1)
+    message = (
+        f"\n{'!' * 72}\n  BROWSER TESTS SKIPPED: {CHROMIUM} is not installed.\n"
+        f"  Install it with: apt-get install -y chromium\n{'!' * 72}"
+    )
+    print(message, file=sys.stderr)
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install -y chromium)")
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(skip)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class StreamlitServer:
+    def __init__(self, db_path: Path, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "LESSONS_DB": str(db_path), "LESSONS_PUBLIC_URL": self.url}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self._wait_until_healthy()
+
+    def _wait_until_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {self.process.stderr.read().decode()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("streamlit did not become healthy in time")
+
+    def stop(self) -> None:
+        """Stop the server so its database file can be opened by the test."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def start_server() -> Iterator:
+    servers: list[StreamlitServer] = []
+
+    def start(db_path: Path) -> StreamlitServer:
+        server = StreamlitServer(db_path, free_port())
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()

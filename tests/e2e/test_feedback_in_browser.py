@@ -1,0 +1,43 @@
+"""A councillor on a phone (375 px wide) scans the QR code and sends feedback."""
+
+from lessons import store
+from tests.conftest import make_session
+
+PHONE = {"width": 375, "height": 812}
+
+
+def test_feedback_from_a_phone_reaches_the_database(tmp_path, start_server, browser):
+    db_path = tmp_path / "e2e.duckdb"
+    database = store.open_database(db_path)
+    session = make_session(database, title="Staying safe on social media")
+    database.close()
+
+    server = start_server(db_path)
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(f"{server.url}/feedback?s={session.feedback_token}")
+    page.get_by_text("Staying safe on social media").wait_for(timeout=30_000)
+
+    page.get_by_role("radiogroup", name="Overall, how was the session?").get_by_role(
+        "radio", name="4"
+    ).click()
+    page.get_by_role("radiogroup", name="The length of the session was").get_by_role(
+        "radio", name="Too long"
+    ).click()
+    page.get_by_label("What worked well for you?").fill("Trying it on our own phones")
+    page.get_by_label("What should we change for next time?").fill("Start on time")
+    page.get_by_role("button", name="Send feedback").click()
+    page.get_by_text("Thank you").wait_for(timeout=30_000)
+    # No sideways scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
+
+    server.stop()
+    database = store.open_database(db_path)
+    with database.reading() as cur:
+        [response] = store.responses_for_session(cur, session.id)
+    database.close()
+    assert response.overall_rating == 4
+    assert response.length == "too_long"

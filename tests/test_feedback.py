@@ -1,0 +1,175 @@
+import threading
+
+import pytest
+
+from lessons import store
+from lessons.feedback import (
+    FeedbackAnswer,
+    SessionUnavailable,
+    session_for_link,
+    submit_feedback,
+)
+from lessons.sessions import ValidationError, update_session
+from tests.conftest import make_session, session_draft, table_count
+
+
+def full_answer(**overrides) -> FeedbackAnswer:
+    values = dict(
+        overall_rating=4,
+        usefulness=5,
+        confidence_before=2,
+        confidence_after=4,
+        balance="more_how",
+        length="too_long",
+        councillor_type="cautious",
+        went_well="Seeing real councillors' accounts",
+        to_change="Less time on slides, more time trying it",
+        help_next="",
+    )
+    values.update(overrides)
+    return FeedbackAnswer(**values)
+
+
+def test_submission_through_the_token_stores_a_response_and_its_comments(db):
+    session = make_session(db)
+    found = session_for_link(db, token=session.feedback_token)
+    response_id = submit_feedback(db, found.id, full_answer(), "render-1")
+    with db.reading() as cur:
+        [response] = store.responses_for_session(cur, session.id)
+        comments = store.comments_for_response(cur, response_id)
+    assert response.id == response_id
+    assert (response.overall_rating, response.confidence_before, response.confidence_after) == (
+        4,
+        2,
+        4,
+    )
+    assert response.balance == "more_how" and response.length == "too_long"
+    assert response.contact_name is None and not response.contact_opt_in
+    # The blank third answer makes no comment row.
+    assert [(c.question, c.text) for c in comments] == [
+        ("went_well", "Seeing real councillors' accounts"),
+        ("to_change", "Less time on slides, more time trying it"),
+    ]
+
+
+def test_only_the_overall_rating_is_required(db):
+    session = make_session(db)
+    submit_feedback(db, session.id, FeedbackAnswer(overall_rating=5), "k")
+    assert table_count(db, "responses") == 1
+    assert table_count(db, "comments") == 0
+    with pytest.raises(ValidationError) as refused:
+        submit_feedback(db, session.id, FeedbackAnswer(overall_rating=None), "k2")
+    assert "required" in refused.value.errors["overall_rating"]
+
+
+def test_the_code_finds_the_session_whatever_the_case(db):
+    session = make_session(db)
+    assert session_for_link(db, code=session.short_code.lower()).id == session.id
+
+
+@pytest.mark.parametrize(
+    ("token", "code", "words"),
+    [
+        ("not-a-real-token", None, "not recognised"),
+        (None, "ABC", "6 letters and numbers"),
+        (None, "ZZZZZZ", "No session has the code ZZZZZZ"),
+        (None, None, "6 letters and numbers"),
+    ],
+)
+def test_unknown_or_mistyped_links_get_a_clear_message(db, token, code, words):
+    make_session(db)
+    with pytest.raises(SessionUnavailable) as refused:
+        session_for_link(db, token=token, code=code)
+    assert words in refused.value.message
+
+
+def test_a_closed_session_refuses_feedback_and_stores_nothing(db):
+    session = make_session(db)
+    update_session(db, session.id, session_draft(feedback_open=False))
+    with pytest.raises(SessionUnavailable) as refused:
+        session_for_link(db, token=session.feedback_token)
+    assert "has closed" in refused.value.message
+    with pytest.raises(SessionUnavailable):
+        submit_feedback(db, session.id, full_answer(), "late")
+    assert table_count(db, "responses") == 0
+
+
+def test_an_over_long_answer_is_refused_and_nothing_is_stored(db):
+    session = make_session(db)
+    with pytest.raises(ValidationError) as refused:
+        submit_feedback(db, session.id, full_answer(to_change="x" * 2001), "long")
+    assert "2,001 characters" in refused.value.errors["to_change"]
+    assert "2,000 or fewer" in refused.value.errors["to_change"]
+    assert table_count(db, "responses") == 0
+    assert table_count(db, "comments") == 0
+    submit_feedback(db, session.id, full_answer(to_change="x" * 2000), "exactly")
+    assert table_count(db, "responses") == 1
+
+
+def test_a_double_submit_is_stored_once(db):
+    session = make_session(db)
+    first = submit_feedback(db, session.id, full_answer(), "same-render")
+    second = submit_feedback(db, session.id, full_answer(), "same-render")
+    assert first == second
+    assert table_count(db, "responses") == 1
+    assert table_count(db, "comments") == 2
+
+
+def test_contact_details_need_an_explicit_opt_in(db):
+    session = make_session(db)
+    with pytest.raises(ValidationError) as refused:
+        submit_feedback(db, session.id, full_answer(contact_name="Cllr Jo Holt"), "a")
+    assert "tick the box" in refused.value.errors["contact_opt_in"]
+    assert table_count(db, "responses") == 0
+    submit_feedback(
+        db,
+        session.id,
+        full_answer(
+            contact_name="Cllr Jo Holt", contact_detail="jo@example.gov.uk", contact_opt_in=True
+        ),
+        "b",
+    )
+    # Ticking the box with nothing to keep keeps nothing.
+    submit_feedback(db, session.id, full_answer(contact_opt_in=True), "c")
+    with db.reading() as cur:
+        first, second = store.responses_for_session(cur, session.id)
+    assert (first.contact_name, first.contact_detail, first.contact_opt_in) == (
+        "Cllr Jo Holt",
+        "jo@example.gov.uk",
+        True,
+    )
+    assert (second.contact_name, second.contact_opt_in) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("overall_rating", 6), ("usefulness", 0), ("balance", "lots"), ("councillor_type", "troll")],
+)
+def test_values_outside_the_form_choices_are_refused(db, field, value):
+    session = make_session(db)
+    with pytest.raises(ValidationError) as refused:
+        submit_feedback(db, session.id, full_answer(**{field: value}), "x")
+    assert field in refused.value.errors
+
+
+def test_eight_threads_of_a_hundred_submissions_store_exactly_eight_hundred(db):
+    session = make_session(db)
+    errors: list[BaseException] = []
+
+    def submit_many(thread: int) -> None:
+        for i in range(100):
+            try:
+                submit_feedback(
+                    db, session.id, full_answer(overall_rating=1 + i % 5), f"t{thread}-{i}"
+                )
+            except BaseException as error:  # collected, so the test reports every failure
+                errors.append(error)
+
+    threads = [threading.Thread(target=submit_many, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert table_count(db, "responses") == 800
+    assert table_count(db, "comments") == 1600

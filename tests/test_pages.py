@@ -1,0 +1,162 @@
+"""Every page through Streamlit's AppTest, against a fresh database per test."""
+
+from datetime import date, time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lessons import store
+from tests.conftest import ROOT, make_session, session_draft, table_count
+
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
+TIMEOUT = 30
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / name), default_timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("page_file", PAGES)
+def test_every_page_renders_without_error_on_an_empty_database(db_path, page_file):
+    at = page(page_file).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("page_file", PAGES)
+def test_every_page_renders_without_error_with_data(db, page_file):
+    make_session(db)
+    at = page(page_file).run()
+    assert not at.exception
+
+
+def test_the_app_starts_on_the_sessions_page(db_path):
+    at = page("app.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Sessions"
+
+
+def test_a_feedback_link_opens_the_form_and_a_submission_is_stored(db):
+    session = make_session(db)
+    at = page("app.py")
+    at.query_params["s"] = session.feedback_token
+    at.run()
+    at.switch_page("pages/feedback.py").run()
+    assert session.title in at.markdown[0].value
+    at.button_group(key="feedback_rating").set_value(5)
+    at.radio(key="feedback_balance").set_value("about_right")
+    at.text_area(key="feedback_went_well").input("The councillors' own examples")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Thank you" in at.success[0].value
+    with db.reading() as cur:
+        [response] = store.responses_for_session(cur, session.id)
+    assert response.overall_rating == 5 and response.balance == "about_right"
+    assert table_count(db, "comments") == 1
+
+
+def test_the_form_says_what_to_fix_and_stores_nothing(db):
+    session = make_session(db)
+    at = page("pages/feedback.py")
+    at.query_params["s"] = session.feedback_token
+    at.run()
+    at.text_area(key="feedback_to_change").input("Shorter, please")
+    at.button[0].click().run()
+    message = at.error[0].value
+    assert "Overall rating" in message and "required" in message
+    # The answers typed so far are kept for the attendee to finish.
+    assert at.text_area(key="feedback_to_change").value == "Shorter, please"
+    assert table_count(db, "responses") == 0
+
+
+def test_someone_else_on_the_same_phone_gets_a_blank_form(db):
+    session = make_session(db)
+    at = page("pages/feedback.py")
+    at.query_params["s"] = session.feedback_token
+    at.run()
+    at.button_group(key="feedback_rating").set_value(2)
+    at.text_area(key="feedback_to_change").input("Too long")
+    at.button[0].click().run()
+    at.button(key="feedback_again").click().run()
+    assert at.button_group(key="feedback_rating").value is None
+    assert at.text_area(key="feedback_to_change").value == ""
+    at.button_group(key="feedback_rating").set_value(4)
+    at.button[0].click().run()
+    assert table_count(db, "responses") == 2
+
+
+def test_typing_the_code_finds_the_session(db):
+    session = make_session(db)
+    at = page("pages/feedback.py").run()
+    at.text_input(key="feedback_code").input(session.short_code.lower())
+    at.button[0].click().run()
+    assert not at.exception
+    assert session.title in at.markdown[0].value
+
+
+def test_a_bad_link_gets_a_clear_message(db):
+    make_session(db)
+    at = page("pages/feedback.py")
+    at.query_params["s"] = "made-up"
+    at.run()
+    assert "not recognised" in at.error[0].value
+    assert at.text_input(key="feedback_code") is not None
+
+
+def test_creating_a_session_on_the_sessions_page(db):
+    at = page("pages/sessions.py").run()
+    assert "No sessions yet" in at.info[0].value
+    at.text_input(key="sessions_new_title").input("Getting started with Facebook")
+    at.text_input(key="sessions_new_council").input("Ashdale District Council")
+    at.text_input(key="sessions_new_venue").input("Ashdale Civic Centre")
+    at.date_input(key="sessions_new_date").set_value(date(2027, 1, 14))
+    at.time_input(key="sessions_new_start").set_value(time(10, 0))
+    at.time_input(key="sessions_new_end").set_value(time(12, 0))
+    at.button(key="FormSubmitter:sessions_new-Create session").click().run()
+    assert not at.exception
+    assert "Created 'Getting started with Facebook'" in at.success[0].value
+    with db.reading() as cur:
+        [created] = store.all_sessions(cur)
+    assert created.council == "Ashdale District Council"
+    assert created.starts_at.isoformat() == "2027-01-14T10:00:00"
+    # The share tab shows the code and offers the QR and poster downloads.
+    assert any(created.short_code == c.value for c in at.code)
+
+
+def test_an_end_before_the_start_is_explained_on_the_page(db):
+    at = page("pages/sessions.py").run()
+    at.text_input(key="sessions_new_title").input("Evening session")
+    at.text_input(key="sessions_new_council").input("Ashdale District Council")
+    at.checkbox(key="sessions_new_online").check()
+    at.time_input(key="sessions_new_start").set_value(time(19, 0))
+    at.time_input(key="sessions_new_end").set_value(time(18, 0))
+    at.button(key="FormSubmitter:sessions_new-Create session").click().run()
+    assert "must end after it starts" in at.error[0].value
+    assert table_count(db, "sessions") == 0
+
+
+def test_editing_a_session_on_the_sessions_page(db):
+    session = make_session(db, title="Old title")
+    at = page("pages/sessions.py").run()
+    key = f"sessions_edit_{session.id}"
+    at.text_input(key=f"{key}_title").input("New title")
+    at.selectbox(key=f"{key}_status").set_value("delivered")
+    at.button(key=f"FormSubmitter:{key}-Save changes").click().run()
+    assert not at.exception
+    with db.reading() as cur:
+        updated = store.session_by_id(cur, session.id)
+    assert updated is not None
+    assert (updated.title, updated.status) == ("New title", "delivered")
+
+
+def test_sessions_are_listed_with_their_codes(db):
+    first = make_session(db, title="First")
+    second = make_session(
+        db,
+        title="Second",
+        starts_at=session_draft().starts_at.replace(month=4),
+        ends_at=session_draft().ends_at.replace(month=4),
+    )
+    at = page("pages/sessions.py").run()
+    table = at.dataframe[0].value
+    assert list(table["Title"]) == ["Second", "First"]
+    assert set(table["Code"]) == {first.short_code, second.short_code}

@@ -1,0 +1,113 @@
+import re
+from datetime import timedelta
+
+import pytest
+
+from lessons import store
+from lessons.sessions import (
+    CODE_ALPHABET,
+    ValidationError,
+    create_session,
+    normalise_code,
+    split_names,
+    update_session,
+    validate_session,
+)
+from tests.conftest import make_session, session_draft, table_count
+
+
+def test_a_created_session_reads_back_with_its_people(db):
+    session = make_session(db)
+    assert session.title == "Social media for councillors"
+    assert session.facilitators == ("Priya Shah", "Tom Ellery")
+    assert session.councillor_facilitators == ("Cllr Ruth Abbott",)
+    assert session.status == "planned"
+    assert session.feedback_open
+    assert session.response_count == 0
+
+
+def test_tokens_are_unguessable_and_codes_typable(db):
+    sessions = [make_session(db) for _ in range(30)]
+    tokens = {s.feedback_token for s in sessions}
+    codes = {s.short_code for s in sessions}
+    assert len(tokens) == len(codes) == 30
+    for s in sessions:
+        # token_urlsafe(16): 22 characters of base64, 128 bits.
+        assert len(s.feedback_token) >= 22
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", s.feedback_token)
+        assert len(s.short_code) == 6
+        assert set(s.short_code) <= set(CODE_ALPHABET)
+    assert not set("O0I1L") & set(CODE_ALPHABET)
+
+
+def test_end_before_start_is_refused_with_a_clear_message(db):
+    draft = session_draft()
+    draft.ends_at = draft.starts_at - timedelta(minutes=30)
+    with pytest.raises(ValidationError) as refused:
+        create_session(db, draft)
+    assert "must end after it starts" in refused.value.errors["ends_at"]
+    assert table_count(db, "sessions") == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [
+        ({"title": "  "}, "title", "Give the session a title"),
+        ({"title": "x" * 201}, "title", "200 characters"),
+        ({"council": ""}, "council", "which council"),
+        ({"venue": "", "online": False}, "venue", "tick 'Online'"),
+        (
+            {"context_minutes": 100, "hands_on_minutes": 100},
+            "context_minutes",
+            "more than the session's 120 minutes",
+        ),
+        ({"context_minutes": -5}, "context_minutes", "cannot be negative"),
+        ({"expected_attendees": 5000}, "expected_attendees", "between 1 and 1000"),
+        ({"format": "rave"}, "format", "listed formats"),
+        ({"facilitators": ["x"] * 13}, "facilitators", "at most 12"),
+    ],
+)
+def test_each_invalid_field_is_named_with_what_to_fix(overrides, field, words):
+    errors = validate_session(session_draft(**overrides))
+    assert field in errors
+    assert words in errors[field]
+
+
+def test_an_online_session_needs_no_venue():
+    assert validate_session(session_draft(venue="", online=True)) == {}
+
+
+def test_update_changes_fields_and_people(db):
+    session = make_session(db)
+    update_session(
+        db,
+        session.id,
+        session_draft(
+            title="Staying safe online",
+            facilitators=["Ann Lee"],
+            councillor_facilitators=[],
+            status="delivered",
+        ),
+    )
+    with db.reading() as cur:
+        updated = store.session_by_id(cur, session.id)
+    assert updated is not None
+    assert updated.title == "Staying safe online"
+    assert updated.facilitators == ("Ann Lee",)
+    assert updated.councillor_facilitators == ()
+    assert updated.status == "delivered"
+    assert updated.feedback_token == session.feedback_token
+
+
+def test_updating_a_missing_session_says_so(db):
+    with pytest.raises(ValidationError) as refused:
+        update_session(db, 999, session_draft())
+    assert "no longer exists" in refused.value.errors["session"]
+
+
+def test_codes_are_read_generously():
+    assert normalise_code(" k7m-4pq ") == "K7M4PQ"
+
+
+def test_names_split_on_commas_semicolons_and_lines():
+    assert split_names("Ann Lee, Bo Khan; Cy Day\n , ") == ["Ann Lee", "Bo Khan", "Cy Day"]
