@@ -26,7 +26,7 @@ $(BIN)/.installed-test: pyproject.toml
 # First start loads the demo programme; `make run DEMO=0` starts with an empty database.
 run: $(BIN)/.installed-app
 	@if [ "$(DEMO)" = "0" ]; then $(BIN)/lessons init; else $(BIN)/lessons demo --if-new; fi
-	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
+	$(BIN)/python -m lessons.ui_server --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 test: $(BIN)/.installed-test

@@ -156,6 +156,13 @@ def update_session(database: store.Database, session_id: int, draft: SessionDraf
         )
 
 
+def nearest_session(sessions: list[store.SessionRow], now: datetime) -> store.SessionRow | None:
+    """The session a facilitator most likely means: the one starting closest to now."""
+    if not sessions:
+        return None
+    return min(sessions, key=lambda s: abs((s.starts_at - now).total_seconds()))
+
+
 def draft_from_row(row: store.SessionRow) -> SessionDraft:
     return SessionDraft(
         title=row.title,

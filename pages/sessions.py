@@ -4,7 +4,14 @@ import streamlit as st
 
 from lessons import share, ui
 from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
-from lessons.sessions import ValidationError, create_session, draft_from_row, update_session
+from lessons.clock import now_local
+from lessons.sessions import (
+    ValidationError,
+    create_session,
+    draft_from_row,
+    nearest_session,
+    update_session,
+)
 from lessons.store import SessionRow, response_count_for_session
 
 ui.apply_base_style()
@@ -56,7 +63,8 @@ st.dataframe(
 
 by_id = {s.id: s for s in sessions}
 ids = list(by_id)
-preferred = st.session_state.get("sessions_selected_id")
+nearest = nearest_session(sessions, now_local())
+preferred = st.session_state.get("sessions_selected_id", nearest.id if nearest else None)
 selected_id = st.selectbox(
     "Choose a session to share or edit",
     ids,

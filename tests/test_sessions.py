@@ -8,6 +8,7 @@ from lessons.sessions import (
     CODE_ALPHABET,
     ValidationError,
     create_session,
+    nearest_session,
     normalise_code,
     split_names,
     update_session,
@@ -111,3 +112,21 @@ def test_codes_are_read_generously():
 
 def test_names_split_on_commas_semicolons_and_lines():
     assert split_names("Ann Lee, Bo Khan; Cy Day\n , ") == ["Ann Lee", "Bo Khan", "Cy Day"]
+
+
+def test_the_nearest_session_is_the_one_starting_closest_to_now(db):
+    start = session_draft().starts_at
+    past = make_session(
+        db, starts_at=start - timedelta(days=30), ends_at=start - timedelta(days=30, hours=-2)
+    )
+    soon = make_session(
+        db, starts_at=start + timedelta(days=2), ends_at=start + timedelta(days=2, hours=2)
+    )
+    make_session(
+        db, starts_at=start + timedelta(days=60), ends_at=start + timedelta(days=60, hours=2)
+    )
+    with db.reading() as cur:
+        sessions = store.all_sessions(cur)
+    assert nearest_session(sessions, start).id == soon.id
+    assert nearest_session(sessions, start - timedelta(days=29)).id == past.id
+    assert nearest_session([], start) is None

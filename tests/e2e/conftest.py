@@ -59,9 +59,7 @@ class StreamlitServer:
             [
                 sys.executable,
                 "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
+                "lessons.ui_server",
                 "--server.address",
                 "127.0.0.1",
                 "--server.port",

@@ -41,3 +41,17 @@ def test_feedback_from_a_phone_reaches_the_database(tmp_path, start_server, brow
     database.close()
     assert response.overall_rating == 4
     assert response.length == "too_long"
+
+
+def test_a_first_visit_to_a_page_goes_through_the_apps_navigation(tmp_path, start_server, browser):
+    db_path = tmp_path / "nav.duckdb"
+    store.open_database(db_path).close()
+    server = start_server(db_path)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server.url}/feedback")
+    page.get_by_role("heading", name="Give feedback").wait_for(timeout=30_000)
+    navigation = page.locator('[data-testid="stSidebarNav"]')
+    # app.py's menu names the form "Give feedback"; Streamlit's folder menu would say "feedback".
+    navigation.get_by_text("Give feedback").wait_for(timeout=10_000)
+    assert navigation.get_by_text("app", exact=True).count() == 0
+    page.close()
