@@ -19,9 +19,20 @@ sessions = st.Page(
     default=True,
 )
 
+comments = st.Page(
+    "pages/comments.py", title="Comments", icon=":material/forum:", url_path="comments"
+)
+settings = st.Page(
+    "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
+)
+
 arrived_by_link = "s" in st.query_params or "c" in st.query_params
 navigation = st.navigation(
-    {"Facilitators": [sessions], "Attendees": [give_feedback]},
+    {
+        "Facilitators": [sessions, comments],
+        "Programme lead": [settings],
+        "Attendees": [give_feedback],
+    },
     position="hidden" if arrived_by_link else "sidebar",
 )
 navigation.run()

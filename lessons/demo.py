@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from lessons import store
+from lessons import store, tagging
 from lessons.choices import QUESTIONS
 from lessons.demo_content import DemoProgramme, generate_programme
 from lessons.sessions import new_feedback_token, new_short_code
@@ -76,4 +76,6 @@ def load_demo(database: store.Database, today: date | None = None) -> DemoProgra
                         store.insert_comment(
                             cur, response_id, session_id, question, text, response.submitted_at
                         )
+    # One process is quicker than starting a pool for a few hundred comments.
+    tagging.reanalyse(database, workers=1)
     return programme

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lessons import store
+from lessons import store, tagging
 from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPES,
@@ -156,6 +156,14 @@ def submit_feedback(
         "contact_detail": answer.contact_detail.strip() or None if keep_contact else None,
     }
     submitted_at = now_local()
+    # Analyse before taking the write lock: it is pure and the slowest part.
+    with database.reading() as cur:
+        matcher = tagging.current_matcher(cur)
+    analyses = {
+        question: tagging.analyse_answer(matcher, question, getattr(answer, question).strip())
+        for question in QUESTIONS
+        if getattr(answer, question).strip()
+    }
     with database.transaction() as cur:
         existing = store.response_id_for_key(cur, idempotency_key)
         if existing is not None:
@@ -164,8 +172,10 @@ def submit_feedback(
         if session is None or not session.feedback_open:
             raise SessionUnavailable("Feedback for this session has closed.")
         response_id = store.insert_response(cur, session_id, idempotency_key, submitted_at, values)
-        for question in QUESTIONS:
+        for question, analysis in analyses.items():
             text = getattr(answer, question).strip()
-            if text:
-                store.insert_comment(cur, response_id, session_id, question, text, submitted_at)
+            comment_id = store.insert_comment(
+                cur, response_id, session_id, question, text, submitted_at
+            )
+            tagging.store_analysis(cur, comment_id, analysis)
     return response_id

@@ -6,7 +6,7 @@ The only core module allowed to import streamlit (with its ui_* siblings).
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 
@@ -195,3 +195,61 @@ def session_label(session: store.SessionRow) -> str:
 def query_param(name: str) -> str | None:
     value: Any = st.query_params.get(name)
     return str(value) if value else None
+
+
+# --- comments and themes ------------------------------------------------------------------
+
+LABEL_COLOURS: dict[str, Literal["green", "gray", "red"]] = {
+    "positive": "green",
+    "neutral": "gray",
+    "negative": "red",
+}
+LABEL_ICONS = {
+    "positive": ":material/sentiment_satisfied:",
+    "neutral": ":material/sentiment_neutral:",
+    "negative": ":material/sentiment_dissatisfied:",
+}
+
+
+@st.cache_data(ttl=READ_CACHE_SECONDS, show_spinner=False)
+def _themes(path: str, include_retired: bool) -> list[store.ThemeRow]:
+    with _database_at(path).reading() as cur:
+        return store.all_themes(cur, include_retired=include_retired)
+
+
+def themes(include_retired: bool = False) -> list[store.ThemeRow]:
+    return _themes(str(store.db_path_from_env().resolve()), include_retired)
+
+
+def theme_names(include_retired: bool = True) -> dict[str, str]:
+    return {t.id: t.name for t in themes(include_retired)}
+
+
+def show_label(label: str | None, mixed: bool = False, corrected: bool = False) -> None:
+    """A sentiment label as a coloured badge; words, not colour alone, carry the meaning."""
+    if label is None:
+        st.badge("not analysed", color="gray")
+        return
+    text = label + (" · mixed" if mixed else "") + (" · corrected" if corrected else "")
+    st.badge(text, icon=LABEL_ICONS[label], color=LABEL_COLOURS[label])
+
+
+def run_reanalysis(database: store.Database) -> None:
+    """Re-analyse what a taxonomy change can affect, with a progress bar."""
+    from lessons.tagging import reanalyse
+
+    bar = st.progress(0.0, text="Re-analysing comments…")
+
+    def report(done: int, total: int) -> None:
+        bar.progress(
+            done / total if total else 1.0, text=f"Re-analysed {done:,} of {total:,} comments"
+        )
+
+    result = reanalyse(database, progress=report)
+    bar.empty()
+    clear_read_cache()
+    changed = ", ".join(result.changed_themes) or "none"
+    st.session_state["reanalysis_flash"] = (
+        f"Re-analysed {result.analysed:,} comments that the change could affect"
+        f" (themes changed: {changed})."
+    )

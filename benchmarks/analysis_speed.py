@@ -1,0 +1,124 @@
+"""How fast is the full comment analysis, next to plain TextBlob, on the same comments?
+
+    python benchmarks/analysis_speed.py [--n 20000]
+
+Builds realistic training-session feedback from templates (it reads no data
+files), times `analyse(text, kind, matcher)` (sentiment and themes) and plain
+`TextBlob(text).sentiment` on the same comments in this one process, then times
+`analyse_many` on its pool of worker processes. Ends with one line of JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections.abc import Sequence
+
+from textblob import TextBlob
+
+from lessons.analysis import analyse, analyse_many
+from lessons.themes import compile_themes
+
+KINDS = ("went_well", "to_change", "general")
+
+OPENERS = ("", "", "Honestly, ", "Overall ", "I thought ", "To be fair ", "Really ")
+SUBJECTS = (
+    "the session", "the trainer", "the hands-on part", "the slides", "the wifi",
+    "the room", "the Facebook exercise", "the section on trolls and abuse",
+    "the co-presenting councillor", "the pace", "the handout", "the Q&A",
+    "setting up my Twitter/X account", "the examples from other councils",
+    "the bit on the pre-election period", "the breakout groups", "the projector",
+    "the LinkedIn tips", "the follow-up links", "the venue",
+)  # fmt: skip
+VERDICTS = (
+    "was really helpful", "was very clear", "was useful", "was a bit rushed",
+    "went on too long", "did not work for the first hour", "was excellent",
+    "was too basic for me", "was pitched about right", "was confusing",
+    "could have been shorter", "was brilliant, thank you", "was ok",
+    "made me more confident", "was hard to follow", "was not long enough",
+)  # fmt: skip
+CONTRASTS = (
+    "", "", "", " but we ran out of time", " but it was too long",
+    " although the room was cold", ", and the trainer was patient",
+    " but there was not enough practice", ", thanks", " - more of this please",
+)  # fmt: skip
+SHORT_ANSWERS = (
+    "Nothing", "None", "N/A", "Nothing, it was great", "Not sure", "More time for practice",
+    "Less theory, more hands-on", "Send the slides beforehand", "Great session 👍",
+    "A session on Instagram and TikTok", "One-to-one help with my Facebook page",
+)  # fmt: skip
+
+
+def make_comments(n: int, seed: int = 2024) -> list[tuple[str, str]]:
+    """n (text, question kind) pairs of plausible feedback, the same every run."""
+    rng = random.Random(seed)
+    comments = []
+    for _ in range(n):
+        kind = rng.choice(KINDS)
+        if rng.random() < 0.2:
+            text = rng.choice(SHORT_ANSWERS)
+        else:
+            sentences = [
+                rng.choice(OPENERS)
+                + rng.choice(SUBJECTS)
+                + " "
+                + rng.choice(VERDICTS)
+                + rng.choice(CONTRASTS)
+                for _ in range(rng.choice((1, 1, 2, 3)))
+            ]
+            text = ". ".join(s[0].upper() + s[1:] for s in sentences) + "."
+        comments.append((text, kind))
+    return comments
+
+
+def per_second(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20_000, help="how many comments")
+    args = parser.parse_args(argv)
+
+    comments = make_comments(args.n)
+    matcher = compile_themes()
+    # Warm both up (lexicon loading, regex compiling) so the timings compare the work itself.
+    analyse("Warm up, thanks", "general", matcher)
+    _ = TextBlob("Warm up, thanks").sentiment
+
+    started = time.perf_counter()
+    for text, kind in comments:
+        analyse(text, kind, matcher)
+    ours_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    for text, _kind in comments:
+        _ = TextBlob(text).sentiment
+    textblob_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    analyse_many(comments, workers=2)
+    pool_seconds = time.perf_counter() - started
+
+    ours = per_second(len(comments), ours_seconds)
+    textblob = per_second(len(comments), textblob_seconds)
+    pool = per_second(len(comments), pool_seconds)
+    ratio = ours / textblob
+    print(
+        f"{len(comments)} comments, {sum(len(t) for t, _ in comments) / len(comments):.0f} "
+        "characters on average"
+    )
+    print(f"ours (sentiment + themes), one process: {ours:,.0f} comments/s")
+    print(f"plain TextBlob(text).sentiment:        {textblob:,.0f} comments/s")
+    print(f"ratio ours / TextBlob:                 {ratio:.2f}")
+    print(f"ours, analyse_many on 2 workers:       {pool:,.0f} comments/s (with process start-up)")
+    print(json.dumps({
+        "ours_per_s": round(ours, 1), "textblob_per_s": round(textblob, 1), "ratio": round(ratio, 3)
+    }))  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,364 @@
+"""Comment analysis in the database: the theme taxonomy, analysis on save, incremental
+re-analysis after a taxonomy edit, human corrections and emerging phrases.
+
+The analysis itself (lessons.analysis, lessons.themes) is pure; this module
+decides what to analyse and stores the results. Corrections are stored apart
+and read through the *_effective views, so re-analysis never overwrites them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lessons import store
+from lessons.analysis import ANALYSER_VERSION, Analysis, analyse, analyse_many
+from lessons.choices import QUESTION_KIND
+from lessons.clock import now_local
+from lessons.sessions import ValidationError
+from lessons.themes import ThemeDefinition, ThemeMatcher, compile_themes, match_themes
+
+LABELS = ("positive", "neutral", "negative")
+MAX_TERMS_PER_THEME = 300
+MAX_TERM_CHARS = 60
+THEME_ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+
+
+# --- the taxonomy -----------------------------------------------------------------------
+
+
+def definition(theme: store.ThemeRow) -> ThemeDefinition:
+    return ThemeDefinition(
+        id=theme.id,
+        name=theme.name,
+        description=theme.description,
+        include_terms=theme.include_terms,
+        phrases=theme.phrases,
+        exclude_terms=theme.exclude_terms,
+    )
+
+
+def definition_hash(theme: ThemeDefinition) -> str:
+    """Changes whenever anything that affects matching changes."""
+    parts = [theme.id, *theme.include_terms, "|", *theme.phrases, "|", *theme.exclude_terms]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def active_definitions(cur: store.Cursor) -> tuple[ThemeDefinition, ...]:
+    return tuple(definition(t) for t in store.all_themes(cur, include_retired=False))
+
+
+@lru_cache(maxsize=8)
+def _matcher_for(definitions: tuple[ThemeDefinition, ...]) -> ThemeMatcher:
+    # Compiling stems every term; the same taxonomy serves thousands of comments.
+    return compile_themes(definitions)
+
+
+def current_matcher(cur: store.Cursor) -> ThemeMatcher:
+    return _matcher_for(active_definitions(cur))
+
+
+def split_terms(text: str) -> tuple[str, ...]:
+    """Terms typed one per line or separated by commas; duplicates dropped, order kept."""
+    seen: dict[str, None] = {}
+    for term in re.split(r"[\n,]", text):
+        cleaned = " ".join(term.strip().lower().split())
+        if cleaned:
+            seen.setdefault(cleaned, None)
+    return tuple(seen)
+
+
+def validate_theme(
+    theme: store.ThemeRow, existing_ids: Iterable[str], is_new: bool
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if is_new:
+        if not THEME_ID_RE.match(theme.id):
+            errors["id"] = (
+                "Use 2-31 lower-case letters, digits or underscores, starting with a letter"
+                " (e.g. 'accessibility')."
+            )
+        elif theme.id in set(existing_ids):
+            errors["id"] = f"A theme with the id '{theme.id}' already exists: choose another."
+    if not theme.name.strip():
+        errors["name"] = "Give the theme a name people will recognise."
+    elif len(theme.name) > 60:
+        errors["name"] = "Shorten the name to 60 characters or fewer."
+    if len(theme.description) > 500:
+        errors["description"] = "Shorten the description to 500 characters or fewer."
+    if not theme.include_terms and not theme.phrases:
+        errors["include_terms"] = "Add at least one term or phrase, or the theme can never match."
+    for field_name in ("include_terms", "phrases", "exclude_terms"):
+        terms = getattr(theme, field_name)
+        if len(terms) > MAX_TERMS_PER_THEME:
+            errors[field_name] = f"At most {MAX_TERMS_PER_THEME} entries."
+        too_long = [t for t in terms if len(t) > MAX_TERM_CHARS]
+        if too_long:
+            errors[field_name] = (
+                f"'{too_long[0][:30]}…' is too long:"
+                f" keep each entry under {MAX_TERM_CHARS} characters."
+            )
+    return errors
+
+
+def save_theme(database: store.Database, theme: store.ThemeRow, is_new: bool) -> None:
+    """Check and save a theme; the caller then runs `reanalyse` to bring tags up to date."""
+    with database.reading() as cur:
+        existing = [t.id for t in store.all_themes(cur)]
+    errors = validate_theme(theme, existing, is_new)
+    if errors:
+        raise ValidationError(errors)
+    with database.transaction() as cur:
+        position = store.next_theme_position(cur) if is_new else theme.position
+        store.save_theme(
+            cur,
+            store.ThemeRow(
+                id=theme.id,
+                name=theme.name.strip(),
+                description=theme.description.strip(),
+                include_terms=theme.include_terms,
+                phrases=theme.phrases,
+                exclude_terms=theme.exclude_terms,
+                position=position,
+                retired=theme.retired,
+            ),
+            now_local(),
+        )
+
+
+def add_term_to_theme(database: store.Database, theme_id: str, phrase: str) -> None:
+    """Add an emerging phrase to a theme (as a phrase if several words, else a term)."""
+    with database.reading() as cur:
+        themes = {t.id: t for t in store.all_themes(cur)}
+    if theme_id not in themes:
+        raise ValidationError({"theme": "That theme no longer exists."})
+    theme = themes[theme_id]
+    cleaned = " ".join(phrase.lower().split())
+    if " " in cleaned:
+        theme = _replace(theme, phrases=tuple(dict.fromkeys((*theme.phrases, cleaned))))
+    else:
+        theme = _replace(theme, include_terms=tuple(dict.fromkeys((*theme.include_terms, cleaned))))
+    save_theme(database, theme, is_new=False)
+
+
+def _replace(theme: store.ThemeRow, **changes) -> store.ThemeRow:
+    values = {**theme.__dict__, **changes}
+    return store.ThemeRow(**values)
+
+
+# --- analysis on save and re-analysis ----------------------------------------------------
+
+
+def _theme_rows(analysis: Analysis) -> list[tuple[str, Sequence[str], str, float]]:
+    return [(t.theme_id, t.evidence, t.label, t.score) for t in analysis.themes]
+
+
+def store_analysis(cur: store.Cursor, comment_id: int, analysis: Analysis) -> None:
+    store.save_comment_analysis(
+        cur,
+        comment_id,
+        analysis.label,
+        analysis.score,
+        analysis.mixed,
+        analysis.drivers,
+        _theme_rows(analysis),
+        ANALYSER_VERSION,
+        now_local(),
+    )
+
+
+def analyse_answer(matcher: ThemeMatcher, question: str, text: str) -> Analysis:
+    """One free-text answer, read in the light of the question it answers."""
+    return analyse(text, QUESTION_KIND.get(question, "general"), matcher)
+
+
+@dataclass(frozen=True)
+class ReanalysisReport:
+    changed_themes: tuple[str, ...]
+    candidates: int
+    analysed: int
+
+
+def reanalyse(
+    database: store.Database,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 2,
+    batch_size: int = 2000,
+) -> ReanalysisReport:
+    """Bring every comment's analysis up to date, touching only what can have changed:
+    comments never analysed or analysed by older rules, and — after a taxonomy edit —
+    comments tagged with a changed theme or matching its new definition."""
+    with database.reading() as cur:
+        definitions = active_definitions(cur)
+        current = {d.id: definition_hash(d) for d in definitions}
+        recorded = store.analysed_theme_hashes(cur)
+        changed = sorted(
+            {tid for tid in current if recorded.get(tid) != current[tid]}
+            | {tid for tid in recorded if tid not in current}
+        )
+        wanted = set(store.comment_ids_needing_analysis(cur, ANALYSER_VERSION))
+        wanted |= set(store.comment_ids_tagged_with(cur, changed))
+        texts = store.comment_texts(cur)
+    changed_definitions = [d for d in definitions if d.id in changed]
+    if changed_definitions:
+        changed_matcher = compile_themes(changed_definitions)
+        wanted |= {cid for cid, _, text in texts if match_themes(changed_matcher, text)}
+    todo = [(cid, question, text) for cid, question, text in texts if cid in wanted]
+    total = len(todo)
+    if progress:
+        progress(0, total)
+    done = 0
+    for start in range(0, total, batch_size):
+        batch = todo[start : start + batch_size]
+        results = analyse_many(
+            [(text, QUESTION_KIND.get(question, "general")) for _, question, text in batch],
+            matcher_themes=definitions,
+            workers=workers,
+        )
+        with database.transaction() as cur:
+            for (comment_id, _, _), analysis in zip(batch, results, strict=True):
+                store_analysis(cur, comment_id, analysis)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    with database.transaction() as cur:
+        store.replace_analysed_theme_hashes(cur, current)
+    return ReanalysisReport(changed_themes=tuple(changed), candidates=total, analysed=done)
+
+
+# --- corrections ---------------------------------------------------------------------------
+
+
+def correct_comment(
+    database: store.Database,
+    comment_id: int,
+    label: str | None,
+    themes: Sequence[str],
+    corrected_by: str = "",
+) -> None:
+    """Record what a person says a comment's label and themes are.
+
+    `label` None keeps the machine's label. Themes that differ from the machine's
+    are stored as additions or removals; agreeing with the machine clears them.
+    """
+    if label is not None and label not in LABELS:
+        raise ValidationError({"label": "Choose positive, neutral or negative."})
+    with database.reading() as cur:
+        if not store.comment_exists(cur, comment_id):
+            raise ValidationError({"comment": "That comment no longer exists."})
+        known = {t.id for t in store.all_themes(cur)}
+        [current] = store.analysed_comments(cur, _only(comment_id))
+    unknown = [t for t in themes if t not in known]
+    if unknown:
+        raise ValidationError({"themes": f"Unknown theme: {unknown[0]}."})
+    now = now_local()
+    machine = set(current.machine_themes)
+    wanted = set(themes)
+    with database.transaction() as cur:
+        machine_label = current.machine_label
+        store.set_label_correction(
+            cur, comment_id, None if label in (None, machine_label) else label, corrected_by, now
+        )
+        for theme_id in sorted(machine | wanted | set(current.themes)):
+            if theme_id in wanted and theme_id not in machine:
+                action: str | None = "add"
+            elif theme_id in machine and theme_id not in wanted:
+                action = "remove"
+            else:
+                action = None
+            store.set_theme_correction(cur, comment_id, theme_id, action, corrected_by, now)
+
+
+def _only(comment_id: int) -> store.CommentFilter:
+    return store.CommentFilter(limit=1, comment_id=comment_id)
+
+
+# --- emerging phrases ----------------------------------------------------------------------
+
+_STOPWORDS = frozenset(
+    """a about all also am an and any are as at be been but by can could did do does for from
+    had has have he her him his how i if in into is it its just me more most my no not of on
+    or our out over so some than that the their them then there these they this to too up us
+    very was we were what when which who will with would you your it's i'm i'd i've don't
+    didn't wasn't really bit lot get got""".split()
+)
+_WORD_RE = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class EmergingPhrase:
+    phrase: str
+    count: int
+    example: str
+
+
+def emerging_phrases(
+    texts: Sequence[str], top: int = 15, min_count: int = 2
+) -> list[EmergingPhrase]:
+    """Frequent 2-3 word phrases (counted once per comment), ignoring phrases that start
+    or end with a filler word; a longer phrase hides the shorter ones it contains when
+    it is nearly as frequent."""
+    counts: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for text in texts:
+        words = _WORD_RE.findall(text.lower())
+        seen: set[str] = set()
+        for size in (2, 3):
+            for i in range(len(words) - size + 1):
+                gram = words[i : i + size]
+                if gram[0] in _STOPWORDS or gram[-1] in _STOPWORDS:
+                    continue
+                seen.add(" ".join(gram))
+        for phrase in seen:
+            counts[phrase] += 1
+            examples.setdefault(phrase, text)
+    frequent = [(p, c) for p, c in counts.items() if c >= min_count]
+    frequent.sort(key=lambda pc: (-pc[1], -len(pc[0].split()), pc[0]))
+    kept: list[tuple[str, int]] = []
+    for phrase, count in frequent:
+        if any(
+            f" {phrase} " in f" {longer} " and longer_count >= 0.8 * count
+            for longer, longer_count in kept
+        ):
+            continue
+        kept.append((phrase, count))
+        if len(kept) == top:
+            break
+    return [EmergingPhrase(p, c, examples[p]) for p, c in kept]
+
+
+# --- previewing a taxonomy edit ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemePreview:
+    samples: list[tuple[str, tuple[str, ...]]]
+    stored_matches: int
+    stored_total: int
+    stored_matches_before: int
+
+
+def preview_theme(
+    draft: ThemeDefinition,
+    samples: Sequence[str],
+    stored_texts: Sequence[str],
+    before: ThemeDefinition | None = None,
+) -> ThemePreview:
+    """What a theme definition would tag: the matched words in each sample, and how many
+    stored comments it would tag (and, for an edit, how many the saved definition tags)."""
+    matcher = compile_themes([draft])
+    shown = []
+    for text in samples:
+        if text.strip():
+            found = match_themes(matcher, text)
+            shown.append((text, found[0].evidence if found else ()))
+    matches = sum(1 for text in stored_texts if match_themes(matcher, text))
+    before_matches = 0
+    if before is not None:
+        before_matcher = compile_themes([before])
+        before_matches = sum(1 for text in stored_texts if match_themes(before_matcher, text))
+    return ThemePreview(shown, matches, len(stored_texts), before_matches)

@@ -1,0 +1,504 @@
+"""The theme taxonomy as data, and a fast, explainable matcher for it.
+
+A theme is a set of include terms (single words, matched on their Porter
+stem so "laptops" finds "laptop"), phrases (several words, matched in order,
+each word on its stem: "setting up" finds "set up") and exclude terms (when
+one of them appears in a clause, the theme is not tagged in that clause:
+"room for improvement" is not about the venue).
+
+Matching works clause by clause, so every tag can show the words that
+triggered it and the clause they sit in. Everything here is pure and needs no
+NLTK data: tokens come from a regular expression and the Porter stemmer is
+rule-based.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.stem import PorterStemmer
+
+
+@dataclass(frozen=True)
+class ThemeDefinition:
+    id: str
+    name: str
+    description: str
+    include_terms: tuple[str, ...]
+    phrases: tuple[str, ...]
+    exclude_terms: tuple[str, ...] = ()
+
+
+def _terms(text: str) -> tuple[str, ...]:
+    """Terms written one after another, separated by commas (easier to read than a tuple)."""
+    return tuple(term.strip() for term in text.split(",") if term.strip())
+
+
+@dataclass(frozen=True)
+class ThemeMatch:
+    """One theme found in a text: the words that matched and the clauses they sit in."""
+
+    theme_id: str
+    evidence: tuple[str, ...]
+    clauses: tuple[str, ...]
+
+
+DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
+    ThemeDefinition(
+        id="pace",
+        name="Pace & length",
+        description="Session length, timing, overrunning, rushed, too slow, breaks.",
+        include_terms=_terms(
+            "pace, paced, pacing, rushed, rush, rushing, hurried, slow, slowly, slower, length, "
+            "lengthy, long, longer, short, shorter, overran, overrun, overrunning, timing, "
+            "timings, duration, break, breaks, dragged, drag, dragging, timekeeping, quicker, "
+            "faster, condensed, speed"
+        ),
+        phrases=_terms(
+            "too fast, too quick, too quickly, ran over, run over, running over, over ran, "
+            "out of time, short of time, more time, enough time, lack of time, time management, "
+            "time keeping, went on too long, went on a bit, dragged on, finished late, "
+            "finish on time, started late, start on time, started on time, late start, "
+            "finished early, half day, full day, whole day, time for questions, time was tight, "
+            "tight for time, squeezed, crammed, cram, too much in, too much content, "
+            "too much information, info overload, information overload"
+        ),
+        exclude_terms=_terms(
+            "long term, long-term, as long as, in short, short term, short notice, long time, "
+            "how long"
+        ),
+    ),
+    ThemeDefinition(
+        id="hands_on",
+        name="Hands-on practice",
+        description=(
+            "Practical exercises, trying the tools, 'show me how', getting "
+            "started, surgery-style help."
+        ),
+        include_terms=_terms(
+            "hands-on, practical, practicals, practice, practise, practising, exercise, "
+            "exercises, demo, demos, demonstration, demonstrated, walkthrough, surgery, "
+            "surgeries, tutorial, interactive, theory, theoretical"
+        ),
+        phrases=_terms(
+            "hands on, have a go, had a go, having a go, try it, try out, tried out, trying out, "
+            "try things, trying things, show me how, show us how, showed us how, shown how, "
+            "walk through, walked through, step by step, set up, setting up, getting started, "
+            "get started, one to one, 1 to 1, 1 2 1, drop in, do it ourselves, doing it, "
+            "play around, playing around, live demo, real time, our own accounts, own account, "
+            "own phone, own device, own laptop, write a post, writing a post, create a post, "
+            "creating posts, post something, posted something, actually doing, learn by doing, "
+            "just show me, the activity, the activities, group activity, have a play, "
+            "had a play"
+        ),
+        exclude_terms=_terms("best practice, good practice, in practice"),
+    ),
+    ThemeDefinition(
+        id="relevance",
+        name="Purpose & relevance",
+        description=(
+            "Why bother, benefits, the case for it, relevance to the councillor "
+            "role, being convinced."
+        ),
+        include_terms=_terms(
+            "relevant, relevance, irrelevant, benefit, benefits, beneficial, purpose, "
+            "worthwhile, value, valuable, convinced, convince, convincing, persuaded, persuade, "
+            "residents, constituents, ward, audience, reach, context, strategy, pointless, "
+            "motivation, motivated, inspired, inspiring, wards, resident"
+        ),
+        phrases=_terms(
+            "why bother, the point of, point of it, the case for, worth it, worth my time, "
+            "worth the time, worth doing, real examples, real life examples, "
+            "real world examples, case study, case studies, my role, our role, as a councillor, "
+            "as councillors, councillor role, role of a councillor, local issues, "
+            "engage with residents, engaging with residents, reach people, reach residents, "
+            "make a difference, apply to, applies to, what's in it for me, the big picture, "
+            "why it matters, why we should, the why, why use, why i should, why councillors, "
+            "reasons to, reasons why, good reason, local community, our community, my community, "
+            "the community, applicable to"
+        ),
+        exclude_terms=(),
+    ),
+    ThemeDefinition(
+        id="risk",
+        name="Risks & safety",
+        description=(
+            "Online abuse, trolls, reputation, code of conduct, legal, privacy, "
+            "pre-election period."
+        ),
+        include_terms=_terms(
+            "risk, risks, risky, abuse, abusive, troll, trolls, trolling, harassment, harassed, "
+            "threat, threats, threatening, safety, safe, safely, security, secure, hacked, "
+            "hacking, hacker, privacy, private, gdpr, reputation, reputational, legal, legally, "
+            "libel, defamation, defamatory, purdah, pre-election, misinformation, "
+            "disinformation, scam, scams, fake, hostile, hostility, backlash, block, blocking, "
+            "blocked, mute, muting, doxxing, impersonation, dangers, danger, pitfalls, "
+            "vulnerable, intimidation, bullying, boundaries, controversial, screenshot, "
+            "screenshots, abused"
+        ),
+        phrases=_terms(
+            "code of conduct, personal data, data protection, monitoring officer, "
+            "standards committee, pre election, election period, purdah period, "
+            "negative comments, nasty comments, abusive comments, online abuse, pile on, "
+            "what not to post, dos and don'ts, do's and don'ts, personal safety, keep safe, "
+            "staying safe, stay safe, home address, personal and political, personal account, "
+            "council account, get it wrong, going wrong, go wrong, come back to bite, "
+            "land in trouble, get into trouble, report abuse, reporting abuse, deal with trolls, "
+            "dealing with trolls, dealing with abuse, dealing with negative"
+        ),
+        exclude_terms=_terms(
+            "safe space, safe to ask, felt safe, block booking, time block, blocked out"
+        ),
+    ),
+    ThemeDefinition(
+        id="tech",
+        name="Technology & set-up",
+        description=(
+            "Wifi, laptops and devices, logins and accounts, projector, things not working."
+        ),
+        include_terms=_terms(
+            "wifi, wi-fi, internet, connection, connectivity, broadband, signal, 4g, 5g, laptop, "
+            "laptops, ipad, ipads, tablet, tablets, device, devices, smartphone, smartphones, "
+            "iphone, android, login, logins, logon, password, passwords, username, projector, "
+            "screen, screens, audio, microphone, mic, mics, speakers, hdmi, cable, adapter, "
+            "charger, chargers, battery, zoom, technology, technical, tech, helpdesk, app, apps, "
+            "download, downloaded, install, installed, authenticator, 2fa, browser, crashed, "
+            "crashing, froze, frozen, glitch, glitches, glitchy, lag, laggy, bandwidth, volume, "
+            "webcam, camera, connect, connected, connecting, equipment, kit, wireless, clicker, "
+            "buffering, crash"
+        ),
+        phrases=_terms(
+            "wi fi, not working, did not work, didn't work, does not work, doesn't work, "
+            "wasn't working, weren't working, stopped working, would not connect, "
+            "wouldn't connect, could not connect, couldn't connect, couldn't log in, "
+            "could not log in, can't log in, log in, logging in, logged in, log on, sign in, "
+            "signing in, microsoft teams, on teams, via teams, teams link, teams call, "
+            "zoom link, meeting link, it support, it team, it department, it help, it issues, "
+            "technical issues, technical problems, technical difficulties, tech issues, "
+            "two factor, verification code, mobile phone, my phone, our phones, phone signal, "
+            "council laptop, council phone, council ipad, the sound, sound quality, "
+            "sound system, couldn't hear, could not hear, hard to hear, screen froze, "
+            "screen freezing, kept freezing"
+        ),
+        exclude_terms=_terms(
+            "screen time, connect with residents, connect with people, "
+            "connecting with residents, connecting with people, connect with constituents, "
+            "too technical, technical language, technical jargon, technical terms"
+        ),
+    ),
+    ThemeDefinition(
+        id="facilitation",
+        name="Facilitators & delivery",
+        description=(
+            "Presenter quality, clarity, engagement, co-delivery with councillors, helpers."
+        ),
+        include_terms=_terms(
+            "facilitator, facilitators, facilitation, facilitated, trainer, trainers, presenter, "
+            "presenters, presentation, presented, presenting, speaker, speakers, delivery, "
+            "delivered, explained, explaining, explanation, explanations, clearly, clear, "
+            "unclear, knowledgeable, expert, experts, expertise, enthusiastic, enthusiasm, "
+            "approachable, patient, patience, host, hosts, hosted, helpers, tutor, instructor, "
+            "jargon, lecture, lectured, lecturing, style, humour, humor, engaging, energy, "
+            "listened, colleague, co-delivered, co-presented, co-facilitated, led, waffle, "
+            "waffled, rambling, patronising, condescending, answered, questions, q&a, confusing, "
+            "confused"
+        ),
+        phrases=_terms(
+            "q a, q and a, q & a, the team, comms team, communications team, digital team, "
+            "co delivered, co delivery, co presented, well explained, explained well, "
+            "easy to follow, hard to follow, difficult to follow, easy to understand, "
+            "hard to understand, went too fast, read from the slides, reading from slides, "
+            "answered questions, answering questions, took time to, made it fun, made us feel, "
+            "put us at ease, fellow councillor, councillor colleague, the officers, the trainer, "
+            "the presenter, the facilitator, council officer, council officers, comms officer, "
+            "officers who, officer who"
+        ),
+        exclude_terms=_terms("clear desk, at present, present day, at the present"),
+    ),
+    ThemeDefinition(
+        id="materials",
+        name="Materials & follow-up",
+        description="Slides, handouts, guides, links, further support, keeping in touch.",
+        include_terms=_terms(
+            "slides, slide, powerpoint, handout, handouts, guide, guides, guidance, notes, "
+            "checklist, links, link, resources, resource, toolkit, booklet, workbook, template, "
+            "templates, printed, printout, printouts, recording, recorded, pdf, materials, "
+            "material, leaflet, crib, factsheet, follow-up, newsletter, documentation, summary, "
+            "videos, video, webpage, intranet"
+        ),
+        phrases=_terms(
+            "slide deck, cheat sheet, crib sheet, follow up, followed up, further support, "
+            "ongoing support, more support, keep in touch, stay in touch, contact details, "
+            "send the slides, copy of the slides, copy of, one pager, step by step guide, "
+            "written guide, something to take away, take away, refer back, refer to later, "
+            "quick reference, further reading, useful links, top tips, tip sheet, info pack, "
+            "information pack, welcome pack, training pack"
+        ),
+        exclude_terms=_terms("link with residents, link up"),
+    ),
+    ThemeDefinition(
+        id="level",
+        name="Level & group mix",
+        description=(
+            "Too basic or too advanced, mixed abilities, pitched right, group "
+            "size, peer discussion."
+        ),
+        include_terms=_terms(
+            "basic, basics, advanced, beginner, beginners, novice, novices, pitched, pitch, "
+            "level, levels, simplistic, simple, complicated, complex, peer, peers, discussion, "
+            "discussions, breakout, breakouts, mix, mixed, group, groups, intermediate, "
+            "introductory, intro, beginner's, overwhelming, dumbed, patronising, ability, "
+            "abilities"
+        ),
+        phrases=_terms(
+            "mixed ability, mixed abilities, different levels, pitched right, pitched at, "
+            "over my head, over our heads, too technical, too basic, too advanced, already knew, "
+            "already know, assumed knowledge, assumed we knew, new to, never used, "
+            "complete beginner, group size, small group, smaller group, large group, "
+            "bigger group, other councillors, fellow councillors, learning from others, "
+            "learn from each other, learning from each other, sharing experiences, "
+            "share experiences, dumbed down, right level, wrong level, for beginners, "
+            "not for beginners, knew nothing, know nothing, more advanced, next level, "
+            "sharing ideas, share ideas, shared experiences, already use, already using, "
+            "already on, already have, more experienced, less experienced, experienced users, "
+            "inexperienced"
+        ),
+        exclude_terms=_terms(
+            "level of abuse, high level of, level playing field, group chat, facebook group, "
+            "facebook groups, whatsapp group, whatsapp groups, community group, "
+            "community groups, residents group, residents groups, in advance, advance notice"
+        ),
+    ),
+    ThemeDefinition(
+        id="platforms",
+        name="Platforms & tools",
+        description=(
+            "Named platforms and tools: Twitter/X, Facebook, blogs, LinkedIn, "
+            "Instagram, WhatsApp, YouTube, Nextdoor."
+        ),
+        include_terms=_terms(
+            "twitter, tweet, tweets, tweeting, retweet, facebook, fb, linkedin, instagram, "
+            "insta, whatsapp, youtube, nextdoor, tiktok, blog, blogs, blogging, blogger, "
+            "snapchat, threads, bluesky, mastodon, reddit, hootsuite, canva, buffer, meta, "
+            "messenger, podcast, podcasts, vlog, flickr, pinterest, hashtag, hashtags, chatgpt, "
+            "mailchimp, telegram"
+        ),
+        phrases=_terms(
+            "on x, x formerly twitter, x twitter, twitter x, x account, x accounts, x post, "
+            "x posts, post on x, posting on x, use x, using x, x com, facebook group, "
+            "facebook groups, facebook page, whatsapp group, whatsapp groups, google business, "
+            "google my business, ai tools, scheduling tool, scheduling tools"
+        ),
+        exclude_terms=_terms("x factor, x number, x amount"),
+    ),
+    ThemeDefinition(
+        id="venue",
+        name="Venue & logistics",
+        description="Room, location, parking, refreshments, time of day, booking.",
+        include_terms=_terms(
+            "room, rooms, venue, venues, location, parking, refreshments, tea, coffee, biscuits, "
+            "lunch, lunchtime, food, sandwiches, temperature, heating, seats, seating, layout, "
+            "tables, toilets, lift, stairs, acoustics, noise, noisy, chamber, evening, evenings, "
+            "morning, mornings, afternoon, afternoons, weekend, daytime, booking, booked, "
+            "invitation, invite, travel, signage, reception, cramped, crowded, stuffy, draughty, "
+            "catering, hybrid, in-person, remotely, remote"
+        ),
+        phrases=_terms(
+            "car park, town hall, civic centre, council chamber, committee room, meeting room, "
+            "time of day, hearing loop, air conditioning, too cold, too hot, in person, "
+            "face to face, start time, earlier start, later start, calendar invite, more notice, "
+            "short notice, getting there, hard to find, online session, online sessions, "
+            "do it online, online version, online instead, rather than online, "
+            "wheelchair access, step free, accessible venue, disabled access, the building, "
+            "council building, directions to, the chairs, uncomfortable chairs, "
+            "room was freezing, freezing cold, freezing room"
+        ),
+        exclude_terms=_terms(
+            "room for improvement, room to improve, chat room, cold calling, cold feet"
+        ),
+    ),
+    ThemeDefinition(
+        id="workload",
+        name="Time & capacity",
+        description="Councillors' busy diaries, time to keep it up, casework.",
+        include_terms=_terms(
+            "busy, diary, diaries, capacity, workload, casework, commitments, time-consuming, "
+            "juggling, juggle, burden, overwhelmed, admin, sustainable, sustain, routine, habit, "
+            "demands, demanding"
+        ),
+        phrases=_terms(
+            "time consuming, case work, ward work, keep it up, keep up with, keeping up, "
+            "keep on top, find the time, finding the time, find time, finding time, "
+            "time to post, time to do, no time, not enough hours, don't have time, "
+            "don't have the time, haven't got time, haven't got the time, day job, "
+            "full time job, work full time, spare time, 24 7, always on, little and often, "
+            "minutes a day, schedule posts, scheduling posts, how often, how much time, "
+            "time it takes, time commitment, too much time, take up time, takes up time, "
+            "eat into, out of hours, more manageable"
+        ),
+        exclude_terms=(),
+    ),
+)
+
+
+# Tokens are runs of letters and digits, with an inner apostrophe kept
+# ("don't"); everything else separates. "wi-fi" and "wi fi" both become
+# ["wi", "fi"], so terms and texts are always cut the same way.
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|&")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
+# A stem shorter than this is too general to trust: "timing" stems to "time",
+# "basically" to "basic", "adapter" to "adapt". Such words must match as
+# written, so the taxonomy lists their variants ("troll", "trolls", "trolling").
+_MIN_STEM_LEN = 6
+
+_STEMMER = PorterStemmer()
+
+
+@lru_cache(maxsize=65536)
+def match_key(token: str) -> str:
+    """What a token is matched on: its Porter stem, or the token itself when that is too short.
+
+    Cached, since the same words recur across thousands of comments.
+    """
+    if not token.isalpha():
+        return token  # "4g", "didn't", "&"
+    stem = _STEMMER.stem(token, to_lowercase=False)
+    return stem if len(stem) >= _MIN_STEM_LEN else _singular(token)
+
+
+def _singular(token: str) -> str:
+    """A light touch for short words the stemmer would over-reach on: plurals only, so
+    "rooms" finds "room" and "apps" finds "app", but "timing" never finds "time"."""
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def normalise(text: str) -> str:
+    """Lower-case text with typographic apostrophes made plain, the same length as the text.
+
+    Keeping the length lets a clause found in the normalised text be shown in
+    the words the person wrote.
+    """
+    plain = text.translate(_APOSTROPHES)
+    lowered = plain.lower()
+    if len(lowered) != len(plain):
+        # A few characters grow when lower-cased ("İ"); leave those as written.
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in plain)
+    return lowered
+
+
+def tokenise(text: str) -> list[str]:
+    """Lower-case word tokens of already-normalised text."""
+    return _TOKEN_RE.findall(text)
+
+
+def _term_keys(term: str) -> tuple[str, ...]:
+    return tuple(match_key(token) for token in tokenise(normalise(term)))
+
+
+# Clauses end at sentence punctuation, commas and dashes, and before words that
+# turn the sense of what follows ("useful, but too long").
+_CLAUSE_BREAK_RE = re.compile(
+    r"[.!?;:\n\u2026()]+|,|\s[-\u2013\u2014]+\s"
+    r"|\b(?=(?:but|however|although|though|whereas|except|apart from|other than|"
+    r"otherwise|unfortunately|sadly)\b)"
+)
+
+
+def split_clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the non-empty clauses of normalised text."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _CLAUSE_BREAK_RE.finditer(text):
+        if text[start : match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """One include term, phrase or exclude term, as a sequence of match keys."""
+
+    theme_index: int
+    keys: tuple[str, ...]
+    exclude: bool
+
+
+@dataclass(frozen=True)
+class ThemeMatcher:
+    """Themes compiled for fast matching: every pattern indexed by its first word's key."""
+
+    themes: tuple[ThemeDefinition, ...]
+    by_first_key: dict[str, tuple[_Pattern, ...]]
+
+
+def compile_themes(themes: Iterable[ThemeDefinition] = DEFAULT_THEMES) -> ThemeMatcher:
+    """Precompute the keys of every term so that matching many texts is cheap."""
+    theme_tuple = tuple(themes)
+    index: dict[str, list[_Pattern]] = {}
+    for theme_index, theme in enumerate(theme_tuple):
+        terms = [(term, False) for term in (*theme.include_terms, *theme.phrases)]
+        terms += [(term, True) for term in theme.exclude_terms]
+        for term, exclude in terms:
+            keys = _term_keys(term)
+            if keys:
+                index.setdefault(keys[0], []).append(_Pattern(theme_index, keys, exclude))
+    frozen = {first: tuple(patterns) for first, patterns in index.items()}
+    return ThemeMatcher(themes=theme_tuple, by_first_key=frozen)
+
+
+def match_clause(matcher: ThemeMatcher, clause: str) -> dict[str, tuple[str, ...]]:
+    """Theme id -> the words of one normalised clause that matched it, in text order."""
+    found: dict[int, list[str]] = {}
+    excluded: set[int] = set()
+    tokens = tokenise(clause)
+    keys = [match_key(token) for token in tokens]
+    for position, first in enumerate(keys):
+        for pattern in matcher.by_first_key.get(first, ()):
+            size = len(pattern.keys)
+            if size > 1 and tuple(keys[position : position + size]) != pattern.keys:
+                continue
+            if pattern.exclude:
+                excluded.add(pattern.theme_index)
+                continue
+            words = " ".join(tokens[position : position + size])
+            hits = found.setdefault(pattern.theme_index, [])
+            if words not in hits:
+                hits.append(words)
+    return {
+        matcher.themes[i].id: _drop_contained(tuple(words))
+        for i, words in sorted(found.items())
+        if i not in excluded
+    }
+
+
+def _drop_contained(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Keep "not working" rather than both "not working" and "working"."""
+    return tuple(w for w in words if not any(w != o and f" {w} " in f" {o} " for o in words))
+
+
+def match_themes(matcher: ThemeMatcher, text: str) -> list[ThemeMatch]:
+    """Every theme in the text, with its matched words and the clauses they sit in."""
+    normalised = normalise(text)
+    evidence: dict[str, list[str]] = {}
+    clauses: dict[str, list[str]] = {}
+    for start, end in split_clauses(normalised):
+        clause = normalised[start:end]
+        for theme_id, words in match_clause(matcher, clause).items():
+            theme_words = evidence.setdefault(theme_id, [])
+            theme_words.extend(w for w in words if w not in theme_words)
+            clauses.setdefault(theme_id, []).append(text[start:end].strip())
+    order = [theme.id for theme in matcher.themes]
+    return [
+        ThemeMatch(theme_id, tuple(evidence[theme_id]), tuple(clauses[theme_id]))
+        for theme_id in order
+        if theme_id in evidence
+    ]

@@ -1,0 +1,432 @@
+"""Question-aware sentiment and themes, checked the way a facilitator would read them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lessons import analysis
+from lessons.analysis import (
+    ANALYSER_VERSION,
+    Analysis,
+    analyse,
+    analyse_many,
+    explain,
+)
+from lessons.themes import DEFAULT_THEMES, ThemeDefinition, compile_themes
+
+REPO = Path(__file__).resolve().parent.parent
+MATCHER = compile_themes(DEFAULT_THEMES)
+LABELS = {"positive", "neutral", "negative"}
+
+# (question kind, expected label, themes that must be tagged, the answer)
+FEEDBACK_CASES = [
+    # "What worked well for you?"
+    ("went_well", "positive", {"facilitation"},
+     "Really helpful session, the trainer was patient and explained everything clearly"),
+    ("went_well", "positive", {"hands_on", "platforms"},
+     "Setting up my Facebook page with someone next to me"),
+    ("went_well", "positive", {"hands_on"},
+     "The hands-on part where we actually posted something"),
+    ("went_well", "negative", set(),
+     "Nothing"),
+    ("went_well", "positive", {"level", "platforms", "relevance"},
+     "Hearing how other councillors use Twitter/X to reach residents"),
+    ("went_well", "neutral", {"pace"},
+     "Useful, but too long"),
+    ("went_well", "positive", {"risk"},
+     "Good tips on dealing with trolls and online abuse"),
+    ("went_well", "negative", {"level"},
+     "Not much, most of it went over my head"),
+    ("went_well", "positive", {"materials"},
+     "The slides and the handout to take away"),
+    ("went_well", "negative", {"tech"},
+     "Honestly not a lot, the wifi did not work so we couldn't try anything"),
+    ("went_well", "positive", {"level"},
+     "Small group so we could ask questions"),
+    ("went_well", "positive", {"risk"},
+     "Learnt a lot about the rules for the pre-election period"),
+    ("went_well", "positive", {"facilitation", "risk"},
+     "Clear explanation of the code of conduct and what not to post"),
+    ("went_well", "positive", {"hands_on", "platforms"},
+     "Loved the practical exercises on Instagram"),
+    ("went_well", "neutral", {"facilitation", "pace"},
+     "The presenter was knowledgeable but went far too fast"),
+    ("went_well", "positive", set(),
+     "Great session 👍"),
+    ("went_well", "positive", {"facilitation", "platforms"},
+     "The councillor who co-presented showed how she handles Nextdoor"),
+    ("went_well", "positive", {"relevance"},
+     "Being convinced that it is worth doing for my ward"),
+    ("went_well", "positive", {"platforms"},
+     "Felt much more confident about using WhatsApp groups by the end"),
+    # "What should we change for next time?"
+    ("to_change", "positive", set(),
+     "Nothing"),
+    ("to_change", "positive", set(),
+     "Nothing, it was great"),
+    ("to_change", "positive", set(),
+     "N/A"),
+    ("to_change", "negative", {"tech"},
+     "The wifi did not work for the first hour"),
+    ("to_change", "negative", {"hands_on"},
+     "Too much theory, not enough practice"),
+    ("to_change", "negative", {"hands_on"},
+     "More time for hands-on practice please"),
+    ("to_change", "negative", {"pace"},
+     "It could have been shorter"),
+    ("to_change", "negative", {"pace", "platforms"},
+     "We ran out of time before the LinkedIn section"),
+    ("to_change", "negative", {"venue"},
+     "Start later in the evening so those of us who work can come"),
+    ("to_change", "negative", {"tech", "venue"},
+     "The room was too cold and the projector kept failing"),
+    ("to_change", "positive", set(),
+     "Keep it as it is, really useful"),
+    ("to_change", "negative", {"materials"},
+     "A follow-up session in a few months would be good"),
+    ("to_change", "negative", {"facilitation"},
+     "Less jargon, not everyone knows what an algorithm is"),
+    ("to_change", "negative", {"level"},
+     "Smaller groups, it was hard to get help with 20 people"),
+    ("to_change", "negative", {"materials"},
+     "Send the slides out beforehand"),
+    ("to_change", "neutral", set(),
+     "Not sure"),
+    ("to_change", "positive", set(),
+     "Can't think of anything, well organised"),
+    ("to_change", "negative", {"tech"},
+     "Couldn't log in to my council laptop so I just watched"),
+    ("to_change", "negative", {"level", "platforms"},
+     "Pitched too basic for those of us already on Facebook"),
+    ("to_change", "positive", set(),
+     "No complaints, very well run"),
+    ("to_change", "negative", {"venue"},
+     "The venue was hard to find and parking was a nightmare"),
+    ("to_change", "negative", {"level", "platforms"},
+     "Wasn't that useful for me as I already use Twitter every day"),
+    ("to_change", "negative", {"pace"},
+     "Shorter session, and maybe a break halfway"),
+    ("to_change", "negative", {"venue"},
+     "Nothing really, although the room was a bit stuffy"),
+    ("to_change", "negative", {"workload"},
+     "I don't have time to post every day, tips on scheduling would help"),
+    # "What help would you like next?"
+    ("general", "neutral", {"platforms"},
+     "A session on Instagram and TikTok"),
+    ("general", "positive", set(),
+     "None, I feel confident now"),
+    ("general", "neutral", {"risk"},
+     "More help with dealing with abuse online"),
+    ("general", "neutral", {"hands_on", "platforms"},
+     "One-to-one support to set up my Facebook page"),
+    ("general", "neutral", {"materials"},
+     "A written guide I can refer back to"),
+    ("general", "neutral", {"workload"},
+     "How to find time for this alongside casework"),
+    ("general", "negative", {"relevance"},
+     "Honestly I'm still not convinced it's worth my time"),
+    ("general", "positive", set(),
+     "Thanks, it was brilliant"),
+    ("general", "neutral", {"risk"},
+     "A refresher before the pre-election period"),
+    ("general", "negative", set(),
+     "Not as useful as I'd hoped"),
+    ("general", "negative", set(),
+     "I didn't find it useful at all"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "themes", "text"),
+    FEEDBACK_CASES,
+    ids=[f"{kind}:{text[:40]}" for kind, _, _, text in FEEDBACK_CASES],
+)
+def test_realistic_feedback_gets_the_expected_label_and_themes(kind, label, themes, text):
+    result = analyse(text, kind, MATCHER)
+    assert result.label == label, explain(result)
+    assert themes <= {theme.theme_id for theme in result.themes}, explain(result)
+
+
+def test_the_table_is_big_enough_to_trust():
+    assert len(FEEDBACK_CASES) >= 40
+    assert {kind for kind, *_ in FEEDBACK_CASES} == {"went_well", "to_change", "general"}
+
+
+# --- the cases plain TextBlob gets wrong ------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["went_well", "to_change", "general"])
+def test_equipment_that_did_not_work_is_a_complaint_whatever_the_question(kind):
+    result = analyse("The wifi did not work for the first hour", kind, MATCHER)
+    assert result.label == "negative"
+    assert "did not work" in result.drivers
+    tech = next(theme for theme in result.themes if theme.theme_id == "tech")
+    assert "wifi" in tech.evidence
+    assert tech.label == "negative"
+
+
+def test_too_much_theory_not_enough_practice_is_a_complaint():
+    result = analyse("Too much theory, not enough practice", "to_change", MATCHER)
+    assert result.label == "negative"
+    assert any("too much" in driver for driver in result.drivers)
+    assert any("not enough" in driver for driver in result.drivers)
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "reading"),
+    [
+        ("to_change", "positive", "no change wanted"),
+        ("went_well", "negative", "nothing worked well"),
+    ],
+)
+@pytest.mark.parametrize("answer", ["Nothing", "nothing.", "None", "N/A", "no", "Nothing really"])
+def test_nothing_means_no_complaint_or_nothing_worked_depending_on_the_question(
+    answer, kind, label, reading
+):
+    result = analyse(answer, kind)
+    assert result.label == label
+    assert any(reading in driver for driver in result.drivers)
+
+
+def test_useful_but_too_long_is_mixed_and_pace_carries_the_criticism():
+    result = analyse("Useful, but too long", "went_well", MATCHER)
+    assert result.mixed
+    assert {"useful", "too long"} <= set(result.drivers)
+    (pace,) = [theme for theme in result.themes if theme.theme_id == "pace"]
+    assert pace.label == "negative"
+    assert pace.score < 0
+    assert pace.clauses == ("but too long",)
+
+
+def test_a_theme_in_a_praised_clause_is_positive_and_in_a_criticised_clause_negative():
+    result = analyse("The trainer was brilliant, but the room was freezing", "went_well", MATCHER)
+    by_id = {theme.theme_id: theme for theme in result.themes}
+    assert by_id["facilitation"].label == "positive"
+    assert by_id["venue"].label == "negative"
+    assert result.mixed
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It could have been shorter", "Ran out of time for questions", "The session overran"],
+)
+def test_complaints_about_length_are_negative_and_tagged_pace(text):
+    result = analyse(text, "general", MATCHER)
+    assert result.label == "negative"
+    assert "pace" in {theme.theme_id for theme in result.themes}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Couldn't have been better", "I can't fault it", "Nothing I would change", "Not too long"],
+)
+def test_praise_idioms_with_a_negation_are_positive(text):
+    assert analyse(text, "general").label == "positive"
+
+
+def test_a_wider_negation_window_reads_wasnt_that_useful_as_criticism():
+    result = analyse("It wasn't that useful", "general")
+    assert result.label == "negative"
+    assert any("useful" in driver for driver in result.drivers)
+
+
+def test_a_request_under_what_to_change_is_a_mild_complaint():
+    result = analyse("More examples from other councils please", "to_change")
+    assert result.label == "negative"
+    assert -0.5 < result.score < 0
+
+
+def test_the_same_request_for_next_time_help_is_neutral():
+    assert analyse("More examples from other councils please", "general").label == "neutral"
+
+
+def test_a_might_have_been_is_not_praise():
+    result = analyse("It would have been good to have a break", "general")
+    assert result.label == "negative"
+    assert any(driver.startswith("wanted:") for driver in result.drivers)
+
+
+def test_an_unknown_question_kind_is_read_as_general():
+    assert analyse("Nothing", "help_next") == analyse("Nothing", "general")
+
+
+def test_no_opinion_words_gives_neutral_with_no_drivers():
+    result = analyse("A session on Instagram", "general")
+    assert (result.label, result.score, result.mixed, result.drivers) == ("neutral", 0.0, False, ())
+
+
+def test_the_default_taxonomy_is_used_unless_another_is_given():
+    assert [t.theme_id for t in analyse("The wifi was patchy", "general").themes] == ["tech"]
+    own = compile_themes([ThemeDefinition("kit", "Kit", "Equipment.", ("wifi",), (), ())])
+    assert [t.theme_id for t in analyse("The wifi was patchy", "general", own).themes] == ["kit"]
+
+
+# --- explain ----------------------------------------------------------------------------------
+
+
+def test_explain_reads_as_one_line_with_label_drivers_and_themes():
+    line = explain(analyse("Useful, but too long", "went_well", MATCHER))
+    assert "\n" not in line
+    assert line.startswith("neutral")
+    assert "mixed" in line
+    assert '"too long"' in line
+    assert "pace negative" in line
+
+
+def test_explain_says_when_no_opinion_was_found():
+    assert "no opinion words" in explain(analyse("Instagram", "general"))
+
+
+# --- robustness (Hypothesis) ------------------------------------------------------------------
+
+FEEDBACK_WORDS = [
+    "useful", "too long", "not", "but", "nothing", "wifi", "didn't work", "great", "!", ",",
+    ".", "very", "more", "could have been", "😀", "👎", ":)", "شكرا جزيلا", "מצוין",
+    "\u200f", "İ", "ran out of time", "x", "Twitter/X", "n/a", "never", "without", "\n",
+]  # fmt: skip
+feedback_like = st.lists(st.sampled_from(FEEDBACK_WORDS), max_size=40).map(" ".join)
+any_text = st.one_of(st.text(max_size=300), feedback_like)
+kinds = st.sampled_from(["went_well", "to_change", "general", "something else"])
+
+
+def _check_well_formed(result: Analysis) -> None:
+    assert result.label in LABELS
+    assert -1.0 <= result.score <= 1.0
+    assert all(isinstance(driver, str) and driver for driver in result.drivers)
+    for theme in result.themes:
+        assert theme.label in LABELS
+        assert -1.0 <= theme.score <= 1.0
+        assert theme.evidence
+
+
+@given(text=any_text, kind=kinds)
+def test_any_text_gives_a_well_formed_analysis(text, kind):
+    _check_well_formed(analyse(text, kind, MATCHER))
+
+
+@given(text=any_text, kind=kinds)
+def test_analysis_is_deterministic(text, kind):
+    assert analyse(text, kind, MATCHER) == analyse(text, kind, MATCHER)
+
+
+@settings(max_examples=25, deadline=None)
+@given(chunk=st.one_of(feedback_like, st.text(min_size=1, max_size=60)), kind=kinds)
+def test_ten_thousand_characters_are_fine(chunk, kind):
+    text = (chunk * (10_000 // max(len(chunk), 1) + 1))[:10_000]
+    _check_well_formed(analyse(text, kind, MATCHER))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\n\n",
+        "😀😀😀",
+        "👎",
+        "شكرا جزيلا على الجلسة",
+        "מצוין, תודה",
+        "\u200f\u200e",
+        ":)",
+    ],
+)
+def test_empty_emoji_and_right_to_left_text_do_not_crash(text):
+    _check_well_formed(analyse(text, "general", MATCHER))
+
+
+def test_emoji_carry_opinion():
+    assert analyse("👍👍", "general").label == "positive"
+    assert analyse("👎", "general").label == "negative"
+
+
+# --- many at once -----------------------------------------------------------------------------
+
+
+def test_analyse_many_keeps_order_and_matches_analyse_in_process():
+    items = [(text, kind) for kind, _, _, text in FEEDBACK_CASES]
+    calls: list[tuple[int, int]] = []
+    results = analyse_many(items, progress=lambda done, total: calls.append((done, total)))
+    assert results == [analyse(text, kind, MATCHER) for text, kind in items]
+    assert calls[-1] == (len(items), len(items))
+
+
+def test_analyse_many_uses_the_process_pool_for_large_batches(monkeypatch):
+    monkeypatch.setattr(analysis, "_CHUNK_SIZE", 50)
+    items = [(text, kind) for kind, _, _, text in FEEDBACK_CASES] * 8
+    assert len(items) >= analysis.POOL_MIN_ITEMS
+    calls: list[tuple[int, int]] = []
+    results = analyse_many(items, workers=2, progress=lambda d, t: calls.append((d, t)))
+    assert results == [analyse(text, kind, MATCHER) for text, kind in items]
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert calls[-1] == (len(items), len(items))
+    assert len(calls) == -(-len(items) // 50)
+
+
+def test_analyse_many_finishes_in_process_when_the_pool_cannot_start(monkeypatch):
+    def broken_pool(*args, **kwargs):
+        raise BrokenProcessPool("no workers here")
+
+    monkeypatch.setattr(analysis, "_analyse_in_pool", broken_pool)
+    items = [("Too long", "to_change"), ("Great, thanks", "went_well")] * analysis.POOL_MIN_ITEMS
+    calls: list[tuple[int, int]] = []
+    results = analyse_many(items, workers=2, progress=lambda d, t: calls.append((d, t)))
+    assert [r.label for r in results[:2]] == ["negative", "positive"]
+    assert len(results) == len(items)
+    assert calls[-1] == (len(items), len(items))
+
+
+def test_analyse_many_of_nothing_is_empty():
+    assert analyse_many([]) == []
+
+
+# --- the environment --------------------------------------------------------------------------
+
+
+def test_the_analyser_has_a_version_to_drive_incremental_reanalysis():
+    assert isinstance(ANALYSER_VERSION, str) and ANALYSER_VERSION
+
+
+def _run_isolated(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    empty = tmp_path / "nltk_data"
+    empty.mkdir()
+    env = {**os.environ, "NLTK_DATA": str(empty), "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_analysis_works_with_no_nltk_corpora(tmp_path):
+    code = (
+        "from lessons.analysis import analyse, explain\n"
+        "from lessons.themes import compile_themes\n"
+        "result = analyse('The wifi did not work, but the trainers were great', 'went_well',"
+        " compile_themes())\n"
+        "print(explain(result))\n"
+    )
+    completed = _run_isolated(code, tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert "tech negative" in completed.stdout
+    assert "facilitation positive" in completed.stdout
+
+
+def test_the_analysis_core_does_not_import_streamlit(tmp_path):
+    code = (
+        "import sys\nimport lessons.analysis, lessons.themes\nprint('streamlit' in sys.modules)\n"
+    )
+    completed = _run_isolated(code, tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "False"

@@ -1,0 +1,99 @@
+"""The Comments and Settings pages through AppTest, on the demo programme."""
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lessons import store
+from lessons.demo import load_demo
+from tests.conftest import ROOT, make_session
+from tests.test_tagging import comments, submit
+
+
+@pytest.fixture
+def demo_db(db):
+    load_demo(db, today=date(2026, 11, 25))
+    return db
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
+
+
+def test_the_comments_page_lists_demo_comments_with_their_reasons(demo_db):
+    at = page("comments.py").run()
+    assert not at.exception
+    assert "comments" in at.caption[0].value
+    # Each card says why it got its label and which words tagged its themes.
+    assert any("**Why:**" in m.value for m in at.markdown)
+    assert any("**Themes:**" in m.value for m in at.markdown)
+
+
+def test_filtering_by_theme_and_sentiment(demo_db):
+    at = page("comments.py").run()
+    at.selectbox(key="comments_theme").set_value("tech")
+    at.selectbox(key="comments_label").set_value("negative")
+    at.run()
+    assert not at.exception
+    with demo_db.reading() as cur:
+        expected = store.analysed_comments(
+            cur, store.CommentFilter(theme_id="tech", label="negative")
+        )
+    assert expected
+    assert at.caption[0].value.startswith(f"{len(expected):,} comments")
+
+
+def test_correcting_a_comment_on_the_page(db):
+    session = make_session(db)
+    submit(db, session, 1, went_well="The wifi did not work")
+    at = page("comments.py").run()
+    [comment] = comments(db)
+    key = f"comments_all_fix_{comment.id}"
+    at.selectbox(key=f"comments_all_fix_label_{comment.id}").set_value("neutral")
+    at.multiselect(key=f"comments_all_fix_themes_{comment.id}").set_value(["tech", "venue"])
+    at.button(key=f"FormSubmitter:{key}-Save correction").click().run()
+    assert not at.exception
+    [corrected] = comments(db)
+    assert corrected.label == "neutral" and corrected.label_corrected
+    assert set(corrected.themes) == {"tech", "venue"}
+
+
+def test_adding_an_emerging_phrase_from_the_page(db):
+    session = make_session(db)
+    submit(db, session, 1, went_well="The buddy scheme idea")
+    submit(db, session, 2, to_change="Start a buddy scheme for new members")
+    at = page("comments.py").run()
+    assert any("buddy scheme" in m.value for m in at.markdown)
+    at.selectbox(key="comments_phrase_theme_0").set_value("materials")
+    at.button(key="comments_phrase_add_0").click().run()
+    assert not at.exception
+    assert "Re-analysed 2 comments" in at.success[0].value
+    assert all("materials" in c.themes for c in comments(db))
+
+
+def test_editing_a_theme_in_settings_previews_and_reanalyses(db):
+    session = make_session(db)
+    submit(db, session, 1, went_well="Loved the cake")
+    at = page("settings.py").run()
+    assert not at.exception
+    at.selectbox(key="settings_theme_choice").set_value("venue").run()
+    terms = at.text_area(key="settings_theme_venue_terms")
+    terms.input(terms.value + "\ncake").run()
+    assert "**1 of 1** stored comments" in at.caption[1].value
+    at.button(key="settings_theme_venue_save").click().run()
+    assert not at.exception
+    assert "Re-analysed 1 comments" in at.success[0].value
+    assert "venue" in comments(db)[0].themes
+
+
+def test_a_new_theme_with_a_bad_id_is_explained(db):
+    at = page("settings.py").run()
+    at.selectbox(key="settings_theme_choice").set_value("__new__").run()
+    at.text_input(key="settings_theme___new___id").input("Not OK")
+    at.text_input(key="settings_theme___new___name").input("Access")
+    at.text_area(key="settings_theme___new___terms").input("hearing")
+    at.button(key="settings_theme___new___save").click().run()
+    assert "lower-case letters" in at.error[0].value
+    with db.reading() as cur:
+        assert len(store.all_themes(cur)) == 11
