@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from lessons import ui
+
 st.set_page_config(
     page_title="Training feedback and lessons",
     page_icon=":material/school:",
@@ -20,7 +22,13 @@ sessions = st.Page(
 )
 
 comments = st.Page(
-    "pages/comments.py", title="Comments", icon=":material/forum:", url_path="comments"
+    "pages/comments.py", title="Comments", icon=":material/chat:", url_path="comments"
+)
+postmortem = st.Page(
+    "pages/postmortem.py", title="Post-mortem", icon=":material/forum:", url_path="postmortem"
+)
+lessons_page = st.Page(
+    "pages/lessons.py", title="Lessons", icon=":material/lightbulb:", url_path="lessons"
 )
 settings = st.Page(
     "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
@@ -29,10 +37,12 @@ settings = st.Page(
 arrived_by_link = "s" in st.query_params or "c" in st.query_params
 navigation = st.navigation(
     {
-        "Facilitators": [sessions, comments],
+        "Facilitators": [sessions, postmortem, comments, lessons_page],
         "Programme lead": [settings],
         "Attendees": [give_feedback],
     },
     position="hidden" if arrived_by_link else "sidebar",
 )
+if not arrived_by_link:
+    ui.identity_sidebar()
 navigation.run()

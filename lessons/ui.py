@@ -253,3 +253,141 @@ def run_reanalysis(database: store.Database) -> None:
         f"Re-analysed {result.analysed:,} comments that the change could affect"
         f" (themes changed: {changed})."
     )
+
+
+# --- who is making changes, and lesson forms ---------------------------------------------------
+
+
+def identity_sidebar() -> None:
+    """Ask for the facilitator's name once; every change records it."""
+    st.session_state.setdefault("user_name", "")
+    typed = st.sidebar.text_input(
+        "Your name",
+        value=st.session_state["user_name"],
+        max_chars=100,
+        help="Recorded against the changes you make (lessons, reflections).",
+        key="sidebar_user_name",
+    )
+    st.session_state["user_name"] = typed.strip()
+
+
+def current_user() -> str:
+    return str(st.session_state.get("user_name", "")).strip()
+
+
+def lesson_form(key: str, draft, submit_label: str, session_choices: dict[int, str]):
+    """Every field of a lesson as one form; returns the typed LessonDraft when submitted."""
+    from lessons.register import POLARITIES, PRIORITIES, SCOPES, LessonDraft
+
+    names = theme_names(include_retired=False)
+    with st.form(key, border=True):
+        title = st.text_input("Title", value=draft.title, max_chars=150, key=f"{key}_title")
+        what = st.text_area(
+            "What happened", value=draft.what_happened, height=90, key=f"{key}_what"
+        )
+        left, right = st.columns(2)
+        effect = left.text_area("Effect", value=draft.effect, height=90, key=f"{key}_effect")
+        cause = right.text_area("Cause", value=draft.cause, height=90, key=f"{key}_cause")
+        lesson_text = st.text_area(
+            "Lesson (what we have learnt)", value=draft.lesson, height=90, key=f"{key}_lesson"
+        )
+        recommendation = st.text_area(
+            "Recommendation (what to do next time)",
+            value=draft.recommendation,
+            height=70,
+            key=f"{key}_recommendation",
+        )
+        left, middle, right = st.columns(3)
+        polarity = left.selectbox(
+            "Polarity",
+            list(POLARITIES),
+            index=list(POLARITIES).index(draft.polarity),
+            format_func=POLARITIES.__getitem__,
+            key=f"{key}_polarity",
+        )
+        scope = middle.selectbox(
+            "Scope",
+            list(SCOPES),
+            index=list(SCOPES).index(draft.scope),
+            format_func=SCOPES.__getitem__,
+            key=f"{key}_scope",
+        )
+        priority = right.selectbox(
+            "Priority",
+            list(PRIORITIES),
+            index=list(PRIORITIES).index(draft.priority),
+            format_func=PRIORITIES.__getitem__,
+            key=f"{key}_priority",
+        )
+        themes_chosen = st.multiselect(
+            "Themes",
+            list(names),
+            default=[t for t in draft.themes if t in names],
+            format_func=names.__getitem__,
+            key=f"{key}_themes",
+        )
+        action = st.text_area("Action", value=draft.action, height=70, key=f"{key}_action")
+        left, middle, right = st.columns(3)
+        owner = left.text_input("Owner", value=draft.owner, max_chars=100, key=f"{key}_owner")
+        due = middle.date_input(
+            "Due date", value=draft.due_date, format="DD/MM/YYYY", key=f"{key}_due"
+        )
+        source_options = [None, *session_choices]
+        source = right.selectbox(
+            "From session",
+            source_options,
+            index=source_options.index(draft.source_session_id)
+            if draft.source_session_id in source_options
+            else 0,
+            format_func=lambda sid: "—" if sid is None else session_choices[sid],
+            key=f"{key}_source",
+        )
+        submitted = st.form_submit_button(submit_label, type="primary")
+    if not submitted:
+        return None
+    return LessonDraft(
+        title=title,
+        what_happened=what,
+        effect=effect,
+        cause=cause,
+        lesson=lesson_text,
+        recommendation=recommendation,
+        polarity=polarity,
+        scope=scope,
+        priority=priority,
+        themes=themes_chosen,
+        action=action,
+        owner=owner,
+        due_date=due if isinstance(due, date) else None,
+        source_session_id=source,
+    )
+
+
+LESSON_FIELD_LABELS = {
+    "title": "Title",
+    "what_happened": "What happened",
+    "effect": "Effect",
+    "cause": "Cause",
+    "lesson": "Lesson",
+    "recommendation": "Recommendation",
+    "polarity": "Polarity",
+    "scope": "Scope",
+    "priority": "Priority",
+    "themes": "Themes",
+    "action": "Action",
+    "owner": "Owner",
+    "actor": "Your name",
+    "status": "Status",
+    "reason": "Reason",
+    "applied_session_id": "Applied in session",
+    "effectiveness_evidence": "Effectiveness evidence",
+    "evidence": "Evidence",
+}
+
+
+def ask_for_name_if_missing() -> bool:
+    """Changes need a name: say so plainly where the change would be made."""
+    if current_user():
+        return True
+    st.warning("Type your name in the sidebar first: it is recorded against every change.")
+    return False

@@ -5,6 +5,7 @@ import streamlit as st
 
 from lessons import store, ui
 from lessons.choices import QUESTIONS
+from lessons.register import EvidenceLink, link_evidence
 from lessons.sessions import ValidationError
 from lessons.tagging import LABELS, add_term_to_theme, correct_comment, emerging_phrases
 
@@ -18,6 +19,13 @@ if flash := st.session_state.pop("reanalysis_flash", None):
     st.success(flash, icon=":material/check:")
 
 sessions = ui.all_sessions()
+lessons_by_comment: dict[int, list[tuple[int, str, str]]] = {}
+with database.reading() as cur:
+    open_lessons = {
+        lesson.id: lesson.title
+        for lesson in store.all_lessons(cur)
+        if lesson.status not in ("archived", "rejected")
+    }
 theme_names = ui.theme_names()
 active_themes = ui.theme_names(include_retired=False)
 
@@ -80,6 +88,11 @@ def comment_card(comment: store.AnalysedComment, key: str) -> None:
             reasons.append("**Themes:** " + " · ".join(parts))
         else:
             reasons.append("**Themes:** none yet")
+        supports = lessons_by_comment.get(comment.id, [])
+        if supports:
+            reasons.append(
+                "**Evidence for:** " + "; ".join(f"lesson #{i} {title}" for i, title, _ in supports)
+            )
         st.markdown("  \n".join(reasons))
         with (
             st.popover("Correct", icon=":material/edit:"),
@@ -106,6 +119,26 @@ def comment_card(comment: store.AnalysedComment, key: str) -> None:
                 else:
                     ui.clear_read_cache()
                     st.rerun()
+        if open_lessons:
+            with (
+                st.popover("Link to a lesson", icon=":material/link:"),
+                st.form(f"{key}_link_{comment.id}", border=False),
+            ):
+                chosen = st.selectbox(
+                    "Lesson",
+                    list(open_lessons),
+                    format_func=lambda i: f"#{i} {open_lessons[i]}",
+                    key=f"{key}_link_lesson_{comment.id}",
+                )
+                if st.form_submit_button("Link as evidence") and ui.ask_for_name_if_missing():
+                    try:
+                        link_evidence(
+                            database, chosen, EvidenceLink(comment_id=comment.id), ui.current_user()
+                        )
+                    except ValidationError as invalid:
+                        ui.show_validation_errors(invalid, ui.LESSON_FIELD_LABELS)
+                    else:
+                        st.rerun()
 
 
 def comment_list(untagged_only: bool, key: str) -> None:
@@ -134,7 +167,11 @@ def comment_list(untagged_only: bool, key: str) -> None:
     )
     page_number = pager.number_input("Page", 1, pages, 1, key=f"{key}_page") if pages > 1 else 1
     start = (int(page_number) - 1) * PAGE_SIZE
-    for comment in comments[start : start + PAGE_SIZE]:
+    shown = comments[start : start + PAGE_SIZE]
+    with database.reading() as cur:
+        for comment in shown:
+            lessons_by_comment[comment.id] = store.lessons_for_comment(cur, comment.id)
+    for comment in shown:
         comment_card(comment, key)
 
 

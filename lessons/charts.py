@@ -1,0 +1,132 @@
+"""Chart builders: each takes a DataFrame and returns a Plotly figure; pages only show them.
+
+Every chart's numbers are the DataFrame it was built from, so a page can offer
+them as a table (for screen readers, and for anyone who wants the figures).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lessons.choices import RATING_LABELS
+from lessons.store import FeedbackSummary
+
+SENTIMENT_COLOURS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828"}
+BRAND = "#0b5563"
+_LAYOUT = dict(
+    margin=dict(l=10, r=10, t=40, b=10),
+    height=300,
+    font=dict(size=13),
+    plot_bgcolor="white",
+    legend=dict(orientation="h", y=-0.2),
+)
+
+
+def counts_frame(counts: Mapping, labels: Mapping, column: str = "Answer") -> pd.DataFrame:
+    """Counts in the order of `labels` (every answer shown, zeros included), with shares."""
+    rows = [(labels[key], int(counts.get(key, 0))) for key in labels]
+    frame = pd.DataFrame(rows, columns=[column, "Responses"])
+    total = frame["Responses"].sum()
+    frame["Share"] = (frame["Responses"] / total).round(3) if total else 0.0
+    return frame
+
+
+def rating_frame(summary: FeedbackSummary) -> pd.DataFrame:
+    labels = {n: f"{n} {RATING_LABELS[n]}" for n in RATING_LABELS}
+    return counts_frame(summary.rating_counts, labels, "Rating")
+
+
+def bar_chart(frame: pd.DataFrame, title: str, horizontal: bool = False) -> go.Figure:
+    """A single-series bar chart of the first column against Responses."""
+    label_column = frame.columns[0]
+    bar = (
+        go.Bar(y=frame[label_column], x=frame["Responses"], orientation="h", marker_color=BRAND)
+        if horizontal
+        else go.Bar(x=frame[label_column], y=frame["Responses"], marker_color=BRAND)
+    )
+    figure = go.Figure(bar)
+    figure.update_layout(title=title, **_LAYOUT)
+    if horizontal:
+        figure.update_yaxes(autorange="reversed")
+    return figure
+
+
+def confidence_frame(summary: FeedbackSummary) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "When": ["Before the session", "After the session"],
+            "Mean confidence (1-5)": [
+                round(summary.mean_confidence_before or 0, 2),
+                round(summary.mean_confidence_after or 0, 2),
+            ],
+            "Responses": [summary.confidence_pairs, summary.confidence_pairs],
+        }
+    )
+
+
+def confidence_chart(frame: pd.DataFrame) -> go.Figure:
+    figure = go.Figure(
+        go.Bar(
+            x=frame["When"],
+            y=frame["Mean confidence (1-5)"],
+            marker_color=["#9fb8bd", BRAND],
+            text=frame["Mean confidence (1-5)"],
+            textposition="outside",
+        )
+    )
+    figure.update_layout(title="Confidence before and after (mean, 1-5)", **_LAYOUT)
+    figure.update_yaxes(range=[0, 5.5])
+    return figure
+
+
+def sentiment_frame(counts: Mapping[str, int]) -> pd.DataFrame:
+    return counts_frame(counts, {k: k.capitalize() for k in SENTIMENT_COLOURS}, "Sentiment")
+
+
+def sentiment_chart(frame: pd.DataFrame) -> go.Figure:
+    figure = go.Figure(
+        go.Bar(
+            x=frame["Sentiment"],
+            y=frame["Responses"],
+            marker_color=list(SENTIMENT_COLOURS.values()),
+        )
+    )
+    figure.update_layout(title="Comments by sentiment", **_LAYOUT)
+    figure.update_yaxes(title="Comments")
+    return figure
+
+
+def themes_frame(summary: FeedbackSummary, names: Mapping[str, str]) -> pd.DataFrame:
+    rows = [
+        {
+            "Theme": names.get(t.theme_id, t.theme_id),
+            "Comments": t.comments,
+            "Positive": t.positive,
+            "Negative": t.negative,
+            "Neutral": t.comments - t.positive - t.negative,
+        }
+        for t in summary.themes
+    ]
+    return pd.DataFrame(rows, columns=["Theme", "Comments", "Positive", "Neutral", "Negative"])
+
+
+def themes_chart(frame: pd.DataFrame) -> go.Figure:
+    figure = go.Figure(
+        [
+            go.Bar(
+                y=frame["Theme"],
+                x=frame[label.capitalize()],
+                name=label.capitalize(),
+                orientation="h",
+                marker_color=colour,
+            )
+            for label, colour in SENTIMENT_COLOURS.items()
+        ]
+    )
+    figure.update_layout(barmode="stack", title="Themes by sentiment of their comments", **_LAYOUT)
+    figure.update_layout(height=max(300, 60 + 28 * len(frame)))
+    figure.update_yaxes(autorange="reversed")
+    return figure

@@ -1,0 +1,402 @@
+"""The lessons-learnt register: lessons, their evidence, and the lifecycle they move through.
+
+observed → identified → actioned → embedded → validated → archived, and rejected
+from any stage. Each move is checked (an action needs an owner and a due date;
+"embedded" names the later session it was applied in; "validated" says what
+showed it worked; "rejected" says why) and recorded in the audit trail with
+who, when and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from lessons import store
+from lessons.clock import now_local
+from lessons.sessions import ValidationError
+
+STATUSES: dict[str, str] = {
+    "observed": "Observed",
+    "identified": "Identified",
+    "actioned": "Actioned",
+    "embedded": "Embedded",
+    "validated": "Validated",
+    "archived": "Archived",
+    "rejected": "Rejected",
+}
+STATUS_MEANING: dict[str, str] = {
+    "observed": "Something happened worth learning from.",
+    "identified": "The lesson and what to do about it are agreed.",
+    "actioned": "Someone owns an action with a due date.",
+    "embedded": "Applied in a named later session.",
+    "validated": "That session's feedback or a reflection shows it worked.",
+    "archived": "Done with: kept for the record.",
+    "rejected": "Not taken forward, with the reason.",
+}
+NEXT_STATUS: dict[str, str] = {
+    "observed": "identified",
+    "identified": "actioned",
+    "actioned": "embedded",
+    "embedded": "validated",
+    "validated": "archived",
+}
+POLARITIES = {"sustain": "Sustain (keep doing)", "improve": "Improve (do differently)"}
+SCOPES = {
+    "session": "This session",
+    "programme": "The programme",
+    "organisation": "The organisation",
+}
+PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
+OPEN_ACTION_STATUSES = ("identified", "actioned")
+MAX_FIELD_CHARS = 4000
+MAX_TITLE_CHARS = 150
+
+
+@dataclass
+class LessonDraft:
+    """A lesson as typed into the form."""
+
+    title: str
+    what_happened: str = ""
+    effect: str = ""
+    cause: str = ""
+    lesson: str = ""
+    recommendation: str = ""
+    polarity: str = "improve"
+    scope: str = "programme"
+    priority: str = "medium"
+    themes: list[str] = field(default_factory=list)
+    action: str = ""
+    owner: str = ""
+    due_date: date | None = None
+    source_session_id: int | None = None
+
+
+def allowed_moves(status: str) -> list[str]:
+    """Where a lesson may go next: the next stage, or rejected (from any open stage)."""
+    moves = [NEXT_STATUS[status]] if status in NEXT_STATUS else []
+    if status not in ("rejected", "archived"):
+        moves.append("rejected")
+    return moves
+
+
+def is_overdue(lesson: store.LessonRow, today: date) -> bool:
+    """An agreed action past its due date and not yet applied."""
+    return (
+        lesson.status in OPEN_ACTION_STATUSES
+        and lesson.due_date is not None
+        and lesson.due_date < today
+    )
+
+
+def validate_lesson(draft: LessonDraft, known_themes: set[str] | None = None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not draft.title.strip():
+        errors["title"] = (
+            "Give the lesson a short title, e.g. 'Test the wifi before people arrive'."
+        )
+    elif len(draft.title) > MAX_TITLE_CHARS:
+        errors["title"] = f"Shorten the title to {MAX_TITLE_CHARS} characters or fewer."
+    for name in ("what_happened", "effect", "cause", "lesson", "recommendation", "action"):
+        if len(getattr(draft, name)) > MAX_FIELD_CHARS:
+            errors[name] = f"Shorten this to {MAX_FIELD_CHARS:,} characters or fewer."
+    if len(draft.owner) > 100:
+        errors["owner"] = "Shorten the owner's name to 100 characters or fewer."
+    if draft.polarity not in POLARITIES:
+        errors["polarity"] = "Choose sustain or improve."
+    if draft.scope not in SCOPES:
+        errors["scope"] = "Choose session, programme or organisation."
+    if draft.priority not in PRIORITIES:
+        errors["priority"] = "Choose high, medium or low."
+    if known_themes is not None:
+        unknown = [t for t in draft.themes if t not in known_themes]
+        if unknown:
+            errors["themes"] = f"Unknown theme '{unknown[0]}'."
+    return errors
+
+
+def _values(draft: LessonDraft) -> dict[str, object]:
+    values = asdict(draft)
+    values.pop("themes")
+    for name in ("title", "what_happened", "effect", "cause", "lesson", "recommendation"):
+        values[name] = str(values[name]).strip()
+    values["action"] = draft.action.strip()
+    values["owner"] = draft.owner.strip()
+    return values
+
+
+def _check(database: store.Database, draft: LessonDraft, actor: str) -> None:
+    """Raise ValidationError with every problem in the draft, or with the actor."""
+    with database.reading() as cur:
+        errors = validate_lesson(draft, {t.id for t in store.all_themes(cur)})
+        if draft.source_session_id is not None and (
+            store.session_by_id(cur, draft.source_session_id) is None
+        ):
+            errors["source_session_id"] = "That session does not exist."
+    if not actor.strip():
+        errors["actor"] = "Say who you are: your name is recorded against every change."
+    if errors:
+        raise ValidationError(errors)
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    """What a lesson rests on: an attendee comment, a reflection answer, or a note."""
+
+    comment_id: int | None = None
+    reflection_answer_id: int | None = None
+    note: str = ""
+
+
+def create_lesson(
+    database: store.Database,
+    draft: LessonDraft,
+    actor: str,
+    evidence: EvidenceLink | None = None,
+) -> int:
+    """Log a new lesson (status observed), with its first piece of evidence."""
+    _check(database, draft, actor)
+    now = now_local()
+    with database.transaction() as cur:
+        lesson_id = store.insert_lesson(cur, _values(draft), "observed", actor.strip(), now)
+        store.set_lesson_themes(cur, lesson_id, draft.themes)
+        store.append_audit(
+            cur, actor, "lesson", lesson_id, "created", f"Logged '{draft.title.strip()}'", now
+        )
+        if evidence is not None:
+            _link(cur, lesson_id, evidence, actor, now)
+    return lesson_id
+
+
+def update_lesson(database: store.Database, lesson_id: int, draft: LessonDraft, actor: str) -> None:
+    """Save edits to a lesson's fields; the audit trail names the fields that changed."""
+    _check(database, draft, actor)
+    now = now_local()
+    with database.transaction() as cur:
+        before = store.lesson_by_id(cur, lesson_id)
+        if before is None:
+            raise ValidationError({"lesson": "That lesson no longer exists."})
+        values = _values(draft)
+        changed = [name for name, value in values.items() if getattr(before, name) != value]
+        if set(before.themes) != set(draft.themes):
+            changed.append("themes")
+        if not changed:
+            return
+        store.update_lesson(cur, lesson_id, values, now)
+        store.set_lesson_themes(cur, lesson_id, draft.themes)
+        store.append_audit(
+            cur, actor, "lesson", lesson_id, "edited", "Changed " + ", ".join(changed), now
+        )
+
+
+def move_errors(
+    lesson: store.LessonRow,
+    to_status: str,
+    reason: str = "",
+    applied_session_id: int | None = None,
+    effectiveness_evidence: str = "",
+) -> dict[str, str]:
+    """What stops a lesson moving to `to_status`, in words that say what to do."""
+    if to_status not in STATUSES:
+        return {"status": f"Unknown status '{to_status}'."}
+    if to_status not in allowed_moves(lesson.status):
+        options = " or ".join(STATUSES[s] for s in allowed_moves(lesson.status)) or "nowhere"
+        return {
+            "status": f"A lesson that is {STATUSES[lesson.status].lower()} can move only to"
+            f" {options.lower()}, not to {STATUSES[to_status].lower()}."
+        }
+    errors: dict[str, str] = {}
+    if to_status == "actioned":
+        missing = [
+            label
+            for label, value in (("an action", lesson.action), ("an owner", lesson.owner))
+            if not value.strip()
+        ]
+        if lesson.due_date is None:
+            missing.append("a due date")
+        if missing:
+            errors["action"] = "To mark it actioned, give it " + ", ".join(missing) + "."
+    if to_status == "embedded" and applied_session_id is None:
+        errors["applied_session_id"] = "Name the later session the lesson was applied in."
+    if to_status == "validated" and not effectiveness_evidence.strip():
+        errors["effectiveness_evidence"] = (
+            "Say what showed the lesson worked (e.g. the feedback comparison for that session)."
+        )
+    if to_status == "rejected" and not reason.strip():
+        errors["reason"] = "Give the reason for rejecting the lesson."
+    return errors
+
+
+def move_lesson(
+    database: store.Database,
+    lesson_id: int,
+    to_status: str,
+    actor: str,
+    reason: str = "",
+    applied_session_id: int | None = None,
+    effectiveness_evidence: str = "",
+) -> None:
+    """Move a lesson through its lifecycle, after checking the move, and record it."""
+    now = now_local()
+    with database.transaction() as cur:
+        lesson = store.lesson_by_id(cur, lesson_id)
+        if lesson is None:
+            raise ValidationError({"lesson": "That lesson no longer exists."})
+        errors = move_errors(lesson, to_status, reason, applied_session_id, effectiveness_evidence)
+        if not actor.strip():
+            errors["actor"] = "Say who you are: your name is recorded against every change."
+        if applied_session_id is not None and store.session_by_id(cur, applied_session_id) is None:
+            errors["applied_session_id"] = "That session does not exist."
+        if errors:
+            raise ValidationError(errors)
+        values: dict[str, object] = {"status": to_status}
+        detail = f"{STATUSES[lesson.status]} → {STATUSES[to_status]}"
+        if to_status == "embedded":
+            values["applied_session_id"] = applied_session_id
+            applied = store.session_by_id(cur, applied_session_id) if applied_session_id else None
+            detail += f" (applied in '{applied.title}')" if applied else ""
+        if to_status == "validated":
+            values["effectiveness_evidence"] = effectiveness_evidence.strip()
+        if to_status == "rejected":
+            values["rejection_reason"] = reason.strip()
+        if reason.strip():
+            detail += f": {reason.strip()}"
+        store.update_lesson(cur, lesson_id, values, now)
+        store.append_audit(cur, actor, "lesson", lesson_id, "status", detail, now)
+
+
+def _link(cur: store.Cursor, lesson_id: int, evidence: EvidenceLink, actor: str, now) -> None:
+    if evidence.comment_id is not None and not store.comment_exists(cur, evidence.comment_id):
+        raise ValidationError({"evidence": "That comment no longer exists."})
+    if (
+        evidence.reflection_answer_id is not None
+        and store.reflection_answer_by_id(cur, evidence.reflection_answer_id) is None
+    ):
+        raise ValidationError({"evidence": "That reflection answer no longer exists."})
+    if (
+        evidence.comment_id is None
+        and evidence.reflection_answer_id is None
+        and not evidence.note.strip()
+    ):
+        raise ValidationError(
+            {"evidence": "Describe the evidence, or link a comment or reflection."}
+        )
+    if len(evidence.note) > MAX_FIELD_CHARS:
+        raise ValidationError({"evidence": f"Shorten the note to {MAX_FIELD_CHARS:,} characters."})
+    if store.evidence_already_linked(
+        cur, lesson_id, evidence.comment_id, evidence.reflection_answer_id
+    ) and (evidence.comment_id is not None or evidence.reflection_answer_id is not None):
+        return
+    store.insert_lesson_evidence(
+        cur,
+        lesson_id,
+        evidence.comment_id,
+        evidence.reflection_answer_id,
+        evidence.note.strip(),
+        actor,
+        now,
+    )
+    kind = (
+        f"comment {evidence.comment_id}"
+        if evidence.comment_id is not None
+        else f"reflection answer {evidence.reflection_answer_id}"
+        if evidence.reflection_answer_id is not None
+        else "a note"
+    )
+    store.append_audit(cur, actor, "lesson", lesson_id, "evidence", f"Linked {kind}", now)
+
+
+def link_evidence(
+    database: store.Database, lesson_id: int, evidence: EvidenceLink, actor: str
+) -> None:
+    """Link more evidence to a lesson (linking the same comment twice does nothing)."""
+    if not actor.strip():
+        raise ValidationError(
+            {"actor": "Say who you are: your name is recorded against every change."}
+        )
+    now = now_local()
+    with database.transaction() as cur:
+        if store.lesson_by_id(cur, lesson_id) is None:
+            raise ValidationError({"lesson": "That lesson no longer exists."})
+        _link(cur, lesson_id, evidence, actor, now)
+
+
+def draft_from_lesson(lesson: store.LessonRow) -> LessonDraft:
+    return LessonDraft(
+        title=lesson.title,
+        what_happened=lesson.what_happened,
+        effect=lesson.effect,
+        cause=lesson.cause,
+        lesson=lesson.lesson,
+        recommendation=lesson.recommendation,
+        polarity=lesson.polarity,
+        scope=lesson.scope,
+        priority=lesson.priority,
+        themes=list(lesson.themes),
+        action=lesson.action,
+        owner=lesson.owner,
+        due_date=lesson.due_date,
+        source_session_id=lesson.source_session_id,
+    )
+
+
+@dataclass
+class LessonFilter:
+    statuses: list[str] = field(default_factory=list)
+    theme: str | None = None
+    polarity: str | None = None
+    scope: str | None = None
+    owner: str | None = None
+    overdue_only: bool = False
+    text: str = ""
+    sort: str = "priority"
+
+
+_PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+SORTS = {
+    "priority": "Priority, then due date",
+    "due": "Due date",
+    "newest": "Newest first",
+    "status": "Lifecycle stage",
+}
+
+
+def filter_lessons(
+    lessons: list[store.LessonRow], where: LessonFilter, today: date
+) -> list[store.LessonRow]:
+    """The register as filtered and sorted on the Lessons page."""
+    text = where.text.strip().lower()
+    chosen = [
+        lesson
+        for lesson in lessons
+        if (not where.statuses or lesson.status in where.statuses)
+        and (where.theme is None or where.theme in lesson.themes)
+        and (where.polarity is None or lesson.polarity == where.polarity)
+        and (where.scope is None or lesson.scope == where.scope)
+        and (where.owner is None or lesson.owner == where.owner)
+        and (not where.overdue_only or is_overdue(lesson, today))
+        and (
+            not text
+            or any(
+                text in value.lower()
+                for value in (
+                    lesson.title,
+                    lesson.lesson,
+                    lesson.recommendation,
+                    lesson.what_happened,
+                    lesson.action,
+                    lesson.owner,
+                )
+            )
+        )
+    ]
+    stage = list(STATUSES)
+    far = date.max
+    keys = {
+        "priority": lambda x: (_PRIORITY_ORDER[x.priority], x.due_date or far, x.id),
+        "due": lambda x: (x.due_date or far, x.id),
+        "newest": lambda x: (-x.logged_at.timestamp(), -x.id),
+        "status": lambda x: (stage.index(x.status), x.id),
+    }
+    return sorted(chosen, key=keys.get(where.sort, keys["priority"]))
