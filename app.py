@@ -13,13 +13,11 @@ st.set_page_config(
 give_feedback = st.Page(
     "pages/feedback.py", title="Give feedback", icon=":material/rate_review:", url_path="feedback"
 )
+home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
 sessions = st.Page(
-    "pages/sessions.py",
-    title="Sessions",
-    icon=":material/event:",
-    url_path="sessions",
-    default=True,
+    "pages/sessions.py", title="Sessions", icon=":material/event:", url_path="sessions"
 )
+plan = st.Page("pages/plan.py", title="Plan", icon=":material/checklist:", url_path="plan")
 
 comments = st.Page(
     "pages/comments.py", title="Comments", icon=":material/chat:", url_path="comments"
@@ -37,7 +35,7 @@ settings = st.Page(
 arrived_by_link = "s" in st.query_params or "c" in st.query_params
 navigation = st.navigation(
     {
-        "Facilitators": [sessions, postmortem, comments, lessons_page],
+        "Facilitators": [home, sessions, plan, postmortem, comments, lessons_page],
         "Programme lead": [settings],
         "Attendees": [give_feedback],
     },

@@ -236,8 +236,10 @@ def move_lesson(
     reason: str = "",
     applied_session_id: int | None = None,
     effectiveness_evidence: str = "",
+    also_link: EvidenceLink | None = None,
 ) -> None:
-    """Move a lesson through its lifecycle, after checking the move, and record it."""
+    """Move a lesson through its lifecycle, after checking the move, and record it
+    (with `also_link`, link that evidence in the same transaction)."""
     now = now_local()
     with database.transaction() as cur:
         lesson = store.lesson_by_id(cur, lesson_id)
@@ -264,6 +266,8 @@ def move_lesson(
             detail += f": {reason.strip()}"
         store.update_lesson(cur, lesson_id, values, now)
         store.append_audit(cur, actor, "lesson", lesson_id, "status", detail, now)
+        if also_link is not None:
+            _link(cur, lesson_id, also_link, actor, now)
 
 
 def _link(cur: store.Cursor, lesson_id: int, evidence: EvidenceLink, actor: str, now) -> None:

@@ -119,7 +119,7 @@ def _values(draft: SessionDraft) -> dict[str, object]:
     return values
 
 
-def create_session(database: store.Database, draft: SessionDraft) -> int:
+def create_session(database: store.Database, draft: SessionDraft, actor: str = "") -> int:
     """Check and save a new session with a fresh token and code; return its id."""
     errors = validate_session(draft)
     if errors:
@@ -128,7 +128,7 @@ def create_session(database: store.Database, draft: SessionDraft) -> int:
         code = new_short_code()
         while store.short_code_taken(cur, code):
             code = new_short_code()
-        return store.insert_session(
+        session_id = store.insert_session(
             cur,
             _values(draft),
             facilitators=draft.facilitators,
@@ -137,14 +137,33 @@ def create_session(database: store.Database, draft: SessionDraft) -> int:
             short_code=code,
             now=now_local(),
         )
+        store.append_audit(
+            cur,
+            actor or "unknown",
+            "session",
+            session_id,
+            "created",
+            draft.title.strip(),
+            now_local(),
+        )
+        return session_id
 
 
-def update_session(database: store.Database, session_id: int, draft: SessionDraft) -> None:
+def update_session(
+    database: store.Database, session_id: int, draft: SessionDraft, actor: str = ""
+) -> list[int]:
+    """Save edits to a session. Marking a planned session delivered embeds the lessons its
+    plan applied; returns the ids of the lessons so moved."""
+    # Imported here: the loop module builds on the register, which builds on this one.
+    from lessons.loop import embed_applied_lessons
+
     errors = validate_session(draft)
     if errors:
         raise ValidationError(errors)
+    now = now_local()
     with database.transaction() as cur:
-        if store.session_by_id(cur, session_id) is None:
+        before = store.session_by_id(cur, session_id)
+        if before is None:
             raise ValidationError({"session": "That session no longer exists."})
         store.update_session(
             cur,
@@ -152,8 +171,35 @@ def update_session(database: store.Database, session_id: int, draft: SessionDraf
             _values(draft),
             facilitators=draft.facilitators,
             councillor_facilitators=draft.councillor_facilitators,
-            now=now_local(),
+            now=now,
         )
+        changed = [
+            name
+            for name, value in _values(draft).items()
+            if name not in ("facilitators", "councillor_facilitators")
+            and getattr(before, name) != value
+        ]
+        if (
+            list(before.facilitators) != draft.facilitators
+            or list(before.councillor_facilitators) != draft.councillor_facilitators
+        ):
+            changed.append("facilitators")
+        if changed:
+            store.append_audit(
+                cur,
+                actor or "unknown",
+                "session",
+                session_id,
+                "edited",
+                "Changed " + ", ".join(changed),
+                now,
+            )
+        moved: list[int] = []
+        if before.status == "planned" and draft.status == "delivered":
+            after = store.session_by_id(cur, session_id)
+            assert after is not None
+            moved = embed_applied_lessons(cur, after, actor or "unknown", now)
+    return moved
 
 
 def nearest_session(sessions: list[store.SessionRow], now: datetime) -> store.SessionRow | None:

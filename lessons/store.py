@@ -382,10 +382,60 @@ def _m003_reflections_lessons_audit(cur: Cursor) -> None:
     cur.execute("CREATE INDEX audit_log_entity_idx ON audit_log (entity, entity_id)")
 
 
+def _m004_plans(cur: Cursor) -> None:
+    cur.execute("CREATE SEQUENCE plans_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE plans (
+            id INTEGER PRIMARY KEY DEFAULT nextval('plans_id_seq'),
+            session_id INTEGER NOT NULL UNIQUE,
+            notes VARCHAR NOT NULL DEFAULT '',
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE plan_lessons (
+            plan_id INTEGER NOT NULL REFERENCES plans (id),
+            lesson_id INTEGER NOT NULL REFERENCES lessons (id),
+            PRIMARY KEY (plan_id, lesson_id)
+        )
+        """
+    )
+    cur.execute("CREATE SEQUENCE plan_checklist_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE plan_checklist (
+            id INTEGER PRIMARY KEY DEFAULT nextval('plan_checklist_id_seq'),
+            plan_id INTEGER NOT NULL REFERENCES plans (id),
+            lesson_id INTEGER,
+            position INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            done BOOLEAN NOT NULL DEFAULT FALSE,
+            done_at TIMESTAMP,
+            done_by VARCHAR NOT NULL DEFAULT ''
+        )
+        """
+    )
+    # When each person last looked at the home page, for "new feedback since your last visit".
+    cur.execute(
+        """
+        CREATE TABLE user_visits (
+            user_name VARCHAR PRIMARY KEY,
+            last_seen_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("001_sessions_and_feedback", _m001_sessions_and_feedback),
     ("002_comment_analysis", _m002_comment_analysis),
     ("003_reflections_lessons_audit", _m003_reflections_lessons_audit),
+    ("004_plans", _m004_plans),
 ]
 
 
@@ -721,6 +771,9 @@ def count_rows(cur: Cursor, table: str) -> int:
         "lesson_themes",
         "lesson_evidence",
         "audit_log",
+        "plans",
+        "plan_lessons",
+        "plan_checklist",
     }:
         raise ValueError(f"unknown table {table!r}")
     return int(cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
@@ -1585,3 +1638,180 @@ def feedback_summary(
 
 def comments_for_session(cur: Cursor, session_id: int) -> list[AnalysedComment]:
     return analysed_comments(cur, CommentFilter(session_id=session_id, limit=100_000))
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: int
+    lesson_id: int | None
+    position: int
+    text: str
+    done: bool
+    done_at: datetime | None
+    done_by: str
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    session_id: int
+    notes: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    lesson_ids: tuple[int, ...]
+    checklist: tuple[ChecklistItem, ...]
+
+
+def plan_for_session(cur: Cursor, session_id: int) -> PlanRow | None:
+    rows = cur.execute(
+        "SELECT id, session_id, notes, created_by, created_at, updated_at FROM plans"
+        " WHERE session_id = ?",
+        [session_id],
+    ).fetchall()
+    if not rows:
+        return None
+    plan_id = int(rows[0][0])
+    lesson_ids = tuple(
+        int(r[0])
+        for r in cur.execute(
+            "SELECT lesson_id FROM plan_lessons WHERE plan_id = ? ORDER BY lesson_id", [plan_id]
+        ).fetchall()
+    )
+    items = tuple(
+        ChecklistItem(int(r[0]), r[1], r[2], r[3], bool(r[4]), r[5], r[6])
+        for r in cur.execute(
+            "SELECT id, lesson_id, position, text, done, done_at, done_by FROM plan_checklist"
+            " WHERE plan_id = ? ORDER BY position, id",
+            [plan_id],
+        ).fetchall()
+    )
+    r = rows[0]
+    return PlanRow(plan_id, r[1], r[2], r[3], r[4], r[5], lesson_ids, items)
+
+
+def insert_plan(cur: Cursor, session_id: int, notes: str, created_by: str, now: datetime) -> int:
+    rows = cur.execute(
+        "INSERT INTO plans (session_id, notes, created_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
+        [session_id, notes, created_by, now, now],
+    ).fetchall()
+    return int(rows[0][0])
+
+
+def update_plan_notes(cur: Cursor, plan_id: int, notes: str, now: datetime) -> None:
+    cur.execute("UPDATE plans SET notes = ?, updated_at = ? WHERE id = ?", [notes, now, plan_id])
+
+
+def set_plan_lessons(cur: Cursor, plan_id: int, lesson_ids: Sequence[int]) -> None:
+    cur.execute("DELETE FROM plan_lessons WHERE plan_id = ?", [plan_id])
+    if lesson_ids:
+        cur.executemany(
+            "INSERT INTO plan_lessons (plan_id, lesson_id) VALUES (?, ?)",
+            [[plan_id, i] for i in sorted(set(lesson_ids))],
+        )
+
+
+def delete_checklist_items(cur: Cursor, item_ids: Sequence[int]) -> None:
+    if item_ids:
+        cur.execute("DELETE FROM plan_checklist WHERE list_contains(?, id)", [list(item_ids)])
+
+
+def insert_checklist_item(
+    cur: Cursor, plan_id: int, lesson_id: int | None, position: int, text: str
+) -> int:
+    rows = cur.execute(
+        "INSERT INTO plan_checklist (plan_id, lesson_id, position, text) VALUES (?, ?, ?, ?)"
+        " RETURNING id",
+        [plan_id, lesson_id, position, text],
+    ).fetchall()
+    return int(rows[0][0])
+
+
+def set_checklist_done(cur: Cursor, item_id: int, done: bool, done_by: str, now: datetime) -> None:
+    cur.execute(
+        "UPDATE plan_checklist SET done = ?, done_at = ?, done_by = ? WHERE id = ?",
+        [done, now if done else None, done_by if done else "", item_id],
+    )
+
+
+def checklist_item(cur: Cursor, item_id: int) -> tuple[int, int] | None:
+    """(plan id, session id) of a checklist item."""
+    rows = cur.execute(
+        "SELECT c.plan_id, p.session_id FROM plan_checklist c JOIN plans p ON p.id = c.plan_id"
+        " WHERE c.id = ?",
+        [item_id],
+    ).fetchall()
+    return (int(rows[0][0]), int(rows[0][1])) if rows else None
+
+
+def planned_session_ids(cur: Cursor) -> set[int]:
+    return {int(r[0]) for r in cur.execute("SELECT session_id FROM plans").fetchall()}
+
+
+def lesson_ids_planned_for(cur: Cursor, session_id: int) -> list[int]:
+    rows = cur.execute(
+        "SELECT pl.lesson_id FROM plan_lessons pl JOIN plans p ON p.id = pl.plan_id"
+        " WHERE p.session_id = ? ORDER BY pl.lesson_id",
+        [session_id],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def planned_hands_on_share(cur: Cursor, session_ids: Sequence[int]) -> tuple[float | None, int]:
+    """Mean planned share of hands-on minutes, over sessions that planned any minutes."""
+    rows = cur.execute(
+        "SELECT avg(hands_on_minutes * 1.0 / (context_minutes + hands_on_minutes)), count(*)"
+        " FROM sessions WHERE list_contains(?, id) AND context_minutes + hands_on_minutes > 0",
+        [list(session_ids)],
+    ).fetchall()
+    return rows[0][0], int(rows[0][1])
+
+
+def responses_with_negative_theme(
+    cur: Cursor, session_ids: Sequence[int], theme_id: str
+) -> tuple[int, int]:
+    """(responses with at least one negative comment on the theme, all responses)."""
+    rows = cur.execute(
+        """
+        SELECT count(DISTINCT c.response_id) FILTER (
+                   WHERE e.theme_id IS NOT NULL AND COALESCE(e.label, l.label) = 'negative'),
+               (SELECT count(*) FROM responses r WHERE list_contains(?, r.session_id))
+        FROM comments c
+        JOIN comment_labels_effective l ON l.comment_id = c.id
+        LEFT JOIN comment_themes_effective e ON e.comment_id = c.id AND e.theme_id = ?
+        WHERE list_contains(?, c.session_id)
+        """,
+        [list(session_ids), theme_id, list(session_ids)],
+    ).fetchall()
+    total = rows[0][1]
+    if total is None:
+        total = cur.execute(
+            "SELECT count(*) FROM responses WHERE list_contains(?, session_id)", [list(session_ids)]
+        ).fetchall()[0][0]
+    return int(rows[0][0] or 0), int(total)
+
+
+def last_visit(cur: Cursor, user_name: str) -> datetime | None:
+    rows = cur.execute(
+        "SELECT last_seen_at FROM user_visits WHERE user_name = ?", [user_name]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def record_visit(cur: Cursor, user_name: str, now: datetime) -> None:
+    cur.execute("DELETE FROM user_visits WHERE user_name = ?", [user_name])
+    cur.execute("INSERT INTO user_visits (user_name, last_seen_at) VALUES (?, ?)", [user_name, now])
+
+
+def responses_since(cur: Cursor, since: datetime) -> list[tuple[int, str, int]]:
+    """(session id, title, new responses) for sessions with responses after `since`."""
+    rows = cur.execute(
+        "SELECT s.id, s.title, count(*) FROM responses r JOIN sessions s ON s.id = r.session_id"
+        " WHERE r.submitted_at > ? GROUP BY s.id, s.title ORDER BY max(r.submitted_at) DESC",
+        [since],
+    ).fetchall()
+    return [(int(r[0]), r[1], int(r[2])) for r in rows]

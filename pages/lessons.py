@@ -191,7 +191,8 @@ if not shown:
     st.stop()
 
 ids = [x.id for x in shown]
-preferred = st.session_state.get("lessons_selected")
+asked = ui.query_param("lesson")
+preferred = int(asked) if asked and asked.isdigit() else st.session_state.get("lessons_selected")
 selected = st.selectbox(
     "Open a lesson",
     ids,

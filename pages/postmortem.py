@@ -3,7 +3,7 @@ turning what was learnt into lessons."""
 
 import streamlit as st
 
-from lessons import charts, reports, store, ui
+from lessons import charts, loop, reports, store, ui
 from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPE_SHORT,
@@ -12,7 +12,7 @@ from lessons.choices import (
 )
 from lessons.clock import now_local
 from lessons.reflections import TEMPLATES, prompt_label, save_reflection
-from lessons.register import EvidenceLink, LessonDraft, create_lesson
+from lessons.register import STATUSES, EvidenceLink, LessonDraft, create_lesson
 from lessons.sessions import ValidationError, draft_from_row, update_session
 
 MIN_GROUP = reports.MIN_GROUP
@@ -101,8 +101,8 @@ if promotion:
                 )
                 st.rerun()
 
-feedback_tab, reflections_tab, mine_tab, comments_tab = st.tabs(
-    ["Feedback", "Reflections", "Your reflection", "Comments"]
+feedback_tab, applied_tab, reflections_tab, mine_tab, comments_tab = st.tabs(
+    ["Feedback", "Lessons applied", "Reflections", "Your reflection", "Comments"]
 )
 
 with feedback_tab:
@@ -206,10 +206,58 @@ with feedback_tab:
         if st.button("Mark the post-mortem done (status: reviewed)", key="postmortem_reviewed"):
             draft = draft_from_row(session)
             draft.status = "reviewed"
-            update_session(database, session.id, draft)
+            update_session(database, session.id, draft, ui.current_user())
             ui.clear_read_cache()
             st.session_state["postmortem_flash"] = "Marked reviewed."
             st.rerun()
+
+with applied_tab:
+    with database.reading() as cur:
+        applied = [x for x in store.all_lessons(cur) if x.applied_session_id == session.id]
+        comparisons = {x.id: loop.compare_lesson(cur, x, theme_names) for x in applied}
+    if not applied:
+        st.info(
+            "No lesson was applied in this session. Lessons chosen in a session's plan are"
+            " applied when the session is marked delivered."
+        )
+    st.caption(
+        f"A verdict needs at least {loop.MIN_RESPONSES} responses before and after; a change"
+        f" counts from {loop.MIN_CHANGE:.0%} points (or {loop.MIN_RATING_CHANGE} on the rating)."
+    )
+    for lesson in applied:
+        comparison = comparisons[lesson.id]
+        with st.container(border=True):
+            st.markdown(f"**#{lesson.id} {lesson.title}** — {STATUSES[lesson.status].lower()}")
+            if comparison is None:
+                continue
+            st.markdown(f"Compared with {comparison.before_label}: **{comparison.verdict}**.")
+            st.dataframe(
+                [
+                    {
+                        "Measure": m.name,
+                        "Before": m.side("before"),
+                        "After": m.side("after"),
+                        "Verdict": m.verdict,
+                    }
+                    for m in comparison.measures
+                ],
+                hide_index=True,
+                use_container_width=True,
+            )
+            validate = lesson.status == "embedded" and st.button(
+                "Mark validated, saving this comparison as evidence",
+                key=f"postmortem_validate_{lesson.id}",
+                disabled=comparison.verdict != loop.IMPROVED,
+                help=None
+                if comparison.verdict == loop.IMPROVED
+                else "Only an improvement validates a lesson.",
+            )
+            if validate and ui.ask_for_name_if_missing():
+                loop.validate_with_comparison(database, lesson.id, comparison, ui.current_user())
+                st.session_state["postmortem_flash"] = f"Lesson #{lesson.id} validated."
+                st.rerun()
+            if lesson.effectiveness_evidence:
+                st.caption(f"Evidence saved: {lesson.effectiveness_evidence}")
 
 with reflections_tab:
     if not reflections:

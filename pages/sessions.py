@@ -23,7 +23,7 @@ with st.expander("Create a session", icon=":material/add:", expanded=False):
     new_draft = ui.session_form("sessions_new", None, "Create session")
     if new_draft is not None:
         try:
-            new_id = create_session(database, new_draft)
+            new_id = create_session(database, new_draft, ui.current_user())
         except ValidationError as invalid:
             ui.show_validation_errors(invalid, ui.SESSION_FIELD_LABELS)
         else:
@@ -125,10 +125,14 @@ with edit_tab:
     edited = ui.session_form(f"sessions_edit_{session.id}", draft_from_row(session), "Save changes")
     if edited is not None:
         try:
-            update_session(database, session.id, edited)
+            embedded = update_session(database, session.id, edited, ui.current_user())
         except ValidationError as invalid:
             ui.show_validation_errors(invalid, ui.SESSION_FIELD_LABELS)
         else:
             ui.clear_read_cache()
-            st.session_state["sessions_flash"] = f"Saved changes to '{edited.title.strip()}'."
+            st.session_state["sessions_flash"] = f"Saved changes to '{edited.title.strip()}'." + (
+                f" {len(embedded)} planned lesson(s) are now embedded: see the post-mortem."
+                if embedded
+                else ""
+            )
             st.rerun()

@@ -29,10 +29,10 @@ def test_every_page_renders_without_error_with_data(db, page_file):
     assert not at.exception
 
 
-def test_the_app_starts_on_the_sessions_page(db_path):
+def test_the_app_starts_on_the_home_page(db_path):
     at = page("app.py").run()
     assert not at.exception
-    assert at.title[0].value == "Sessions"
+    assert at.title[0].value == "What needs attention"
 
 
 def test_a_feedback_link_opens_the_form_and_a_submission_is_stored(db):

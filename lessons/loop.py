@@ -1,0 +1,231 @@
+"""Closing the loop: lessons applied in a session are embedded when it is delivered, and
+its feedback is compared with the feedback that gave rise to the lesson.
+
+"Before" is the session the lesson came from (or, for a lesson not traced to a
+session, comparable earlier sessions); "after" is the session it was applied in.
+Each of the lesson's themes brings its own measures. A verdict needs at least
+MIN_RESPONSES responses on each side; a change counts when it is at least
+MIN_CHANGE (ten percentage points, or 0.3 on a 1-5 rating).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lessons import store
+from lessons.register import STATUSES
+
+MIN_RESPONSES = 5
+MIN_CHANGE = 0.10
+MIN_RATING_CHANGE = 0.3
+
+IMPROVED, NO_CHANGE, WORSE, TOO_FEW = "improved", "no change", "worse", "too few responses to tell"
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    before: tuple[float, int]  # (value, out of how many responses); value is a count or a mean
+    after: tuple[float, int]
+    is_mean: bool
+    lower_is_better: bool
+    verdict: str
+
+    def side(self, which: str) -> str:
+        """One side in words: '3 of 15 (20%)', or '4.1 (from 15)' for a mean."""
+        value, n = self.before if which == "before" else self.after
+        if not n:
+            return "no responses"
+        if self.is_mean:
+            return f"{value:.1f} (from {n})"
+        return f"{int(value)} of {n} ({value / n:.0%})"
+
+    def describe(self) -> str:
+        return (
+            f"{self.name}: {self.side('before')} before → {self.side('after')} after:"
+            f" {self.verdict}."
+        )
+
+
+def share_verdict(before: tuple[int, int], after: tuple[int, int], lower_is_better: bool) -> str:
+    """Compare two shares (count, total); changes under MIN_CHANGE are no change."""
+    (b_count, b_total), (a_count, a_total) = before, after
+    if b_total < MIN_RESPONSES or a_total < MIN_RESPONSES:
+        return TOO_FEW
+    change = a_count / a_total - b_count / b_total
+    if abs(change) < MIN_CHANGE:
+        return NO_CHANGE
+    better = change < 0 if lower_is_better else change > 0
+    return IMPROVED if better else WORSE
+
+
+def mean_verdict(before: tuple[float, int], after: tuple[float, int]) -> str:
+    """Compare two means (higher is better) of n responses each."""
+    (b_mean, b_n), (a_mean, a_n) = before, after
+    if b_n < MIN_RESPONSES or a_n < MIN_RESPONSES:
+        return TOO_FEW
+    change = a_mean - b_mean
+    if abs(change) < MIN_RATING_CHANGE:
+        return NO_CHANGE
+    return IMPROVED if change > 0 else WORSE
+
+
+def overall_verdict(verdicts: list[str]) -> str:
+    """One verdict from the measures: too few if any side is too small; improved when
+    something improved and nothing got worse; worse the other way round; else no change."""
+    if not verdicts or TOO_FEW in verdicts:
+        return TOO_FEW
+    if IMPROVED in verdicts and WORSE not in verdicts:
+        return IMPROVED
+    if WORSE in verdicts and IMPROVED not in verdicts:
+        return WORSE
+    return NO_CHANGE
+
+
+@dataclass(frozen=True)
+class Comparison:
+    lesson_id: int
+    before_label: str
+    after_label: str
+    measures: tuple[Measure, ...]
+    verdict: str
+
+    def summary(self) -> str:
+        """The comparison as the text saved as a validated lesson's evidence."""
+        lines = [f"Before ({self.before_label}) and after ({self.after_label}): {self.verdict}."]
+        lines += [m.describe() for m in self.measures]
+        return "\n".join(lines)
+
+
+def _share_measure(name: str, before: tuple[int, int], after: tuple[int, int]) -> Measure:
+    return Measure(name, before, after, False, True, share_verdict(before, after, True))
+
+
+def _answer_share(cur: store.Cursor, ids: list[int], field: str, value: str) -> tuple[int, int]:
+    summary = store.feedback_summary(cur, ids)
+    counts = summary.balance_counts if field == "balance" else summary.length_counts
+    return counts.get(value, 0), summary.responses
+
+
+def compare_lesson(
+    cur: store.Cursor, lesson: store.LessonRow, theme_names: dict[str, str]
+) -> Comparison | None:
+    """Before/after measures for a lesson applied in a session; None if not applied yet."""
+    if lesson.applied_session_id is None:
+        return None
+    after_session = store.session_by_id(cur, lesson.applied_session_id)
+    if after_session is None:
+        return None
+    before_ids: list[int]
+    if lesson.source_session_id is not None:
+        before_ids = [lesson.source_session_id]
+        source = store.session_by_id(cur, lesson.source_session_id)
+        before_label = source.title if source else "the original session"
+    else:
+        before_ids = [
+            s.id
+            for s in store.all_sessions(cur)
+            if s.status != "planned"
+            and s.starts_at < after_session.starts_at
+            and s.programme == after_session.programme
+        ]
+        before_label = f"{len(before_ids)} earlier sessions of the programme"
+    after_ids = [after_session.id]
+    measures: list[Measure] = []
+    for theme_id in lesson.themes:
+        name = theme_names.get(theme_id, theme_id)
+        measures.append(
+            _share_measure(
+                f"Responses with a critical '{name}' comment",
+                store.responses_with_negative_theme(cur, before_ids, theme_id),
+                store.responses_with_negative_theme(cur, after_ids, theme_id),
+            )
+        )
+        if theme_id == "pace":
+            measures.append(
+                _share_measure(
+                    "Said the session was too long",
+                    _answer_share(cur, before_ids, "length", "too_long"),
+                    _answer_share(cur, after_ids, "length", "too_long"),
+                )
+            )
+        if theme_id == "hands_on":
+            measures.append(
+                _share_measure(
+                    "Wanted more hands-on practice",
+                    _answer_share(cur, before_ids, "balance", "more_how"),
+                    _answer_share(cur, after_ids, "balance", "more_how"),
+                )
+            )
+        if theme_id == "relevance":
+            measures.append(
+                _share_measure(
+                    "Wanted more of the why",
+                    _answer_share(cur, before_ids, "balance", "more_why"),
+                    _answer_share(cur, after_ids, "balance", "more_why"),
+                )
+            )
+    before = store.feedback_summary(cur, before_ids)
+    after = store.feedback_summary(cur, after_ids)
+    rating_before = (before.mean_rating or 0.0, before.responses)
+    rating_after = (after.mean_rating or 0.0, after.responses)
+    measures.append(
+        Measure(
+            "Mean overall rating (1-5)",
+            rating_before,
+            rating_after,
+            True,
+            False,
+            mean_verdict(rating_before, rating_after),
+        )
+    )
+    return Comparison(
+        lesson.id,
+        before_label,
+        after_session.title,
+        tuple(measures),
+        overall_verdict([m.verdict for m in measures]),
+    )
+
+
+def embed_applied_lessons(
+    cur: store.Cursor, session: store.SessionRow, actor: str, now
+) -> list[int]:
+    """When a session is delivered, the actioned lessons its plan applied become embedded."""
+    moved = []
+    for lesson_id in store.lesson_ids_planned_for(cur, session.id):
+        lesson = store.lesson_by_id(cur, lesson_id)
+        if lesson is None or lesson.status != "actioned":
+            continue
+        store.update_lesson(
+            cur, lesson_id, {"status": "embedded", "applied_session_id": session.id}, now
+        )
+        store.append_audit(
+            cur,
+            actor,
+            "lesson",
+            lesson_id,
+            "status",
+            f"{STATUSES['actioned']} → {STATUSES['embedded']} (applied in '{session.title}',"
+            " marked delivered)",
+            now,
+        )
+        moved.append(lesson_id)
+    return moved
+
+
+def validate_with_comparison(
+    database: store.Database, lesson_id: int, comparison: Comparison, actor: str
+) -> None:
+    """Mark a lesson validated, with its before/after comparison as the evidence."""
+    from lessons.register import EvidenceLink, move_lesson
+
+    text = comparison.summary()
+    move_lesson(
+        database,
+        lesson_id,
+        "validated",
+        actor,
+        effectiveness_evidence=text,
+        also_link=EvidenceLink(note=text),
+    )

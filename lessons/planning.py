@@ -1,0 +1,434 @@
+"""Planning the next session from the register and the data behind it.
+
+A plan chooses lessons that apply to the session; each chosen lesson's
+recommendation becomes a checklist item ticked off on the day. The data
+behind the plan comes from comparable past sessions, with its numbers and
+sources, and says so when there is too little to go on rather than guess.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from lessons import store
+from lessons.choices import BALANCE_CHOICES, COUNCILLOR_TYPE_SHORT, SESSION_FORMATS
+from lessons.clock import now_local
+from lessons.register import POLARITIES, STATUSES
+from lessons.sessions import ValidationError
+
+APPLICABLE_STATUSES = ("actioned", "embedded", "validated")
+MIN_BALANCE_ANSWERS = 10
+MIN_SESSIONS = 2
+MIN_GROUP = 5
+MAX_CHECKLIST_ITEMS = 60
+MAX_ITEM_CHARS = 300
+
+
+# --- which lessons apply ----------------------------------------------------------------------
+
+
+def lesson_applies(
+    lesson: store.LessonRow, session: store.SessionRow, sessions: Mapping[int, store.SessionRow]
+) -> bool:
+    """Does a lesson in the register apply to this session?
+
+    Organisation-wide lessons apply everywhere; programme lessons to sessions of
+    the same programme; session lessons to sessions of the same council and
+    format. A lesson not traced to a session applies everywhere its scope allows.
+    """
+    if lesson.status not in APPLICABLE_STATUSES or lesson.source_session_id == session.id:
+        return False
+    source = sessions.get(lesson.source_session_id) if lesson.source_session_id else None
+    if lesson.scope == "organisation" or source is None:
+        return True
+    if lesson.scope == "programme":
+        return source.programme == session.programme
+    return source.council == session.council and source.format == session.format
+
+
+def applicable_lessons(
+    session: store.SessionRow,
+    lessons: Sequence[store.LessonRow],
+    sessions: Mapping[int, store.SessionRow],
+) -> list[store.LessonRow]:
+    """Lessons that apply, improve before sustain, then by priority."""
+    order = {"high": 0, "medium": 1, "low": 2}
+    chosen = [x for x in lessons if lesson_applies(x, session, sessions)]
+    return sorted(chosen, key=lambda x: (x.polarity != "improve", order[x.priority], x.id))
+
+
+def checklist_text(lesson: store.LessonRow) -> str:
+    """What to do on the day: the recommendation, else the action, else the title."""
+    return " ".join((lesson.recommendation or lesson.action or lesson.title).split())[
+        :MAX_ITEM_CHARS
+    ]
+
+
+# --- saving the plan and ticking the checklist --------------------------------------------------
+
+
+def save_plan(
+    database: store.Database, session_id: int, lesson_ids: Sequence[int], notes: str, actor: str
+) -> int:
+    """Create or update the plan for a planned session; return its id.
+
+    The checklist follows the chosen lessons: items of lessons no longer chosen
+    go, new lessons add items, and items already ticked or typed by hand stay.
+    """
+    errors: dict[str, str] = {}
+    if not actor.strip():
+        errors["actor"] = "Say who you are: your name is recorded against the plan."
+    if len(notes) > 4000:
+        errors["notes"] = "Shorten the notes to 4,000 characters or fewer."
+    now = now_local()
+    with database.transaction() as cur:
+        session = store.session_by_id(cur, session_id)
+        if session is None:
+            errors["session"] = "That session no longer exists."
+        elif session.status != "planned":
+            errors["session"] = (
+                "Only a planned session can be planned: this one has been delivered."
+            )
+        lessons = {x.id: x for x in store.all_lessons(cur)}
+        unknown = [i for i in lesson_ids if i not in lessons]
+        if unknown:
+            errors["lessons"] = f"Lesson #{unknown[0]} no longer exists."
+        if errors:
+            raise ValidationError(errors)
+        plan = store.plan_for_session(cur, session_id)
+        if plan is None:
+            plan_id = store.insert_plan(cur, session_id, notes.strip(), actor.strip(), now)
+            items: tuple[store.ChecklistItem, ...] = ()
+            store.append_audit(cur, actor, "session", session_id, "planned", "Plan created", now)
+        else:
+            plan_id = plan.id
+            items = plan.checklist
+            store.update_plan_notes(cur, plan_id, notes.strip(), now)
+        store.set_plan_lessons(cur, plan_id, lesson_ids)
+        wanted = set(lesson_ids)
+        stale = [i.id for i in items if i.lesson_id is not None and i.lesson_id not in wanted]
+        store.delete_checklist_items(cur, stale)
+        have = {i.lesson_id for i in items if i.lesson_id is not None}
+        position = max((i.position for i in items), default=0)
+        for lesson_id in lesson_ids:
+            if lesson_id not in have:
+                position += 1
+                store.insert_checklist_item(
+                    cur, plan_id, lesson_id, position, checklist_text(lessons[lesson_id])
+                )
+        chosen = ", ".join(f"#{i}" for i in sorted(wanted)) or "none"
+        store.append_audit(
+            cur, actor, "session", session_id, "plan", f"Lessons chosen: {chosen}", now
+        )
+    return plan_id
+
+
+def add_checklist_item(database: store.Database, session_id: int, text: str, actor: str) -> None:
+    """A checklist item typed by hand (not from a lesson)."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise ValidationError({"item": "Type what needs doing."})
+    if len(cleaned) > MAX_ITEM_CHARS:
+        raise ValidationError({"item": f"Keep an item under {MAX_ITEM_CHARS} characters."})
+    with database.transaction() as cur:
+        plan = store.plan_for_session(cur, session_id)
+        if plan is None:
+            raise ValidationError({"item": "Save the plan first."})
+        if len(plan.checklist) >= MAX_CHECKLIST_ITEMS:
+            raise ValidationError(
+                {"item": f"A checklist holds at most {MAX_CHECKLIST_ITEMS} items."}
+            )
+        position = max((i.position for i in plan.checklist), default=0) + 1
+        store.insert_checklist_item(cur, plan.id, None, position, cleaned)
+
+
+def tick(database: store.Database, item_id: int, done: bool, actor: str) -> None:
+    with database.transaction() as cur:
+        if store.checklist_item(cur, item_id) is None:
+            raise ValidationError({"item": "That checklist item no longer exists."})
+        store.set_checklist_done(cur, item_id, done, actor.strip(), now_local())
+
+
+# --- the data behind the plan -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BalanceSuggestion:
+    enough: bool
+    message: str
+    answers: int
+    sessions: tuple[str, ...]
+    counts: dict[str, int]
+    past_share: float | None
+    suggested_share: float | None
+    context_minutes: int | None
+    hands_on_minutes: int | None
+
+
+@dataclass(frozen=True)
+class TypeMix:
+    enough: bool
+    message: str
+    answers: int
+    sessions: tuple[str, ...]
+    shares: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Complaint:
+    theme_id: str
+    negative: int
+    comments: int
+    example: str | None
+
+
+@dataclass(frozen=True)
+class PlanEvidence:
+    balance: BalanceSuggestion
+    mix: TypeMix
+    complaints: tuple[Complaint, ...]
+    complaint_sessions: tuple[str, ...]
+    complaint_message: str
+
+
+def comparable_sessions(
+    session: store.SessionRow, sessions: Sequence[store.SessionRow], same: str
+) -> list[store.SessionRow]:
+    """Delivered sessions before this one sharing its `same` attribute (programme, council…)."""
+    return [
+        s
+        for s in sessions
+        if s.id != session.id
+        and s.status != "planned"
+        and s.starts_at < session.starts_at
+        and getattr(s, same) == getattr(session, same)
+    ]
+
+
+def _label(s: store.SessionRow) -> str:
+    return f"{s.title} ({s.council}, {s.starts_at:%b %Y})"
+
+
+def suggest_balance(
+    cur: store.Cursor, session: store.SessionRow, sessions: Sequence[store.SessionRow]
+) -> BalanceSuggestion:
+    """Suggest the split of context and hands-on minutes from past balance answers.
+
+    Start from the share of hands-on time comparable sessions planned, then move
+    half as far as the net demand: if 30% more people asked for more "how" than
+    for more "why", add 15 points of hands-on time.
+    """
+    comparable = comparable_sessions(session, sessions, "programme") or comparable_sessions(
+        session, sessions, "format"
+    )
+    ids = [s.id for s in comparable]
+    counts = store.feedback_summary(cur, ids).balance_counts if ids else {}
+    answers = sum(counts.values())
+    names = tuple(_label(s) for s in comparable)
+    if answers < MIN_BALANCE_ANSWERS or len(comparable) < MIN_SESSIONS:
+        return BalanceSuggestion(
+            False,
+            f"Too little data to suggest a split: {answers} balance answers from"
+            f" {len(comparable)} comparable sessions; a suggestion needs at least"
+            f" {MIN_BALANCE_ANSWERS} answers from {MIN_SESSIONS} sessions.",
+            answers, names, counts, None, None, None, None,
+        )  # fmt: skip
+    past_share, _ = store.planned_hands_on_share(cur, ids)
+    past = past_share if past_share is not None else 0.5
+    net = (counts.get("more_how", 0) - counts.get("more_why", 0)) / answers
+    suggested = min(0.85, max(0.15, past + net / 2))
+    total = session.context_minutes + session.hands_on_minutes
+    if total <= 0:
+        total = int((session.ends_at - session.starts_at).total_seconds() // 60)
+    hands_on = int(round(total * suggested / 5) * 5)
+    direction = "more hands-on" if net > 0 else "more context" if net < 0 else "no change"
+    message = (
+        f"Of {answers} answers from {len(comparable)} comparable sessions,"
+        f" {counts.get('more_how', 0)} wanted more of the how, {counts.get('more_why', 0)} more"
+        f" of the why and {counts.get('about_right', 0)} said about right. Those sessions"
+        f" planned {past:.0%} hands-on on average; half the net demand ({net:+.0%}) suggests"
+        f" {suggested:.0%} hands-on ({direction}): about {total - hands_on} minutes of context and"
+        f" {hands_on} hands-on in {total} minutes."
+    )
+    return BalanceSuggestion(
+        True, message, answers, names, counts, past, suggested, total - hands_on, hands_on
+    )
+
+
+def expected_mix(
+    cur: store.Cursor, session: store.SessionRow, sessions: Sequence[store.SessionRow]
+) -> TypeMix:
+    """The mix of councillor types to expect, from past sessions of the same council, else
+    of the same programme."""
+    for same in ("council", "programme"):
+        comparable = comparable_sessions(session, sessions, same)
+        ids = [s.id for s in comparable]
+        counts = store.feedback_summary(cur, ids).type_counts if ids else {}
+        answers = sum(counts.values())
+        if answers >= MIN_GROUP:
+            shares = {t: counts.get(t, 0) / answers for t in COUNCILLOR_TYPE_SHORT}
+            described = ", ".join(
+                f"{COUNCILLOR_TYPE_SHORT[t].lower()} {shares[t]:.0%}" for t in COUNCILLOR_TYPE_SHORT
+            )
+            where = "this council" if same == "council" else "this programme"
+            return TypeMix(
+                True,
+                f"From {answers} self-descriptions in {len(comparable)} past sessions of {where}:"
+                f" {described}.",
+                answers,
+                tuple(_label(s) for s in comparable),
+                shares,
+            )
+    return TypeMix(
+        False,
+        "Too little data to predict the mix: fewer than"
+        f" {MIN_GROUP} attendees of this council or programme have described themselves.",
+        0,
+        (),
+        {},
+    )
+
+
+def recurring_complaints(
+    cur: store.Cursor, session: store.SessionRow, sessions: Sequence[store.SessionRow], top: int = 3
+) -> tuple[tuple[Complaint, ...], tuple[str, ...], str]:
+    comparable = comparable_sessions(session, sessions, "programme") or comparable_sessions(
+        session, sessions, "format"
+    )
+    ids = [s.id for s in comparable]
+    summary = store.feedback_summary(cur, ids) if ids else None
+    if summary is None or summary.responses < MIN_GROUP:
+        return (
+            (),
+            (),
+            "Too little past feedback from comparable sessions to show recurring complaints.",
+        )
+    themes = sorted((t for t in summary.themes if t.negative), key=lambda t: -t.negative)[:top]
+    complaints = tuple(
+        Complaint(t.theme_id, t.negative, t.comments, t.negative_quote) for t in themes
+    )
+    message = (
+        f"The themes with the most critical comments in {len(comparable)} comparable sessions"
+        f" ({summary.responses} responses)."
+    )
+    return complaints, tuple(_label(s) for s in comparable), message
+
+
+def plan_evidence(
+    cur: store.Cursor, session: store.SessionRow, sessions: Sequence[store.SessionRow]
+) -> PlanEvidence:
+    complaints, complaint_sessions, message = recurring_complaints(cur, session, sessions)
+    return PlanEvidence(
+        suggest_balance(cur, session, sessions),
+        expected_mix(cur, session, sessions),
+        complaints,
+        complaint_sessions,
+        message,
+    )
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+
+def plan_markdown(
+    session: store.SessionRow,
+    plan: store.PlanRow | None,
+    lessons: Mapping[int, store.LessonRow],
+    evidence: PlanEvidence,
+    theme_names: Mapping[str, str],
+) -> str:
+    lines = [
+        f"# Plan: {session.title}",
+        "",
+        f"{session.starts_at:%A %-d %B %Y, %H:%M}–{session.ends_at:%H:%M} · "
+        f"{'Online' if session.online else session.venue} · {session.council} · "
+        f"{SESSION_FORMATS.get(session.format, session.format)}",
+        "",
+        f"Planned: {session.context_minutes} minutes of context (why),"
+        f" {session.hands_on_minutes} minutes hands-on (how).",
+        "",
+    ]
+    if plan and plan.notes:
+        lines += ["## Notes", "", plan.notes, ""]
+    if plan and plan.lesson_ids:
+        lines += ["## Lessons we are applying", ""]
+        for lesson_id in plan.lesson_ids:
+            x = lessons[lesson_id]
+            lines.append(
+                f"- **{x.title}** ({POLARITIES[x.polarity].split(' ')[0].lower()},"
+                f" {STATUSES[x.status].lower()}): {' '.join(x.lesson.split()) or x.recommendation}"
+            )
+        lines.append("")
+    if plan and plan.checklist:
+        lines += ["## Checklist for the day", ""]
+        lines += [f"- [{'x' if i.done else ' '}] {i.text}" for i in plan.checklist]
+        lines.append("")
+    lines += [
+        "## What the data says",
+        "",
+        f"**Context and hands-on.** {evidence.balance.message}",
+        "",
+    ]
+    lines += [f"**Who to expect.** {evidence.mix.message}", ""]
+    lines += [f"**Guard against.** {evidence.complaint_message}", ""]
+    for c in evidence.complaints:
+        example = f' e.g. "{" ".join(c.example.split())}"' if c.example else ""
+        lines.append(
+            f"- {theme_names.get(c.theme_id, c.theme_id)}: {c.negative} critical comments.{example}"
+        )
+    if evidence.complaints:
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def plan_html(markdown_text: str, title: str) -> str:
+    """A printable one-page version of the plan (user text escaped; no scripts)."""
+    body = []
+    in_list = False
+    for line in markdown_text.splitlines():
+        text = html.escape(line)
+        if line.startswith("- "):
+            if not in_list:
+                body.append("<ul>")
+                in_list = True
+            item = text[2:]
+            if item.startswith("[x] ") or item.startswith("[ ] "):
+                mark = "☑" if item.startswith("[x]") else "☐"
+                item = f"{mark} {item[4:]}"
+            body.append(f"<li>{_bold(item)}</li>")
+            continue
+        if in_list:
+            body.append("</ul>")
+            in_list = False
+        if line.startswith("# "):
+            body.append(f"<h1>{text[2:]}</h1>")
+        elif line.startswith("## "):
+            body.append(f"<h2>{text[3:]}</h2>")
+        elif line.strip():
+            body.append(f"<p>{_bold(text)}</p>")
+    if in_list:
+        body.append("</ul>")
+    return (
+        "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>"
+        "body{font-family:Arial,Helvetica,sans-serif;max-width:46rem;margin:2rem auto;"
+        "line-height:1.45;color:#1b1b1b}h1{color:#0b5563}h2{border-bottom:1px solid #ccc}"
+        "li{margin:.3rem 0}@media print{body{margin:0}a{color:inherit}}</style></head><body>"
+        + "\n".join(body)
+        + "</body></html>\n"
+    )
+
+
+def _bold(text: str) -> str:
+    """**x** → <b>x</b> on already-escaped text."""
+    parts = text.split("**")
+    return "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def balance_rows(suggestion: BalanceSuggestion) -> list[dict[str, object]]:
+    return [
+        {"Answer": BALANCE_CHOICES[k], "Responses": suggestion.counts.get(k, 0)}
+        for k in BALANCE_CHOICES
+    ]

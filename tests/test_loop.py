@@ -1,0 +1,278 @@
+"""Closing the loop: the verdict logic on constructed data, and the whole loop in AppTest."""
+
+from datetime import date, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lessons import loop, planning, store
+from lessons.feedback import FeedbackAnswer, submit_feedback
+from lessons.register import LessonDraft, create_lesson, move_lesson, update_lesson
+from tests.conftest import ROOT, make_session, session_draft
+
+ME = "Priya Shah"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "lower_is_better", "verdict"),
+    [
+        ((9, 15), (0, 14), True, loop.IMPROVED),
+        ((2, 15), (9, 14), True, loop.WORSE),
+        ((3, 15), (3, 14), True, loop.NO_CHANGE),  # 20% → 21%: under ten points
+        ((3, 15), (5, 15), False, loop.IMPROVED),  # higher is better: 20% → 33%
+        ((4, 4), (0, 14), True, loop.TOO_FEW),  # only four responses before
+        ((9, 15), (0, 4), True, loop.TOO_FEW),
+        ((0, 0), (0, 0), True, loop.TOO_FEW),
+    ],
+)
+def test_share_verdicts(before, after, lower_is_better, verdict):
+    assert loop.share_verdict(before, after, lower_is_better) == verdict
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "verdict"),
+    [
+        ((2.3, 15), (4.3, 15), loop.IMPROVED),
+        ((4.3, 15), (4.1, 15), loop.NO_CHANGE),
+        ((4.3, 15), (3.5, 15), loop.WORSE),
+        ((2.0, 3), (5.0, 15), loop.TOO_FEW),
+    ],
+)
+def test_mean_verdicts(before, after, verdict):
+    assert loop.mean_verdict(before, after) == verdict
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "overall"),
+    [
+        ([loop.IMPROVED, loop.NO_CHANGE], loop.IMPROVED),
+        ([loop.IMPROVED, loop.WORSE], loop.NO_CHANGE),
+        ([loop.WORSE, loop.NO_CHANGE], loop.WORSE),
+        ([loop.NO_CHANGE], loop.NO_CHANGE),
+        ([loop.IMPROVED, loop.TOO_FEW], loop.TOO_FEW),
+        ([], loop.TOO_FEW),
+    ],
+)
+def test_overall_verdict(verdicts, overall):
+    assert loop.overall_verdict(verdicts) == overall
+
+
+def give(db, session, n, rating, to_change, length="about_right", prefix="r"):
+    for i in range(n):
+        submit_feedback(
+            db,
+            session.id,
+            FeedbackAnswer(overall_rating=rating, to_change=to_change, length=length),
+            f"{prefix}{session.id}-{i}",
+        )
+
+
+def actioned_lesson(db, source, themes=("tech",)) -> int:
+    lesson_id = create_lesson(
+        db,
+        LessonDraft(
+            title="Test the wifi before people arrive",
+            recommendation="Arrive 45 minutes early to test the wifi and logins",
+            themes=list(themes),
+            action="Add a tech check to the session checklist",
+            owner="Tom Ellery",
+            due_date=date(2027, 1, 1),
+            source_session_id=source.id,
+        ),
+        ME,
+    )
+    move_lesson(db, lesson_id, "identified", ME)
+    move_lesson(db, lesson_id, "actioned", ME)
+    return lesson_id
+
+
+def later_planned_session(db):
+    start = session_draft().starts_at + timedelta(days=60)
+    return make_session(db, title="Second run", starts_at=start, ends_at=start + timedelta(hours=2))
+
+
+def test_the_comparison_on_constructed_data(db):
+    source = make_session(db, status="delivered")
+    give(db, source, 6, 2, "The wifi did not work and the laptops froze")
+    give(db, source, 4, 3, "Nothing", prefix="n")
+    later = later_planned_session(db)
+    give(db, later, 8, 5, "Nothing")
+    lesson_id = actioned_lesson(db, source, themes=("tech", "pace"))
+    move_lesson(db, lesson_id, "embedded", ME, applied_session_id=later.id)
+    with db.reading() as cur:
+        lesson = store.lesson_by_id(cur, lesson_id)
+        comparison = loop.compare_lesson(cur, lesson, {"tech": "Technology & set-up"})
+    assert comparison is not None
+    by_name = {m.name: m for m in comparison.measures}
+    tech = by_name["Responses with a critical 'Technology & set-up' comment"]
+    too_long = by_name["Said the session was too long"]
+    rating = by_name["Mean overall rating (1-5)"]
+    assert (tech.before, tech.after, tech.verdict) == ((6, 10), (0, 8), loop.IMPROVED)
+    assert too_long.verdict == loop.NO_CHANGE  # nobody said too long either time
+    assert rating.verdict == loop.IMPROVED
+    assert comparison.verdict == loop.IMPROVED
+    assert "6 of 10 (60%) before → 0 of 8 (0%) after: improved" in comparison.summary()
+
+
+def test_the_comparison_says_when_there_are_too_few_responses(db):
+    source = make_session(db, status="delivered")
+    give(db, source, 6, 2, "The wifi failed")
+    later = later_planned_session(db)
+    give(db, later, 3, 5, "Nothing")
+    lesson_id = actioned_lesson(db, source)
+    move_lesson(db, lesson_id, "embedded", ME, applied_session_id=later.id)
+    with db.reading() as cur:
+        comparison = loop.compare_lesson(cur, store.lesson_by_id(cur, lesson_id), {})
+    assert comparison.verdict == loop.TOO_FEW
+
+
+def page(name: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
+    at.session_state["user_name"] = ME
+    return at
+
+
+def test_the_whole_loop_in_the_app(db):
+    source = make_session(db, status="delivered")
+    give(db, source, 8, 2, "The wifi did not work")
+    later = later_planned_session(db)
+    lesson_id = actioned_lesson(db, source)
+
+    # Choose the lesson in the plan of the next session: it becomes a checklist item.
+    at = page("plan.py")
+    at.query_params["session"] = str(later.id)
+    at.run()
+    assert not at.exception
+    at.checkbox(key=f"plan_pick_{later.id}_{lesson_id}").check()
+    at.button(key=f"FormSubmitter:plan_form_{later.id}-Save plan").click().run()
+    assert "Plan saved" in at.success[0].value
+    with db.reading() as cur:
+        plan = store.plan_for_session(cur, later.id)
+    assert plan.lesson_ids == (lesson_id,)
+    assert [i.text for i in plan.checklist] == [
+        "Arrive 45 minutes early to test the wifi and logins"
+    ]
+    at.checkbox(key=f"plan_item_{plan.checklist[0].id}").check().run()
+    with db.reading() as cur:
+        assert store.plan_for_session(cur, later.id).checklist[0].done
+
+    # The session happens; councillors answer; it is marked delivered on the Sessions page.
+    give(db, later, 7, 5, "Nothing, it all worked")
+    at = page("sessions.py")
+    at.session_state["sessions_selected_id"] = later.id
+    at.run()
+    key = f"sessions_edit_{later.id}"
+    at.selectbox(key=f"{key}_status").set_value("delivered")
+    at.button(key=f"FormSubmitter:{key}-Save changes").click().run()
+    assert "1 planned lesson(s) are now embedded" in at.success[0].value
+    with db.reading() as cur:
+        lesson = store.lesson_by_id(cur, lesson_id)
+        history = [e.detail for e in store.audit_for(cur, "lesson", lesson_id)]
+    assert (lesson.status, lesson.applied_session_id) == ("embedded", later.id)
+    assert "Actioned → Embedded (applied in 'Second run', marked delivered)" in history
+
+    # Its post-mortem shows the comparison; the facilitator validates the lesson with it.
+    at = page("postmortem.py")
+    at.query_params["session"] = str(later.id)
+    at.run()
+    assert not at.exception
+    assert any("**improved**" in m.value for m in at.markdown)
+    at.button(key=f"postmortem_validate_{lesson_id}").click().run()
+    assert "validated" in at.success[0].value
+    with db.reading() as cur:
+        lesson = store.lesson_by_id(cur, lesson_id)
+        evidence = store.evidence_for_lesson(cur, lesson_id)
+    assert lesson.status == "validated"
+    assert "8 of 8 (100%) before → 0 of 7 (0%) after: improved" in lesson.effectiveness_evidence
+    assert evidence[-1].note == lesson.effectiveness_evidence
+
+
+def test_plan_data_says_when_there_is_too_little(db):
+    later = later_planned_session(db)
+    with db.reading() as cur:
+        evidence = planning.plan_evidence(cur, later, store.all_sessions(cur))
+    assert not evidence.balance.enough
+    assert "Too little data to suggest a split: 0 balance answers" in evidence.balance.message
+    assert not evidence.mix.enough
+    assert evidence.complaints == ()
+
+
+def test_plan_suggests_a_split_from_past_balance_answers(db):
+    for n in range(2):
+        start = session_draft().starts_at + timedelta(days=n)
+        past = make_session(
+            db,
+            status="delivered",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            context_minutes=60,
+            hands_on_minutes=60,
+        )
+        for i in range(6):
+            submit_feedback(
+                db,
+                past.id,
+                FeedbackAnswer(
+                    overall_rating=3,
+                    balance="more_how" if i < 4 else "about_right",
+                    councillor_type="cautious" if i % 2 else "sceptic",
+                ),
+                f"b{n}-{i}",
+            )
+    later = later_planned_session(db)
+    with db.reading() as cur:
+        evidence = planning.plan_evidence(cur, later, store.all_sessions(cur))
+    balance = evidence.balance
+    assert balance.enough and balance.answers == 12
+    # Past sessions planned 50% hands-on; net 8 of 12 wanted more how: suggest 50% + 33% = 83%.
+    assert balance.suggested_share == pytest.approx(0.5 + (8 / 12) / 2)
+    # The next session plans 110 minutes: 83% of it, to the nearest 5, is 90 hands-on.
+    assert balance.hands_on_minutes == 90 and balance.context_minutes == 20
+    assert len(balance.sessions) == 2
+    assert evidence.mix.enough and evidence.mix.shares["cautious"] == pytest.approx(0.5)
+
+
+def test_which_lessons_apply(db):
+    source = make_session(db, status="delivered", programme="Social media", council="Ashdale")
+    other_council = make_session(db, council="Brackenmoor", programme="Social media")
+    other_programme = make_session(db, council="Ashdale", programme="Digital ward work")
+    lesson_id = actioned_lesson(db, source)
+    with db.reading() as cur:
+        lesson = store.lesson_by_id(cur, lesson_id)
+        sessions = {s.id: s for s in store.all_sessions(cur)}
+    assert planning.lesson_applies(lesson, other_council, sessions)  # programme scope
+    assert not planning.lesson_applies(lesson, other_programme, sessions)
+    update_lesson(
+        db,
+        lesson_id,
+        LessonDraft(
+            title=lesson.title,
+            scope="organisation",
+            action="a",
+            owner="o",
+            due_date=date(2027, 1, 1),
+            source_session_id=source.id,
+        ),
+        ME,
+    )
+    with db.reading() as cur:
+        lesson = store.lesson_by_id(cur, lesson_id)
+    assert planning.lesson_applies(lesson, other_programme, sessions)
+    observed = create_lesson(db, LessonDraft(title="Just noticed"), ME)
+    with db.reading() as cur:
+        assert not planning.lesson_applies(
+            store.lesson_by_id(cur, observed), other_council, sessions
+        )
+
+
+def test_the_plan_exports_escape_what_people_typed(db):
+    later = later_planned_session(db)
+    planning.save_plan(db, later.id, [], "<script>alert(1)</script> **bring** laptops", ME)
+    with db.reading() as cur:
+        plan = store.plan_for_session(cur, later.id)
+        evidence = planning.plan_evidence(cur, later, store.all_sessions(cur))
+    text = planning.plan_markdown(later, plan, {}, evidence, {})
+    assert text.startswith("# Plan: Second run")
+    page_html = planning.plan_html(text, "Plan")
+    assert "<script>" not in page_html and "&lt;script&gt;" in page_html
+    assert "<b>bring</b>" in page_html
