@@ -28,6 +28,12 @@ postmortem = st.Page(
 lessons_page = st.Page(
     "pages/lessons.py", title="Lessons", icon=":material/lightbulb:", url_path="lessons"
 )
+trends = st.Page(
+    "pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"
+)
+reports_page = st.Page(
+    "pages/reports.py", title="Reports", icon=":material/summarize:", url_path="reports"
+)
 settings = st.Page(
     "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
 )
@@ -36,7 +42,7 @@ arrived_by_link = "s" in st.query_params or "c" in st.query_params
 navigation = st.navigation(
     {
         "Facilitators": [home, sessions, plan, postmortem, comments, lessons_page],
-        "Programme lead": [settings],
+        "Programme lead": [trends, reports_page, settings],
         "Attendees": [give_feedback],
     },
     position="hidden" if arrived_by_link else "sidebar",

@@ -26,11 +26,18 @@ from dataclasses import dataclass
 
 __all__ = [
     "COUNCILS",
+    "LESSON_STATUSES",
     "PROGRAMMES",
+    "REFLECTION_PROMPTS",
     "THEME_COVERAGE_HINTS",
+    "DemoEvidence",
+    "DemoLesson",
     "DemoProgramme",
+    "DemoReflection",
     "DemoResponse",
     "DemoSession",
+    "DemoStatusChange",
+    "evidence_linked",
     "generate_programme",
 ]
 
@@ -74,8 +81,70 @@ class DemoSession:
 
 
 @dataclass(frozen=True)
+class DemoReflection:
+    """One facilitator's reflection on a delivered session."""
+
+    session_key: str
+    author: str
+    template: str  # aar, gibbs or rolfe
+    status: str  # draft or final
+    written_at: dt.datetime
+    answers: tuple[tuple[str, str], ...]  # (prompt key, text), in the template's order
+
+
+@dataclass(frozen=True)
+class DemoEvidence:
+    """What a lesson rests on: an attendee comment, a reflection answer or a note."""
+
+    kind: str  # comment, reflection or note
+    session_key: str
+    response_index: int | None  # comment: index into that session's responses
+    question: str | None  # comment: went_well, to_change or help_next
+    reflection_author: str | None  # reflection: whose reflection on that session
+    prompt: str | None  # reflection: which answer
+    note: str
+
+
+@dataclass(frozen=True)
+class DemoStatusChange:
+    at: dt.datetime
+    actor: str
+    to_status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DemoLesson:
+    key: str
+    title: str
+    what_happened: str
+    effect: str
+    cause: str
+    lesson: str
+    recommendation: str
+    polarity: str
+    scope: str
+    priority: str
+    themes: tuple[str, ...]
+    action: str
+    owner: str
+    due_date: dt.date | None
+    status: str
+    source_session_key: str
+    applied_session_key: str | None
+    effectiveness_evidence: str
+    rejection_reason: str
+    logged_at: dt.datetime
+    logged_by: str
+    history: tuple[DemoStatusChange, ...]  # every move after logging, in order
+    evidence: tuple[DemoEvidence, ...]
+
+
+@dataclass(frozen=True)
 class DemoProgramme:
     sessions: tuple[DemoSession, ...]
+    reflections: tuple[DemoReflection, ...] = ()
+    lessons: tuple[DemoLesson, ...] = ()
 
 
 # --------------------------------------------------------------------------------------
@@ -2019,4 +2088,1867 @@ def generate_programme(today: dt.date, seed: int = 2010) -> DemoProgramme:
                 responses=responses,
             )
         )
-    return DemoProgramme(sessions=tuple(sessions))
+    built = tuple(sessions)
+    reflections = _reflections(built, today)
+    return DemoProgramme(
+        sessions=built, reflections=reflections, lessons=_lessons(built, reflections, today)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Reflections: what the facilitators wrote a day or two after their sessions
+# --------------------------------------------------------------------------------------
+
+LESSON_STATUSES: tuple[str, ...] = (
+    "observed",
+    "identified",
+    "actioned",
+    "embedded",
+    "validated",
+    "archived",
+    "rejected",
+)
+_NEXT_STATUS: dict[str, str] = dict(zip(LESSON_STATUSES[:5], LESSON_STATUSES[1:6], strict=True))
+
+# The prompt keys of each reflection template (lessons.reflections.TEMPLATES; kept here so
+# that this module stays free of the database, and checked against it by the tests).
+REFLECTION_PROMPTS: dict[str, tuple[str, ...]] = {
+    "aar": ("planned", "happened", "why_different", "sustain", "improve"),
+    "gibbs": ("description", "feelings", "evaluation", "analysis", "conclusion", "action_plan"),
+    "rolfe": ("what", "so_what", "now_what"),
+}
+
+_OVERRAN = "calderbrook-intro-social-media"
+_SCEPTICS = "wharfeside-intro-social-media"
+_WIFI = "haverleigh-getting-started"
+_SURGERY = "calderbrook-surgery-bring-your-phone"
+_WEBINAR = "thornwick-webinar-facebook-nextdoor"
+_NEWGEN = "thornwick-new-councillors"
+_RERUN = "haverleigh-getting-started-rerun"
+_VENUE = "brackenmoor-keeping-residents-informed"
+_WHY_BOTHER = "wharfeside-why-bother"
+_FIFTEEN = "calderbrook-fifteen-minutes-a-day"
+_REBALANCED = "calderbrook-intro-rebalanced"
+_PRE_ELECTION = "thornwick-pre-election-briefing"
+_PHOTOS = "haverleigh-photos-video-instagram"
+_MIXED = "brackenmoor-getting-started"
+_SURGERY2 = "wharfeside-surgery-ward-facebook"
+_NEXT_WORKSHOP = "thornwick-getting-started"
+_NEXT_WEBINAR = "calderbrook-analytics-webinar"
+
+
+@dataclass(frozen=True)
+class _ReflectionSpec:
+    session_key: str
+    author: str
+    template: str
+    status: str
+    days_after: int
+    time: tuple[int, int]
+    answers: tuple[tuple[str, str], ...]
+
+
+_REFLECTION_SPECS: tuple[_ReflectionSpec, ...] = (
+    # The four-hour introduction that overran.
+    _ReflectionSpec(
+        _OVERRAN,
+        WHITAKER,
+        "aar",
+        "final",
+        1,
+        (9, 40),
+        (
+            (
+                "planned",
+                "A four-hour introduction in the Council Chamber: two and a half hours on why "
+                "councillors might bother, the benefits and the risks, then an hour of "
+                "surgery-style practice on their own phones and the loan laptops. Dave and "
+                "Nasreen were to lead the why from a councillor's point of view, with Gareth "
+                "and me covering the how and the council's guidance.",
+            ),
+            (
+                "happened",
+                "The why took the whole first half and more. Dave and Nasreen were brilliant "
+                "and the debate came alive, but every question opened another, and we did not "
+                "reach the practical until after five. We overran and the surgery part was "
+                "squeezed into twenty minutes; several people had to leave before it started.",
+            ),
+            (
+                "why_different",
+                "We tried to cover everything for everyone in one sitting. The room was a mix "
+                "of sceptics, cautious members and a few who already use it daily, and we let "
+                "the discussion follow whoever spoke loudest. Nobody was keeping time and we "
+                "had no plan for what to cut if we ran over.",
+            ),
+            (
+                "sustain",
+                "Councillors co-delivering: the feedback singled out Dave and Nasreen again "
+                "and again. The honest discussion of the risks also landed well with the "
+                "cautious members.",
+            ),
+            (
+                "improve",
+                "Shorter sessions with the hands-on at the heart, not tacked on at the end. "
+                "Cap the why at under an hour, give someone the job of keeping time, and "
+                "protect the practice whatever happens. Four hours after a full day is too "
+                "much for anyone.",
+            ),
+        ),
+    ),
+    _ReflectionSpec(
+        _OVERRAN,
+        HOLROYD,
+        "gibbs",
+        "final",
+        2,
+        (11, 5),
+        (
+            (
+                "description",
+                "I ran the practical part and the loan laptops. We started the hands-on about "
+                "an hour later than planned, so I had twenty minutes to help people set up "
+                "accounts that needed at least forty-five.",
+            ),
+            (
+                "feelings",
+                "Frustrated, honestly. I watched people who had sat patiently through the "
+                "discussion wait for the bit they came for, then pack up to catch their buses. "
+                "I also felt like a spare part for the first two hours.",
+            ),
+            (
+                "evaluation",
+                "The debate was good and members clearly valued hearing from Dave and "
+                "Nasreen. The practical was rushed, and the people who just wanted to get "
+                "started left with little more than a login.",
+            ),
+            (
+                "analysis",
+                "We designed the session around what we wanted to say, not around what they "
+                "wanted to do. The councillors who wanted to roll their sleeves up are the ones "
+                "we lost, and they were probably the easiest to help.",
+            ),
+            (
+                "conclusion",
+                "We could have split the room at the break, with a discussion table for those "
+                "still asking why and practice tables for the rest. We could also have agreed "
+                "a time to close the debate and stuck to it.",
+            ),
+            (
+                "action_plan",
+                "Next time the hands-on starts within the first hour, with a helper per table. "
+                "And we should hold a proper post-mortem within a week, all four of us, rather "
+                "than swapping emails.",
+            ),
+        ),
+    ),
+    _ReflectionSpec(
+        _OVERRAN,
+        SHACKLETON,
+        "rolfe",
+        "final",
+        2,
+        (8, 20),
+        (
+            (
+                "what",
+                "Nasreen and I opened with our own stories of using Twitter and Facebook in "
+                "the ward, then took questions. The questions kept coming and we never really "
+                "closed that part down.",
+            ),
+            (
+                "so_what",
+                "Members listen to other members in a way they don't always listen to "
+                "officers. The sceptics argued with us, but they argued as equals, and a couple "
+                "came round by the end. That only happens if a councillor is in the room.",
+            ),
+            (
+                "now_what",
+                "I'm happy to do it again, but shorter: ten minutes of stories, not an hour. I'd "
+                "rather stay on for the hands-on and sit with the nervous ones, because that is "
+                "where I can help most.",
+            ),
+        ),
+    ),
+    # The sceptics who demanded to be convinced.
+    _ReflectionSpec(
+        _SCEPTICS,
+        WHITAKER,
+        "rolfe",
+        "final",
+        1,
+        (10, 15),
+        (
+            (
+                "what",
+                "A group of sceptics set the tone from the first slide: why should busy "
+                "councillors bother with this at all? The first hour turned into a debate "
+                "about relevance and time, and I abandoned most of the plan to let it run.",
+            ),
+            (
+                "so_what",
+                "They were right to demand to be convinced; they are busy people and we had "
+                "assumed the case was already made. We had national examples but nothing from "
+                "their own area, and that is what they kept asking for. Letting the debate run "
+                "was the right call, but it squeezed the hands-on again.",
+            ),
+            (
+                "now_what",
+                "Bring local evidence: how many residents use each platform, a councillor "
+                "from their own council. Keep the plan loose and be ready to swap sections "
+                "round, but decide beforehand what we protect.",
+            ),
+        ),
+    ),
+    _ReflectionSpec(
+        _SCEPTICS,
+        CROWTHER,
+        "aar",
+        "final",
+        2,
+        (19, 30),
+        (
+            (
+                "planned",
+                "The officers would give the overview and I would talk about how I use Facebook"
+                " in my ward. The second half was for practice on the laptops.",
+            ),
+            (
+                "happened",
+                "I barely got through my first example before the questions started: who "
+                "reads it, where do you find the time, what happens when someone is abusive. "
+                "The debate took the first hour and the practical was rushed.",
+            ),
+            (
+                "why_different",
+                "The people in the room weren't sure it was worth their time, and nobody had "
+                "asked them before they came. They wanted proof, and they wanted it from "
+                "someone who does the job, which is why the questions came to me rather than "
+                "to the officers.",
+            ),
+            (
+                "sustain",
+                "Having a councillor at the front. Several members told me afterwards that they "
+                "only stayed because I was honest about the downsides.",
+            ),
+            (
+                "improve",
+                "Open with a councillor's story and some local figures, answer the why bother "
+                "question head-on in the first twenty minutes, then get everyone doing "
+                "something. And be straight about how much time it takes each week.",
+            ),
+        ),
+    ),
+    # The wifi that failed.
+    _ReflectionSpec(
+        _WIFI,
+        SANDHU,
+        "aar",
+        "final",
+        1,
+        (14, 10),
+        (
+            (
+                "planned",
+                "A morning getting-started session: an hour and a half on the why and the how. "
+                "Then practice on the council's loan laptops, setting up accounts and posting "
+                "for the first time.",
+            ),
+            (
+                "happened",
+                "The guest wifi was down when people arrived and the loan laptops would not "
+                "accept the temporary logins. We lost the first hour trying to fix it, and the "
+                "practical became me demonstrating on the projector while everyone watched.",
+            ),
+            (
+                "why_different",
+                "We arrived twenty minutes before the start and assumed the training suite was "
+                "ready, as it is for staff courses. Nobody had tested the guest network or the "
+                "laptop accounts since an IT update, and neither of us had the access to fix "
+                "either.",
+            ),
+            (
+                "sustain",
+                "Tom and I kept going and members were gracious about it. The demonstration at "
+                "least showed them what is possible.",
+            ),
+            (
+                "improve",
+                "Get there an hour early and test everything: the wifi from a personal phone, "
+                "every laptop login, the projector. Have a fallback that doesn't need the wifi, "
+                "such as phone hotspots and a printed walkthrough.",
+            ),
+        ),
+    ),
+    _ReflectionSpec(
+        _WIFI,
+        AINSLEY,
+        "gibbs",
+        "final",
+        2,
+        (9, 30),
+        (
+            (
+                "description",
+                "Priya and I spent most of the first hour on the phone to IT while councillors "
+                "waited. In the end we gave up on the laptops and did a demonstration on the "
+                "projector instead.",
+            ),
+            (
+                "feelings",
+                "Embarrassed and a bit helpless. We were the council's face for the day and we "
+                "couldn't make the basics work.",
+            ),
+            (
+                "evaluation",
+                "The content was sound and people were patient, but the whole point was "
+                "hands-on practice and almost nobody got any. Several wrote that they sat "
+                "watching the projector for an hour.",
+            ),
+            (
+                "analysis",
+                "Two democratic services officers ran a session that depended on the council's "
+                "network, and neither of us could fix it. Someone from the web team would have "
+                "known the guest network and had the rights to reset the laptops. We need a "
+                "balance of democratic services and web team support on the day, not one or the "
+                "other.",
+            ),
+            (
+                "conclusion",
+                "We could have checked the room the day before, or brought our own hotspots. "
+                "We could also have asked the web team to be on call for the morning.",
+            ),
+            (
+                "action_plan",
+                "Rerun the session for those who came, with a full tech check an hour before "
+                "and a web team officer booked. Ask Nasreen or another councillor to co-deliver "
+                "the rerun.",
+            ),
+        ),
+    ),
+    # The webinar whose audio dropped.
+    _ReflectionSpec(
+        _WEBINAR,
+        QURESHI,
+        "rolfe",
+        "final",
+        1,
+        (12, 45),
+        (
+            (
+                "what",
+                "An evening Teams webinar on Facebook groups and Nextdoor. The audio dropped "
+                "out twice, a few people were thrown out of the call, and the link in the "
+                "calendar invite was wrong, so some missed the first ten minutes.",
+            ),
+            (
+                "so_what",
+                "The platform tips were welcomed, but the technical problems ate into the "
+                "practical part, and practising along on your phone while squinting at a small "
+                "screen share doesn't really work. Online is no different from a room: the "
+                "tech has to be tested first.",
+            ),
+            (
+                "now_what",
+                "Do a dry run the day before with a colleague on an ordinary laptop, click the "
+                "joining link from the invite itself, and have a second host to watch the chat "
+                "and let people back in. Keep the real practice for a follow-up surgery.",
+            ),
+        ),
+    ),
+    # The rerun: the tech lesson applied.
+    _ReflectionSpec(
+        _RERUN,
+        SANDHU,
+        "aar",
+        "final",
+        1,
+        (15, 0),
+        (
+            (
+                "planned",
+                "The getting-started session rebuilt, two and a half hours instead of three and"
+                " a half. Nasreen would lead forty-five minutes of why, then an hour and a half"
+                " of practice with helpers.",
+            ),
+            (
+                "happened",
+                "Tom and I arrived an hour early with someone from the web team, tested the "
+                "wifi from a personal phone, logged in to every laptop and left them on the "
+                "sign-in page. Everything worked from the first minute and we finished on time.",
+            ),
+            (
+                "why_different",
+                "This time it went to plan because we checked the plan could work before anyone "
+                "arrived. Having Nasreen open with her ward stories also meant we didn't have to "
+                "argue the case ourselves.",
+            ),
+            (
+                "sustain",
+                "The tech check an hour before, a web team officer on the day, and a councillor "
+                "co-delivering. The shorter format suited a morning session.",
+            ),
+            (
+                "improve",
+                "A few people wanted something written to take away, a checklist or a "
+                "step-by-step guide for setting things up at home. We should print one for the "
+                "next hands-on session.",
+            ),
+        ),
+    ),
+    _ReflectionSpec(
+        _RERUN,
+        AKHTAR,
+        "rolfe",
+        "final",
+        2,
+        (18, 50),
+        (
+            (
+                "what",
+                "I opened the rerun with ten minutes on how I use Facebook and WhatsApp in my "
+                "ward. Then I went round the tables helping people set up their accounts.",
+            ),
+            (
+                "so_what",
+                "People relaxed when they heard that a councillor had made mistakes and "
+                "survived. Being at the tables mattered more than being at the front: members "
+                "asked me things they would not ask an officer.",
+            ),
+            (
+                "now_what",
+                "Keep the councillor story short and spend the rest of my time on the tables. "
+                "I'd like a printed guide to leave with people, because several asked how they "
+                "would remember it all at home.",
+            ),
+        ),
+    ),
+    # The double-booked room.
+    _ReflectionSpec(
+        _VENUE,
+        MARSDEN,
+        "rolfe",
+        "final",
+        1,
+        (9, 15),
+        (
+            (
+                "what",
+                "We arrived to find our room double-booked, so the group squeezed into the "
+                "side hall. It was cold, the screen was hard to see and the car park was full.",
+            ),
+            (
+                "so_what",
+                "The content landed well and members were good-humoured, but we lost twenty "
+                "minutes moving and it undermined the message that the council takes their "
+                "development seriously. The booking had been made months ago and never "
+                "confirmed.",
+            ),
+            (
+                "now_what",
+                "Confirm every room booking a week before and again the day before, with the "
+                "venue manager by name. Visit unfamiliar venues in advance and put the parking "
+                "details in the invitation.",
+            ),
+        ),
+    ),
+    _ReflectionSpec(
+        _VENUE,
+        QURESHI,
+        "aar",
+        "final",
+        2,
+        (13, 20),
+        (
+            (
+                "planned",
+                "A workshop on keeping residents informed: ward updates on Facebook, Nextdoor "
+                "and WhatsApp. The second half was practice on people's own phones in the main "
+                "hall.",
+            ),
+            (
+                "happened",
+                "The main hall was double-booked, so we moved to the side hall after a "
+                "twenty-minute delay. It was cold and too small, people at the back could not "
+                "see the screen, and several had struggled to park.",
+            ),
+            (
+                "why_different",
+                "The booking went through the community centre's old system and was never "
+                "confirmed, and nobody checked it in the week before. We had no plan B for "
+                "losing the room.",
+            ),
+            (
+                "sustain",
+                "The practical examples of ward updates went down well, and the group coped "
+                "brilliantly. An evening slot suited the members with day jobs.",
+            ),
+            (
+                "improve",
+                "Confirm bookings a week ahead and the day before. One member asked for every "
+                "session to move to the evening; worth discussing, but daytime sessions suit "
+                "others, so I would rather keep a mix.",
+            ),
+        ),
+    ),
+    # The introduction rebuilt from the lessons.
+    _ReflectionSpec(
+        _REBALANCED,
+        WHITAKER,
+        "aar",
+        "final",
+        1,
+        (16, 30),
+        (
+            (
+                "planned",
+                "The introduction rebuilt from the lessons of the first one: three hours rather "
+                "than four and a quarter, fifty minutes of why with Dave and Nasreen, then a "
+                "hundred minutes of hands-on with a helper on every table. Tom checked the tech "
+                "an hour before.",
+            ),
+            (
+                "happened",
+                "It ran to time. The why was short and sharp, the practical started before the "
+                "break, and nearly everyone left with an account set up. Far fewer said it was "
+                "too long, and nobody mentioned the wifi.",
+            ),
+            (
+                "why_different",
+                "Very little differed from the plan, which was the point. We had a timekeeper, "
+                "a fixed end to the discussion and enough helpers to make the practice real.",
+            ),
+            (
+                "sustain",
+                "The councillor-led why opener, kept short, and a helper per table. Some "
+                "confident members asked us to skip the why altogether, but the sceptics in the "
+                "room needed it, so I would keep it.",
+            ),
+            (
+                "improve",
+                "A few confident members found the basics slow, so next time offer them their "
+                "own table. Send the slides and links round afterwards, as several asked.",
+            ),
+        ),
+    ),
+    _ReflectionSpec(
+        _REBALANCED,
+        AINSLEY,
+        "rolfe",
+        "final",
+        2,
+        (10, 0),
+        (
+            (
+                "what",
+                "I ran the tech check an hour before and then helped on a beginners' table. "
+                "Every laptop was logged in and the wifi tested from a phone before the first "
+                "member arrived.",
+            ),
+            (
+                "so_what",
+                "An hour of checking bought us three hours without a single tech complaint. "
+                "Compared with the first Haverleigh session it felt like a different programme.",
+            ),
+            (
+                "now_what",
+                "Write the tech check down as a checklist so anyone can run it. I'd also like "
+                "to give people a way to keep in touch afterwards, as a few asked about a peer "
+                "group for members.",
+            ),
+        ),
+    ),
+    # The pre-election briefing.
+    _ReflectionSpec(
+        _PRE_ELECTION,
+        MARSDEN,
+        "gibbs",
+        "final",
+        1,
+        (11, 30),
+        (
+            (
+                "description",
+                "A ninety-minute briefing ahead of the elections on the pre-election period, "
+                "abuse during campaigns and keeping campaign and council accounts apart. The "
+                "chamber was full and the questions ran right to the end.",
+            ),
+            (
+                "feelings",
+                "Relieved that the cautious members found it reassuring. But uneasy that so "
+                "many questions were about specific situations we could only answer with 'it "
+                "depends'.",
+            ),
+            (
+                "evaluation",
+                "The advice on trolls and the examples of what not to post went down well. The "
+                "weakness was that everything was spoken: members left with nothing in writing, "
+                "and several asked for the rules written down.",
+            ),
+            (
+                "analysis",
+                "Pre-election rules are exactly what people need to check late at night before "
+                "posting, not something to recall from a briefing weeks earlier. A session "
+                "alone cannot carry guidance like this.",
+            ),
+            (
+                "conclusion",
+                "We should have had a one-page guide ready to hand out, agreed with the "
+                "monitoring officer. Failing that, we could have sent it round the next "
+                "morning.",
+            ),
+            (
+                "action_plan",
+                "Draft a one-page guide to social media in the pre-election period, get it "
+                "signed off by legal and send it to all members well before the next election. "
+                "Name an officer for questions.",
+            ),
+        ),
+    ),
+    _ReflectionSpec(
+        _PRE_ELECTION,
+        SANDHU,
+        "rolfe",
+        "final",
+        2,
+        (9, 50),
+        (
+            (
+                "what",
+                "I co-presented the abuse and reporting part. Most of the questions I took were"
+                " about separating personal, campaign and council accounts.",
+            ),
+            (
+                "so_what",
+                "Members were far more worried about getting it wrong in public than about the "
+                "technology. What reassured them was concrete: how to block and report, who to "
+                "call, what not to post.",
+            ),
+            (
+                "now_what",
+                "Get the guidance written down, and add real cases of councillors getting into "
+                "trouble, which several asked for. I'll help Fiona with the one-page guide.",
+            ),
+        ),
+    ),
+    # The mixed group, awaiting its post-mortem.
+    _ReflectionSpec(
+        _MIXED,
+        MARSDEN,
+        "aar",
+        "final",
+        1,
+        (10, 20),
+        (
+            (
+                "planned",
+                "Getting started for a mixed group, using the lessons: room confirmed the week "
+                "before and tech checked an hour early. Helen would open with her ward stories,"
+                " then practice with beginner and confident tables after the break.",
+            ),
+            (
+                "happened",
+                "The room and the tech were fine for once. The group was very mixed, from firm "
+                "sceptics to daily users, and the first half was hard to pitch. After the break "
+                "we split the tables and the mood lifted, though some confident members still "
+                "found it too basic and the beginners' table needed more helpers.",
+            ),
+            (
+                "why_different",
+                "We split too late: by the break the confident members had sat through forty "
+                "minutes they didn't need. Two helpers were not enough for a beginners' table "
+                "of that size.",
+            ),
+            (
+                "sustain",
+                "Helen's stories, and the room and tech checks, which meant nothing went wrong "
+                "before we started. Splitting the tables worked and should stay.",
+            ),
+            (
+                "improve",
+                "Split from the start, using a question on the booking form about how people "
+                "use social media now. Put two helpers on the beginners' table.",
+            ),
+        ),
+    ),
+    _ReflectionSpec(
+        _MIXED,
+        CROWTHER,
+        "gibbs",
+        "draft",
+        2,
+        (20, 10),
+        (
+            (
+                "description",
+                "I opened with how I use Facebook in my ward. After the break I sat with the "
+                "beginners.",
+            ),
+            (
+                "feelings",
+                "Much more comfortable than at Wharfeside, when the sceptics took me apart. "
+                "Tired by the end, as the beginners' table was busy.",
+            ),
+            (
+                "evaluation",
+                "Splitting the room worked for the beginners. The confident ones at my end of "
+                "the table were itching to get going long before we split.",
+            ),
+        ),
+    ),
+    # The latest surgery, awaiting its post-mortem.
+    _ReflectionSpec(
+        _SURGERY2,
+        HOLROYD,
+        "rolfe",
+        "draft",
+        1,
+        (16, 40),
+        (
+            (
+                "what",
+                "A surgery on ward Facebook pages. Dave gave a ten-minute why bother opener, "
+                "which we added after the first surgery's feedback, then everyone worked on "
+                "their own page with a helper.",
+            ),
+            (
+                "so_what",
+                "The opener worked: hardly anyone asked what the point was this time. But "
+                "setting up a page properly takes longer than we allowed, and a few members "
+                "left with unfinished pages and asked for longer.",
+            ),
+        ),
+    ),
+)
+
+
+def _reflections(sessions: tuple[DemoSession, ...], today: dt.date) -> tuple[DemoReflection, ...]:
+    by_key = {s.key: s for s in sessions}
+    latest = today - dt.timedelta(days=1)
+    reflections = []
+    for spec in _REFLECTION_SPECS:
+        session = by_key[spec.session_key]
+        day = min(session.starts_at.date() + dt.timedelta(days=spec.days_after), latest)
+        reflections.append(
+            DemoReflection(
+                session_key=spec.session_key,
+                author=spec.author,
+                template=spec.template,
+                status=spec.status,
+                written_at=dt.datetime.combine(day, dt.time(*spec.time)),
+                answers=spec.answers,
+            )
+        )
+    return tuple(sorted(reflections, key=lambda r: (r.written_at, r.author)))
+
+
+# --------------------------------------------------------------------------------------
+# The lessons register: what was learnt, the evidence it rests on, and its history
+# --------------------------------------------------------------------------------------
+
+
+class _Facts:
+    """Dates, figures and evidence drawn from the generated sessions."""
+
+    def __init__(
+        self,
+        sessions: tuple[DemoSession, ...],
+        reflections: tuple[DemoReflection, ...],
+        today: dt.date,
+    ) -> None:
+        self.sessions = {s.key: s for s in sessions}
+        self.reflections = {(r.session_key, r.author): dict(r.answers) for r in reflections}
+        self.today = today
+        # Nothing in the register happened later than yesterday afternoon.
+        self.latest = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(17, 0))
+
+    def day(self, key: str, days: int) -> dt.date:
+        """``days`` after the session ``key`` (after ``today`` when ``key`` is empty)."""
+        base = self.today if not key else self.sessions[key].starts_at.date()
+        return base + dt.timedelta(days=days)
+
+    def at(self, key: str, days: int, hour: int, minute: int = 0) -> dt.datetime:
+        return dt.datetime.combine(self.day(key, days), dt.time(hour, minute))
+
+    def count(self, key: str, fields: tuple[str, ...], phrases: tuple[str, ...]) -> int:
+        """Responses with any of ``phrases`` in any of ``fields``."""
+        return sum(
+            any(p in getattr(r, f).lower() for f in fields for p in phrases)
+            for r in self.sessions[key].responses
+        )
+
+    def n(self, key: str) -> int:
+        return len(self.sessions[key].responses)
+
+    def chose(self, key: str, field: str, value: str) -> tuple[int, int]:
+        """(how many chose ``value``, how many answered ``field``)."""
+        answered = [getattr(r, field) for r in self.sessions[key].responses]
+        answered = [a for a in answered if a is not None]
+        return sum(a == value for a in answered), len(answered)
+
+    def mean_rating(self, key: str) -> str:
+        ratings = [r.overall_rating for r in self.sessions[key].responses]
+        return f"{sum(ratings) / len(ratings):.1f}"
+
+    def comment(self, key: str, question: str, phrases: tuple[str, ...], note: str) -> DemoEvidence:
+        """The first comment in the session saying one of ``phrases``; a note if none does."""
+        for index, response in enumerate(self.sessions[key].responses):
+            text = getattr(response, question).lower()
+            if any(p in text for p in phrases):
+                return DemoEvidence("comment", key, index, question, None, None, note)
+        return DemoEvidence("note", key, None, None, None, None, note)
+
+    def reflection(self, key: str, author: str, prompt: str, note: str) -> DemoEvidence:
+        if prompt not in self.reflections[(key, author)]:
+            raise KeyError(f"{author} wrote no '{prompt}' answer on {key}")
+        return DemoEvidence("reflection", key, None, None, author, prompt, note)
+
+
+def _of(part: tuple[int, int]) -> str:
+    return f"{part[0]} of {part[1]}"
+
+
+def _lesson(
+    facts: _Facts,
+    *,
+    key: str,
+    title: str,
+    what_happened: str,
+    effect: str,
+    cause: str,
+    lesson: str,
+    recommendation: str,
+    polarity: str,
+    scope: str,
+    priority: str,
+    themes: tuple[str, ...],
+    source: str,
+    logged: tuple[dt.datetime, str],
+    steps: tuple[tuple[dt.datetime, str, str, str], ...] = (),
+    evidence: tuple[DemoEvidence, ...],
+    action: str = "",
+    owner: str = "",
+    due_date: dt.date | None = None,
+    applied: str | None = None,
+    effectiveness: str = "",
+) -> DemoLesson:
+    # Keep the timeline in order and in the past whatever ``today`` is.
+    times = [logged[0], *(step[0] for step in steps)]
+    times[-1] = min(times[-1], facts.latest)
+    for i in range(len(times) - 2, -1, -1):
+        times[i] = min(times[i], times[i + 1] - dt.timedelta(minutes=10))
+    history = tuple(
+        DemoStatusChange(at=at, actor=actor, to_status=status, reason=reason)
+        for at, (_, actor, status, reason) in zip(times[1:], steps, strict=True)
+    )
+    status = history[-1].to_status if history else "observed"
+    return DemoLesson(
+        key=key,
+        title=title,
+        what_happened=what_happened,
+        effect=effect,
+        cause=cause,
+        lesson=lesson,
+        recommendation=recommendation,
+        polarity=polarity,
+        scope=scope,
+        priority=priority,
+        themes=themes,
+        action=action,
+        owner=owner,
+        due_date=due_date,
+        status=status,
+        source_session_key=source,
+        applied_session_key=applied,
+        effectiveness_evidence=effectiveness,
+        rejection_reason=history[-1].reason if status == "rejected" else "",
+        logged_at=times[0],
+        logged_by=logged[1],
+        history=history,
+        evidence=evidence,
+    )
+
+
+def _lessons(
+    sessions: tuple[DemoSession, ...], reflections: tuple[DemoReflection, ...], today: dt.date
+) -> tuple[DemoLesson, ...]:
+    f = _Facts(sessions, reflections, today)
+    tech = THEME_COVERAGE_HINTS["tech"]
+    councillors = ("councillor", "cllr", "another member")
+    written = ("written", "checklist", "guide", "handout")
+    lessons = [
+        _lesson(
+            f,
+            key="shorter-sessions-more-hands-on",
+            title="Shorter sessions with the hands-on at the heart",
+            what_happened=(
+                "The first Calderbrook introduction ran to four and a quarter hours, two and a "
+                "half of them on the why. The debate overran and the surgery part was squeezed "
+                "into the last twenty minutes."
+            ),
+            effect=(
+                "Most of the room said it was too long and wanted more hands-on; councillors "
+                "who came to get started left with little more than a login."
+            ),
+            cause=(
+                "We tried to cover everything for everyone in one sitting, with nobody keeping "
+                "time and no plan for what to cut."
+            ),
+            lesson=(
+                "Councillors give up an afternoon or an evening after a full day: three hours "
+                "is the most a session should ask, and the practice is what they remember."
+            ),
+            recommendation=(
+                "Keep sessions to three hours at most, cap the why at under an hour, start the "
+                "hands-on before the break and name a timekeeper."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="high",
+            themes=("pace", "hands_on"),
+            source=_OVERRAN,
+            logged=(f.at(_OVERRAN, 6, 14, 30), WHITAKER),
+            action=(
+                "Redesign the introduction as a three-hour session: why capped at fifty "
+                "minutes, hands-on before the break, a timekeeper named in the plan."
+            ),
+            owner=WHITAKER,
+            due_date=f.day(_REBALANCED, -28),
+            applied=_REBALANCED,
+            steps=(
+                (
+                    f.at(_OVERRAN, 6, 15, 10),
+                    WHITAKER,
+                    "identified",
+                    "Agreed at the post-mortem with Gareth, Dave and Nasreen",
+                ),
+                (
+                    f.at(_REBALANCED, -75, 10, 0),
+                    WHITAKER,
+                    "actioned",
+                    "The next Calderbrook introduction is booked",
+                ),
+                (f.at(_REBALANCED, 1, 9, 30), WHITAKER, "embedded", ""),
+                (
+                    f.at(_REBALANCED, 7, 14, 0),
+                    WHITAKER,
+                    "validated",
+                    "Checked at the rebalanced session's post-mortem",
+                ),
+            ),
+            effectiveness=(
+                f"'Too long' fell from {_of(f.chose(_OVERRAN, 'length', 'too_long'))} who "
+                f"answered to {_of(f.chose(_REBALANCED, 'length', 'too_long'))}; wanting more "
+                f"hands-on from {_of(f.chose(_OVERRAN, 'balance', 'more_how'))} to "
+                f"{_of(f.chose(_REBALANCED, 'balance', 'more_how'))}; mean rating "
+                f"{f.mean_rating(_OVERRAN)} → {f.mean_rating(_REBALANCED)}."
+            ),
+            evidence=(
+                f.comment(
+                    _OVERRAN,
+                    "to_change",
+                    ("overran",),
+                    "One of many who said it overran before the practice.",
+                ),
+                f.reflection(
+                    _OVERRAN, WHITAKER, "improve", "Joanne's reflection on the same afternoon."
+                ),
+                f.comment(
+                    _REBALANCED,
+                    "went_well",
+                    ("shorter than the last",),
+                    "After the change: a returning member noticed.",
+                ),
+            ),
+        ),
+        _lesson(
+            f,
+            key="co-deliver-with-councillors",
+            title="Co-deliver with councillors",
+            what_happened=(
+                "At the first Calderbrook introduction Cllr Shackleton and Cllr Akhtar led the "
+                "why from their own ward experience, and the feedback praised them again and "
+                "again."
+            ),
+            effect=(
+                "Members engaged with the case for social media, and even the sceptics argued "
+                "as equals rather than switching off."
+            ),
+            cause="Members listen to other members in a way they do not always listen to officers.",
+            lesson=(
+                "Councillors who use social media have the unique understanding of a "
+                "councillor's perspective; officers cannot replace it."
+            ),
+            recommendation=(
+                "Every workshop and surgery has a co-delivering councillor, who opens briefly "
+                "and then helps on the tables."
+            ),
+            polarity="sustain",
+            scope="programme",
+            priority="high",
+            themes=("facilitation", "relevance"),
+            source=_OVERRAN,
+            logged=(f.at(_OVERRAN, 6, 14, 40), HOLROYD),
+            action=(
+                "Ask a councillor to co-deliver every session, starting with the Haverleigh "
+                "rerun (Cllr Akhtar)."
+            ),
+            owner=SANDHU,
+            due_date=f.day(_RERUN, -30),
+            applied=_RERUN,
+            steps=(
+                (f.at(_OVERRAN, 6, 15, 15), HOLROYD, "identified", "Agreed at the post-mortem"),
+                (
+                    f.at(_WIFI, 8, 11, 0),
+                    SANDHU,
+                    "actioned",
+                    "Haverleigh had no councillor co-delivering; Cllr Akhtar asked for the rerun",
+                ),
+                (f.at(_RERUN, 1, 9, 0), SANDHU, "embedded", ""),
+                (
+                    f.at(_RERUN, 6, 15, 0),
+                    SANDHU,
+                    "validated",
+                    "Checked at the rerun's post-mortem",
+                ),
+                (
+                    f.at(_REBALANCED, 12, 11, 0),
+                    WHITAKER,
+                    "archived",
+                    "Now standard: the programme plan names a co-delivering councillor for "
+                    "every workshop and surgery",
+                ),
+            ),
+            effectiveness=(
+                f"At the rerun, the first Haverleigh session with a councillor co-delivering, "
+                f"{f.count(_RERUN, ('went_well',), councillors)} of {f.n(_RERUN)} named the "
+                f"councillors as what worked ({f.count(_WIFI, ('went_well',), councillors)} of "
+                f"{f.n(_WIFI)} at the first run); mean rating {f.mean_rating(_WIFI)} → "
+                f"{f.mean_rating(_RERUN)}, with the tech check also in place."
+            ),
+            evidence=(
+                f.comment(
+                    _OVERRAN,
+                    "went_well",
+                    ("councillor perspective",),
+                    "What worked, in an attendee's words.",
+                ),
+                f.reflection(_OVERRAN, SHACKLETON, "so_what", "Cllr Shackleton on why it matters."),
+                f.comment(
+                    _RERUN,
+                    "went_well",
+                    ("co-presenting", "councillors who actually"),
+                    "At the rerun with Cllr Akhtar.",
+                ),
+            ),
+        ),
+        _lesson(
+            f,
+            key="demand-to-be-convinced",
+            title="Expect councillors to DEMAND to be convinced",
+            what_happened=(
+                "At the first Wharfeside introduction a vocal group of sceptics asked why busy "
+                "councillors should bother at all, and the first hour became a debate about "
+                "relevance and time."
+            ),
+            effect=(
+                "Most of the room wanted more of the why, the practical was rushed and the "
+                "mean rating was the lowest of the programme so far."
+            ),
+            cause=(
+                "We assumed the case was already made and had only national examples; they "
+                "wanted local proof from someone who does the job."
+            ),
+            lesson=(
+                "Be prepared for a hard time: given how busy councillors are, demanding to be "
+                "convinced is reasonable, and a councillor answers it best."
+            ),
+            recommendation=(
+                "Open with a councillor's ward stories and local figures, answer why bother in "
+                "the first twenty minutes, be straight about the time it takes, then get "
+                "everyone doing something."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="high",
+            themes=("relevance", "facilitation", "workload"),
+            source=_SCEPTICS,
+            logged=(f.at(_SCEPTICS, 2, 11, 0), WHITAKER),
+            action=(
+                "Rebuild the Wharfeside introduction for sceptics as 'Why bother?': two "
+                "councillors' ward stories and local figures first, then hands-on."
+            ),
+            owner=HOLROYD,
+            due_date=f.day(_WHY_BOTHER, -14),
+            applied=_WHY_BOTHER,
+            steps=(
+                (
+                    f.at(_SCEPTICS, 8, 14, 0),
+                    WHITAKER,
+                    "identified",
+                    "Agreed with Cllr Crowther at the post-mortem",
+                ),
+                (
+                    f.at(_WHY_BOTHER, -60, 10, 30),
+                    HOLROYD,
+                    "actioned",
+                    "Wharfeside asked for a second session",
+                ),
+                (f.at(_WHY_BOTHER, 1, 9, 45), HOLROYD, "embedded", ""),
+                (
+                    f.at(_WHY_BOTHER, 7, 15, 30),
+                    WHITAKER,
+                    "validated",
+                    "Checked at the 'Why bother?' post-mortem",
+                ),
+            ),
+            effectiveness=(
+                f"Wanting more of the why fell from "
+                f"{_of(f.chose(_SCEPTICS, 'balance', 'more_why'))} who answered to "
+                f"{_of(f.chose(_WHY_BOTHER, 'balance', 'more_why'))}; mean rating "
+                f"{f.mean_rating(_SCEPTICS)} → {f.mean_rating(_WHY_BOTHER)}; "
+                f"{f.count(_WHY_BOTHER, ('went_well',), councillors)} of {f.n(_WHY_BOTHER)} "
+                f"named the councillors' stories as what worked."
+            ),
+            evidence=(
+                f.comment(
+                    _SCEPTICS,
+                    "to_change",
+                    ("reaches residents",),
+                    "The sceptics' question: show us it works.",
+                ),
+                f.reflection(
+                    _SCEPTICS, CROWTHER, "why_different", "Cllr Crowther on why they pushed back."
+                ),
+                f.comment(
+                    _WHY_BOTHER,
+                    "went_well",
+                    ("fellow councillor", "councillor perspective"),
+                    "After the change.",
+                ),
+            ),
+        ),
+        _lesson(
+            f,
+            key="flexible-plans",
+            title="Be flexible with the plan, but decide what to protect",
+            what_happened=(
+                "At Wharfeside the plan went out of the window when the sceptics wanted to "
+                "debate the why; letting it run was right, but the hands-on was squeezed."
+            ),
+            effect="The debate was good; the members who wanted practice got very little.",
+            cause=(
+                "Our plans fix a running order but not which part is protected when the room "
+                "takes us somewhere else."
+            ),
+            lesson=(
+                "Every group is different: plans have to bend to the room, so decide before the "
+                "session which part survives if time runs short."
+            ),
+            recommendation=(
+                "Add a 'what we protect' line to every session plan, and agree on the day who "
+                "calls time on a debate."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="medium",
+            themes=("pace", "relevance"),
+            source=_SCEPTICS,
+            logged=(f.at(_SCEPTICS, 2, 11, 20), WHITAKER),
+            action="Add a 'what we protect' line to the session plan template.",
+            steps=(
+                (
+                    f.at(_SCEPTICS, 8, 14, 10),
+                    WHITAKER,
+                    "identified",
+                    "Agreed at the post-mortem; needs an owner for the plan template",
+                ),
+            ),
+            evidence=(
+                f.reflection(_SCEPTICS, WHITAKER, "now_what", "Joanne's reflection."),
+                f.comment(
+                    _SCEPTICS,
+                    "went_well",
+                    ("rushed at the end",),
+                    "Good, but the practice was squeezed.",
+                ),
+            ),
+        ),
+        _lesson(
+            f,
+            key="tech-check-an-hour-early",
+            title="Get there early to make sure the technology works",
+            what_happened=(
+                "At the first Haverleigh getting-started session the guest wifi was down and the "
+                "loan laptops would not log in; the hands-on half became a demonstration on the "
+                "projector."
+            ),
+            effect=(
+                "Nearly every comment on what to change was about the tech, and almost nobody "
+                "got the practice they came for."
+            ),
+            cause=(
+                "We arrived twenty minutes before the start, nobody had tested the network or "
+                "the laptop accounts since an IT update, and neither officer could fix them."
+            ),
+            lesson=(
+                "A hands-on session is only as good as its wifi and logins; checking them is "
+                "part of the session, not a favour from IT."
+            ),
+            recommendation=(
+                "Arrive an hour early: test the wifi from a personal phone, log in to every "
+                "laptop, check the projector, and bring phone hotspots as a fallback."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="high",
+            themes=("tech", "venue"),
+            source=_WIFI,
+            logged=(f.at(_WIFI, 2, 16, 0), SANDHU),
+            action=(
+                "Write a tech checklist and run it an hour before every in-person session, "
+                "starting with the Haverleigh rerun."
+            ),
+            owner=AINSLEY,
+            due_date=f.day(_RERUN, -7),
+            applied=_RERUN,
+            steps=(
+                (
+                    f.at(_WIFI, 2, 16, 30),
+                    SANDHU,
+                    "identified",
+                    "Agreed with Tom at the post-mortem",
+                ),
+                (f.at(_WIFI, 5, 10, 0), AINSLEY, "actioned", "Rerun booked for the same room"),
+                (f.at(_RERUN, 1, 9, 30), AINSLEY, "embedded", ""),
+                (
+                    f.at(_RERUN, 6, 14, 30),
+                    SANDHU,
+                    "validated",
+                    "Checked at the rerun's post-mortem",
+                ),
+            ),
+            effectiveness=(
+                f"Tech complaints fell from {f.count(_WIFI, ('to_change',), tech)} of "
+                f"{f.n(_WIFI)} responses to {f.count(_RERUN, ('to_change',), tech)} of "
+                f"{f.n(_RERUN)}; mean rating {f.mean_rating(_WIFI)} → {f.mean_rating(_RERUN)}."
+            ),
+            evidence=(
+                f.comment(_WIFI, "to_change", ("wifi",), "Typical of the tech complaints."),
+                f.reflection(_WIFI, SANDHU, "improve", "Priya's reflection."),
+                f.comment(
+                    _RERUN,
+                    "went_well",
+                    ("wifi sorted beforehand", "wifi worked", "everything worked"),
+                    "At the rerun, after the check.",
+                ),
+            ),
+        ),
+        _lesson(
+            f,
+            key="democratic-services-and-web-team",
+            title="Balance democratic services and web team support on the day",
+            what_happened=(
+                "The Haverleigh session was run by two democratic services officers; when the "
+                "wifi and laptops failed, neither had the access or the know-how to fix them."
+            ),
+            effect="An hour lost on the phone to IT while members waited.",
+            cause=(
+                "Sessions are staffed by whoever organises them, and the web team is not "
+                "routinely asked."
+            ),
+            lesson=(
+                "Democratic services bring the councillor context; the web team brings the tools "
+                "and the access. A hands-on session needs both in the room."
+            ),
+            recommendation=(
+                "Book a web team officer alongside democratic services for every hands-on "
+                "session, agreed with web team managers across the councils."
+            ),
+            polarity="improve",
+            scope="organisation",
+            priority="medium",
+            themes=("facilitation", "tech"),
+            source=_WIFI,
+            logged=(f.at(_WIFI, 2, 16, 10), AINSLEY),
+            action=(
+                "Agree with the web team managers that an officer joins every hands-on session."
+            ),
+            steps=(
+                (
+                    f.at(_WIFI, 9, 12, 0),
+                    WHITAKER,
+                    "identified",
+                    "Agreed in principle; needs the web team managers' agreement across the "
+                    "councils",
+                ),
+            ),
+            evidence=(
+                f.reflection(_WIFI, AINSLEY, "analysis", "Tom's reflection."),
+                f.comment(
+                    _WIFI,
+                    "to_change",
+                    ("council laptop", "log in"),
+                    "The logins nobody on the day could reset.",
+                ),
+            ),
+        ),
+        _lesson(
+            f,
+            key="why-opener-in-surgeries",
+            title="Keep a short 'why' opener even in hands-on surgeries",
+            what_happened=(
+                "The first Calderbrook surgery went straight into practice. Most loved it, but "
+                "a few asked what the point of it all was for their ward work."
+            ),
+            effect=("Those members set up accounts without knowing what they would use them for."),
+            cause="We assumed anyone coming to a surgery was already convinced.",
+            lesson=(
+                "Even the keenest session needs ten minutes of why, ideally from a councillor, "
+                "so the practice has a purpose."
+            ),
+            recommendation=(
+                "Open every surgery with a ten-minute councillor story about ward use, then go "
+                "straight into practice."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="medium",
+            themes=("relevance", "hands_on"),
+            source=_SURGERY,
+            logged=(f.at(_SURGERY, 3, 15, 0), HOLROYD),
+            action="Add a ten-minute councillor opener to the surgery plan.",
+            owner=HOLROYD,
+            due_date=f.day(_SURGERY2, -7),
+            applied=_SURGERY2,
+            steps=(
+                (f.at(_SURGERY, 3, 15, 30), HOLROYD, "identified", "Agreed with Tom"),
+                (
+                    f.at(_SURGERY2, -40, 11, 0),
+                    HOLROYD,
+                    "actioned",
+                    "Wharfeside surgery booked, Cllr Shackleton to open",
+                ),
+                (f.at(_SURGERY2, 1, 17, 0), HOLROYD, "embedded", ""),
+            ),
+            evidence=(
+                f.comment(
+                    _SURGERY,
+                    "to_change",
+                    ("ward work",),
+                    "The question a few were left with.",
+                ),
+                f.comment(
+                    _SURGERY,
+                    "to_change",
+                    ("explain the point",),
+                    "The same point from another member.",
+                ),
+                f.reflection(
+                    _SURGERY2, HOLROYD, "so_what", "Gareth's first thoughts after the new surgery."
+                ),
+            ),
+        ),
+        _lesson(
+            f,
+            key="webinar-dry-run",
+            title="Dry-run every webinar: audio, joining link and a second host",
+            what_happened=(
+                "The Thornwick evening webinar lost its audio twice, some were thrown out of the "
+                "call and the link in the invitation was wrong."
+            ),
+            effect="Members missed parts of it and could not practise along.",
+            cause=("One host ran everything, with no test of the link or the sound beforehand."),
+            lesson="Online sessions need the same tech check as rooms do.",
+            recommendation=(
+                "Do a dry run the day before on an ordinary laptop, click the link in the "
+                "invitation itself, and have a second host for the chat and the lobby."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="medium",
+            themes=("tech",),
+            source=_WEBINAR,
+            logged=(f.at(_WEBINAR, 2, 11, 0), QURESHI),
+            action="Dry-run the next webinar and host it with two officers.",
+            owner=BENTLEY,
+            due_date=f.day(_FIFTEEN, -2),
+            applied=_FIFTEEN,
+            steps=(
+                (f.at(_WEBINAR, 2, 11, 30), QURESHI, "identified", "Agreed with Rachel"),
+                (
+                    f.at(_WEBINAR, 14, 10, 0),
+                    BENTLEY,
+                    "actioned",
+                    "Rachel hosts the next webinar",
+                ),
+                (f.at(_FIFTEEN, 1, 10, 0), BENTLEY, "embedded", ""),
+                (
+                    f.at(_FIFTEEN, 7, 12, 0),
+                    BENTLEY,
+                    "validated",
+                    "Checked against the lunchtime webinar's feedback",
+                ),
+            ),
+            effectiveness=(
+                f"Complaints about the audio, the joining link or being thrown out fell from "
+                f"{f.count(_WEBINAR, ('to_change',), ('audio', 'kicked out', 'link in the'))} "
+                f"of {f.n(_WEBINAR)} responses to "
+                f"{f.count(_FIFTEEN, ('to_change',), ('audio', 'kicked out', 'link in the'))} "
+                f"of {f.n(_FIFTEEN)}; mean rating {f.mean_rating(_WEBINAR)} → "
+                f"{f.mean_rating(_FIFTEEN)}."
+            ),
+            evidence=(
+                f.comment(_WEBINAR, "to_change", ("audio",), "The audio."),
+                f.comment(_WEBINAR, "to_change", ("link in the invite",), "The joining link."),
+                f.reflection(_WEBINAR, QURESHI, "now_what", "Imran's reflection."),
+            ),
+        ),
+        _lesson(
+            f,
+            key="beginner-and-confident-tables",
+            title="All councillors are different: beginner and confident tables",
+            what_happened=(
+                "New councillors at Thornwick arrived already using the tools; many found the "
+                "basics too basic, while a few beginners were lost."
+            ),
+            effect="Both ends of the room were frustrated by a session pitched at the middle.",
+            cause="One running order for a group with very different starting points.",
+            lesson=(
+                "All councillors come to this from different starting points; the session has "
+                "to manage that, not average it."
+            ),
+            recommendation=(
+                "Split into beginner and confident tables for the practical, with a confident "
+                "member helping on each."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="medium",
+            themes=("level", "hands_on"),
+            source=_NEWGEN,
+            logged=(f.at(_NEWGEN, 3, 14, 0), SANDHU),
+            action=(
+                "Plan the Brackenmoor getting-started session with beginner and confident tables "
+                "after the break."
+            ),
+            owner=MARSDEN,
+            due_date=f.day(_MIXED, -7),
+            applied=_MIXED,
+            steps=(
+                (f.at(_NEWGEN, 3, 14, 30), SANDHU, "identified", "Agreed with Imran"),
+                (
+                    f.at(_MIXED, -30, 10, 0),
+                    MARSDEN,
+                    "actioned",
+                    "Brackenmoor's mixed group booked",
+                ),
+                (f.at(_MIXED, 1, 11, 0), MARSDEN, "embedded", ""),
+            ),
+            evidence=(
+                f.comment(
+                    _NEWGEN, "to_change", ("split into beginners",), "A member's own suggestion."
+                ),
+                f.comment(_NEWGEN, "to_change", ("bit basic",), "The confident end of the room."),
+                f.reflection(_MIXED, MARSDEN, "happened", "How the split went at Brackenmoor."),
+            ),
+        ),
+        _lesson(
+            f,
+            key="printed-step-by-step-guide",
+            title="Give people a printed step-by-step guide to take home",
+            what_happened=(
+                "After the Haverleigh rerun several members asked for something written down: a "
+                "checklist or a guide for setting things up at home."
+            ),
+            effect="People forget the steps between the session and their first post.",
+            cause="Everything was shown on screen and nothing went home with them.",
+            lesson=(
+                "Post your learning, and give it to the learners too: a guide outlasts a session."
+            ),
+            recommendation=(
+                "Print a step-by-step guide with pictures for every hands-on session, and send "
+                "it round afterwards."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="medium",
+            themes=("materials", "hands_on"),
+            source=_RERUN,
+            logged=(f.at(_RERUN, 3, 10, 0), SANDHU),
+            action="Write and print a step-by-step guide for the photos and Instagram session.",
+            owner=BENTLEY,
+            due_date=f.day(_PHOTOS, -10),
+            applied=_PHOTOS,
+            steps=(
+                (f.at(_RERUN, 3, 10, 30), SANDHU, "identified", "Agreed at the post-mortem"),
+                (
+                    f.at(_PHOTOS, -45, 14, 0),
+                    BENTLEY,
+                    "actioned",
+                    "Rachel to write it with the web team",
+                ),
+                (f.at(_PHOTOS, 1, 9, 0), BENTLEY, "embedded", ""),
+                (
+                    f.at(_PHOTOS, 7, 15, 0),
+                    SANDHU,
+                    "validated",
+                    "The guide was the most praised part",
+                ),
+            ),
+            effectiveness=(
+                f"Requests for something written (a guide, checklist or handout) fell from "
+                f"{f.count(_RERUN, ('to_change', 'help_next'), written)} of {f.n(_RERUN)} "
+                f"responses to {f.count(_PHOTOS, ('to_change', 'help_next'), written)} of "
+                f"{f.n(_PHOTOS)}, and "
+                f"{f.count(_PHOTOS, ('went_well',), ('handout', 'guide', 'notes'))} of "
+                f"{f.n(_PHOTOS)} named the handout or notes as what worked."
+            ),
+            evidence=(
+                f.comment(_RERUN, "to_change", ("written down",), "Asked for at the rerun."),
+                f.reflection(
+                    _RERUN, AKHTAR, "now_what", "Cllr Akhtar heard the same at the tables."
+                ),
+                f.comment(_PHOTOS, "went_well", ("handout",), "After the change."),
+            ),
+        ),
+        _lesson(
+            f,
+            key="check-room-bookings",
+            title="Confirm the room booking a week before and the day before",
+            what_happened=(
+                "At Brackenmoor Community Centre the booked room was double-booked; the group "
+                "squeezed into a cold side hall with nowhere to park."
+            ),
+            effect=(
+                "Twenty minutes lost, the screen hard to see, and members wondering whether the "
+                "council took their development seriously."
+            ),
+            cause="The booking was made months before and never confirmed.",
+            lesson="Getting there early starts with knowing the room is ours.",
+            recommendation=(
+                "Confirm every booking by name with the venue a week before and the day before, "
+                "and put parking details in the invitation."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="medium",
+            themes=("venue",),
+            source=_VENUE,
+            logged=(f.at(_VENUE, 2, 14, 0), MARSDEN),
+            action="Add booking confirmation and parking details to the session checklist.",
+            owner=MARSDEN,
+            due_date=f.day(_VENUE, 30),
+            applied=_MIXED,
+            steps=(
+                (f.at(_VENUE, 2, 14, 20), MARSDEN, "identified", "Agreed with Imran"),
+                (f.at(_VENUE, 9, 10, 0), MARSDEN, "actioned", "Checklist updated"),
+                (f.at(_MIXED, 1, 11, 10), MARSDEN, "embedded", ""),
+            ),
+            evidence=(
+                f.comment(_VENUE, "to_change", ("room booking",), "The room booking."),
+                f.reflection(_VENUE, MARSDEN, "now_what", "Fiona's reflection."),
+            ),
+        ),
+        _lesson(
+            f,
+            key="evening-sessions-only",
+            title="Move every session to the evening",
+            what_happened=(
+                "At Brackenmoor a member with a day job asked for every session to run in the "
+                "evening."
+            ),
+            effect="Afternoon sessions are hard for working members.",
+            cause="The programme had run mostly daytime sessions at first.",
+            lesson="Time of day shuts some members out, whichever time is chosen.",
+            recommendation="Run all sessions in the evening.",
+            polarity="improve",
+            scope="programme",
+            priority="low",
+            themes=("venue", "workload"),
+            source=_VENUE,
+            logged=(f.at(_VENUE, 2, 14, 40), QURESHI),
+            steps=(
+                (
+                    f.at(_VENUE, 9, 10, 30),
+                    MARSDEN,
+                    "rejected",
+                    "Daytime sessions suit members who are retired or work shifts; the "
+                    "programme keeps a mix of morning, evening and lunchtime slots instead",
+                ),
+            ),
+            evidence=(
+                f.comment(_VENUE, "to_change", ("evening",), "The request."),
+                DemoEvidence(
+                    "note",
+                    _VENUE,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "Fiona's note: at the post-mortem we counted the complaints about the time "
+                    "of day across the programme; there were only a handful, from both sides.",
+                ),
+            ),
+        ),
+        _lesson(
+            f,
+            key="webinar-slides-and-screen-share",
+            title="Send webinar slides beforehand and enlarge the screen share",
+            what_happened=(
+                "At the lunchtime webinar, and at the Thornwick webinar before it, members found "
+                "the screen share too small to read on a laptop."
+            ),
+            effect="People following on small screens could not see the steps being shown.",
+            cause="Slides built for a projector, shared at normal size.",
+            lesson="What works on a projector does not work on a laptop or a phone.",
+            recommendation=(
+                "Send the slides and links the day before, zoom the screen share, and keep text "
+                "large."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="medium",
+            themes=("tech", "materials"),
+            source=_FIFTEEN,
+            logged=(f.at(_FIFTEEN, 3, 11, 0), BENTLEY),
+            action=(
+                "For the analytics webinar: send slides and links the day before, zoom the "
+                "screen share to 150% and test it on a phone."
+            ),
+            owner=BENTLEY,
+            due_date=f.day(_NEXT_WEBINAR, -7),
+            steps=(
+                (f.at(_FIFTEEN, 3, 11, 30), BENTLEY, "identified", "Agreed with Cllr Oldroyd"),
+                (
+                    f.at("", -12, 10, 0),
+                    BENTLEY,
+                    "actioned",
+                    "The analytics and short video webinar is booked",
+                ),
+            ),
+            evidence=(
+                f.comment(_FIFTEEN, "to_change", ("screen share",), "At the lunchtime webinar."),
+                f.comment(_WEBINAR, "to_change", ("screen share",), "And at the one before."),
+            ),
+        ),
+        _lesson(
+            f,
+            key="skip-the-why",
+            title="Skip the 'why' for experienced councillors",
+            what_happened=(
+                "At the rebalanced Calderbrook introduction some confident members asked us to "
+                "skip the why altogether and go straight to the practice."
+            ),
+            effect="Confident members sat through a part they did not need.",
+            cause="The why opener is pitched at the sceptics.",
+            lesson="Not every member needs to be convinced.",
+            recommendation="Drop the why opener for groups with experienced users.",
+            polarity="improve",
+            scope="session",
+            priority="low",
+            themes=("relevance", "level"),
+            source=_REBALANCED,
+            logged=(f.at(_REBALANCED, 7, 14, 30), HOLROYD),
+            steps=(
+                (
+                    f.at(_REBALANCED, 7, 14, 45),
+                    WHITAKER,
+                    "identified",
+                    "Discussed at the post-mortem",
+                ),
+                (
+                    f.at(_REBALANCED, 7, 15, 0),
+                    WHITAKER,
+                    "rejected",
+                    f"The sceptics in the same room still wanted more of the why "
+                    f"({_of(f.chose(_REBALANCED, 'balance', 'more_why'))} who answered), and "
+                    f"the councillor-led opener is what won the Wharfeside sceptics round; "
+                    f"confident members get their own table instead",
+                ),
+            ),
+            evidence=(
+                f.comment(_REBALANCED, "to_change", ("skip the why",), "The request."),
+                f.reflection(_REBALANCED, WHITAKER, "sustain", "Joanne's view: keep the opener."),
+            ),
+        ),
+        _lesson(
+            f,
+            key="keep-in-touch",
+            title="Post your learning and keep in touch: a peer group for members",
+            what_happened=(
+                "Members at Calderbrook and Wharfeside asked for a way to keep in touch after the "
+                "session, such as a peer support group."
+            ),
+            effect="Members lose momentum once the session ends.",
+            cause="The programme ends at the door; there is no follow-up.",
+            lesson="Learning sticks when members can keep asking each other.",
+            recommendation=(
+                "Set up a members' peer group, with the evangelists as buddies for the cautious."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="low",
+            themes=("materials", "level"),
+            source=_REBALANCED,
+            logged=(f.at(_REBALANCED, 9, 11, 0), AINSLEY),
+            evidence=(
+                f.comment(_REBALANCED, "help_next", ("peer",), "Asked for at Calderbrook."),
+                f.reflection(_REBALANCED, AINSLEY, "now_what", "Tom's reflection."),
+                f.comment(_WHY_BOTHER, "help_next", ("keep in touch",), "And at Wharfeside."),
+            ),
+        ),
+        _lesson(
+            f,
+            key="pre-election-guidance-in-writing",
+            title="Put the pre-election guidance in writing",
+            what_happened=(
+                "The pre-election briefing at Thornwick was well received, but everything was "
+                "spoken and many members asked for the rules written down."
+            ),
+            effect=(
+                "Members will have to recall the rules from memory in the middle of a campaign."
+            ),
+            cause="No written guidance had been agreed with the monitoring officer.",
+            lesson="Guidance people need at the moment of posting has to be in writing.",
+            recommendation=(
+                "A one-page guide to social media in the pre-election period, signed off by the "
+                "monitoring officer and sent to all members."
+            ),
+            polarity="improve",
+            scope="organisation",
+            priority="high",
+            themes=("risk", "materials"),
+            source=_PRE_ELECTION,
+            logged=(f.at(_PRE_ELECTION, 2, 15, 0), MARSDEN),
+            action=(
+                "Draft the one-page pre-election guide, get legal sign-off and send it to all "
+                "members."
+            ),
+            owner=MARSDEN,
+            due_date=f.day(_PRE_ELECTION, 28),
+            steps=(
+                (
+                    f.at(_PRE_ELECTION, 2, 15, 30),
+                    MARSDEN,
+                    "identified",
+                    "Agreed with Priya at the post-mortem",
+                ),
+                (
+                    f.at(_PRE_ELECTION, 6, 10, 0),
+                    MARSDEN,
+                    "actioned",
+                    "Fiona to draft, monitoring officer to sign off",
+                ),
+            ),
+            evidence=(
+                f.comment(
+                    _PRE_ELECTION, "help_next", ("written down",), "What members asked for next."
+                ),
+                f.comment(_PRE_ELECTION, "to_change", ("written down",), "And what to change."),
+                f.reflection(_PRE_ELECTION, MARSDEN, "action_plan", "Fiona's action plan."),
+            ),
+        ),
+        _lesson(
+            f,
+            key="tables-from-the-start",
+            title="Seat beginner and confident tables from the start",
+            what_happened=(
+                "At the photos and Instagram session members asked to be split into beginners "
+                "and experienced; some found it basic while others felt we assumed too much."
+            ),
+            effect=(
+                "Confident members waited while beginners caught up, and beginners felt rushed."
+            ),
+            cause="Everyone started together and the split, where we made one, came late.",
+            lesson=(
+                "Splitting the room works, but only if it starts before the confident members "
+                "have switched off."
+            ),
+            recommendation=(
+                "Ask on the booking form how each member uses social media now, seat beginner "
+                "and confident tables from the start, and put two helpers on the beginners' "
+                "table."
+            ),
+            polarity="improve",
+            scope="programme",
+            priority="high",
+            themes=("level", "hands_on"),
+            source=_PHOTOS,
+            logged=(f.at(_PHOTOS, 3, 14, 0), SANDHU),
+            action=(
+                "For the Thornwick getting-started session: add the booking-form question and "
+                "seat the tables from the start, two helpers on the beginners' table."
+            ),
+            owner=SANDHU,
+            due_date=f.day(_NEXT_WORKSHOP, -7),
+            steps=(
+                (f.at(_PHOTOS, 3, 14, 30), SANDHU, "identified", "Agreed with Rachel"),
+                (
+                    f.at("", -6, 11, 0),
+                    SANDHU,
+                    "actioned",
+                    "Brackenmoor showed a late split is not enough",
+                ),
+            ),
+            evidence=(
+                f.comment(
+                    _PHOTOS, "to_change", ("split into beginners",), "A member's suggestion."
+                ),
+                f.comment(_PHOTOS, "to_change", ("basic",), "The confident end of the room."),
+                f.reflection(_MIXED, MARSDEN, "improve", "Fiona after Brackenmoor."),
+            ),
+        ),
+        _lesson(
+            f,
+            key="longer-surgeries",
+            title="Surgeries need longer to set up a page properly",
+            what_happened=(
+                "At the Wharfeside surgery on ward Facebook pages a few members left with "
+                "unfinished pages and said it was over too quickly."
+            ),
+            effect="Pages half set up, which members may not finish alone.",
+            cause="Two hours is not long enough to set up and post on a ward page.",
+            lesson="Setting up a page properly takes longer than we allow.",
+            recommendation="Allow longer for surgeries, or book a follow-up slot.",
+            polarity="improve",
+            scope="session",
+            priority="medium",
+            themes=("pace", "hands_on"),
+            source=_SURGERY2,
+            logged=(f.at(_SURGERY2, 2, 16, 0), HOLROYD),
+            evidence=(
+                f.comment(_SURGERY2, "to_change", ("over too quickly",), "Over too quickly."),
+                f.reflection(_SURGERY2, HOLROYD, "so_what", "Gareth's draft reflection."),
+            ),
+        ),
+    ]
+    return tuple(sorted(lessons, key=lambda lesson: (lesson.logged_at, lesson.key)))
+
+
+def evidence_linked(
+    programme: DemoProgramme, lesson: DemoLesson, evidence: DemoEvidence
+) -> tuple[dt.datetime, str]:
+    """When, and by whom, ``evidence`` was linked to ``lesson``.
+
+    Evidence that existed when the lesson was logged was linked then; evidence from a later
+    session at the move it supported: the validation when the lesson was validated,
+    otherwise the first move after the evidence existed.
+    """
+    session = next(s for s in programme.sessions if s.key == evidence.session_key)
+    ready = session.ends_at
+    if evidence.kind == "comment" and evidence.response_index is not None:
+        ready = session.responses[evidence.response_index].submitted_at
+    elif evidence.kind == "reflection":
+        ready = next(
+            r.written_at
+            for r in programme.reflections
+            if r.session_key == evidence.session_key and r.author == evidence.reflection_author
+        )
+    if ready <= lesson.logged_at:
+        return lesson.logged_at, lesson.logged_by
+    after = [change for change in lesson.history if change.at >= ready]
+    # The feedback that showed a lesson working is linked when it was validated.
+    chosen = next((c for c in after if c.to_status == "validated"), after[0] if after else None)
+    if chosen is None:
+        raise ValueError(f"{lesson.key}: evidence from {evidence.session_key} postdates it")
+    return chosen.at, chosen.actor

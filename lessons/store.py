@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -1815,3 +1815,372 @@ def responses_since(cur: Cursor, since: datetime) -> list[tuple[int, str, int]]:
         [since],
     ).fetchall()
     return [(int(r[0]), r[1], int(r[2])) for r in rows]
+
+
+# --- trends across sessions (programme leads) -----------------------------------------------
+# Every aggregate is computed here in SQL, filtered by the same session conditions, so the
+# Trends page never loads rows into Python. Groups smaller than MIN_GROUP are flagged for
+# suppression by the caller (the numbers stay available to the code, never to the page).
+
+
+@dataclass
+class TrendFilter:
+    start: date | None = None
+    end: date | None = None
+    programme: str | None = None
+    council: str | None = None
+    facilitator: str | None = None
+    format: str | None = None
+    co_delivered: bool | None = None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """Conditions on sessions `s` (delivered or reviewed), with their parameters."""
+        conditions = ["s.status <> 'planned'"]
+        params: list[Any] = []
+        if self.start is not None:
+            conditions.append("s.starts_at >= ?")
+            params.append(datetime.combine(self.start, datetime.min.time()))
+        if self.end is not None:
+            conditions.append("s.starts_at < ?")
+            params.append(datetime.combine(self.end, datetime.min.time()) + timedelta(days=1))
+        for column in ("programme", "council", "format"):
+            value = getattr(self, column)
+            if value:
+                conditions.append(f"s.{column} = ?")
+                params.append(value)
+        if self.facilitator:
+            conditions.append(
+                "EXISTS (SELECT 1 FROM session_facilitators f WHERE f.session_id = s.id"
+                " AND f.name = ?)"
+            )
+            params.append(self.facilitator)
+        if self.co_delivered is not None:
+            conditions.append(
+                ("" if self.co_delivered else "NOT ")
+                + "EXISTS (SELECT 1 FROM session_facilitators f WHERE f.session_id = s.id"
+                " AND f.is_councillor)"
+            )
+        return " AND ".join(conditions), params
+
+
+@dataclass(frozen=True)
+class Headline:
+    sessions: int
+    responses: int
+    expected: int | None
+    response_rate: float | None
+    mean_rating: float | None
+    mean_uplift: float | None
+    negative_share: float | None
+    comments: int
+
+
+def trend_headline(cur: Cursor, where: TrendFilter) -> Headline:
+    condition, params = where.sql()
+    row = cur.execute(
+        f"""
+        WITH chosen AS (SELECT s.id, s.expected_attendees FROM sessions s WHERE {condition}),
+        answers AS (
+            SELECT count(*) AS responses, avg(r.overall_rating) AS rating,
+                   avg(r.confidence_after - r.confidence_before) AS uplift
+            FROM responses r JOIN chosen c ON c.id = r.session_id
+        ),
+        rates AS (
+            SELECT sum(c.expected_attendees) AS expected, sum(n.responses) AS answered
+            FROM chosen c
+            JOIN (SELECT session_id, count(*) AS responses FROM responses GROUP BY session_id) n
+              ON n.session_id = c.id
+            WHERE c.expected_attendees IS NOT NULL
+        ),
+        tone AS (
+            SELECT count(*) AS comments,
+                   avg(CASE WHEN l.label = 'negative' THEN 1.0 ELSE 0.0 END) AS negative
+            FROM comments m JOIN chosen c ON c.id = m.session_id
+            JOIN comment_labels_effective l ON l.comment_id = m.id
+        )
+        SELECT (SELECT count(*) FROM chosen), a.responses, r.expected, r.answered, a.rating,
+               a.uplift, t.negative, t.comments
+        FROM answers a, rates r, tone t
+        """,
+        params,
+    ).fetchall()[0]
+    expected = int(row[2]) if row[2] is not None else None
+    rate = (row[3] / expected) if expected else None
+    return Headline(int(row[0]), int(row[1]), expected, rate, row[4], row[5], row[6], int(row[7]))
+
+
+def _frame(cur: Cursor, sql: str, params: list[Any]):
+    """A query's result as a pandas DataFrame (DuckDB builds it without Python rows)."""
+    return cur.execute(sql, params).df()
+
+
+def trend_by_month(cur: Cursor, where: TrendFilter):
+    """Per month: responses, mean rating, mean confidence before and after."""
+    condition, params = where.sql()
+    return _frame(
+        cur,
+        f"""
+        SELECT date_trunc('month', s.starts_at) AS month, count(*) AS responses,
+               avg(r.overall_rating) AS mean_rating,
+               avg(r.confidence_before) AS confidence_before,
+               avg(r.confidence_after) AS confidence_after
+        FROM responses r JOIN sessions s ON s.id = r.session_id
+        WHERE {condition}
+        GROUP BY 1 ORDER BY 1
+        """,
+        params,
+    )
+
+
+def trend_sentiment_by_month(cur: Cursor, where: TrendFilter):
+    """Per month and label: comments (after corrections)."""
+    condition, params = where.sql()
+    return _frame(
+        cur,
+        f"""
+        SELECT date_trunc('month', s.starts_at) AS month, l.label, count(*) AS comments
+        FROM comments m JOIN sessions s ON s.id = m.session_id
+        JOIN comment_labels_effective l ON l.comment_id = m.id
+        WHERE {condition} AND l.label IS NOT NULL
+        GROUP BY 1, 2 ORDER BY 1, 2
+        """,
+        params,
+    )
+
+
+def trend_theme_by_month(cur: Cursor, where: TrendFilter):
+    """Per month and theme: comments tagged, of all comments that month, and how many
+    of them were critical."""
+    condition, params = where.sql()
+    return _frame(
+        cur,
+        f"""
+        WITH month_comments AS (
+            SELECT date_trunc('month', s.starts_at) AS month, count(*) AS comments
+            FROM comments m JOIN sessions s ON s.id = m.session_id
+            WHERE {condition} GROUP BY 1
+        ),
+        tagged AS (
+            SELECT date_trunc('month', s.starts_at) AS month, e.theme_id,
+                   count(*) AS tagged,
+                   count(*) FILTER (WHERE COALESCE(e.label, l.label) = 'negative') AS negative
+            FROM comment_themes_effective e
+            JOIN comments m ON m.id = e.comment_id
+            JOIN sessions s ON s.id = m.session_id
+            JOIN comment_labels_effective l ON l.comment_id = m.id
+            WHERE {condition}
+            GROUP BY 1, 2
+        )
+        SELECT t.month, t.theme_id, t.tagged, t.negative, c.comments
+        FROM tagged t JOIN month_comments c ON c.month = t.month
+        ORDER BY 1, 2
+        """,
+        params + params,
+    )
+
+
+def trend_confidence(cur: Cursor, where: TrendFilter):
+    """How many answered each confidence level, before and after."""
+    condition, params = where.sql()
+    return _frame(
+        cur,
+        f"""
+        SELECT 'before' AS moment, r.confidence_before AS level, count(*) AS responses
+        FROM responses r JOIN sessions s ON s.id = r.session_id
+        WHERE {condition} AND r.confidence_before IS NOT NULL GROUP BY 2
+        UNION ALL
+        SELECT 'after', r.confidence_after, count(*)
+        FROM responses r JOIN sessions s ON s.id = r.session_id
+        WHERE {condition} AND r.confidence_after IS NOT NULL GROUP BY 2
+        ORDER BY 1 DESC, 2
+        """,
+        params + params,
+    )
+
+
+def trend_types_by_quarter(cur: Cursor, where: TrendFilter):
+    condition, params = where.sql()
+    return _frame(
+        cur,
+        f"""
+        SELECT date_trunc('quarter', s.starts_at) AS quarter, r.councillor_type,
+               count(*) AS responses
+        FROM responses r JOIN sessions s ON s.id = r.session_id
+        WHERE {condition} AND r.councillor_type IS NOT NULL
+        GROUP BY 1, 2 ORDER BY 1, 2
+        """,
+        params,
+    )
+
+
+# Planned share of hands-on minutes, in bands a person can read.
+HANDS_ON_BANDS = (
+    (0.0, 0.3, "under 30%"),
+    (0.3, 0.5, "30-49%"),
+    (0.5, 0.7, "50-69%"),
+    (0.7, 1.01, "70% or more"),
+)
+
+
+def trend_answers_by_hands_on(cur: Cursor, where: TrendFilter):
+    """Balance and length answers, by the planned share of hands-on minutes."""
+    condition, params = where.sql()
+    band = " ".join(
+        f"WHEN share >= {low} AND share < {high} THEN '{label}'"
+        for low, high, label in HANDS_ON_BANDS
+    )
+    return _frame(
+        cur,
+        f"""
+        WITH planned AS (
+            SELECT s.id, CASE {band} END AS band
+            FROM (SELECT s.*, hands_on_minutes * 1.0 / (context_minutes + hands_on_minutes) AS share
+                  FROM sessions s WHERE context_minutes + hands_on_minutes > 0) s
+            WHERE {condition}
+        )
+        SELECT p.band, 'balance' AS question, r.balance AS answer, count(*) AS responses
+        FROM responses r JOIN planned p ON p.id = r.session_id
+        WHERE r.balance IS NOT NULL GROUP BY 1, 3
+        UNION ALL
+        SELECT p.band, 'length', r.length, count(*)
+        FROM responses r JOIN planned p ON p.id = r.session_id
+        WHERE r.length IS NOT NULL GROUP BY 1, 3
+        ORDER BY 1, 2, 3
+        """,
+        params,
+    )
+
+
+def trend_co_delivery(cur: Cursor, where: TrendFilter):
+    """Co-delivered with councillors or not: sessions, responses, rating, uplift, wanting
+    more of the why."""
+    condition, params = where.sql()
+    return _frame(
+        cur,
+        f"""
+        WITH chosen AS (
+            SELECT s.id, EXISTS (SELECT 1 FROM session_facilitators f
+                                 WHERE f.session_id = s.id AND f.is_councillor) AS co_delivered
+            FROM sessions s WHERE {condition}
+        )
+        SELECT c.co_delivered, count(DISTINCT c.id) AS sessions, count(r.id) AS responses,
+               avg(r.overall_rating) AS mean_rating,
+               avg(r.confidence_after - r.confidence_before) AS mean_uplift,
+               avg(CASE WHEN r.balance = 'more_why' THEN 1.0 ELSE 0.0 END)
+                   FILTER (WHERE r.balance IS NOT NULL) AS wanted_more_why
+        FROM chosen c LEFT JOIN responses r ON r.session_id = c.id
+        GROUP BY 1 ORDER BY 1 DESC
+        """,
+        params,
+    )
+
+
+def trend_lessons_by_status(cur: Cursor):
+    """For each month since the first lesson, how many lessons were in each status at its end
+    (from the audit trail: 'created' is observed, each 'status' entry names the new stage)."""
+    return _frame(
+        cur,
+        """
+        WITH changes AS (
+            SELECT CAST(entity_id AS INTEGER) AS lesson_id, changed_at, id,
+                   CASE WHEN action = 'created' THEN 'observed'
+                        ELSE lower(regexp_extract(detail, '→ ([A-Za-z]+)', 1)) END AS status
+            FROM audit_log WHERE entity = 'lesson' AND action IN ('created', 'status')
+        ),
+        months AS (
+            SELECT unnest(generate_series(date_trunc('month', min(changed_at)),
+                                          date_trunc('month', max(changed_at)),
+                                          INTERVAL 1 MONTH)) AS month
+            FROM changes
+        ),
+        latest AS (
+            SELECT m.month, c.lesson_id,
+                   arg_max(c.status, c.changed_at) AS status
+            FROM months m JOIN changes c ON c.changed_at < m.month + INTERVAL 1 MONTH
+            GROUP BY 1, 2
+        )
+        SELECT month, status, count(*) AS lessons FROM latest GROUP BY 1, 2 ORDER BY 1, 2
+        """,
+        [],
+    )
+
+
+def trend_choices(cur: Cursor) -> dict[str, list[str]]:
+    """The values each trend filter can take."""
+    return {
+        "programme": known_programmes(cur),
+        "council": known_councils(cur),
+        "format": [
+            r[0] for r in cur.execute("SELECT DISTINCT format FROM sessions ORDER BY 1").fetchall()
+        ],
+        "facilitator": [
+            r[0]
+            for r in cur.execute(
+                "SELECT DISTINCT name FROM session_facilitators ORDER BY 1"
+            ).fetchall()
+        ],
+    }
+
+
+def trend_date_range(cur: Cursor) -> tuple[date | None, date | None]:
+    row = cur.execute(
+        "SELECT min(starts_at), max(starts_at) FROM sessions WHERE status <> 'planned'"
+    ).fetchall()[0]
+    return (row[0].date() if row[0] else None, row[1].date() if row[1] else None)
+
+
+def data_version(cur: Cursor) -> tuple:
+    """Changes whenever feedback, analysis, corrections, sessions, themes or lessons change:
+    part of every cached trend's key, so a change made by any process shows at once."""
+    return tuple(
+        cur.execute(
+            """
+            SELECT (SELECT count(*) FROM responses), (SELECT max(id) FROM responses),
+                   (SELECT max(analysed_at) FROM comment_analysis),
+                   (SELECT count(*) FROM comment_label_corrections),
+                   (SELECT max(corrected_at) FROM comment_label_corrections),
+                   (SELECT count(*) FROM comment_theme_corrections),
+                   (SELECT max(updated_at) FROM sessions), (SELECT max(updated_at) FROM themes),
+                   (SELECT max(id) FROM audit_log)
+            """
+        ).fetchall()[0]
+    )
+
+
+def export_responses(cur: Cursor, where: TrendFilter, include_contact: bool = False):
+    """Responses with their session, for CSV and Excel exports (contact details only where
+    the attendee opted in, and only when asked for)."""
+    condition, params = where.sql()
+    contact = ", r.contact_name, r.contact_detail" if include_contact else ""
+    return _frame(
+        cur,
+        f"""
+        SELECT r.id AS response_id, s.title AS session, s.starts_at AS session_date, s.council,
+               s.programme, s.format, r.submitted_at, r.overall_rating, r.usefulness,
+               r.confidence_before, r.confidence_after, r.balance, r.length,
+               r.councillor_type {contact}
+        FROM responses r JOIN sessions s ON s.id = r.session_id
+        WHERE {condition}
+        ORDER BY s.starts_at, r.id
+        """,
+        params,
+    )
+
+
+def export_comments(cur: Cursor, where: TrendFilter):
+    """Comments with their effective sentiment and themes, for CSV and Excel exports."""
+    condition, params = where.sql()
+    return _frame(
+        cur,
+        f"""
+        SELECT m.id AS comment_id, m.response_id, s.title AS session, s.starts_at AS session_date,
+               s.council, m.question, m.text, l.label AS sentiment, l.corrected,
+               (SELECT string_agg(e.theme_id, '; ' ORDER BY e.theme_id)
+                  FROM comment_themes_effective e WHERE e.comment_id = m.id) AS themes
+        FROM comments m JOIN sessions s ON s.id = m.session_id
+        JOIN comment_labels_effective l ON l.comment_id = m.id
+        WHERE {condition}
+        ORDER BY s.starts_at, m.id
+        """,
+        params,
+    )

@@ -391,3 +391,113 @@ def ask_for_name_if_missing() -> bool:
         return True
     st.warning("Type your name in the sidebar first: it is recorded against every change.")
     return False
+
+
+# --- trends -------------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=300, show_spinner="Working out the trends…", max_entries=64)
+def _trend_charts(path: str, where: store.TrendFilter, names: tuple, version: tuple):
+    from lessons.trends import all_charts
+
+    with _database_at(path).reading() as cur:
+        return store.trend_headline(cur, where), all_charts(cur, where, dict(names))
+
+
+def trend_charts(where: store.TrendFilter):
+    """Headline figures and charts for a filter, cached until the data changes."""
+    path = str(store.db_path_from_env().resolve())
+    with _database_at(path).reading() as cur:
+        version = store.data_version(cur)
+    return _trend_charts(path, where, tuple(sorted(theme_names().items())), version)
+
+
+@st.cache_data(ttl=READ_CACHE_SECONDS, show_spinner=False)
+def _trend_choices(path: str):
+    with _database_at(path).reading() as cur:
+        return store.trend_choices(cur), store.trend_date_range(cur)
+
+
+def trend_filter_controls(prefix: str) -> store.TrendFilter:
+    """The filters shared by the Trends and Reports pages (remembered between them)."""
+    from lessons.choices import SESSION_FORMATS
+
+    choices, (first, last) = _trend_choices(str(store.db_path_from_env().resolve()))
+    remembered: dict = st.session_state.setdefault("trends_filter_values", {})
+    with st.expander("Filters", icon=":material/filter_list:", expanded=False):
+        left, right = st.columns(2)
+        period = left.date_input(
+            "Sessions between",
+            value=remembered.get("period", (first, last) if first else ()),
+            format="DD/MM/YYYY",
+            key=f"{prefix}_period",
+        )
+        programme = right.selectbox(
+            "Programme",
+            [None, *choices["programme"]],
+            key=f"{prefix}_programme",
+            index=_index([None, *choices["programme"]], remembered.get("programme")),
+            format_func=lambda v: "All programmes" if v is None else v,
+        )
+        left, right = st.columns(2)
+        council = left.selectbox(
+            "Council",
+            [None, *choices["council"]],
+            key=f"{prefix}_council",
+            index=_index([None, *choices["council"]], remembered.get("council")),
+            format_func=lambda v: "All councils" if v is None else v,
+        )
+        facilitator = right.selectbox(
+            "Facilitator",
+            [None, *choices["facilitator"]],
+            key=f"{prefix}_facilitator",
+            index=_index([None, *choices["facilitator"]], remembered.get("facilitator")),
+            format_func=lambda v: "Anyone" if v is None else v,
+        )
+        left, right = st.columns(2)
+        session_format = left.selectbox(
+            "Format",
+            [None, *choices["format"]],
+            key=f"{prefix}_format",
+            index=_index([None, *choices["format"]], remembered.get("format")),
+            format_func=lambda v: "All formats" if v is None else SESSION_FORMATS.get(v, v),
+        )
+        co = right.selectbox(
+            "Co-delivered with councillors",
+            [None, True, False],
+            key=f"{prefix}_co",
+            index=_index([None, True, False], remembered.get("co_delivered")),
+            format_func=lambda v: "Either" if v is None else ("Yes" if v else "No"),
+        )
+    start, end = (
+        (period[0], period[1]) if isinstance(period, tuple) and len(period) == 2 else (None, None)
+    )
+    remembered.update(
+        period=(start, end) if start else (),
+        programme=programme,
+        council=council,
+        facilitator=facilitator,
+        format=session_format,
+        co_delivered=co,
+    )
+    return store.TrendFilter(start, end, programme, council, facilitator, session_format, co)
+
+
+def _index(options: list, value) -> int:
+    return options.index(value) if value in options else 0
+
+
+def show_trend_chart(chart) -> None:
+    """One chart: its reading, the figure, and its numbers as a table."""
+    st.subheader(chart.title)
+    st.markdown(chart.reading)
+    if chart.figure is not None:
+        st.plotly_chart(chart.figure, use_container_width=True, key=f"trend_{chart.key}")
+    if not chart.table.empty:
+        with st.expander("The numbers"):
+            st.dataframe(chart.table, hide_index=True, use_container_width=True)
+    if chart.suppressed:
+        st.caption(
+            f"{chart.suppressed} group{'s' if chart.suppressed != 1 else ''} with fewer than 5"
+            " responses not shown, so that no one's answers can be picked out."
+        )

@@ -20,12 +20,18 @@ from lessons.choices import (
     SESSION_STATUSES,
 )
 from lessons.demo_content import (
+    LESSON_STATUSES,
+    REFLECTION_PROMPTS,
     THEME_COVERAGE_HINTS,
+    DemoLesson,
     DemoProgramme,
     DemoResponse,
     DemoSession,
+    evidence_linked,
     generate_programme,
 )
+from lessons.reflections import TEMPLATES
+from lessons.register import NEXT_STATUS, POLARITIES, PRIORITIES, SCOPES, STATUSES
 
 TODAY = dt.date(2025, 11, 25)
 DEFAULT_THEMES = (
@@ -392,3 +398,292 @@ def test_dates_hold_whatever_today_is() -> None:
         assert all(s.ends_at.date() < today for s in delivered), today
         assert [s.status for s in delivered[-2:]] == ["delivered", "delivered"]
         assert (today - days[0]).days >= 548
+
+
+# Reflections and the lessons register: the loop --------------------------------------
+
+
+def _sentences(text: str) -> int:
+    return sum(1 for i, c in enumerate(text) if c in ".!?" and text[i + 1 : i + 2] in ("", " "))
+
+
+def _lesson(programme: DemoProgramme, key: str) -> DemoLesson:
+    return next(lesson for lesson in programme.lessons if lesson.key == key)
+
+
+def test_prompt_keys_match_the_reflection_templates() -> None:
+    assert {
+        key: tuple(p.key for p in template.prompts) for key, template in TEMPLATES.items()
+    } == REFLECTION_PROMPTS
+    assert tuple(STATUSES) == LESSON_STATUSES
+
+
+def test_reflections_cover_six_delivered_sessions_in_the_facilitators_voices(
+    programme: DemoProgramme,
+) -> None:
+    sessions = {s.key: s for s in programme.sessions}
+    reflected = {r.session_key for r in programme.reflections}
+    assert len(reflected) >= 6
+    pairs = [(r.session_key, r.author) for r in programme.reflections]
+    assert len(pairs) == len(set(pairs)), "one reflection per facilitator per session"
+    for reflection in programme.reflections:
+        session = sessions[reflection.session_key]
+        assert session.status != "planned"
+        assert reflection.author in session.facilitators + session.councillor_facilitators
+        days_after = (reflection.written_at.date() - session.starts_at.date()).days
+        assert 1 <= days_after <= 2
+        assert session.ends_at < reflection.written_at < dt.datetime.combine(TODAY, dt.time())
+    # Several voices where the session had more than one facilitator.
+    multi = [
+        key
+        for key in reflected
+        if len(sessions[key].facilitators + sessions[key].councillor_facilitators) > 1
+    ]
+    several = [key for key in multi if sum(k == key for k, _ in pairs) >= 2]
+    assert len(several) >= 6
+    assert any(r.author.startswith("Cllr ") for r in programme.reflections)
+
+
+def test_reflection_answers_fit_their_templates(programme: DemoProgramme) -> None:
+    assert {r.template for r in programme.reflections} == {"aar", "gibbs", "rolfe"}
+    assert 1 <= sum(r.status == "draft" for r in programme.reflections) <= 2
+    for reflection in programme.reflections:
+        assert reflection.status in ("draft", "final")
+        keys = [key for key, _ in reflection.answers]
+        order = list(REFLECTION_PROMPTS[reflection.template])
+        assert keys == sorted(keys, key=order.index), "answers in the template's order"
+        if reflection.status == "final":
+            assert keys == order, "a finished reflection answers every prompt"
+        for _, text in reflection.answers:
+            assert text == text.strip() and "{" not in text and "  " not in text
+            assert 2 <= _sentences(text) <= 5, text
+
+
+def test_at_least_fifteen_lessons_across_every_status(programme: DemoProgramme) -> None:
+    lessons = programme.lessons
+    assert len(lessons) >= 15
+    statuses = [lesson.status for lesson in lessons]
+    assert set(statuses) == set(STATUSES)
+    assert statuses.count("validated") >= 3
+    assert len({lesson.key for lesson in lessons}) == len(lessons)
+    assert [lesson.logged_at for lesson in lessons] == sorted(
+        lesson.logged_at for lesson in lessons
+    )
+
+
+def test_lesson_fields_are_within_the_codes(programme: DemoProgramme) -> None:
+    for lesson in programme.lessons:
+        assert lesson.title and len(lesson.title) <= 150
+        for text in (lesson.what_happened, lesson.effect, lesson.cause, lesson.lesson):
+            assert text and len(text) <= 4000
+        assert lesson.recommendation
+        assert lesson.polarity in POLARITIES
+        assert lesson.scope in SCOPES
+        assert lesson.priority in PRIORITIES
+        assert lesson.themes and set(lesson.themes) <= set(DEFAULT_THEMES)
+        assert lesson.logged_by
+    assert {lesson.polarity for lesson in programme.lessons} == set(POLARITIES)
+
+
+def _replay(lesson: DemoLesson) -> list[str]:
+    """What is wrong with a lesson's history, checked against the lifecycle rules."""
+    problems = []
+    status = "observed"
+    for change in lesson.history:
+        legal = [NEXT_STATUS[status]] if status in NEXT_STATUS else []
+        if status not in ("archived", "rejected"):
+            legal.append("rejected")
+        if change.to_status not in legal:
+            problems.append(f"{status} → {change.to_status}")
+        if change.to_status == "actioned" and not (
+            lesson.action and lesson.owner and lesson.due_date
+        ):
+            problems.append("actioned without action, owner and due date")
+        if change.to_status == "embedded" and lesson.applied_session_key is None:
+            problems.append("embedded without the session it was applied in")
+        if change.to_status == "validated" and not lesson.effectiveness_evidence:
+            problems.append("validated without effectiveness evidence")
+        if change.to_status == "rejected" and not change.reason:
+            problems.append("rejected without a reason")
+        status = change.to_status
+    if status != lesson.status:
+        problems.append(f"history ends at {status}, lesson is {lesson.status}")
+    return problems
+
+
+@pytest.mark.parametrize("today", [TODAY, dt.date(2026, 1, 2), dt.date(2026, 7, 30)])
+def test_lesson_histories_follow_the_lifecycle_in_time_order(today: dt.date) -> None:
+    programme = generate_programme(today)
+    sessions = {s.key: s for s in programme.sessions}
+    for lesson in programme.lessons:
+        assert _replay(lesson) == [], lesson.key
+        times = [lesson.logged_at, *(change.at for change in lesson.history)]
+        assert times == sorted(times) and len(set(times)) == len(times), lesson.key
+        assert lesson.logged_at > sessions[lesson.source_session_key].ends_at, lesson.key
+        assert times[-1] < dt.datetime.combine(today, dt.time()), lesson.key
+        assert all(change.actor for change in lesson.history)
+        assert lesson.rejection_reason == (
+            lesson.history[-1].reason if lesson.status == "rejected" else ""
+        )
+        reached = {change.to_status for change in lesson.history}
+        assert bool(lesson.applied_session_key) == ("embedded" in reached), lesson.key
+        assert bool(lesson.effectiveness_evidence) == ("validated" in reached), lesson.key
+
+
+@pytest.mark.parametrize("today", [TODAY, dt.date(2026, 1, 2), dt.date(2026, 7, 30)])
+def test_lessons_are_applied_in_later_sessions(today: dt.date) -> None:
+    programme = generate_programme(today)
+    sessions = {s.key: s for s in programme.sessions}
+    applied = [lesson for lesson in programme.lessons if lesson.applied_session_key]
+    assert len(applied) >= 6
+    for lesson in applied:
+        assert lesson.applied_session_key is not None
+        source = sessions[lesson.source_session_key]
+        later = sessions[lesson.applied_session_key]
+        assert later.status != "planned"
+        assert later.starts_at > source.ends_at, lesson.key
+        embedded = next(c for c in lesson.history if c.to_status == "embedded")
+        assert embedded.at > later.ends_at, lesson.key
+
+
+@pytest.mark.parametrize("today", [TODAY, dt.date(2026, 1, 2), dt.date(2026, 7, 30)])
+def test_overdue_and_upcoming_actions(today: dt.date) -> None:
+    programme = generate_programme(today)
+    actioned = [lesson for lesson in programme.lessons if lesson.status == "actioned"]
+    assert all(lesson.due_date is not None for lesson in actioned)
+    overdue = [lesson for lesson in actioned if lesson.due_date and lesson.due_date < today]
+    upcoming = [lesson for lesson in actioned if lesson.due_date and lesson.due_date > today]
+    assert overdue and len(upcoming) >= 2
+    # The upcoming actions feed the planned sessions: due before one of them, on its themes.
+    planned = [s for s in programme.sessions if s.status == "planned"]
+    for lesson in upcoming:
+        assert lesson.due_date is not None
+        assert any(lesson.due_date < s.starts_at.date() for s in planned)
+    themes = {t for lesson in upcoming for t in lesson.themes}
+    assert {"level", "tech"} <= themes
+
+
+def test_evidence_references_resolve(programme: DemoProgramme) -> None:
+    sessions = {s.key: s for s in programme.sessions}
+    reflections = {(r.session_key, r.author): dict(r.answers) for r in programme.reflections}
+    kinds = set()
+    for lesson in programme.lessons:
+        assert 1 <= len(lesson.evidence) <= 3, lesson.key
+        assert len(set(lesson.evidence)) == len(lesson.evidence), lesson.key
+        for evidence in lesson.evidence:
+            kinds.add(evidence.kind)
+            assert evidence.note.strip()
+            session = sessions[evidence.session_key]
+            if evidence.kind == "comment":
+                assert evidence.response_index is not None and evidence.question is not None
+                assert evidence.question in ("went_well", "to_change", "help_next")
+                answer = getattr(session.responses[evidence.response_index], evidence.question)
+                assert answer.strip(), lesson.key
+                assert evidence.reflection_author is None and evidence.prompt is None
+            elif evidence.kind == "reflection":
+                assert evidence.reflection_author is not None and evidence.prompt is not None
+                answers = reflections[(evidence.session_key, evidence.reflection_author)]
+                assert answers[evidence.prompt].strip()
+                assert evidence.response_index is None and evidence.question is None
+            else:
+                assert evidence.kind == "note"
+            linked_at, linked_by = evidence_linked(programme, lesson, evidence)
+            assert linked_by
+            assert linked_at >= lesson.logged_at
+            assert linked_at >= session.ends_at
+            assert linked_at in {lesson.logged_at, *(c.at for c in lesson.history)}
+    assert kinds == {"comment", "reflection", "note"}
+
+
+def test_evidence_comments_say_what_the_lesson_is_about(programme: DemoProgramme) -> None:
+    def comments(key: str) -> list[str]:
+        lesson = _lesson(programme, key)
+        sessions = {s.key: s for s in programme.sessions}
+        return [
+            getattr(sessions[e.session_key].responses[e.response_index], e.question).lower()
+            for e in lesson.evidence
+            if e.kind == "comment" and e.question and e.response_index is not None
+        ]
+
+    assert any("wifi" in c for c in comments("tech-check-an-hour-early"))
+    assert any("overran" in c for c in comments("shorter-sessions-more-hands-on"))
+    assert any("room booking" in c for c in comments("check-room-bookings"))
+    assert any("written down" in c for c in comments("pre-election-guidance-in-writing"))
+    assert any("audio" in c for c in comments("webinar-dry-run"))
+
+
+def test_validated_lessons_quote_the_figures_the_data_shows(programme: DemoProgramme) -> None:
+    def tech_complaints(key: str) -> int:
+        return _mentions([r.to_change for r in _session(programme, key).responses], "tech")
+
+    def mean_rating(key: str) -> str:
+        return (
+            f"{statistics.mean(r.overall_rating for r in _session(programme, key).responses):.1f}"
+        )
+
+    wifi, rerun = "haverleigh-getting-started", "haverleigh-getting-started-rerun"
+    tech = _lesson(programme, "tech-check-an-hour-early")
+    assert tech.status == "validated"
+    assert tech.source_session_key == wifi and tech.applied_session_key == rerun
+    n_wifi, n_rerun = (
+        len(_session(programme, wifi).responses),
+        len(_session(programme, rerun).responses),
+    )
+    assert f"{tech_complaints(wifi)} of {n_wifi} responses" in tech.effectiveness_evidence
+    assert f"to {tech_complaints(rerun)} of {n_rerun}" in tech.effectiveness_evidence
+    assert f"{mean_rating(wifi)} → {mean_rating(rerun)}" in tech.effectiveness_evidence
+
+    overran, rebalanced = "calderbrook-intro-social-media", "calderbrook-intro-rebalanced"
+    shorter = _lesson(programme, "shorter-sessions-more-hands-on")
+    too_long = sum(r.length == "too_long" for r in _session(programme, overran).responses)
+    answered = sum(r.length is not None for r in _session(programme, overran).responses)
+    assert f"from {too_long} of {answered} who answered" in shorter.effectiveness_evidence
+    assert f"{mean_rating(overran)} → {mean_rating(rebalanced)}" in shorter.effectiveness_evidence
+    for lesson in programme.lessons:
+        if lesson.effectiveness_evidence:
+            assert " of " in lesson.effectiveness_evidence
+            assert any(c.isdigit() for c in lesson.effectiveness_evidence)
+
+
+def test_the_seed_blog_lessons_are_all_in_the_register(programme: DemoProgramme) -> None:
+    titles = " ".join(lesson.title.lower() for lesson in programme.lessons)
+    for phrase in (
+        "all councillors are different",
+        "flexible",
+        "co-deliver",
+        "convinced",
+        "democratic services and web team",
+        "get there early",
+        "post your learning",
+        "beginner and confident",
+        "printed",
+        "room booking",
+        "webinar",
+        "pre-election",
+    ):
+        assert phrase in titles, phrase
+
+
+def test_reflections_and_lessons_are_deterministic() -> None:
+    a, b = generate_programme(TODAY), generate_programme(TODAY)
+    assert a.reflections == b.reflections and a.lessons == b.lessons
+    later = generate_programme(dt.date(2026, 6, 3))
+    assert [lesson.key for lesson in a.lessons] == [lesson.key for lesson in later.lessons]
+    assert [lesson.status for lesson in a.lessons] == [lesson.status for lesson in later.lessons]
+    assert isinstance(a.lessons, tuple) and isinstance(a.reflections, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.lessons[0].status = "archived"  # type: ignore[misc]
+
+
+def test_other_seeds_still_give_a_sound_register() -> None:
+    for seed in (1, 42):
+        programme = generate_programme(TODAY, seed=seed)
+        assert len(programme.lessons) >= 15
+        for lesson in programme.lessons:
+            assert _replay(lesson) == []
+            for evidence in lesson.evidence:
+                if evidence.kind == "comment":
+                    session = _session(programme, evidence.session_key)
+                    assert evidence.response_index is not None and evidence.question
+                    response = session.responses[evidence.response_index]
+                    assert getattr(response, evidence.question).strip()

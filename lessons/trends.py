@@ -1,0 +1,359 @@
+"""Trends for programme leads: each chart built from a store aggregate, with a one-line
+reading in plain English and its numbers as a table. Groups of fewer than MIN_GROUP
+responses (or comments) are suppressed, so no one's answers can be picked out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lessons import store
+from lessons.charts import BRAND, SENTIMENT_COLOURS
+from lessons.choices import BALANCE_CHOICES, COUNCILLOR_TYPE_SHORT, LENGTH_CHOICES
+from lessons.register import STATUSES
+
+MIN_GROUP = 5
+_LAYOUT = dict(
+    margin=dict(l=10, r=10, t=30, b=10),
+    height=320,
+    font=dict(size=13),
+    plot_bgcolor="white",
+    legend=dict(orientation="h", y=-0.25),
+)
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    key: str
+    title: str
+    reading: str
+    figure: go.Figure | None  # None when everything was suppressed
+    table: pd.DataFrame
+    suppressed: int  # groups hidden for having fewer than MIN_GROUP
+
+
+def _empty(key: str, title: str, reading: str) -> TrendChart:
+    return TrendChart(key, title, reading, None, pd.DataFrame(), 0)
+
+
+def _month(frame: pd.DataFrame, column: str = "month") -> pd.Series:
+    return pd.to_datetime(frame[column]).dt.strftime("%b %Y")
+
+
+def rating_and_sentiment(monthly: pd.DataFrame, sentiment: pd.DataFrame) -> TrendChart:
+    """Mean rating per month (bars hidden below MIN_GROUP) and the share of critical comments."""
+    key, title = "rating", "Rating and sentiment over time"
+    if monthly.empty:
+        return _empty(key, title, "No feedback in this selection.")
+    shown = monthly[monthly["responses"] >= MIN_GROUP].copy()
+    suppressed = len(monthly) - len(shown)
+    totals = sentiment.groupby("month")["comments"].sum()
+    negative = sentiment[sentiment["label"] == "negative"].set_index("month")["comments"]
+    shown["negative_share"] = [
+        (negative.get(m, 0) / totals[m]) if totals.get(m, 0) >= MIN_GROUP else None
+        for m in shown["month"]
+    ]
+    table = pd.DataFrame(
+        {
+            "Month": _month(shown),
+            "Responses": shown["responses"].astype(int),
+            "Mean rating": shown["mean_rating"].round(2),
+            "Critical comments": (shown["negative_share"].astype(float) * 100).round(0),
+        }
+    )
+    if table.empty:
+        return TrendChart(
+            key, title, "Every month had fewer than 5 responses.", None, table, suppressed
+        )
+    figure = go.Figure()
+    figure.add_bar(
+        x=table["Month"], y=table["Mean rating"], name="Mean rating (1-5)", marker_color=BRAND
+    )
+    figure.add_scatter(
+        x=table["Month"],
+        y=table["Critical comments"],
+        name="Critical comments (%)",
+        yaxis="y2",
+        mode="lines+markers",
+        line=dict(color=SENTIMENT_COLOURS["negative"]),
+    )
+    figure.update_layout(
+        yaxis=dict(title="Mean rating", range=[0, 5]),
+        yaxis2=dict(title="% critical", overlaying="y", side="right", range=[0, 100]),
+        **_LAYOUT,
+    )
+    first, last = table.iloc[0], table.iloc[-1]
+    direction = "up" if last["Mean rating"] > first["Mean rating"] else "down"
+    reading = (
+        f"The mean rating went {direction} from {first['Mean rating']:.1f} ({first['Month']}) to"
+        f" {last['Mean rating']:.1f} ({last['Month']})."
+    )
+    return TrendChart(key, title, reading, figure, table, suppressed)
+
+
+def theme_heatmap(themes: pd.DataFrame, names: Mapping[str, str]) -> TrendChart:
+    """Share of each month's comments tagged with each theme; hover shows how many were critical."""
+    key, title = "themes", "Themes by month (share of comments)"
+    if themes.empty:
+        return _empty(key, title, "No tagged comments in this selection.")
+    frame = themes[themes["comments"] >= MIN_GROUP].copy()
+    suppressed = themes["month"].nunique() - frame["month"].nunique()
+    if frame.empty:
+        return TrendChart(
+            key, title, "Every month had fewer than 5 comments.", None, pd.DataFrame(), suppressed
+        )
+    frame["share"] = frame["tagged"] / frame["comments"] * 100
+    frame["critical"] = frame["negative"] / frame["tagged"] * 100
+    frame["Month"] = _month(frame)
+    frame["Theme"] = [names.get(t, t) for t in frame["theme_id"]]
+    share = frame.pivot_table(index="Theme", columns="month", values="share", fill_value=0)
+    critical = frame.pivot_table(index="Theme", columns="month", values="critical", fill_value=0)
+    months = [pd.Timestamp(m).strftime("%b %Y") for m in share.columns]
+    figure = go.Figure(
+        go.Heatmap(
+            z=share.values.round(0),
+            x=months,
+            y=list(share.index),
+            customdata=critical.values.round(0),
+            colorscale="Teal",
+            colorbar=dict(title="% of comments"),
+            hovertemplate="%{y}, %{x}: %{z}% of comments, %{customdata}% of them critical"
+            "<extra></extra>",
+        )
+    )
+    figure.update_layout(**{**_LAYOUT, "height": max(320, 40 + 28 * len(share.index))})
+    overall = frame.groupby("Theme")[["tagged", "negative"]].sum()
+    top = overall["tagged"].idxmax()
+    worst = (overall["negative"] / overall["tagged"]).idxmax()
+    reading = f"'{top}' comes up most often; '{worst}' draws the largest share of criticism."
+    table = frame[["Month", "Theme", "tagged", "negative", "comments"]].rename(
+        columns={"tagged": "Comments on theme", "negative": "Critical", "comments": "All comments"}
+    )
+    return TrendChart(key, title, reading, figure, table.reset_index(drop=True), suppressed)
+
+
+def confidence(levels: pd.DataFrame) -> TrendChart:
+    key, title = "confidence", "Confidence before and after"
+    if levels.empty:
+        return _empty(key, title, "No confidence answers in this selection.")
+    pivot = levels.pivot_table(index="level", columns="moment", values="responses", fill_value=0)
+    pivot = pivot.reindex(range(1, 6), fill_value=0)
+    table = pd.DataFrame(
+        {
+            "Confidence (1-5)": pivot.index,
+            "Before": pivot.get("before", 0),
+            "After": pivot.get("after", 0),
+        }
+    ).reset_index(drop=True)
+    if table[["Before", "After"]].to_numpy().sum() < MIN_GROUP:
+        return TrendChart(key, title, "Fewer than 5 confidence answers.", None, pd.DataFrame(), 1)
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=table["Confidence (1-5)"],
+                y=table["Before"],
+                name="Before",
+                marker_color="#9fb8bd",
+            ),
+            go.Bar(x=table["Confidence (1-5)"], y=table["After"], name="After", marker_color=BRAND),
+        ]
+    )
+    figure.update_layout(barmode="group", **_LAYOUT)
+    before = (table["Confidence (1-5)"] * table["Before"]).sum() / max(table["Before"].sum(), 1)
+    after = (table["Confidence (1-5)"] * table["After"]).sum() / max(table["After"].sum(), 1)
+    reading = (
+        f"Mean confidence rose from {before:.1f} before to {after:.1f} after the sessions."
+        if after >= before
+        else (f"Mean confidence fell from {before:.1f} before to {after:.1f} after the sessions.")
+    )
+    return TrendChart(key, title, reading, figure, table, 0)
+
+
+def type_mix(types: pd.DataFrame) -> TrendChart:
+    key, title = "types", "Councillor types over time (by quarter)"
+    if types.empty:
+        return _empty(key, title, "No one described themselves in this selection.")
+    totals = types.groupby("quarter")["responses"].sum()
+    keep = totals[totals >= MIN_GROUP].index
+    frame = types[types["quarter"].isin(keep)].copy()
+    suppressed = len(totals) - len(keep)
+    if frame.empty:
+        return TrendChart(
+            key, title, "Every quarter had fewer than 5 answers.", None, pd.DataFrame(), suppressed
+        )
+    frame["Quarter"] = [
+        f"{q.year} Q{(q.month - 1) // 3 + 1}" for q in pd.to_datetime(frame["quarter"])
+    ]
+    frame["share"] = frame["responses"] / frame["quarter"].map(totals) * 100
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=frame[frame["councillor_type"] == t]["Quarter"],
+                y=frame[frame["councillor_type"] == t]["share"].round(0),
+                name=label,
+            )
+            for t, label in COUNCILLOR_TYPE_SHORT.items()
+        ]
+    )
+    figure.update_layout(barmode="stack", yaxis=dict(title="% of answers"), **_LAYOUT)
+    overall = frame.groupby("councillor_type")["responses"].sum()
+    biggest = COUNCILLOR_TYPE_SHORT.get(overall.idxmax(), overall.idxmax())
+    share = overall.max() / overall.sum()
+    reading = f"'{biggest}' is the largest group overall ({share:.0%} of answers)."
+    table = frame.assign(Type=[COUNCILLOR_TYPE_SHORT.get(t, t) for t in frame["councillor_type"]])[
+        ["Quarter", "Type", "responses"]
+    ].rename(columns={"responses": "Responses"})
+    return TrendChart(key, title, reading, figure, table.reset_index(drop=True), suppressed)
+
+
+def answers_by_hands_on(answers: pd.DataFrame) -> TrendChart:
+    """Balance and length answers against the planned share of hands-on minutes."""
+    key, title = "hands_on", "Balance and length answers by planned hands-on time"
+    if answers.empty:
+        return _empty(key, title, "No balance or length answers in this selection.")
+    bands = [label for _, _, label in store.HANDS_ON_BANDS]
+    totals = answers.groupby(["band", "question"])["responses"].sum()
+    pairs = zip(answers["band"], answers["question"], strict=True)
+    keep = answers[[totals.get(pair, 0) >= MIN_GROUP for pair in pairs]]
+    suppressed = int((totals < MIN_GROUP).sum())
+    if keep.empty:
+        return TrendChart(
+            key, title, "Every band had fewer than 5 answers.", None, pd.DataFrame(), suppressed
+        )
+    keep = keep.copy()
+    keep["share"] = [
+        r / totals[(b, q)] * 100
+        for r, b, q in zip(keep["responses"], keep["band"], keep["question"], strict=True)
+    ]
+    labels = {**BALANCE_CHOICES, **LENGTH_CHOICES}
+    short = {
+        "more_why": "More why",
+        "more_how": "More how",
+        "too_long": "Too long",
+        "too_short": "Too short",
+    }
+    figure = go.Figure()
+    for answer, colour in (("more_why", "#7b5ea7"), ("more_how", BRAND), ("too_long", "#c62828")):
+        rows = keep[keep["answer"] == answer].set_index("band").reindex(bands)
+        figure.add_bar(
+            x=bands,
+            y=rows["share"].round(0),
+            name=f"% {short[answer].lower()}",
+            marker_color=colour,
+        )
+    figure.update_layout(
+        barmode="group",
+        xaxis=dict(title="Planned hands-on share"),
+        yaxis=dict(title="%"),
+        **_LAYOUT,
+    )
+    how = keep[keep["answer"] == "more_how"].set_index("band")["share"]
+    reading = (
+        f"Where sessions planned {how.idxmax()} hands-on, {how.max():.0f}% still wanted more"
+        " of the how;"
+        f" where they planned {how.idxmin()}, {how.min():.0f}% did."
+        if len(how) >= 2
+        else "Too few bands with enough answers to compare."
+    )
+    table = keep.assign(Answer=[labels.get(a, a) for a in keep["answer"]])[
+        ["band", "question", "Answer", "responses"]
+    ].rename(columns={"band": "Planned hands-on", "question": "Question", "responses": "Responses"})
+    return TrendChart(key, title, reading, figure, table.reset_index(drop=True), suppressed)
+
+
+def co_delivery(frame: pd.DataFrame) -> TrendChart:
+    key, title = "co_delivery", "Co-delivered with councillors, or not"
+    if frame.empty:
+        return _empty(key, title, "No sessions in this selection.")
+    shown = frame[frame["responses"] >= MIN_GROUP]
+    suppressed = len(frame) - len(shown)
+    table = pd.DataFrame(
+        {
+            "Co-delivered": ["Yes" if c else "No" for c in shown["co_delivered"]],
+            "Sessions": shown["sessions"].astype(int),
+            "Responses": shown["responses"].astype(int),
+            "Mean rating": shown["mean_rating"].round(2),
+            "Mean confidence uplift": shown["mean_uplift"].round(2),
+            "Wanted more why (%)": (shown["wanted_more_why"] * 100).round(0),
+        }
+    )
+    if table.empty:
+        return TrendChart(key, title, "Too few responses to compare.", None, table, suppressed)
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=table["Co-delivered"],
+                y=table["Mean rating"],
+                name="Mean rating",
+                marker_color=BRAND,
+            ),
+            go.Bar(
+                x=table["Co-delivered"],
+                y=table["Mean confidence uplift"],
+                name="Mean uplift",
+                marker_color="#9fb8bd",
+            ),
+        ]
+    )
+    figure.update_layout(
+        barmode="group", xaxis=dict(title="Co-delivered with councillors"), **_LAYOUT
+    )
+    if len(table) == 2:
+        yes = table[table["Co-delivered"] == "Yes"].iloc[0]
+        no = table[table["Co-delivered"] == "No"].iloc[0]
+        better = "higher" if yes["Mean rating"] > no["Mean rating"] else "lower"
+        reading = (
+            f"Co-delivered sessions were rated {better}: {yes['Mean rating']:.1f} against"
+            f" {no['Mean rating']:.1f} ({int(yes['Responses'])} and {int(no['Responses'])}"
+            " responses)."
+        )
+    else:
+        reading = "Only one kind of session in this selection."
+    return TrendChart(key, title, reading, figure, table.reset_index(drop=True), suppressed)
+
+
+def lessons_over_time(frame: pd.DataFrame) -> TrendChart:
+    key, title = "lessons", "Lessons by status over time"
+    if frame.empty:
+        return _empty(key, title, "No lessons logged yet.")
+    frame = frame.copy()
+    frame["Month"] = _month(frame)
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=frame[frame["status"] == s]["Month"],
+                y=frame[frame["status"] == s]["lessons"],
+                name=label,
+            )
+            for s, label in STATUSES.items()
+        ]
+    )
+    figure.update_layout(barmode="stack", yaxis=dict(title="Lessons"), **_LAYOUT)
+    last = frame[frame["month"] == frame["month"].max()]
+    proven = int(last[last["status"].isin(["validated", "archived"])]["lessons"].sum())
+    total = int(last["lessons"].sum())
+    reading = f"At the latest month, {proven} of {total} lessons were validated or archived."
+    table = frame.assign(Status=[STATUSES.get(s, s) for s in frame["status"]])[
+        ["Month", "Status", "lessons"]
+    ]
+    return TrendChart(key, title, reading, figure, table.rename(columns={"lessons": "Lessons"}), 0)
+
+
+def all_charts(
+    cur: store.Cursor, where: store.TrendFilter, names: Mapping[str, str]
+) -> list[TrendChart]:
+    """Every chart of the Trends page, for one filter."""
+    return [
+        rating_and_sentiment(
+            store.trend_by_month(cur, where), store.trend_sentiment_by_month(cur, where)
+        ),
+        theme_heatmap(store.trend_theme_by_month(cur, where), names),
+        confidence(store.trend_confidence(cur, where)),
+        type_mix(store.trend_types_by_quarter(cur, where)),
+        answers_by_hands_on(store.trend_answers_by_hands_on(cur, where)),
+        co_delivery(store.trend_co_delivery(cur, where)),
+        lessons_over_time(store.trend_lessons_by_status(cur)),
+    ]

@@ -1,0 +1,116 @@
+"""Reports: a written programme report (HTML and Markdown) and safe exports of the data."""
+
+import streamlit as st
+
+from lessons import export, programme_report, reports, store, ui
+from lessons.clock import now_local
+
+ui.apply_base_style()
+database = ui.database()
+today = now_local().date()
+st.title("Reports")
+st.caption("Everything here honours the filters, which are shared with the Trends page.")
+
+where = ui.trend_filter_controls("reports")
+headline, charts = ui.trend_charts(where)
+theme_names = ui.theme_names()
+
+st.subheader("Programme report")
+title = st.text_input(
+    "Title",
+    value=f"{where.programme or 'Councillor training'}: what we have learnt",
+    max_chars=150,
+    key="reports_title",
+)
+if st.button("Write the report", type="primary", key="reports_write"):
+    with database.reading() as cur:
+        lessons_text = reports.lessons_report(
+            cur, None, theme_names, today, programme=where.programme
+        )
+    st.session_state["reports_markdown"] = programme_report.report_markdown(
+        title, where, headline, charts, lessons_text, today
+    )
+    st.session_state["reports_html"] = programme_report.report_html(
+        title, where, headline, charts, lessons_text, today
+    )
+if "reports_markdown" in st.session_state:
+    left, right = st.columns(2)
+    left.download_button(
+        "Report (HTML, works offline)",
+        st.session_state["reports_html"],
+        "programme-report.html",
+        "text/html",
+        icon=":material/public:",
+        use_container_width=True,
+    )
+    right.download_button(
+        "Report (Markdown)",
+        st.session_state["reports_markdown"],
+        "programme-report.md",
+        "text/markdown",
+        icon=":material/article:",
+        use_container_width=True,
+    )
+    with st.expander("Preview"):
+        st.markdown(st.session_state["reports_markdown"])
+
+st.subheader("Data exports")
+st.caption(
+    "CSV and Excel files safe to open: cells that a spreadsheet would run as formulas are"
+    " written as text. Anonymous unless you include contact details, which exist only where"
+    " an attendee opted in."
+)
+what = st.radio(
+    "Export",
+    ["responses", "comments"],
+    horizontal=True,
+    key="reports_what",
+    format_func=str.capitalize,
+)
+include_contact = what == "responses" and st.checkbox(
+    "Include opted-in contact details", key="reports_contact"
+)
+file_format = st.radio("Format", ["CSV", "Excel"], horizontal=True, key="reports_file_format")
+if st.button("Prepare the export", key="reports_prepare"):
+    with database.reading() as cur:
+        frame = (
+            store.export_responses(cur, where, include_contact)
+            if what == "responses"
+            else store.export_comments(cur, where)
+        )
+    rows = export.dataframe_rows(frame)
+    columns = [str(c) for c in frame.columns]
+    bar = st.progress(0.0, text=f"Writing {len(rows):,} rows…")
+
+    def report(done: int, total: int) -> None:
+        bar.progress(
+            min(done / total, 1.0) if total else 1.0, text=f"Written {done:,} of {total:,} rows"
+        )
+
+    try:
+        data = (
+            export.rows_to_csv(rows, columns, progress=report)
+            if file_format == "CSV"
+            else export.rows_to_xlsx({what.capitalize(): (columns, rows)}, progress=report)
+        )
+    except ValueError as too_big:
+        st.error(str(too_big))
+    else:
+        bar.empty()
+        st.session_state["reports_export"] = (
+            data,
+            f"{what}.{'csv' if file_format == 'CSV' else 'xlsx'}",
+            len(rows),
+            file_format,
+        )
+if "reports_export" in st.session_state:
+    data, name, count, kind = st.session_state["reports_export"]
+    st.download_button(
+        f"Download {name} ({count:,} rows)",
+        data,
+        name,
+        "text/csv"
+        if kind == "CSV"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )

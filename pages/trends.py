@@ -1,0 +1,48 @@
+"""Trends: how the programme is doing across sessions, councils, facilitators and time."""
+
+import streamlit as st
+
+from lessons import ui
+
+ui.apply_base_style()
+st.title("Trends")
+
+where = ui.trend_filter_controls("trends")
+headline, charts = ui.trend_charts(where)
+
+if headline.sessions == 0:
+    st.info("No delivered sessions match these filters.")
+    st.stop()
+
+row = st.columns(3)
+row[0].metric("Sessions", headline.sessions)
+row[1].metric("Responses", f"{headline.responses:,}")
+row[2].metric(
+    "Response rate",
+    f"{headline.response_rate:.0%}" if headline.response_rate is not None else "—",
+    help="Responses as a share of expected attendees, for sessions that gave a number.",
+)
+row = st.columns(3)
+enough = headline.responses >= 5
+row[0].metric(
+    "Mean rating", f"{headline.mean_rating:.2f} / 5" if enough and headline.mean_rating else "—"
+)
+row[1].metric(
+    "Mean confidence uplift",
+    f"{headline.mean_uplift:+.2f}" if enough and headline.mean_uplift is not None else "—",
+)
+row[2].metric(
+    "Critical comments",
+    f"{headline.negative_share:.0%}"
+    if headline.comments >= 5 and headline.negative_share is not None
+    else "—",
+    help=f"Of {headline.comments:,} comments, after people's corrections.",
+)
+if not enough:
+    st.info(
+        "Fewer than 5 responses match these filters: figures are hidden to keep people anonymous."
+    )
+    st.stop()
+
+for chart in charts:
+    ui.show_trend_chart(chart)
