@@ -2,14 +2,15 @@
 
 Sessions, responses and comments first; then the facilitators' reflections (each answer
 analysed as it is saved); then the lessons register with its evidence and the audit trail
-of every status change, at the historical times and by the people in the story.
+of every status change, at the historical times and by the people in the story; last,
+the plans that applied those lessons, so the loop shows closed.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from lessons import store, tagging
+from lessons import planning, store, tagging
 from lessons.analysis import analyse
 from lessons.choices import QUESTIONS
 from lessons.demo_content import DemoLesson, DemoProgramme, evidence_linked, generate_programme
@@ -40,8 +41,11 @@ def load_demo(database: store.Database, today: date | None = None) -> DemoProgra
             )
         session_ids, comment_ids = _load_sessions(cur, programme)
         answer_ids = _load_reflections(cur, programme, session_ids, tagging.current_matcher(cur))
-        for lesson in programme.lessons:
-            _load_lesson(cur, programme, lesson, session_ids, comment_ids, answer_ids)
+        lesson_ids = {
+            lesson.key: _load_lesson(cur, programme, lesson, session_ids, comment_ids, answer_ids)
+            for lesson in programme.lessons
+        }
+        _load_plans(cur, programme, session_ids, lesson_ids)
     # One process is quicker than starting a pool for a few hundred comments.
     tagging.reanalyse(database, workers=1)
     return programme
@@ -154,7 +158,7 @@ def _load_lesson(
     session_ids: dict[str, int],
     comment_ids: CommentIds,
     answer_ids: AnswerIds,
-) -> None:
+) -> int:
     """One lesson at its final status, its themes, evidence and the audit trail of its life."""
     titles = {s.key: s.title for s in programme.sessions}
     values = {
@@ -221,3 +225,69 @@ def _load_lesson(
         events.append((at, 2, actor, "evidence", f"Linked {linked}"))
     for at, _, actor, action, detail in sorted(events, key=lambda e: (e[0], e[1])):
         store.append_audit(cur, actor, "lesson", lesson_id, action, detail, at)
+    return lesson_id
+
+
+def _load_plans(
+    cur: store.Cursor,
+    programme: DemoProgramme,
+    session_ids: dict[str, int],
+    lesson_ids: dict[str, int],
+) -> None:
+    """Plans that closed the loop: every session a lesson was applied in had a plan choosing
+    it, ticked off on the day; and the next planned session has a plan of the lessons that
+    apply to it, not yet ticked. The other planned sessions are left without, as in life."""
+    demo_sessions = {s.key: s for s in programme.sessions}
+    applied: dict[str, list[int]] = {}
+    for lesson in programme.lessons:
+        if lesson.applied_session_key is not None:
+            applied.setdefault(lesson.applied_session_key, []).append(lesson_ids[lesson.key])
+    rows = {x.id: x for x in store.all_lessons(cur)}
+    for key, chosen in applied.items():
+        session = demo_sessions[key]
+        author = (session.facilitators or ("Programme team",))[0]
+        _plan(
+            cur,
+            session_ids[key],
+            chosen,
+            rows,
+            author,
+            session.starts_at - timedelta(days=7),
+            ticked_at=session.starts_at - timedelta(minutes=30),
+        )
+    upcoming = sorted(
+        (s for s in programme.sessions if s.status == "planned"), key=lambda s: s.starts_at
+    )
+    if upcoming:
+        session = upcoming[0]
+        all_sessions = {s.id: s for s in store.all_sessions(cur)}
+        target = all_sessions[session_ids[session.key]]
+        chosen = [
+            x.id
+            for x in rows.values()
+            # The lessons a facilitator would pick: open actions, and proven high-priority ones.
+            if (x.status == "actioned" or (x.status == "validated" and x.priority == "high"))
+            and planning.lesson_applies(x, target, all_sessions)
+        ]
+        author = (session.facilitators or ("Programme team",))[0]
+        _plan(cur, target.id, chosen, rows, author, session.starts_at - timedelta(days=10), None)
+
+
+def _plan(
+    cur: store.Cursor,
+    session_id: int,
+    lesson_ids: list[int],
+    lessons: dict[int, store.LessonRow],
+    author: str,
+    written_at: datetime,
+    ticked_at: datetime | None,
+) -> None:
+    plan_id = store.insert_plan(cur, session_id, "", author, written_at)
+    store.set_plan_lessons(cur, plan_id, lesson_ids)
+    for position, lesson_id in enumerate(sorted(lesson_ids), start=1):
+        item_id = store.insert_checklist_item(
+            cur, plan_id, lesson_id, position, planning.checklist_text(lessons[lesson_id])
+        )
+        if ticked_at is not None:
+            store.set_checklist_done(cur, item_id, True, author, ticked_at)
+    store.append_audit(cur, author, "session", session_id, "planned", "Plan created", written_at)

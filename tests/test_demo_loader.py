@@ -162,3 +162,25 @@ def test_reflections_are_loaded_with_analysed_answers(db) -> None:
     wifi = next(r for r in loaded["haverleigh-getting-started"] if r.author == "Priya Sandhu")
     happened = next(a for a in wifi.answers if a.prompt == "happened")
     assert "tech" in happened.themes
+
+
+def test_the_demo_shows_the_loop_closed_through_a_plan(db):
+    load_demo(db, today=dt.date(2026, 11, 25))
+    with db.reading() as cur:
+        lessons = store.all_lessons(cur)
+        sessions = store.all_sessions(cur)
+        plans = {s.id: store.plan_for_session(cur, s.id) for s in sessions}
+    closed = [
+        x
+        for x in lessons
+        if x.status == "validated"
+        and plans.get(x.applied_session_id) is not None
+        and x.id in plans[x.applied_session_id].lesson_ids
+        and all(i.done for i in plans[x.applied_session_id].checklist)
+    ]
+    assert closed, "no validated lesson was chosen in the plan of the session it was applied in"
+    upcoming = [s for s in sessions if s.status == "planned"]
+    with_plan = [s for s in upcoming if plans[s.id] is not None]
+    assert len(with_plan) == 1 and len(upcoming) > 1  # the Home page shows both kinds
+    assert plans[with_plan[0].id].lesson_ids
+    assert not any(i.done for i in plans[with_plan[0].id].checklist)
