@@ -38,15 +38,27 @@ settings = st.Page(
     "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
 )
 
-arrived_by_link = "s" in st.query_params or "c" in st.query_params
-navigation = st.navigation(
-    {
-        "Facilitators": [home, sessions, plan, postmortem, comments, lessons_page],
-        "Programme lead": [trends, reports_page, settings],
-        "Attendees": [give_feedback],
-    },
-    position="hidden" if arrived_by_link else "sidebar",
+sign_in_page = st.Page(
+    "pages/sign_in.py", title="Sign in", icon=":material/login:", url_path="sign_in", default=True
 )
-if not arrived_by_link:
+# The same page, once signed in: who you are, and signing out.
+account_page = st.Page(
+    "pages/sign_in.py", title="Your account", icon=":material/person:", url_path="sign_in"
+)
+
+arrived_by_link = "s" in st.query_params or "c" in st.query_params
+if arrived_by_link:
+    navigation = st.navigation([give_feedback], position="hidden")
+elif ui.staff_signed_in():
+    navigation = st.navigation(
+        {
+            "Facilitators": [home, sessions, plan, postmortem, comments, lessons_page],
+            "Programme lead": [trends, reports_page, settings],
+            "Attendees": [give_feedback],
+            "Account": [account_page],
+        }
+    )
     ui.identity_sidebar()
+else:
+    navigation = st.navigation([sign_in_page, give_feedback])
 navigation.run()

@@ -88,3 +88,14 @@ def sessions_list(path: Path) -> None:
             f"{row.starts_at:%Y-%m-%d %H:%M}  {row.short_code}  {SESSION_STATUSES[row.status]:<9}"
             f"  {row.response_count:>3}/{expected:<3}  {row.title} ({row.council})"
         )
+
+
+@main.command("hash-password")
+@click.password_option(prompt="Staff password", help="The password staff will type.")
+def hash_password_command(password: str) -> None:
+    """Print a hash of the staff password to put in LESSONS_STAFF_PASSWORD."""
+    from lessons.auth import hash_password
+
+    if len(password) < 10:
+        raise click.ClickException("Use at least 10 characters: a short password is guessable.")
+    click.echo(hash_password(password))

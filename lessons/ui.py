@@ -258,8 +258,38 @@ def run_reanalysis(database: store.Database) -> None:
 # --- who is making changes, and lesson forms ---------------------------------------------------
 
 
+def staff_signed_in() -> bool:
+    """Staff pages are open when no staff password is set (the demo), else after sign-in."""
+    from lessons.auth import configured_secret
+
+    return configured_secret() is None or bool(st.session_state.get("staff_signed_in"))
+
+
+def sign_in(name: str) -> None:
+    st.session_state["staff_signed_in"] = True
+    st.session_state["user_name"] = name.strip()
+
+
+def sign_out() -> None:
+    st.session_state["staff_signed_in"] = False
+    st.session_state["user_name"] = ""
+
+
 def identity_sidebar() -> None:
     """Ask for the facilitator's name once; every change records it."""
+    from lessons.auth import configured_secret
+
+    if configured_secret() is None:
+        st.sidebar.caption(
+            ":material/lock_open: Open mode: anyone who can reach this server sees every page."
+            " Set LESSONS_STAFF_PASSWORD for real use."
+        )
+    elif st.session_state.get("staff_signed_in"):
+        st.sidebar.caption(f"Signed in as {current_user()}")
+        if st.sidebar.button("Sign out", key="sidebar_sign_out"):
+            sign_out()
+            st.rerun()
+        return
     st.session_state.setdefault("user_name", "")
     typed = st.sidebar.text_input(
         "Your name",
