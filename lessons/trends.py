@@ -199,6 +199,8 @@ def type_mix(types: pd.DataFrame) -> TrendChart:
         ]
     )
     figure.update_layout(barmode="stack", yaxis=dict(title="% of answers"), **_LAYOUT)
+    # Traces each hold only their own quarters: keep the axis in time order.
+    figure.update_xaxes(categoryorder="array", categoryarray=sorted(set(frame["Quarter"])))
     overall = frame.groupby("councillor_type")["responses"].sum()
     biggest = COUNCILLOR_TYPE_SHORT.get(overall.idxmax(), overall.idxmax())
     share = overall.max() / overall.sum()
@@ -332,6 +334,10 @@ def lessons_over_time(frame: pd.DataFrame) -> TrendChart:
         ]
     )
     figure.update_layout(barmode="stack", yaxis=dict(title="Lessons"), **_LAYOUT)
+    months = sorted(set(frame["month"]))
+    figure.update_xaxes(
+        categoryorder="array", categoryarray=[pd.Timestamp(m).strftime("%b %Y") for m in months]
+    )
     last = frame[frame["month"] == frame["month"].max()]
     proven = int(last[last["status"].isin(["validated", "archived"])]["lessons"].sum())
     total = int(last["lessons"].sum())

@@ -184,3 +184,15 @@ def test_the_trends_and_reports_pages_on_the_demo(db):
     assert len(at.get("download_button")) >= 2
     at.button(key="reports_prepare").click().run()
     assert not at.exception
+
+
+def test_time_axes_stay_in_time_order_whatever_the_trace_order():
+    frame = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2026-04-01", "2025-04-01", "2025-05-01"]),
+            "status": ["validated", "identified", "identified"],
+            "lessons": [1, 2, 3],
+        }
+    )
+    chart = trends.lessons_over_time(frame)
+    assert list(chart.figure.layout.xaxis.categoryarray) == ["Apr 2025", "May 2025", "Apr 2026"]
