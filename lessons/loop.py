@@ -97,6 +97,14 @@ class Comparison:
         return "\n".join(lines)
 
 
+# Themes a form answer measures directly: (measure, question, the answer that is a complaint).
+ANSWER_MEASURES = {
+    "pace": ("Said the session was too long", "length", "too_long"),
+    "hands_on": ("Wanted more hands-on practice", "balance", "more_how"),
+    "relevance": ("Wanted more of the why", "balance", "more_why"),
+}
+
+
 def _share_measure(name: str, before: tuple[int, int], after: tuple[int, int]) -> Measure:
     return Measure(name, before, after, False, True, share_verdict(before, after, True))
 
@@ -141,28 +149,13 @@ def compare_lesson(
                 store.responses_with_negative_theme(cur, after_ids, theme_id),
             )
         )
-        if theme_id == "pace":
+        if theme_id in ANSWER_MEASURES:
+            label, question, answer = ANSWER_MEASURES[theme_id]
             measures.append(
                 _share_measure(
-                    "Said the session was too long",
-                    _answer_share(cur, before_ids, "length", "too_long"),
-                    _answer_share(cur, after_ids, "length", "too_long"),
-                )
-            )
-        if theme_id == "hands_on":
-            measures.append(
-                _share_measure(
-                    "Wanted more hands-on practice",
-                    _answer_share(cur, before_ids, "balance", "more_how"),
-                    _answer_share(cur, after_ids, "balance", "more_how"),
-                )
-            )
-        if theme_id == "relevance":
-            measures.append(
-                _share_measure(
-                    "Wanted more of the why",
-                    _answer_share(cur, before_ids, "balance", "more_why"),
-                    _answer_share(cur, after_ids, "balance", "more_why"),
+                    label,
+                    _answer_share(cur, before_ids, question, answer),
+                    _answer_share(cur, after_ids, question, answer),
                 )
             )
     before = store.feedback_summary(cur, before_ids)
