@@ -47,18 +47,22 @@ account_page = st.Page(
 )
 
 arrived_by_link = "s" in st.query_params or "c" in st.query_params
-if arrived_by_link:
-    navigation = st.navigation([give_feedback], position="hidden")
-elif ui.staff_signed_in():
-    navigation = st.navigation(
-        {
-            "Facilitators": [home, sessions, plan, postmortem, comments, lessons_page],
-            "Programme lead": [trends, reports_page, settings],
-            "Attendees": [give_feedback],
-            "Account": [account_page],
-        }
-    )
-    ui.identity_sidebar()
+signed_in = ui.staff_signed_in()
+if signed_in:
+    pages: dict[str, list] = {
+        "Facilitators": [home, sessions, plan, postmortem, comments, lessons_page],
+        "Programme lead": [trends, reports_page, settings],
+        "Attendees": [give_feedback],
+        "Account": [account_page],
+    }
 else:
-    navigation = st.navigation([sign_in_page, give_feedback])
+    pages = {"": [sign_in_page, give_feedback]}
+# Attendees arriving by a link see the form alone. The other pages stay registered (hidden)
+# so that /feedback is not the default page, whose address is the bare root.
+navigation = st.navigation(pages, position="hidden" if arrived_by_link else "sidebar")
+if arrived_by_link and navigation.url_path != give_feedback.url_path:
+    # A link to the bare address (e.g. "/?s=…") still opens the form.
+    st.switch_page(give_feedback, query_params=st.query_params.to_dict())
+if signed_in and not arrived_by_link:
+    ui.identity_sidebar()
 navigation.run()

@@ -19,6 +19,7 @@ def test_feedback_from_a_phone_reaches_the_database(tmp_path, start_server, brow
     page = context.new_page()
     page.goto(f"{server.url}/feedback?s={session.feedback_token}")
     page.get_by_text("Staying safe on social media").wait_for(timeout=30_000)
+    assert page.get_by_text("Page not found").count() == 0
 
     page.get_by_role("radiogroup", name="Overall, how was the session?").get_by_role(
         "radio", name="4"
@@ -54,4 +55,19 @@ def test_a_first_visit_to_a_page_goes_through_the_apps_navigation(tmp_path, star
     # app.py's menu names the form "Give feedback"; Streamlit's folder menu would say "feedback".
     navigation.get_by_text("Give feedback").wait_for(timeout=10_000)
     assert navigation.get_by_text("app", exact=True).count() == 0
+    page.close()
+
+
+def test_a_link_to_the_bare_address_still_opens_the_form(tmp_path, start_server, browser):
+    db_path = tmp_path / "root.duckdb"
+    database = store.open_database(db_path)
+    session = make_session(database, title="Getting started with Facebook")
+    database.close()
+    server = start_server(db_path)
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{server.url}/?s={session.feedback_token}")
+    page.get_by_text("Getting started with Facebook").wait_for(timeout=30_000)
+    page.get_by_role("radiogroup", name="Overall, how was the session?").wait_for(timeout=30_000)
+    assert "/feedback?s=" in page.url
+    assert page.get_by_text("Page not found").count() == 0
     page.close()
