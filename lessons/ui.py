@@ -462,42 +462,38 @@ def trend_filter_controls(prefix: str) -> store.TrendFilter:
             format="DD/MM/YYYY",
             key=f"{prefix}_period",
         )
-        programme = right.selectbox(
-            "Programme",
-            [None, *choices["programme"]],
-            key=f"{prefix}_programme",
-            index=_index([None, *choices["programme"]], remembered.get("programme")),
-            format_func=lambda v: "All programmes" if v is None else v,
-        )
+
+        def choose(column, label: str, name: str, options: list, any_label: str, show=str):
+            # "Any" first; the page remembers the choice for the other page of the pair.
+            values = [None, *options]
+            return column.selectbox(
+                label,
+                values,
+                key=f"{prefix}_{name}",
+                index=_index(values, remembered.get(name)),
+                format_func=lambda v: any_label if v is None else show(v),
+            )
+
+        programme = choose(right, "Programme", "programme", choices["programme"], "All programmes")
         left, right = st.columns(2)
-        council = left.selectbox(
-            "Council",
-            [None, *choices["council"]],
-            key=f"{prefix}_council",
-            index=_index([None, *choices["council"]], remembered.get("council")),
-            format_func=lambda v: "All councils" if v is None else v,
-        )
-        facilitator = right.selectbox(
-            "Facilitator",
-            [None, *choices["facilitator"]],
-            key=f"{prefix}_facilitator",
-            index=_index([None, *choices["facilitator"]], remembered.get("facilitator")),
-            format_func=lambda v: "Anyone" if v is None else v,
-        )
+        council = choose(left, "Council", "council", choices["council"], "All councils")
+        facilitator = choose(right, "Facilitator", "facilitator", choices["facilitator"], "Anyone")
         left, right = st.columns(2)
-        session_format = left.selectbox(
+        session_format = choose(
+            left,
             "Format",
-            [None, *choices["format"]],
-            key=f"{prefix}_format",
-            index=_index([None, *choices["format"]], remembered.get("format")),
-            format_func=lambda v: "All formats" if v is None else SESSION_FORMATS.get(v, v),
+            "format",
+            choices["format"],
+            "All formats",
+            lambda v: SESSION_FORMATS.get(v, v),
         )
-        co = right.selectbox(
+        co = choose(
+            right,
             "Co-delivered with councillors",
-            [None, True, False],
-            key=f"{prefix}_co",
-            index=_index([None, True, False], remembered.get("co_delivered")),
-            format_func=lambda v: "Either" if v is None else ("Yes" if v else "No"),
+            "co_delivered",
+            [True, False],
+            "Either",
+            lambda v: "Yes" if v else "No",
         )
     start, end = (
         (period[0], period[1]) if isinstance(period, tuple) and len(period) == 2 else (None, None)
