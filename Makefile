@@ -51,3 +51,4 @@ check: lint types test
 bench: $(BIN)/.installed-test
 	$(BIN)/python benchmarks/sentiment_eval.py
 	$(BIN)/python benchmarks/analysis_speed.py
+	$(BIN)/python benchmarks/dashboard_speed.py --sizes 10000,100000

@@ -518,10 +518,10 @@ def show_trend_chart(chart) -> None:
     st.subheader(chart.title)
     st.markdown(chart.reading)
     if chart.figure is not None:
-        st.plotly_chart(chart.figure, use_container_width=True, key=f"trend_{chart.key}")
+        st.plotly_chart(chart.figure, key=f"trend_{chart.key}")
     if not chart.table.empty:
         with st.expander("The numbers"):
-            st.dataframe(chart.table, hide_index=True, use_container_width=True)
+            st.dataframe(chart.table, hide_index=True)
     if chart.suppressed:
         st.caption(
             f"{chart.suppressed} group{'s' if chart.suppressed != 1 else ''} with fewer than 5"

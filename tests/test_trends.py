@@ -196,3 +196,18 @@ def test_time_axes_stay_in_time_order_whatever_the_trace_order():
     )
     chart = trends.lessons_over_time(frame)
     assert list(chart.figure.layout.xaxis.categoryarray) == ["Apr 2025", "May 2025", "Apr 2026"]
+
+
+def test_slicing_comment_ids_does_not_change_any_figure(db, monkeypatch):
+    """Large databases join comments in slices of ids; tiny slices must give the same answers."""
+    load_demo(db, today=date(2026, 11, 25))
+    where = store.TrendFilter()
+    queries = (store.trend_headline, store.trend_sentiment_by_month, store.trend_theme_by_month)
+    with db.reading() as cur:
+        whole = [q(cur, where) for q in queries]
+        monkeypatch.setattr(store, "COMMENT_SLICE", 37)
+        assert len(store._comment_slices(cur)) > 10
+        sliced = [q(cur, where) for q in queries]
+    assert sliced[0] == whole[0]
+    for before, after in zip(whole[1:], sliced[1:], strict=True):
+        pd.testing.assert_frame_equal(before, after)
