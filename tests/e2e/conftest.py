@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("LESSONS_CHROMIUM", "/usr/bin/chromium"))
 # Without these, chromium reaches for Google's services and waits on this closed network.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -126,3 +126,13 @@ def browser():
         )
         yield launched
         launched.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Repeat the warning at the end, where a person reading the run will see it.
+    if not CHROMIUM.exists():
+        terminalreporter.write_line(
+            f"BROWSER TESTS SKIPPED: {CHROMIUM} is not installed (apt-get install -y chromium)",
+            red=True,
+            bold=True,
+        )
