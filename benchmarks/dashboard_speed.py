@@ -238,7 +238,7 @@ def generate(path: Path, responses: int) -> dict[str, int]:
         cur.execute(
             """
             INSERT INTO comment_analysis (comment_id, label, score, mixed, drivers,
-                analyser_version, analysed_at)
+                analyser_version, analysed_at, session_id)
             SELECT id, label,
                    CASE label WHEN 'positive' THEN 0.2 + u(id, 61) * 0.7
                               WHEN 'negative' THEN -0.8 + u(id, 61) * 0.7
@@ -246,9 +246,9 @@ def generate(path: Path, responses: int) -> dict[str, int]:
                    u(id, 62) < 0.08,
                    CASE label WHEN 'positive' THEN 'helpful' WHEN 'negative' THEN 'too long'
                               ELSE '' END,
-                   'bench-1', created_at
+                   'bench-1', created_at, session_id
             FROM (
-                SELECT id, created_at,
+                SELECT id, created_at, session_id,
                        CASE question
                          WHEN 'went_well' THEN CASE WHEN u(id, 60) < 0.80 THEN 'positive'
                               WHEN u(id, 60) < 0.95 THEN 'neutral' ELSE 'negative' END
@@ -264,13 +264,13 @@ def generate(path: Path, responses: int) -> dict[str, int]:
         # Two in three comments get a theme, one in five a second one.
         cur.execute(
             """
-            INSERT INTO comment_themes (comment_id, theme_id, evidence, label, score)
+            INSERT INTO comment_themes (comment_id, theme_id, evidence, label, score, session_id)
             SELECT a.comment_id,
                    $themes[1 + (first + t.k * (1 + k(a.comment_id, 72, 10))) % len($themes)],
                    'matched words', CASE WHEN u(a.comment_id, 73) < 0.9 THEN a.label
-                                         ELSE 'neutral' END, a.score
+                                         ELSE 'neutral' END, a.score, a.session_id
             FROM (SELECT comment_id, label, score, k(comment_id, 71, 11) AS first,
-                         u(comment_id, 70) AS draw FROM comment_analysis) a
+                         u(comment_id, 70) AS draw, session_id FROM comment_analysis) a
             JOIN range(2) t(k) ON (t.k = 0 AND a.draw >= 0.35) OR (t.k = 1 AND a.draw >= 0.8)
             """,
             {"themes": theme_ids},

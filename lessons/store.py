@@ -436,11 +436,24 @@ def _m004_plans(cur: Cursor) -> None:
     )
 
 
+def _m005_comment_themes_session(cur: Cursor) -> None:
+    # The session of each analysed and tagged comment, beside its analysis: the trends then
+    # group millions of rows by session without joining every comment to its analysis
+    # (30-50% faster at a million responses).
+    for table in ("comment_analysis", "comment_themes"):
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN session_id INTEGER")
+        cur.execute(
+            f"UPDATE {table} SET session_id = m.session_id FROM comments m"
+            f" WHERE m.id = {table}.comment_id"
+        )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("001_sessions_and_feedback", _m001_sessions_and_feedback),
     ("002_comment_analysis", _m002_comment_analysis),
     ("003_reflections_lessons_audit", _m003_reflections_lessons_audit),
     ("004_plans", _m004_plans),
+    ("005_comment_themes_session", _m005_comment_themes_session),
 ]
 
 
@@ -894,15 +907,16 @@ def save_comment_analysis(
     cur.execute("DELETE FROM comment_analysis WHERE comment_id = ?", [comment_id])
     cur.execute(
         "INSERT INTO comment_analysis (comment_id, label, score, mixed, drivers,"
-        " analyser_version, analysed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [comment_id, label, score, mixed, "\n".join(drivers), analyser_version, now],
+        " analyser_version, analysed_at, session_id)"
+        " SELECT ?, ?, ?, ?, ?, ?, ?, session_id FROM comments WHERE id = ?",
+        [comment_id, label, score, mixed, "\n".join(drivers), analyser_version, now, comment_id],
     )
     if themes:
         cur.executemany(
-            "INSERT INTO comment_themes (comment_id, theme_id, evidence, label, score)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO comment_themes (comment_id, theme_id, evidence, label, score, session_id)"
+            " SELECT ?, ?, ?, ?, ?, session_id FROM comments WHERE id = ?",
             [
-                [comment_id, theme_id, "\n".join(evidence), theme_label, theme_score]
+                [comment_id, theme_id, "\n".join(evidence), theme_label, theme_score, comment_id]
                 for theme_id, evidence, theme_label, theme_score in themes
             ],
         )
@@ -1883,43 +1897,13 @@ def _chosen(where: TrendFilter) -> tuple[str, list[Any]]:
     )
 
 
-# A million responses bring three million comments. Joined to their analysis in one go,
-# they build a hash table bigger than the processor's cache; cut into slices of consecutive
-# ids, each join stays within it and, ids growing with time, skips the row groups outside
-# its slice: two to three times faster, with the same answer, since every id falls in
-# exactly one slice. A database with fewer comments than a slice makes a single slice.
-COMMENT_SLICE = 750_000
-_INTEGER_RANGE = (-(2**31), 2**31 - 1)
-
-
-def _comment_slices(cur: Cursor) -> list[tuple[int, int]]:
-    """Consecutive ranges of comment ids (first, last) that cover every possible id."""
-    low, high = cur.execute("SELECT min(id), max(id) FROM comments").fetchall()[0]
-    if low is None:
-        return [_INTEGER_RANGE]
-    cuts = list(range(low + COMMENT_SLICE, high + 1, COMMENT_SLICE))
-    firsts = [_INTEGER_RANGE[0], *cuts]
-    lasts = [cut - 1 for cut in cuts] + [_INTEGER_RANGE[1]]
-    return list(zip(firsts, lasts, strict=True))
-
-
-def _each_slice(branch: str, slices: list[tuple[int, int]]) -> tuple[str, list[Any]]:
-    """`branch` once per slice of comment ids, as one UNION ALL. Its only parameters are
-    (first, last, first, last): the slice's bounds on the two tables it joins."""
-    sql = "\nUNION ALL\n".join([branch] * len(slices))
-    return sql, [bound for first, last in slices for bound in (first, last, first, last)]
-
-
 # The month and machine label of every analysed comment of the chosen sessions ({only}
 # narrows the labels). An inner join: an outer one, or leaving out the corrected comments
 # here, costs DuckDB two to three times as much as counting them all and then moving the
 # few that people corrected (_LABEL_MOVES).
 _MACHINE_LABELS = """
     SELECT c.month, a.label
-    FROM comments m
-    JOIN chosen c ON c.id = m.session_id
-    JOIN comment_analysis a ON a.comment_id = m.id AND a.comment_id BETWEEN ? AND ? {only}
-    WHERE m.id BETWEEN ? AND ?
+    FROM comment_analysis a JOIN chosen c ON c.id = a.session_id {only}
 """
 
 # Each person's correction moves its comment out of the machine's label (when there is one)
@@ -1955,9 +1939,7 @@ class Headline:
 
 def trend_headline(cur: Cursor, where: TrendFilter) -> Headline:
     chosen, params = _chosen(where)
-    negatives, slice_params = _each_slice(
-        _MACHINE_LABELS.format(only="AND a.label = 'negative'"), _comment_slices(cur)
-    )
+    negatives = _MACHINE_LABELS.format(only="WHERE a.label = 'negative'")
     row = cur.execute(
         f"""
         WITH {chosen},
@@ -1988,7 +1970,7 @@ def trend_headline(cur: Cursor, where: TrendFilter) -> Headline:
                t.comments
         FROM answers a, rates r, tone t
         """,
-        params + slice_params,
+        params,
     ).fetchall()[0]
     expected = int(row[2]) if row[2] is not None else None
     rate = (row[3] / expected) if expected else None
@@ -2021,7 +2003,7 @@ def trend_by_month(cur: Cursor, where: TrendFilter):
 def trend_sentiment_by_month(cur: Cursor, where: TrendFilter):
     """Per month and label: comments (after corrections)."""
     chosen, params = _chosen(where)
-    labelled, slice_params = _each_slice(_MACHINE_LABELS.format(only=""), _comment_slices(cur))
+    labelled = _MACHINE_LABELS.format(only="")
     return _frame(
         cur,
         f"""
@@ -2033,7 +2015,7 @@ def trend_sentiment_by_month(cur: Cursor, where: TrendFilter):
         GROUP BY 1, 2 HAVING sum(comments) > 0
         ORDER BY 1, 2
         """,
-        params + slice_params,
+        params,
     )
 
 
@@ -2043,15 +2025,9 @@ def trend_theme_by_month(cur: Cursor, where: TrendFilter):
     chosen, params = _chosen(where)
     # A theme's own label (never NULL where the analysis found it) says whether the comment
     # was critical about it; only the themes people added take the comment's label.
-    found, slice_params = _each_slice(
-        """
-        SELECT c.month, t.theme_id, t.label
-        FROM comment_themes t
-        JOIN comments m ON m.id = t.comment_id
-        JOIN chosen c ON c.id = m.session_id
-        WHERE t.comment_id BETWEEN ? AND ? AND m.id BETWEEN ? AND ?
-        """,
-        _comment_slices(cur),
+    found = (
+        "SELECT c.month, t.theme_id, t.label"
+        " FROM comment_themes t JOIN chosen c ON c.id = t.session_id"
     )
     return _frame(
         cur,
@@ -2094,7 +2070,7 @@ def trend_theme_by_month(cur: Cursor, where: TrendFilter):
         FROM tagged t JOIN month_comments c ON c.month = t.month
         ORDER BY 1, 2
         """,
-        params + slice_params,
+        params,
     )
 
 

@@ -50,3 +50,40 @@ def _values():
         "overall_rating": 4,
         "contact_opt_in": False,
     }
+
+
+def test_migration_005_fills_the_session_of_existing_analysis(tmp_path, monkeypatch):
+    """A database analysed before 005 gets each analysis row's session filled in."""
+    from datetime import datetime
+
+    database = store.Database(tmp_path / "old.duckdb")
+    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:4])
+    store.migrate(database)
+    with database.transaction() as cur:
+        cur.execute(
+            "INSERT INTO sessions (id, title, starts_at, ends_at, council, format,"
+            " feedback_token, short_code, created_at, updated_at) VALUES"
+            " (7, 't', ?, ?, 'c', 'workshop', 'tok', 'ABCDEF', ?, ?)",
+            [datetime(2026, 1, 1, 10), datetime(2026, 1, 1, 12), datetime.now(), datetime.now()],
+        )
+        cur.execute(
+            "INSERT INTO responses (id, session_id, idempotency_key, submitted_at, overall_rating)"
+            " VALUES (1, 7, 'k', ?, 4)",
+            [datetime.now()],
+        )
+        cur.execute(
+            "INSERT INTO comments (id, response_id, session_id, question, text, created_at)"
+            " VALUES (3, 1, 7, 'went_well', 'Good', ?)",
+            [datetime.now()],
+        )
+        cur.execute(
+            "INSERT INTO comment_analysis VALUES (3, 'positive', 0.5, FALSE, '', 'v', ?)",
+            [datetime.now()],
+        )
+        cur.execute("INSERT INTO comment_themes VALUES (3, 'pace', 'x', 'positive', 0.5)")
+    monkeypatch.undo()
+    assert store.migrate(database) == ["005_comment_themes_session"]
+    with database.reading() as cur:
+        assert cur.execute("SELECT session_id FROM comment_analysis").fetchall() == [(7,)]
+        assert cur.execute("SELECT session_id FROM comment_themes").fetchall() == [(7,)]
+    database.close()

@@ -198,16 +198,16 @@ def test_time_axes_stay_in_time_order_whatever_the_trace_order():
     assert list(chart.figure.layout.xaxis.categoryarray) == ["Apr 2025", "May 2025", "Apr 2026"]
 
 
-def test_slicing_comment_ids_does_not_change_any_figure(db, monkeypatch):
-    """Large databases join comments in slices of ids; tiny slices must give the same answers."""
-    load_demo(db, today=date(2026, 11, 25))
-    where = store.TrendFilter()
-    queries = (store.trend_headline, store.trend_sentiment_by_month, store.trend_theme_by_month)
+def test_analysis_rows_carry_their_comments_session(db, programme):
+    """The trends group analysis rows by the session stored beside them: it must be right."""
     with db.reading() as cur:
-        whole = [q(cur, where) for q in queries]
-        monkeypatch.setattr(store, "COMMENT_SLICE", 37)
-        assert len(store._comment_slices(cur)) > 10
-        sliced = [q(cur, where) for q in queries]
-    assert sliced[0] == whole[0]
-    for before, after in zip(whole[1:], sliced[1:], strict=True):
-        pd.testing.assert_frame_equal(before, after)
+        wrong = cur.execute(
+            "SELECT count(*) FROM comment_analysis a JOIN comments m ON m.id = a.comment_id"
+            " WHERE a.session_id IS DISTINCT FROM m.session_id"
+        ).fetchall()[0][0]
+        wrong += cur.execute(
+            "SELECT count(*) FROM comment_themes t JOIN comments m ON m.id = t.comment_id"
+            " WHERE t.session_id IS DISTINCT FROM m.session_id"
+        ).fetchall()[0][0]
+        analysed = store.count_rows(cur, "comment_analysis")
+    assert analysed == 12 and wrong == 0
