@@ -56,6 +56,16 @@ def apply_base_style() -> None:
     st.html(_BASE_CSS)
 
 
+def staff_page() -> None:
+    """Start a staff page: the house style, and a second lock behind app.py's navigation
+    (which already hides staff pages before sign-in), for a server started another way."""
+    apply_base_style()
+    if not staff_signed_in():
+        st.error("Sign in first: this page is for facilitators and programme leads.")
+        st.markdown("[Go to the sign-in page](/)")
+        st.stop()
+
+
 def show_validation_errors(error: ValidationError, labels: dict[str, str]) -> None:
     """One clear message per field, named as the form names it."""
     lines = [

@@ -11,7 +11,7 @@ from lessons.tagging import LABELS, add_term_to_theme, correct_comment, emerging
 
 PAGE_SIZE = 25
 
-ui.apply_base_style()
+ui.staff_page()
 database = ui.database()
 st.title("Comments")
 

@@ -6,7 +6,7 @@ from lessons import store, ui
 from lessons.clock import now_local
 from lessons.register import is_overdue
 
-ui.apply_base_style()
+ui.staff_page()
 database = ui.database()
 now = now_local()
 st.title("What needs attention")

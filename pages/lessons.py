@@ -25,7 +25,7 @@ from lessons.register import (
 )
 from lessons.sessions import ValidationError
 
-ui.apply_base_style()
+ui.staff_page()
 database = ui.database()
 today = now_local().date()
 st.title("Lessons learnt")

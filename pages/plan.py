@@ -7,7 +7,7 @@ from lessons.clock import now_local
 from lessons.register import POLARITIES, STATUSES
 from lessons.sessions import ValidationError
 
-ui.apply_base_style()
+ui.staff_page()
 database = ui.database()
 st.title("Plan the next session")
 

@@ -17,7 +17,7 @@ from lessons.sessions import ValidationError, draft_from_row, update_session
 
 MIN_GROUP = reports.MIN_GROUP
 
-ui.apply_base_style()
+ui.staff_page()
 database = ui.database()
 st.title("Post-mortem")
 

@@ -5,7 +5,7 @@ import streamlit as st
 from lessons import export, programme_report, reports, store, ui
 from lessons.clock import now_local
 
-ui.apply_base_style()
+ui.staff_page()
 database = ui.database()
 today = now_local().date()
 st.title("Reports")

@@ -14,7 +14,7 @@ from lessons.sessions import (
 )
 from lessons.store import SessionRow, response_count_for_session
 
-ui.apply_base_style()
+ui.staff_page()
 database = ui.database()
 
 st.title("Sessions")

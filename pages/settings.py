@@ -17,7 +17,7 @@ FIELD_LABELS = {
     "theme": "Theme",
 }
 
-ui.apply_base_style()
+ui.staff_page()
 database = ui.database()
 st.title("Settings")
 st.header("Themes", divider="gray")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lessons import ui
 
-ui.apply_base_style()
+ui.staff_page()
 st.title("Trends")
 
 where = ui.trend_filter_controls("trends")

@@ -68,3 +68,24 @@ def test_attendees_never_need_the_password(locked, db):
     at.run()
     assert not at.exception
     assert at.title[0].value == "How was today's session?"
+
+
+@pytest.mark.parametrize(
+    "page_file",
+    [
+        "home",
+        "sessions",
+        "plan",
+        "postmortem",
+        "comments",
+        "lessons",
+        "trends",
+        "reports",
+        "settings",
+    ],
+)
+def test_staff_pages_refuse_to_render_before_sign_in_even_when_run_directly(locked, page_file):
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page_file}.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "Sign in first" in at.error[0].value
+    assert not at.title  # nothing of the page itself was shown
