@@ -2,6 +2,7 @@ import duckdb
 import pytest
 
 from lessons import store
+from lessons.store import migrations
 from tests.conftest import make_session, table_count
 
 
@@ -57,7 +58,7 @@ def test_migration_005_fills_the_session_of_existing_analysis(tmp_path, monkeypa
     from datetime import datetime
 
     database = store.Database(tmp_path / "old.duckdb")
-    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:4])
+    monkeypatch.setattr(migrations, "MIGRATIONS", store.MIGRATIONS[:4])
     store.migrate(database)
     with database.transaction() as cur:
         cur.execute(

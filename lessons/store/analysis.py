@@ -1,0 +1,350 @@
+"""Themes, comment analysis, corrections and the comments as pages show them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lessons.store.database import Cursor, Database, _lines, count_rows
+
+# --- themes and comment analysis ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    id: str
+    name: str
+    description: str
+    include_terms: tuple[str, ...]
+    phrases: tuple[str, ...]
+    exclude_terms: tuple[str, ...]
+    position: int
+    retired: bool
+
+
+def all_themes(cur: Cursor, include_retired: bool = True) -> list[ThemeRow]:
+    rows = cur.execute(
+        "SELECT id, name, description, include_terms, phrases, exclude_terms, position, retired"
+        " FROM themes WHERE ? OR NOT retired ORDER BY position, id",
+        [include_retired],
+    ).fetchall()
+    return [
+        ThemeRow(r[0], r[1], r[2], _lines(r[3]), _lines(r[4]), _lines(r[5]), r[6], r[7])
+        for r in rows
+    ]
+
+
+def save_theme(cur: Cursor, theme: ThemeRow, now: datetime) -> None:
+    """Insert or replace one theme's definition."""
+    values = [
+        theme.name,
+        theme.description,
+        "\n".join(theme.include_terms),
+        "\n".join(theme.phrases),
+        "\n".join(theme.exclude_terms),
+        theme.position,
+        theme.retired,
+        now,
+    ]
+    exists = cur.execute("SELECT 1 FROM themes WHERE id = ?", [theme.id]).fetchall()
+    if exists:
+        cur.execute(
+            "UPDATE themes SET name = ?, description = ?, include_terms = ?, phrases = ?,"
+            " exclude_terms = ?, position = ?, retired = ?, updated_at = ? WHERE id = ?",
+            [*values, theme.id],
+        )
+    else:
+        cur.execute(
+            "INSERT INTO themes (name, description, include_terms, phrases, exclude_terms,"
+            " position, retired, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*values, theme.id],
+        )
+
+
+def seed_default_themes(database: Database) -> bool:
+    """Seed the default taxonomy into an empty themes table; True when it seeded.
+
+    Themes are retired, never deleted, so an empty table means a new database.
+    """
+    from lessons.tagging import definition_hash
+    from lessons.themes import DEFAULT_THEMES
+
+    with database.transaction() as cur:
+        if count_rows(cur, "themes"):
+            return False
+        # Nothing has been analysed yet, so the analyses "reflect" the defaults.
+        replace_analysed_theme_hashes(cur, {t.id: definition_hash(t) for t in DEFAULT_THEMES})
+        now = datetime.now()
+        for position, theme in enumerate(DEFAULT_THEMES, start=1):
+            save_theme(
+                cur,
+                ThemeRow(
+                    id=theme.id,
+                    name=theme.name,
+                    description=theme.description,
+                    include_terms=theme.include_terms,
+                    phrases=theme.phrases,
+                    exclude_terms=theme.exclude_terms,
+                    position=position,
+                    retired=False,
+                ),
+                now,
+            )
+    return True
+
+
+def next_theme_position(cur: Cursor) -> int:
+    return int(cur.execute("SELECT COALESCE(max(position), 0) + 1 FROM themes").fetchall()[0][0])
+
+
+def save_comment_analysis(
+    cur: Cursor,
+    comment_id: int,
+    label: str,
+    score: float,
+    mixed: bool,
+    drivers: Sequence[str],
+    themes: Sequence[tuple[str, Sequence[str], str, float]],
+    analyser_version: str,
+    now: datetime,
+) -> None:
+    """Replace the machine analysis of one comment (its corrections are kept apart)."""
+    cur.execute("DELETE FROM comment_themes WHERE comment_id = ?", [comment_id])
+    cur.execute("DELETE FROM comment_analysis WHERE comment_id = ?", [comment_id])
+    cur.execute(
+        "INSERT INTO comment_analysis (comment_id, label, score, mixed, drivers,"
+        " analyser_version, analysed_at, session_id)"
+        " SELECT ?, ?, ?, ?, ?, ?, ?, session_id FROM comments WHERE id = ?",
+        [comment_id, label, score, mixed, "\n".join(drivers), analyser_version, now, comment_id],
+    )
+    if themes:
+        cur.executemany(
+            "INSERT INTO comment_themes (comment_id, theme_id, evidence, label, score, session_id)"
+            " SELECT ?, ?, ?, ?, ?, session_id FROM comments WHERE id = ?",
+            [
+                [comment_id, theme_id, "\n".join(evidence), theme_label, theme_score, comment_id]
+                for theme_id, evidence, theme_label, theme_score in themes
+            ],
+        )
+
+
+def analysed_theme_hashes(cur: Cursor) -> dict[str, str]:
+    rows = cur.execute(
+        "SELECT theme_id, definition_hash FROM analysed_theme_definitions"
+    ).fetchall()
+    return {theme_id: definition_hash for theme_id, definition_hash in rows}
+
+
+def replace_analysed_theme_hashes(cur: Cursor, hashes: dict[str, str]) -> None:
+    cur.execute("DELETE FROM analysed_theme_definitions")
+    if hashes:
+        cur.executemany(
+            "INSERT INTO analysed_theme_definitions (theme_id, definition_hash) VALUES (?, ?)",
+            [[theme_id, h] for theme_id, h in sorted(hashes.items())],
+        )
+
+
+def comment_texts(cur: Cursor) -> list[tuple[int, str, str]]:
+    """(id, question, text) of every comment, oldest first."""
+    rows = cur.execute("SELECT id, question, text FROM comments ORDER BY id").fetchall()
+    return [(int(r[0]), r[1], r[2]) for r in rows]
+
+
+def comment_ids_needing_analysis(cur: Cursor, analyser_version: str) -> list[int]:
+    """Comments never analysed, or analysed by an older version of the rules."""
+    rows = cur.execute(
+        "SELECT c.id FROM comments c LEFT JOIN comment_analysis a ON a.comment_id = c.id"
+        " WHERE a.comment_id IS NULL OR a.analyser_version <> ? ORDER BY c.id",
+        [analyser_version],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def comment_ids_tagged_with(cur: Cursor, theme_ids: Sequence[str]) -> list[int]:
+    if not theme_ids:
+        return []
+    rows = cur.execute(
+        "SELECT DISTINCT comment_id FROM comment_themes WHERE list_contains(?, theme_id)",
+        [list(theme_ids)],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def set_label_correction(
+    cur: Cursor, comment_id: int, label: str | None, corrected_by: str, now: datetime
+) -> None:
+    """Record a person's label for a comment (None removes the correction)."""
+    cur.execute("DELETE FROM comment_label_corrections WHERE comment_id = ?", [comment_id])
+    if label is not None:
+        cur.execute(
+            "INSERT INTO comment_label_corrections (comment_id, label, corrected_by, corrected_at)"
+            " VALUES (?, ?, ?, ?)",
+            [comment_id, label, corrected_by, now],
+        )
+
+
+def set_theme_correction(
+    cur: Cursor,
+    comment_id: int,
+    theme_id: str,
+    action: str | None,
+    corrected_by: str,
+    now: datetime,
+) -> None:
+    """Record that a person added or removed a theme (None removes the correction)."""
+    cur.execute(
+        "DELETE FROM comment_theme_corrections WHERE comment_id = ? AND theme_id = ?",
+        [comment_id, theme_id],
+    )
+    if action is not None:
+        cur.execute(
+            "INSERT INTO comment_theme_corrections"
+            " (comment_id, theme_id, action, corrected_by, corrected_at) VALUES (?, ?, ?, ?, ?)",
+            [comment_id, theme_id, action, corrected_by, now],
+        )
+
+
+def comment_exists(cur: Cursor, comment_id: int) -> bool:
+    return bool(cur.execute("SELECT 1 FROM comments WHERE id = ?", [comment_id]).fetchall())
+
+
+@dataclass(frozen=True)
+class AnalysedComment:
+    """A comment as every page shows it: the analysis with the corrections applied."""
+
+    id: int
+    session_id: int
+    session_title: str
+    session_starts_at: datetime
+    question: str
+    text: str
+    label: str | None
+    machine_label: str | None
+    label_corrected: bool
+    score: float | None
+    mixed: bool
+    drivers: tuple[str, ...]
+    themes: tuple[str, ...]
+    machine_themes: tuple[str, ...]
+    evidence: dict[str, tuple[str, ...]]
+    theme_labels: dict[str, str]
+
+
+@dataclass
+class CommentFilter:
+    session_id: int | None = None
+    theme_id: str | None = None
+    label: str | None = None
+    question: str | None = None
+    text: str = ""
+    untagged_only: bool = False
+    comment_id: int | None = None
+    limit: int = 500
+
+
+def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment]:
+    """Comments with their effective label and themes, newest first, filtered."""
+    conditions = ["TRUE"]
+    params: list[Any] = []
+    if where.comment_id is not None:
+        conditions.append("c.id = ?")
+        params.append(where.comment_id)
+    if where.session_id is not None:
+        conditions.append("c.session_id = ?")
+        params.append(where.session_id)
+    if where.question:
+        conditions.append("c.question = ?")
+        params.append(where.question)
+    if where.label:
+        conditions.append("l.label = ?")
+        params.append(where.label)
+    if where.text.strip():
+        conditions.append("lower(c.text) LIKE ? ESCAPE '\\'")
+        escaped = where.text.strip().lower().replace("\\", "\\\\").replace("%", "\\%")
+        params.append("%" + escaped.replace("_", "\\_") + "%")
+    if where.theme_id:
+        conditions.append(
+            "EXISTS (SELECT 1 FROM comment_themes_effective e"
+            " WHERE e.comment_id = c.id AND e.theme_id = ?)"
+        )
+        params.append(where.theme_id)
+    if where.untagged_only:
+        conditions.append(
+            "NOT EXISTS (SELECT 1 FROM comment_themes_effective e WHERE e.comment_id = c.id)"
+        )
+    rows = cur.execute(
+        f"""
+        SELECT c.id, c.session_id, s.title, s.starts_at, c.question, c.text,
+               l.label, l.machine_label, l.corrected, a.score, COALESCE(a.mixed, FALSE),
+               COALESCE(a.drivers, '')
+        FROM comments c
+        JOIN sessions s ON s.id = c.session_id
+        JOIN comment_labels_effective l ON l.comment_id = c.id
+        LEFT JOIN comment_analysis a ON a.comment_id = c.id
+        WHERE {" AND ".join(conditions)}
+        ORDER BY s.starts_at DESC, c.id DESC
+        LIMIT ?
+        """,
+        [*params, where.limit],
+    ).fetchall()
+    ids = [int(r[0]) for r in rows]
+    effective: dict[int, list[str]] = {i: [] for i in ids}
+    machine: dict[int, list[str]] = {i: [] for i in ids}
+    evidence: dict[int, dict[str, tuple[str, ...]]] = {i: {} for i in ids}
+    theme_labels: dict[int, dict[str, str]] = {i: {} for i in ids}
+    if ids:
+        for comment_id, theme_id in cur.execute(
+            "SELECT comment_id, theme_id FROM comment_themes_effective"
+            " WHERE list_contains(?, comment_id) ORDER BY theme_id",
+            [ids],
+        ).fetchall():
+            effective[comment_id].append(theme_id)
+        for comment_id, theme_id, words, theme_label in cur.execute(
+            "SELECT comment_id, theme_id, evidence, label FROM comment_themes"
+            " WHERE list_contains(?, comment_id) ORDER BY theme_id",
+            [ids],
+        ).fetchall():
+            machine[comment_id].append(theme_id)
+            evidence[comment_id][theme_id] = _lines(words)
+            theme_labels[comment_id][theme_id] = theme_label
+    return [
+        AnalysedComment(
+            id=int(r[0]),
+            session_id=r[1],
+            session_title=r[2],
+            session_starts_at=r[3],
+            question=r[4],
+            text=r[5],
+            label=r[6],
+            machine_label=r[7],
+            label_corrected=bool(r[8]),
+            score=r[9],
+            mixed=bool(r[10]),
+            drivers=_lines(r[11]),
+            themes=tuple(effective[int(r[0])]),
+            machine_themes=tuple(machine[int(r[0])]),
+            evidence=evidence[int(r[0])],
+            theme_labels=theme_labels[int(r[0])],
+        )
+        for r in rows
+    ]
+
+
+def untagged_comment_texts(cur: Cursor, limit: int = 5000) -> list[str]:
+    rows = cur.execute(
+        "SELECT c.text FROM comments c WHERE NOT EXISTS"
+        " (SELECT 1 FROM comment_themes_effective e WHERE e.comment_id = c.id)"
+        " ORDER BY c.id DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def sample_comment_texts(cur: Cursor, limit: int = 12) -> list[str]:
+    """A spread of recent comments for previews (the longer ones say more)."""
+    rows = cur.execute(
+        "SELECT text FROM comments WHERE length(text) >= 20 ORDER BY id DESC LIMIT ?", [limit]
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -1,0 +1,110 @@
+"""The DuckDB connection: one `Database` per process, a cursor per use, one writer.
+
+A process opens one `Database`. Reads take their own cursor (a DuckDB
+connection is not thread-safe, and Streamlit runs each rerun on its own
+thread); writes go through `Database.transaction()`, which serialises them
+behind one lock, like a single writer, so concurrent submissions never race
+each other into a conflict.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+DEFAULT_DB_PATH = Path("data") / "lessons.duckdb"
+
+Cursor = duckdb.DuckDBPyConnection
+
+
+def db_path_from_env() -> Path:
+    """The database file: `LESSONS_DB` when set, else data/lessons.duckdb."""
+    return Path(os.environ.get("LESSONS_DB") or DEFAULT_DB_PATH)
+
+
+class Database:
+    """One DuckDB file, opened once per process."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # LESSONS_DB_MEMORY_LIMIT (e.g. "500MB") caps DuckDB's memory; unset keeps its default.
+        limit = os.environ.get("LESSONS_DB_MEMORY_LIMIT")
+        config: dict[str, str | bool | int | float | list[str]] = (
+            {"memory_limit": limit} if limit else {}
+        )
+        self._connection = duckdb.connect(str(self.path), config=config)
+        self._write_lock = threading.Lock()
+
+    def cursor(self) -> Cursor:
+        """A cursor for one thread's reads; close it (or use `reading()`) when done."""
+        return self._connection.cursor()
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        cursor = self._connection.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        """All-or-nothing writes: commit on success, roll back on any error."""
+        with self._write_lock:
+            cursor = self._connection.cursor()
+            try:
+                cursor.begin()
+                try:
+                    yield cursor
+                except BaseException:
+                    cursor.rollback()
+                    raise
+                cursor.commit()
+            finally:
+                cursor.close()
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _frame(cur: Cursor, sql: str, params: list[Any]):
+    """A query's result as a pandas DataFrame (DuckDB builds it without Python rows)."""
+    return cur.execute(sql, params).df()
+
+
+def count_rows(cur: Cursor, table: str) -> int:
+    """Row count of one of our own tables (the name is checked, never user input)."""
+    if table not in {
+        "sessions",
+        "responses",
+        "comments",
+        "session_facilitators",
+        "themes",
+        "comment_analysis",
+        "comment_themes",
+        "comment_label_corrections",
+        "comment_theme_corrections",
+        "reflections",
+        "reflection_answers",
+        "lessons",
+        "lesson_themes",
+        "lesson_evidence",
+        "audit_log",
+        "plans",
+        "plan_lessons",
+        "plan_checklist",
+    }:
+        raise ValueError(f"unknown table {table!r}")
+    return int(cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])

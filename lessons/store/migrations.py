@@ -1,0 +1,404 @@
+"""The schema: ordered, named migrations, each in its own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from lessons.store.database import Cursor, Database
+
+# --- migrations -----------------------------------------------------------------------
+# Ordered and named; each runs in its own transaction and is recorded in
+# schema_migrations. Never edit one that has shipped: add another.
+
+
+def _m001_sessions_and_feedback(cur: Cursor) -> None:
+    cur.execute("CREATE SEQUENCE sessions_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY DEFAULT nextval('sessions_id_seq'),
+            title VARCHAR NOT NULL,
+            starts_at TIMESTAMP NOT NULL,
+            ends_at TIMESTAMP NOT NULL,
+            venue VARCHAR NOT NULL DEFAULT '',
+            online BOOLEAN NOT NULL DEFAULT FALSE,
+            council VARCHAR NOT NULL,
+            programme VARCHAR NOT NULL DEFAULT '',
+            format VARCHAR NOT NULL,
+            context_minutes INTEGER NOT NULL DEFAULT 0,
+            hands_on_minutes INTEGER NOT NULL DEFAULT 0,
+            expected_attendees INTEGER,
+            status VARCHAR NOT NULL DEFAULT 'planned'
+                CHECK (status IN ('planned', 'delivered', 'reviewed')),
+            feedback_open BOOLEAN NOT NULL DEFAULT TRUE,
+            feedback_token VARCHAR NOT NULL UNIQUE,
+            short_code VARCHAR NOT NULL UNIQUE,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            CHECK (ends_at > starts_at)
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE session_facilitators (
+            session_id INTEGER NOT NULL REFERENCES sessions (id),
+            position INTEGER NOT NULL,
+            name VARCHAR NOT NULL,
+            is_councillor BOOLEAN NOT NULL,
+            PRIMARY KEY (session_id, is_councillor, position)
+        )
+        """
+    )
+    cur.execute("CREATE SEQUENCE responses_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE responses (
+            id INTEGER PRIMARY KEY DEFAULT nextval('responses_id_seq'),
+            session_id INTEGER NOT NULL REFERENCES sessions (id),
+            idempotency_key VARCHAR NOT NULL UNIQUE,
+            submitted_at TIMESTAMP NOT NULL,
+            overall_rating INTEGER NOT NULL CHECK (overall_rating BETWEEN 1 AND 5),
+            usefulness INTEGER CHECK (usefulness BETWEEN 1 AND 5),
+            confidence_before INTEGER CHECK (confidence_before BETWEEN 1 AND 5),
+            confidence_after INTEGER CHECK (confidence_after BETWEEN 1 AND 5),
+            balance VARCHAR CHECK (balance IN ('more_why', 'about_right', 'more_how')),
+            length VARCHAR CHECK (length IN ('too_short', 'about_right', 'too_long')),
+            councillor_type VARCHAR
+                CHECK (councillor_type IN ('sceptic', 'cautious', 'evangelist', 'next_generation')),
+            contact_opt_in BOOLEAN NOT NULL DEFAULT FALSE,
+            contact_name VARCHAR,
+            contact_detail VARCHAR
+        )
+        """
+    )
+    cur.execute("CREATE INDEX responses_session_idx ON responses (session_id)")
+    cur.execute("CREATE SEQUENCE comments_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY DEFAULT nextval('comments_id_seq'),
+            response_id INTEGER NOT NULL REFERENCES responses (id),
+            session_id INTEGER NOT NULL REFERENCES sessions (id),
+            question VARCHAR NOT NULL CHECK (question IN ('went_well', 'to_change', 'help_next')),
+            text VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    cur.execute("CREATE INDEX comments_session_idx ON comments (session_id)")
+
+
+def _m002_comment_analysis(cur: Cursor) -> None:
+    # Terms are stored one per line: readable in any SQL client, portable to PostgreSQL.
+    cur.execute(
+        """
+        CREATE TABLE themes (
+            id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            description VARCHAR NOT NULL DEFAULT '',
+            include_terms VARCHAR NOT NULL DEFAULT '',
+            phrases VARCHAR NOT NULL DEFAULT '',
+            exclude_terms VARCHAR NOT NULL DEFAULT '',
+            position INTEGER NOT NULL,
+            retired BOOLEAN NOT NULL DEFAULT FALSE,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE comment_analysis (
+            comment_id INTEGER PRIMARY KEY REFERENCES comments (id),
+            label VARCHAR NOT NULL CHECK (label IN ('positive', 'neutral', 'negative')),
+            score DOUBLE NOT NULL,
+            mixed BOOLEAN NOT NULL,
+            drivers VARCHAR NOT NULL,
+            analyser_version VARCHAR NOT NULL,
+            analysed_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE comment_themes (
+            comment_id INTEGER NOT NULL REFERENCES comments (id),
+            theme_id VARCHAR NOT NULL,
+            evidence VARCHAR NOT NULL,
+            label VARCHAR NOT NULL,
+            score DOUBLE NOT NULL,
+            PRIMARY KEY (comment_id, theme_id)
+        )
+        """
+    )
+    cur.execute("CREATE INDEX comment_themes_theme_idx ON comment_themes (theme_id)")
+    # What the stored analyses reflect: one row per theme, with the hash of its
+    # definition, so a taxonomy edit re-analyses only the comments it can touch.
+    cur.execute(
+        """
+        CREATE TABLE analysed_theme_definitions (
+            theme_id VARCHAR PRIMARY KEY,
+            definition_hash VARCHAR NOT NULL
+        )
+        """
+    )
+    # Human corrections live apart from the analysis, so re-analysis never overwrites them.
+    cur.execute(
+        """
+        CREATE TABLE comment_label_corrections (
+            comment_id INTEGER PRIMARY KEY REFERENCES comments (id),
+            label VARCHAR NOT NULL CHECK (label IN ('positive', 'neutral', 'negative')),
+            corrected_by VARCHAR NOT NULL DEFAULT '',
+            corrected_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE comment_theme_corrections (
+            comment_id INTEGER NOT NULL REFERENCES comments (id),
+            theme_id VARCHAR NOT NULL,
+            action VARCHAR NOT NULL CHECK (action IN ('add', 'remove')),
+            corrected_by VARCHAR NOT NULL DEFAULT '',
+            corrected_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (comment_id, theme_id)
+        )
+        """
+    )
+    # What every page reads: the analysis with the corrections applied.
+    cur.execute(
+        """
+        CREATE VIEW comment_labels_effective AS
+        SELECT c.id AS comment_id,
+               COALESCE(lc.label, a.label) AS label,
+               a.label AS machine_label,
+               lc.label IS NOT NULL AS corrected
+        FROM comments c
+        LEFT JOIN comment_analysis a ON a.comment_id = c.id
+        LEFT JOIN comment_label_corrections lc ON lc.comment_id = c.id
+        """
+    )
+    cur.execute(
+        """
+        CREATE VIEW comment_themes_effective AS
+        SELECT t.comment_id, t.theme_id, t.evidence, t.label, FALSE AS added_by_person
+        FROM comment_themes t
+        WHERE NOT EXISTS (
+            SELECT 1 FROM comment_theme_corrections r
+            WHERE r.comment_id = t.comment_id AND r.theme_id = t.theme_id AND r.action = 'remove'
+        )
+        UNION ALL
+        SELECT a.comment_id, a.theme_id, '' AS evidence, NULL AS label, TRUE AS added_by_person
+        FROM comment_theme_corrections a
+        WHERE a.action = 'add' AND NOT EXISTS (
+            SELECT 1 FROM comment_themes t
+            WHERE t.comment_id = a.comment_id AND t.theme_id = a.theme_id
+        )
+        """
+    )
+
+
+def _m003_reflections_lessons_audit(cur: Cursor) -> None:
+    cur.execute("CREATE SEQUENCE reflections_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE reflections (
+            id INTEGER PRIMARY KEY DEFAULT nextval('reflections_id_seq'),
+            session_id INTEGER NOT NULL REFERENCES sessions (id),
+            author VARCHAR NOT NULL,
+            template VARCHAR NOT NULL CHECK (template IN ('aar', 'gibbs', 'rolfe')),
+            status VARCHAR NOT NULL CHECK (status IN ('draft', 'final')),
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            UNIQUE (session_id, author)
+        )
+        """
+    )
+    cur.execute("CREATE SEQUENCE reflection_answers_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE reflection_answers (
+            id INTEGER PRIMARY KEY DEFAULT nextval('reflection_answers_id_seq'),
+            reflection_id INTEGER NOT NULL REFERENCES reflections (id),
+            prompt VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            label VARCHAR,
+            score DOUBLE,
+            mixed BOOLEAN,
+            drivers VARCHAR NOT NULL DEFAULT '',
+            themes VARCHAR NOT NULL DEFAULT '',
+            UNIQUE (reflection_id, prompt)
+        )
+        """
+    )
+    # The two session columns carry no REFERENCES: DuckDB rewrites an UPDATE of a
+    # foreign-key column as delete-and-insert, which the lesson's own children
+    # (themes, evidence) would then block. lessons.register checks them instead.
+    cur.execute("CREATE SEQUENCE lessons_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE lessons (
+            id INTEGER PRIMARY KEY DEFAULT nextval('lessons_id_seq'),
+            title VARCHAR NOT NULL,
+            what_happened VARCHAR NOT NULL DEFAULT '',
+            effect VARCHAR NOT NULL DEFAULT '',
+            cause VARCHAR NOT NULL DEFAULT '',
+            lesson VARCHAR NOT NULL DEFAULT '',
+            recommendation VARCHAR NOT NULL DEFAULT '',
+            polarity VARCHAR NOT NULL CHECK (polarity IN ('sustain', 'improve')),
+            scope VARCHAR NOT NULL CHECK (scope IN ('session', 'programme', 'organisation')),
+            priority VARCHAR NOT NULL CHECK (priority IN ('low', 'medium', 'high')),
+            action VARCHAR NOT NULL DEFAULT '',
+            owner VARCHAR NOT NULL DEFAULT '',
+            due_date DATE,
+            status VARCHAR NOT NULL CHECK (status IN ('observed', 'identified', 'actioned',
+                'embedded', 'validated', 'archived', 'rejected')),
+            applied_session_id INTEGER,
+            effectiveness_evidence VARCHAR NOT NULL DEFAULT '',
+            rejection_reason VARCHAR NOT NULL DEFAULT '',
+            source_session_id INTEGER,
+            logged_at TIMESTAMP NOT NULL,
+            logged_by VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE lesson_themes (
+            lesson_id INTEGER NOT NULL REFERENCES lessons (id),
+            theme_id VARCHAR NOT NULL,
+            PRIMARY KEY (lesson_id, theme_id)
+        )
+        """
+    )
+    cur.execute("CREATE SEQUENCE lesson_evidence_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE lesson_evidence (
+            id INTEGER PRIMARY KEY DEFAULT nextval('lesson_evidence_id_seq'),
+            lesson_id INTEGER NOT NULL REFERENCES lessons (id),
+            comment_id INTEGER REFERENCES comments (id),
+            reflection_answer_id INTEGER REFERENCES reflection_answers (id),
+            note VARCHAR NOT NULL DEFAULT '',
+            added_at TIMESTAMP NOT NULL,
+            added_by VARCHAR NOT NULL,
+            CHECK (comment_id IS NOT NULL OR reflection_answer_id IS NOT NULL OR note <> '')
+        )
+        """
+    )
+    # Append-only: who changed what and when, with why. Nothing updates or deletes here.
+    cur.execute("CREATE SEQUENCE audit_log_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY DEFAULT nextval('audit_log_id_seq'),
+            changed_at TIMESTAMP NOT NULL,
+            actor VARCHAR NOT NULL,
+            entity VARCHAR NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            detail VARCHAR NOT NULL DEFAULT ''
+        )
+        """
+    )
+    cur.execute("CREATE INDEX audit_log_entity_idx ON audit_log (entity, entity_id)")
+
+
+def _m004_plans(cur: Cursor) -> None:
+    cur.execute("CREATE SEQUENCE plans_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE plans (
+            id INTEGER PRIMARY KEY DEFAULT nextval('plans_id_seq'),
+            session_id INTEGER NOT NULL UNIQUE,
+            notes VARCHAR NOT NULL DEFAULT '',
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE plan_lessons (
+            plan_id INTEGER NOT NULL REFERENCES plans (id),
+            lesson_id INTEGER NOT NULL REFERENCES lessons (id),
+            PRIMARY KEY (plan_id, lesson_id)
+        )
+        """
+    )
+    cur.execute("CREATE SEQUENCE plan_checklist_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE plan_checklist (
+            id INTEGER PRIMARY KEY DEFAULT nextval('plan_checklist_id_seq'),
+            plan_id INTEGER NOT NULL REFERENCES plans (id),
+            lesson_id INTEGER,
+            position INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            done BOOLEAN NOT NULL DEFAULT FALSE,
+            done_at TIMESTAMP,
+            done_by VARCHAR NOT NULL DEFAULT ''
+        )
+        """
+    )
+    # When each person last looked at the home page, for "new feedback since your last visit".
+    cur.execute(
+        """
+        CREATE TABLE user_visits (
+            user_name VARCHAR PRIMARY KEY,
+            last_seen_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
+def _m005_comment_themes_session(cur: Cursor) -> None:
+    # The session of each analysed and tagged comment, beside its analysis: the trends then
+    # group millions of rows by session without joining every comment to its analysis
+    # (30-50% faster at a million responses).
+    for table in ("comment_analysis", "comment_themes"):
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN session_id INTEGER")
+        cur.execute(
+            f"UPDATE {table} SET session_id = m.session_id FROM comments m"
+            f" WHERE m.id = {table}.comment_id"
+        )
+
+
+MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
+    ("001_sessions_and_feedback", _m001_sessions_and_feedback),
+    ("002_comment_analysis", _m002_comment_analysis),
+    ("003_reflections_lessons_audit", _m003_reflections_lessons_audit),
+    ("004_plans", _m004_plans),
+    ("005_comment_themes_session", _m005_comment_themes_session),
+]
+
+
+def migrate(database: Database) -> list[str]:
+    """Apply the migrations not yet recorded; return the names applied."""
+    with database.transaction() as cur:
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+        )
+    with database.reading() as cur:
+        done = {row[0] for row in cur.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied = []
+    for name, apply in MIGRATIONS:
+        if name in done:
+            continue
+        with database.transaction() as cur:
+            apply(cur)
+            cur.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                [name, datetime.now()],
+            )
+        applied.append(name)
+    return applied
+
+
+def applied_migrations(cur: Cursor) -> list[str]:
+    rows = cur.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+    return [row[0] for row in rows]

@@ -1,0 +1,402 @@
+"""The audit trail, reflections and the lessons register."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+from lessons.store.database import Cursor, _lines
+
+# --- audit trail ---------------------------------------------------------------------------
+
+
+def append_audit(
+    cur: Cursor, actor: str, entity: str, entity_id: object, action: str, detail: str, now: datetime
+) -> None:
+    cur.execute(
+        "INSERT INTO audit_log (changed_at, actor, entity, entity_id, action, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [now, actor, entity, str(entity_id), action, detail],
+    )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    changed_at: datetime
+    actor: str
+    action: str
+    detail: str
+
+
+def audit_for(cur: Cursor, entity: str, entity_id: object) -> list[AuditEntry]:
+    rows = cur.execute(
+        "SELECT changed_at, actor, action, detail FROM audit_log"
+        " WHERE entity = ? AND entity_id = ? ORDER BY changed_at, id",
+        [entity, str(entity_id)],
+    ).fetchall()
+    return [AuditEntry(*row) for row in rows]
+
+
+# --- reflections ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReflectionAnswerRow:
+    id: int
+    prompt: str
+    text: str
+    label: str | None
+    score: float | None
+    mixed: bool
+    drivers: tuple[str, ...]
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReflectionRow:
+    id: int
+    session_id: int
+    author: str
+    template: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    answers: tuple[ReflectionAnswerRow, ...]
+
+
+def reflection_id_for(cur: Cursor, session_id: int, author: str) -> int | None:
+    rows = cur.execute(
+        "SELECT id FROM reflections WHERE session_id = ? AND lower(author) = lower(?)",
+        [session_id, author],
+    ).fetchall()
+    return int(rows[0][0]) if rows else None
+
+
+def insert_reflection(
+    cur: Cursor, session_id: int, author: str, template: str, status: str, now: datetime
+) -> int:
+    rows = cur.execute(
+        "INSERT INTO reflections (session_id, author, template, status, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        [session_id, author, template, status, now, now],
+    ).fetchall()
+    return int(rows[0][0])
+
+
+def update_reflection(
+    cur: Cursor, reflection_id: int, template: str, status: str, now: datetime
+) -> None:
+    cur.execute(
+        "UPDATE reflections SET template = ?, status = ?, updated_at = ? WHERE id = ?",
+        [template, status, now, reflection_id],
+    )
+
+
+def save_reflection_answer(
+    cur: Cursor,
+    reflection_id: int,
+    prompt: str,
+    text: str,
+    label: str | None,
+    score: float | None,
+    mixed: bool,
+    drivers: Sequence[str],
+    themes: Sequence[str],
+) -> None:
+    """Insert or update one answer in place, keeping its id (evidence links point at it)."""
+    existing = cur.execute(
+        "SELECT id FROM reflection_answers WHERE reflection_id = ? AND prompt = ?",
+        [reflection_id, prompt],
+    ).fetchall()
+    values = [text, label, score, mixed, "\n".join(drivers), "\n".join(themes)]
+    if existing:
+        cur.execute(
+            "UPDATE reflection_answers SET text = ?, label = ?, score = ?, mixed = ?,"
+            " drivers = ?, themes = ? WHERE id = ?",
+            [*values, existing[0][0]],
+        )
+    else:
+        cur.execute(
+            "INSERT INTO reflection_answers (text, label, score, mixed, drivers, themes,"
+            " reflection_id, prompt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [*values, reflection_id, prompt],
+        )
+
+
+def reflections_for_session(cur: Cursor, session_id: int) -> list[ReflectionRow]:
+    reflections = cur.execute(
+        "SELECT id, session_id, author, template, status, created_at, updated_at"
+        " FROM reflections WHERE session_id = ? ORDER BY created_at, id",
+        [session_id],
+    ).fetchall()
+    if not reflections:
+        return []
+    answers: dict[int, list[ReflectionAnswerRow]] = {int(r[0]): [] for r in reflections}
+    for row in cur.execute(
+        "SELECT reflection_id, id, prompt, text, label, score, COALESCE(mixed, FALSE), drivers,"
+        " themes FROM reflection_answers WHERE list_contains(?, reflection_id) ORDER BY id",
+        [list(answers)],
+    ).fetchall():
+        answers[int(row[0])].append(
+            ReflectionAnswerRow(
+                row[1], row[2], row[3], row[4], row[5], bool(row[6]), _lines(row[7]), _lines(row[8])
+            )
+        )
+    return [
+        ReflectionRow(
+            id=int(r[0]),
+            session_id=r[1],
+            author=r[2],
+            template=r[3],
+            status=r[4],
+            created_at=r[5],
+            updated_at=r[6],
+            answers=tuple(answers[int(r[0])]),
+        )
+        for r in reflections
+    ]
+
+
+def reflection_answer_by_id(
+    cur: Cursor, answer_id: int
+) -> tuple[ReflectionAnswerRow, int, str] | None:
+    """An answer with its session id and author."""
+    rows = cur.execute(
+        "SELECT a.id, a.prompt, a.text, a.label, a.score, COALESCE(a.mixed, FALSE), a.drivers,"
+        " a.themes, r.session_id, r.author FROM reflection_answers a"
+        " JOIN reflections r ON r.id = a.reflection_id WHERE a.id = ?",
+        [answer_id],
+    ).fetchall()
+    if not rows:
+        return None
+    r = rows[0]
+    answer = ReflectionAnswerRow(
+        r[0], r[1], r[2], r[3], r[4], bool(r[5]), _lines(r[6]), _lines(r[7])
+    )
+    return answer, int(r[8]), r[9]
+
+
+# --- lessons register ----------------------------------------------------------------------
+
+LESSON_FIELDS = (
+    "title",
+    "what_happened",
+    "effect",
+    "cause",
+    "lesson",
+    "recommendation",
+    "polarity",
+    "scope",
+    "priority",
+    "action",
+    "owner",
+    "due_date",
+    "source_session_id",
+)
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    id: int
+    title: str
+    what_happened: str
+    effect: str
+    cause: str
+    lesson: str
+    recommendation: str
+    polarity: str
+    scope: str
+    priority: str
+    action: str
+    owner: str
+    due_date: date | None
+    status: str
+    applied_session_id: int | None
+    effectiveness_evidence: str
+    rejection_reason: str
+    source_session_id: int | None
+    logged_at: datetime
+    logged_by: str
+    updated_at: datetime
+    themes: tuple[str, ...]
+    evidence_count: int
+    applied_session_title: str | None
+    source_session_title: str | None
+
+
+_LESSON_COLUMNS = """
+    l.id, l.title, l.what_happened, l.effect, l.cause, l.lesson, l.recommendation, l.polarity,
+    l.scope, l.priority, l.action, l.owner, l.due_date, l.status, l.applied_session_id,
+    l.effectiveness_evidence, l.rejection_reason, l.source_session_id, l.logged_at, l.logged_by,
+    l.updated_at,
+    (SELECT string_agg(t.theme_id, '\n' ORDER BY t.theme_id) FROM lesson_themes t
+        WHERE t.lesson_id = l.id) AS themes,
+    (SELECT count(*) FROM lesson_evidence e WHERE e.lesson_id = l.id) AS evidence_count,
+    applied.title, source.title
+"""
+
+
+def _lesson_rows(cur: Cursor, where: str, params: list[Any]) -> list[LessonRow]:
+    rows = cur.execute(
+        f"SELECT {_LESSON_COLUMNS} FROM lessons l"
+        " LEFT JOIN sessions applied ON applied.id = l.applied_session_id"
+        " LEFT JOIN sessions source ON source.id = l.source_session_id"
+        f" {where} ORDER BY l.id",
+        params,
+    ).fetchall()
+    names = [f.name for f in fields(LessonRow)][:21]
+    return [
+        LessonRow(
+            **dict(zip(names, r[:21], strict=True)),
+            themes=_lines(r[21] or ""),
+            evidence_count=int(r[22]),
+            applied_session_title=r[23],
+            source_session_title=r[24],
+        )
+        for r in rows
+    ]
+
+
+def all_lessons(cur: Cursor) -> list[LessonRow]:
+    return _lesson_rows(cur, "", [])
+
+
+def lesson_by_id(cur: Cursor, lesson_id: int) -> LessonRow | None:
+    rows = _lesson_rows(cur, "WHERE l.id = ?", [lesson_id])
+    return rows[0] if rows else None
+
+
+def insert_lesson(
+    cur: Cursor, values: dict[str, Any], status: str, logged_by: str, now: datetime
+) -> int:
+    columns = [*LESSON_FIELDS, "status", "logged_at", "logged_by", "updated_at"]
+    params = [values[f] for f in LESSON_FIELDS] + [status, now, logged_by, now]
+    rows = cur.execute(
+        f"INSERT INTO lessons ({', '.join(columns)})"
+        f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
+        params,
+    ).fetchall()
+    return int(rows[0][0])
+
+
+def update_lesson(cur: Cursor, lesson_id: int, values: dict[str, Any], now: datetime) -> None:
+    """Update any of the lesson's columns named in `values` (names checked, never user input)."""
+    allowed = set(LESSON_FIELDS) | {
+        "status",
+        "applied_session_id",
+        "effectiveness_evidence",
+        "rejection_reason",
+    }
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"unknown lesson fields: {sorted(unknown)}")
+    names = sorted(values)
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    cur.execute(
+        f"UPDATE lessons SET {assignments}, updated_at = ? WHERE id = ?",
+        [*[values[n] for n in names], now, lesson_id],
+    )
+
+
+def set_lesson_themes(cur: Cursor, lesson_id: int, theme_ids: Sequence[str]) -> None:
+    cur.execute("DELETE FROM lesson_themes WHERE lesson_id = ?", [lesson_id])
+    if theme_ids:
+        cur.executemany(
+            "INSERT INTO lesson_themes (lesson_id, theme_id) VALUES (?, ?)",
+            [[lesson_id, t] for t in sorted(set(theme_ids))],
+        )
+
+
+def insert_lesson_evidence(
+    cur: Cursor,
+    lesson_id: int,
+    comment_id: int | None,
+    reflection_answer_id: int | None,
+    note: str,
+    added_by: str,
+    now: datetime,
+) -> int:
+    rows = cur.execute(
+        "INSERT INTO lesson_evidence (lesson_id, comment_id, reflection_answer_id, note,"
+        " added_at, added_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        [lesson_id, comment_id, reflection_answer_id, note, now, added_by],
+    ).fetchall()
+    return int(rows[0][0])
+
+
+def evidence_already_linked(
+    cur: Cursor, lesson_id: int, comment_id: int | None, reflection_answer_id: int | None
+) -> bool:
+    rows = cur.execute(
+        "SELECT 1 FROM lesson_evidence WHERE lesson_id = ?"
+        " AND comment_id IS NOT DISTINCT FROM ? AND reflection_answer_id IS NOT DISTINCT FROM ?",
+        [lesson_id, comment_id, reflection_answer_id],
+    ).fetchall()
+    return bool(rows)
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    id: int
+    kind: str  # comment, reflection or note
+    text: str
+    source: str
+    note: str
+    added_at: datetime
+    added_by: str
+    comment_id: int | None
+    reflection_answer_id: int | None
+
+
+def evidence_for_lesson(cur: Cursor, lesson_id: int) -> list[EvidenceRow]:
+    rows = cur.execute(
+        """
+        SELECT e.id,
+               CASE WHEN e.comment_id IS NOT NULL THEN 'comment'
+                    WHEN e.reflection_answer_id IS NOT NULL THEN 'reflection' ELSE 'note' END,
+               COALESCE(c.text, a.text, ''),
+               COALESCE(cs.title, rs.title, ''),
+               e.note, e.added_at, e.added_by, e.comment_id, e.reflection_answer_id,
+               r.author, a.prompt, c.question
+        FROM lesson_evidence e
+        LEFT JOIN comments c ON c.id = e.comment_id
+        LEFT JOIN sessions cs ON cs.id = c.session_id
+        LEFT JOIN reflection_answers a ON a.id = e.reflection_answer_id
+        LEFT JOIN reflections r ON r.id = a.reflection_id
+        LEFT JOIN sessions rs ON rs.id = r.session_id
+        WHERE e.lesson_id = ? ORDER BY e.added_at, e.id
+        """,
+        [lesson_id],
+    ).fetchall()
+    result = []
+    for r in rows:
+        source = r[3]
+        if r[1] == "reflection":
+            source = f"{source} — reflection by {r[9]} ({r[10]})"
+        elif r[1] == "comment":
+            source = f"{source} — attendee comment ({r[11]})"
+        result.append(EvidenceRow(r[0], r[1], r[2], source, r[4], r[5], r[6], r[7], r[8]))
+    return result
+
+
+def lessons_for_comment(cur: Cursor, comment_id: int) -> list[tuple[int, str, str]]:
+    """(id, title, status) of the lessons a comment supports."""
+    rows = cur.execute(
+        "SELECT l.id, l.title, l.status FROM lesson_evidence e JOIN lessons l ON l.id = e.lesson_id"
+        " WHERE e.comment_id = ? ORDER BY l.id",
+        [comment_id],
+    ).fetchall()
+    return [(int(r[0]), r[1], r[2]) for r in rows]
+
+
+def lesson_counts_by_comment(cur: Cursor, comment_ids: Sequence[int]) -> dict[int, int]:
+    if not comment_ids:
+        return {}
+    rows = cur.execute(
+        "SELECT comment_id, count(*) FROM lesson_evidence WHERE list_contains(?, comment_id)"
+        " GROUP BY comment_id",
+        [list(comment_ids)],
+    ).fetchall()
+    return {int(r[0]): int(r[1]) for r in rows}

@@ -1,0 +1,311 @@
+"""Feedback summaries for one or more sessions, and plans for the next one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lessons.store.analysis import AnalysedComment, CommentFilter, analysed_comments
+from lessons.store.database import Cursor
+
+# --- feedback summaries (post-mortem, plan comparisons) -------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    theme_id: str
+    comments: int
+    positive: int
+    negative: int
+    positive_quote: str | None
+    negative_quote: str | None
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    responses: int
+    expected: int | None
+    rating_counts: dict[int, int]
+    mean_rating: float | None
+    mean_usefulness: float | None
+    confidence_pairs: int
+    mean_confidence_before: float | None
+    mean_confidence_after: float | None
+    share_gained_confidence: float | None
+    balance_counts: dict[str, int]
+    length_counts: dict[str, int]
+    type_counts: dict[str, int]
+    sentiment_counts: dict[str, int]
+    comments: int
+    themes: tuple[ThemeSummary, ...]
+
+
+def _counts(cur: Cursor, column: str, session_ids: list[int]) -> dict[Any, int]:
+    # `column` is one of our own column names, chosen in code below.
+    rows = cur.execute(
+        f"SELECT {column}, count(*) FROM responses WHERE list_contains(?, session_id)"
+        f" AND {column} IS NOT NULL GROUP BY {column}",
+        [session_ids],
+    ).fetchall()
+    return {r[0]: int(r[1]) for r in rows}
+
+
+def feedback_summary(
+    cur: Cursor, session_ids: Sequence[int], quote_chars: int = 220
+) -> FeedbackSummary:
+    """Everything the post-mortem shows about the feedback for these sessions."""
+    ids = list(session_ids)
+    head = cur.execute(
+        """
+        SELECT count(*), avg(overall_rating), avg(usefulness),
+               count(confidence_before + confidence_after),
+               avg(confidence_before) FILTER (WHERE confidence_after IS NOT NULL),
+               avg(confidence_after) FILTER (WHERE confidence_before IS NOT NULL),
+               avg(CASE WHEN confidence_after > confidence_before THEN 1.0 ELSE 0.0 END)
+                   FILTER (WHERE confidence_before IS NOT NULL AND confidence_after IS NOT NULL)
+        FROM responses WHERE list_contains(?, session_id)
+        """,
+        [ids],
+    ).fetchall()[0]
+    expected = cur.execute(
+        "SELECT sum(expected_attendees) FROM sessions WHERE list_contains(?, id)", [ids]
+    ).fetchall()[0][0]
+    sentiment = cur.execute(
+        "SELECT l.label, count(*) FROM comments c JOIN comment_labels_effective l"
+        " ON l.comment_id = c.id WHERE list_contains(?, c.session_id) AND l.label IS NOT NULL"
+        " GROUP BY l.label",
+        [ids],
+    ).fetchall()
+    comment_total = cur.execute(
+        "SELECT count(*) FROM comments WHERE list_contains(?, session_id)", [ids]
+    ).fetchall()[0][0]
+    theme_rows = cur.execute(
+        """
+        WITH tagged AS (
+            SELECT e.theme_id, c.id, c.text, COALESCE(e.label, l.label) AS label,
+                   COALESCE(a.score, 0) AS score
+            FROM comment_themes_effective e
+            JOIN comments c ON c.id = e.comment_id
+            JOIN comment_labels_effective l ON l.comment_id = c.id
+            LEFT JOIN comment_analysis a ON a.comment_id = c.id
+            WHERE list_contains(?, c.session_id)
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (
+                PARTITION BY theme_id, label
+                ORDER BY CASE WHEN length(text) <= ? THEN 0 ELSE 1 END,
+                         CASE WHEN label = 'negative' THEN score ELSE -score END, id
+            ) AS place
+            FROM tagged
+        )
+        SELECT theme_id, count(*),
+               count(*) FILTER (WHERE label = 'positive'),
+               count(*) FILTER (WHERE label = 'negative'),
+               max(text) FILTER (WHERE label = 'positive' AND place = 1),
+               max(text) FILTER (WHERE label = 'negative' AND place = 1)
+        FROM ranked GROUP BY theme_id ORDER BY count(*) DESC, theme_id
+        """,
+        [ids, quote_chars],
+    ).fetchall()
+    return FeedbackSummary(
+        responses=int(head[0]),
+        expected=int(expected) if expected is not None else None,
+        rating_counts=_counts(cur, "overall_rating", ids),
+        mean_rating=head[1],
+        mean_usefulness=head[2],
+        confidence_pairs=int(head[3]),
+        mean_confidence_before=head[4],
+        mean_confidence_after=head[5],
+        share_gained_confidence=head[6],
+        balance_counts=_counts(cur, "balance", ids),
+        length_counts=_counts(cur, "length", ids),
+        type_counts=_counts(cur, "councillor_type", ids),
+        sentiment_counts={r[0]: int(r[1]) for r in sentiment},
+        comments=int(comment_total),
+        themes=tuple(
+            ThemeSummary(r[0], int(r[1]), int(r[2]), int(r[3]), r[4], r[5]) for r in theme_rows
+        ),
+    )
+
+
+def comments_for_session(cur: Cursor, session_id: int) -> list[AnalysedComment]:
+    return analysed_comments(cur, CommentFilter(session_id=session_id, limit=100_000))
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: int
+    lesson_id: int | None
+    position: int
+    text: str
+    done: bool
+    done_at: datetime | None
+    done_by: str
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    session_id: int
+    notes: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    lesson_ids: tuple[int, ...]
+    checklist: tuple[ChecklistItem, ...]
+
+
+def plan_for_session(cur: Cursor, session_id: int) -> PlanRow | None:
+    rows = cur.execute(
+        "SELECT id, session_id, notes, created_by, created_at, updated_at FROM plans"
+        " WHERE session_id = ?",
+        [session_id],
+    ).fetchall()
+    if not rows:
+        return None
+    plan_id = int(rows[0][0])
+    lesson_ids = tuple(
+        int(r[0])
+        for r in cur.execute(
+            "SELECT lesson_id FROM plan_lessons WHERE plan_id = ? ORDER BY lesson_id", [plan_id]
+        ).fetchall()
+    )
+    items = tuple(
+        ChecklistItem(int(r[0]), r[1], r[2], r[3], bool(r[4]), r[5], r[6])
+        for r in cur.execute(
+            "SELECT id, lesson_id, position, text, done, done_at, done_by FROM plan_checklist"
+            " WHERE plan_id = ? ORDER BY position, id",
+            [plan_id],
+        ).fetchall()
+    )
+    r = rows[0]
+    return PlanRow(plan_id, r[1], r[2], r[3], r[4], r[5], lesson_ids, items)
+
+
+def insert_plan(cur: Cursor, session_id: int, notes: str, created_by: str, now: datetime) -> int:
+    rows = cur.execute(
+        "INSERT INTO plans (session_id, notes, created_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
+        [session_id, notes, created_by, now, now],
+    ).fetchall()
+    return int(rows[0][0])
+
+
+def update_plan_notes(cur: Cursor, plan_id: int, notes: str, now: datetime) -> None:
+    cur.execute("UPDATE plans SET notes = ?, updated_at = ? WHERE id = ?", [notes, now, plan_id])
+
+
+def set_plan_lessons(cur: Cursor, plan_id: int, lesson_ids: Sequence[int]) -> None:
+    cur.execute("DELETE FROM plan_lessons WHERE plan_id = ?", [plan_id])
+    if lesson_ids:
+        cur.executemany(
+            "INSERT INTO plan_lessons (plan_id, lesson_id) VALUES (?, ?)",
+            [[plan_id, i] for i in sorted(set(lesson_ids))],
+        )
+
+
+def delete_checklist_items(cur: Cursor, item_ids: Sequence[int]) -> None:
+    if item_ids:
+        cur.execute("DELETE FROM plan_checklist WHERE list_contains(?, id)", [list(item_ids)])
+
+
+def insert_checklist_item(
+    cur: Cursor, plan_id: int, lesson_id: int | None, position: int, text: str
+) -> int:
+    rows = cur.execute(
+        "INSERT INTO plan_checklist (plan_id, lesson_id, position, text) VALUES (?, ?, ?, ?)"
+        " RETURNING id",
+        [plan_id, lesson_id, position, text],
+    ).fetchall()
+    return int(rows[0][0])
+
+
+def set_checklist_done(cur: Cursor, item_id: int, done: bool, done_by: str, now: datetime) -> None:
+    cur.execute(
+        "UPDATE plan_checklist SET done = ?, done_at = ?, done_by = ? WHERE id = ?",
+        [done, now if done else None, done_by if done else "", item_id],
+    )
+
+
+def checklist_item(cur: Cursor, item_id: int) -> tuple[int, int] | None:
+    """(plan id, session id) of a checklist item."""
+    rows = cur.execute(
+        "SELECT c.plan_id, p.session_id FROM plan_checklist c JOIN plans p ON p.id = c.plan_id"
+        " WHERE c.id = ?",
+        [item_id],
+    ).fetchall()
+    return (int(rows[0][0]), int(rows[0][1])) if rows else None
+
+
+def planned_session_ids(cur: Cursor) -> set[int]:
+    return {int(r[0]) for r in cur.execute("SELECT session_id FROM plans").fetchall()}
+
+
+def lesson_ids_planned_for(cur: Cursor, session_id: int) -> list[int]:
+    rows = cur.execute(
+        "SELECT pl.lesson_id FROM plan_lessons pl JOIN plans p ON p.id = pl.plan_id"
+        " WHERE p.session_id = ? ORDER BY pl.lesson_id",
+        [session_id],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def planned_hands_on_share(cur: Cursor, session_ids: Sequence[int]) -> tuple[float | None, int]:
+    """Mean planned share of hands-on minutes, over sessions that planned any minutes."""
+    rows = cur.execute(
+        "SELECT avg(hands_on_minutes * 1.0 / (context_minutes + hands_on_minutes)), count(*)"
+        " FROM sessions WHERE list_contains(?, id) AND context_minutes + hands_on_minutes > 0",
+        [list(session_ids)],
+    ).fetchall()
+    return rows[0][0], int(rows[0][1])
+
+
+def responses_with_negative_theme(
+    cur: Cursor, session_ids: Sequence[int], theme_id: str
+) -> tuple[int, int]:
+    """(responses with at least one negative comment on the theme, all responses)."""
+    rows = cur.execute(
+        """
+        SELECT count(DISTINCT c.response_id) FILTER (
+                   WHERE e.theme_id IS NOT NULL AND COALESCE(e.label, l.label) = 'negative'),
+               (SELECT count(*) FROM responses r WHERE list_contains(?, r.session_id))
+        FROM comments c
+        JOIN comment_labels_effective l ON l.comment_id = c.id
+        LEFT JOIN comment_themes_effective e ON e.comment_id = c.id AND e.theme_id = ?
+        WHERE list_contains(?, c.session_id)
+        """,
+        [list(session_ids), theme_id, list(session_ids)],
+    ).fetchall()
+    total = rows[0][1]
+    if total is None:
+        total = cur.execute(
+            "SELECT count(*) FROM responses WHERE list_contains(?, session_id)", [list(session_ids)]
+        ).fetchall()[0][0]
+    return int(rows[0][0] or 0), int(total)
+
+
+def last_visit(cur: Cursor, user_name: str) -> datetime | None:
+    rows = cur.execute(
+        "SELECT last_seen_at FROM user_visits WHERE user_name = ?", [user_name]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def record_visit(cur: Cursor, user_name: str, now: datetime) -> None:
+    cur.execute("DELETE FROM user_visits WHERE user_name = ?", [user_name])
+    cur.execute("INSERT INTO user_visits (user_name, last_seen_at) VALUES (?, ?)", [user_name, now])
+
+
+def responses_since(cur: Cursor, since: datetime) -> list[tuple[int, str, int]]:
+    """(session id, title, new responses) for sessions with responses after `since`."""
+    rows = cur.execute(
+        "SELECT s.id, s.title, count(*) FROM responses r JOIN sessions s ON s.id = r.session_id"
+        " WHERE r.submitted_at > ? GROUP BY s.id, s.title ORDER BY max(r.submitted_at) DESC",
+        [since],
+    ).fetchall()
+    return [(int(r[0]), r[1], int(r[2])) for r in rows]
