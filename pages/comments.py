@@ -169,8 +169,7 @@ def comment_list(untagged_only: bool, key: str) -> None:
     start = (int(page_number) - 1) * PAGE_SIZE
     shown = comments[start : start + PAGE_SIZE]
     with database.reading() as cur:
-        for comment in shown:
-            lessons_by_comment[comment.id] = store.lessons_for_comment(cur, comment.id)
+        lessons_by_comment.update(store.lessons_for_comments(cur, [c.id for c in shown]))
     for comment in shown:
         comment_card(comment, key)
 

@@ -199,3 +199,21 @@ def test_invalid_lessons_are_refused_and_nothing_is_saved(db, draft, field):
     assert field in refused.value.errors
     assert table_count(db, "lessons") == 0
     assert table_count(db, "audit_log") == 0
+
+
+def test_the_lessons_of_a_page_of_comments_come_in_one_query(db):
+    session = make_session(db)
+    for n, text in enumerate(["Wifi failed", "Too long", "Great"]):
+        submit_feedback(db, session.id, FeedbackAnswer(overall_rating=3, went_well=text), f"k{n}")
+    with db.reading() as cur:
+        ids = [c.id for c in store.analysed_comments(cur, store.CommentFilter())]
+    wifi, long_one, _ = sorted(ids)
+    first = create_lesson(db, LessonDraft(title="Wifi"), ME, EvidenceLink(comment_id=wifi))
+    second = create_lesson(db, LessonDraft(title="Both"), ME, EvidenceLink(comment_id=wifi))
+    link_evidence(db, second, EvidenceLink(comment_id=long_one), ME)
+    with db.reading() as cur:
+        found = store.lessons_for_comments(cur, ids)
+        assert found[wifi] == store.lessons_for_comment(cur, wifi)
+    assert [i for i, _, _ in found[wifi]] == [first, second]
+    assert [i for i, _, _ in found[long_one]] == [second]
+    assert found[sorted(ids)[2]] == []

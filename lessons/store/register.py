@@ -391,6 +391,24 @@ def lessons_for_comment(cur: Cursor, comment_id: int) -> list[tuple[int, str, st
     return [(int(r[0]), r[1], r[2]) for r in rows]
 
 
+def lessons_for_comments(
+    cur: Cursor, comment_ids: Sequence[int]
+) -> dict[int, list[tuple[int, str, str]]]:
+    """For each of these comments, (id, title, status) of the lessons it supports: one query
+    for a page of comments."""
+    found: dict[int, list[tuple[int, str, str]]] = {int(i): [] for i in comment_ids}
+    if not comment_ids:
+        return found
+    for comment_id, lesson_id, title, status in cur.execute(
+        "SELECT e.comment_id, l.id, l.title, l.status FROM lesson_evidence e"
+        " JOIN lessons l ON l.id = e.lesson_id WHERE list_contains(?, e.comment_id)"
+        " ORDER BY e.comment_id, l.id",
+        [list(comment_ids)],
+    ).fetchall():
+        found[int(comment_id)].append((int(lesson_id), title, status))
+    return found
+
+
 def lesson_counts_by_comment(cur: Cursor, comment_ids: Sequence[int]) -> dict[int, int]:
     if not comment_ids:
         return {}
