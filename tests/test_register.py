@@ -143,7 +143,7 @@ def test_evidence_links_comments_and_shows_on_the_comment(db):
     link_evidence(db, lesson_id, EvidenceLink(note="3 of 12 could not log in"), ME)
     with db.reading() as cur:
         evidence = store.evidence_for_lesson(cur, lesson_id)
-        supports = store.lessons_for_comment(cur, comment.id)
+        supports = store.lessons_for_comments(cur, [comment.id])[comment.id]
     assert [(e.kind, e.text or e.note) for e in evidence] == [
         ("comment", "The wifi failed"),
         ("note", "3 of 12 could not log in"),
@@ -213,7 +213,6 @@ def test_the_lessons_of_a_page_of_comments_come_in_one_query(db):
     link_evidence(db, second, EvidenceLink(comment_id=long_one), ME)
     with db.reading() as cur:
         found = store.lessons_for_comments(cur, ids)
-        assert found[wifi] == store.lessons_for_comment(cur, wifi)
     assert [i for i, _, _ in found[wifi]] == [first, second]
     assert [i for i, _, _ in found[long_one]] == [second]
     assert found[sorted(ids)[2]] == []

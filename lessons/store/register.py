@@ -381,16 +381,6 @@ def evidence_for_lesson(cur: Cursor, lesson_id: int) -> list[EvidenceRow]:
     return result
 
 
-def lessons_for_comment(cur: Cursor, comment_id: int) -> list[tuple[int, str, str]]:
-    """(id, title, status) of the lessons a comment supports."""
-    rows = cur.execute(
-        "SELECT l.id, l.title, l.status FROM lesson_evidence e JOIN lessons l ON l.id = e.lesson_id"
-        " WHERE e.comment_id = ? ORDER BY l.id",
-        [comment_id],
-    ).fetchall()
-    return [(int(r[0]), r[1], r[2]) for r in rows]
-
-
 def lessons_for_comments(
     cur: Cursor, comment_ids: Sequence[int]
 ) -> dict[int, list[tuple[int, str, str]]]:
