@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from lessons import store
+from lessons import export, store
 from lessons.register import STATUSES
 
 MIN_GROUP = 5  # figures from fewer responses are not reported, to keep people anonymous
@@ -43,6 +43,25 @@ def register_rows(
         }
         for x in lessons
     ]
+
+
+REGISTER_COLUMNS = (
+    "id", "title", "status", "polarity", "scope", "priority", "themes", "what_happened",
+    "effect", "cause", "lesson", "recommendation", "action", "owner", "due_date",
+    "applied_session", "effectiveness_evidence", "rejection_reason", "source_session",
+    "evidence_count", "logged_at", "logged_by",
+)  # fmt: skip
+
+
+def register_csv(lessons: Sequence[store.LessonRow], theme_names: Mapping[str, str]) -> bytes:
+    """The register as a CSV file safe to open in a spreadsheet."""
+    return export.rows_to_csv(register_rows(lessons, theme_names), REGISTER_COLUMNS)
+
+
+def register_xlsx(lessons: Sequence[store.LessonRow], theme_names: Mapping[str, str]) -> bytes:
+    """The register as an Excel workbook safe to open."""
+    rows = register_rows(lessons, theme_names)
+    return export.rows_to_xlsx({"Lessons": (REGISTER_COLUMNS, rows)})
 
 
 def _one_line(text: str) -> str:

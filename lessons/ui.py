@@ -27,6 +27,11 @@ div[data-testid="stForm"] { border-radius: 0.75rem; }
 """
 
 
+def _database_key() -> str:
+    """The database file as a cache key: the same file however LESSONS_DB spells it."""
+    return str(store.db_path_from_env().resolve())
+
+
 @st.cache_resource(show_spinner=False)
 def _database_at(path: str) -> store.Database:
     # One connection per process and database file; pages take a cursor per use.
@@ -34,7 +39,7 @@ def _database_at(path: str) -> store.Database:
 
 
 def database() -> store.Database:
-    return _database_at(str(store.db_path_from_env().resolve()))
+    return _database_at(_database_key())
 
 
 def clear_read_cache() -> None:
@@ -49,7 +54,7 @@ def _all_sessions(path: str) -> list[store.SessionRow]:
 
 
 def all_sessions() -> list[store.SessionRow]:
-    return _all_sessions(str(store.db_path_from_env().resolve()))
+    return _all_sessions(_database_key())
 
 
 def apply_base_style() -> None:
@@ -228,7 +233,7 @@ def _themes(path: str, include_retired: bool) -> list[store.ThemeRow]:
 
 
 def themes(include_retired: bool = False) -> list[store.ThemeRow]:
-    return _themes(str(store.db_path_from_env().resolve()), include_retired)
+    return _themes(_database_key(), include_retired)
 
 
 def theme_names(include_retired: bool = True) -> dict[str, str]:
@@ -446,7 +451,7 @@ def _trend_charts(path: str, where: store.TrendFilter, names: tuple, version: tu
 
 def trend_charts(where: store.TrendFilter):
     """Headline figures and charts for a filter, cached until the data changes."""
-    path = str(store.db_path_from_env().resolve())
+    path = _database_key()
     with _database_at(path).reading() as cur:
         version = store.data_version(cur)
     return _trend_charts(path, where, tuple(sorted(theme_names().items())), version)
@@ -462,7 +467,7 @@ def trend_filter_controls(prefix: str) -> store.TrendFilter:
     """The filters shared by the Trends and Reports pages (remembered between them)."""
     from lessons.choices import SESSION_FORMATS
 
-    choices, (first, last) = _trend_choices(str(store.db_path_from_env().resolve()))
+    choices, (first, last) = _trend_choices(_database_key())
     remembered: dict = st.session_state.setdefault("trends_filter_values", {})
     with st.expander("Filters", icon=":material/filter_list:", expanded=False):
         left, right = st.columns(2)

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from lessons import store, ui
+from lessons.attention import needs_attention
 from lessons.clock import now_local
-from lessons.register import is_overdue
 
 ui.staff_page()
 database = ui.database()
@@ -27,16 +27,17 @@ if me and st.session_state.get("home_since_user") != me:
     st.session_state["home_since_user"] = me
     st.session_state["home_since"] = previous
 
-awaiting = sorted((s for s in sessions if s.status == "delivered"), key=lambda s: s.starts_at)
-overdue = sorted((x for x in lessons if is_overdue(x, now.date())), key=lambda x: x.due_date)
-upcoming = sorted(
-    (s for s in sessions if s.status == "planned" and s.starts_at >= now), key=lambda s: s.starts_at
+attention = needs_attention(sessions, lessons, planned_ids, now)
+awaiting, overdue, upcoming = (
+    attention.awaiting_post_mortem,
+    attention.overdue_actions,
+    attention.upcoming,
 )
 
 counts = st.columns(3)
 counts[0].metric("Awaiting a post-mortem", len(awaiting))
 counts[1].metric("Overdue lesson actions", len(overdue))
-counts[2].metric("Upcoming without a plan", sum(1 for s in upcoming if s.id not in planned_ids))
+counts[2].metric("Upcoming without a plan", attention.upcoming_without_plan)
 
 st.subheader("Sessions awaiting a post-mortem")
 if not awaiting:

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lessons import export, reports, store, ui
+from lessons import reports, store, ui
 from lessons.clock import now_local
 from lessons.register import (
+    OPEN_ACTION_STATUSES,
     POLARITIES,
     PRIORITIES,
     SCOPES,
@@ -42,7 +43,7 @@ with database.reading() as cur:
 overdue = [lesson for lesson in register if is_overdue(lesson, today)]
 counts = st.columns(4)
 counts[0].metric("Lessons", len(register))
-counts[1].metric("Open actions", sum(1 for x in register if x.status in ("identified", "actioned")))
+counts[1].metric("Open actions", sum(1 for x in register if x.status in OPEN_ACTION_STATUSES))
 counts[2].metric("Validated", sum(1 for x in register if x.status == "validated"))
 counts[3].metric("Overdue actions", len(overdue))
 if overdue:
@@ -133,35 +134,11 @@ st.dataframe(
     column_config={"Due": st.column_config.DateColumn(format="DD MMM YYYY")},
 )
 
-columns = [
-    "id",
-    "title",
-    "status",
-    "polarity",
-    "scope",
-    "priority",
-    "themes",
-    "what_happened",
-    "effect",
-    "cause",
-    "lesson",
-    "recommendation",
-    "action",
-    "owner",
-    "due_date",
-    "applied_session",
-    "effectiveness_evidence",
-    "rejection_reason",
-    "source_session",
-    "evidence_count",
-    "logged_at",
-    "logged_by",
-]
-rows = reports.register_rows(shown, theme_names)
 left, middle, right = st.columns(3)
+# Files are built when a button is clicked, not on every rerun of the page.
 left.download_button(
     "Register (CSV)",
-    export.rows_to_csv(rows, columns),
+    lambda: reports.register_csv(shown, theme_names),
     "lessons-register.csv",
     "text/csv",
     icon=":material/download:",
@@ -169,14 +146,19 @@ left.download_button(
 )
 middle.download_button(
     "Register (Excel)",
-    export.rows_to_xlsx({"Lessons": (columns, rows)}),
+    lambda: reports.register_xlsx(shown, theme_names),
     "lessons-register.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/table:",
     use_container_width=True,
 )
-with database.reading() as cur:
-    programme_report = reports.lessons_report(cur, None, theme_names, today)
+
+
+def programme_report() -> str:
+    with database.reading() as cur:
+        return reports.lessons_report(cur, None, theme_names, today)
+
+
 right.download_button(
     "Programme report (Markdown)",
     programme_report,

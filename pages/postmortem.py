@@ -192,8 +192,11 @@ with feedback_tab:
                         st.markdown(f":green[**+**] “{theme.positive_quote}”")
                     if theme.negative_quote:
                         st.markdown(f":red[**−**] “{theme.negative_quote}”")
-    with database.reading() as cur:
-        session_report = reports.lessons_report(cur, session.id, theme_names, now_local().date())
+
+    def session_report() -> str:
+        with database.reading() as cur:
+            return reports.lessons_report(cur, session.id, theme_names, now_local().date())
+
     st.download_button(
         "Lessons report for this session (Markdown)",
         session_report,

@@ -106,7 +106,7 @@ with share_tab:
     left, right = st.columns(2)
     left.download_button(
         "QR code (PNG)",
-        share.qr_png(link, scale=20),
+        lambda: share.qr_png(link, scale=20),
         file_name=f"feedback-qr-{session.short_code}.png",
         mime="image/png",
         icon=":material/qr_code_2:",
@@ -114,7 +114,7 @@ with share_tab:
     )
     right.download_button(
         "Printable poster (PDF)",
-        share.poster_pdf(session),
+        lambda: share.poster_pdf(session),
         file_name=f"feedback-poster-{session.short_code}.pdf",
         mime="application/pdf",
         icon=":material/print:",
