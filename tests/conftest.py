@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +15,39 @@ from lessons import store
 from lessons.sessions import SessionDraft, create_session
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class _LoggedDeprecations(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def streamlit_deprecations_as_warnings() -> Iterator[None]:
+    """Streamlit logs its deprecations instead of warning: raise them as DeprecationWarnings.
+
+    They are raised on the way out, in the caller's thread (AppTest runs pages in
+    another), so pytest's filterwarnings decide about them as about any other warning.
+    """
+    logger = logging.getLogger("streamlit.deprecation_util")
+    handler = _LoggedDeprecations()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    for message in dict.fromkeys(handler.messages):
+        warnings.warn(message, DeprecationWarning, stacklevel=3)
+
+
+@pytest.fixture(autouse=True)
+def _streamlit_deprecations_fail_tests() -> Iterator[None]:
+    with streamlit_deprecations_as_warnings():
+        yield
 
 
 @pytest.fixture
