@@ -6,6 +6,8 @@ LESSONS_DB ?= data/lessons.duckdb
 HOST ?= 127.0.0.1
 PORT ?= 8501
 DEMO ?= 1
+# pytest-xdist workers for `make test`: one per core; `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
 export LESSONS_DB
 
 .PHONY: run test check lint format types e2e bench clean-db
@@ -29,8 +31,9 @@ run: $(BIN)/.installed-app
 	$(BIN)/python -m lessons.ui_server --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
+# loadgroup: the browser tests run together on one worker (see tests/conftest.py).
 test: $(BIN)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 e2e: $(BIN)/.installed-test
 	$(BIN)/python -m pytest tests/e2e

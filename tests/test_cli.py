@@ -4,7 +4,6 @@ from click.testing import CliRunner
 
 from lessons import store
 from lessons.cli import main
-from lessons.demo import load_demo
 
 
 def test_init_creates_an_empty_migrated_database(tmp_path):
@@ -42,8 +41,8 @@ def test_sessions_list_without_a_database_says_what_to_do(tmp_path):
     assert "run 'lessons init' or 'lessons demo'" in result.output
 
 
-def test_the_demo_fills_every_table_consistently(db):
-    programme = load_demo(db, today=date(2026, 11, 25))
+def test_the_demo_fills_every_table_consistently(demo_copy):
+    db, programme = demo_copy(date(2026, 11, 25))
     with db.reading() as cur:
         sessions = store.all_sessions(cur)
         assert store.count_rows(cur, "responses") == sum(

@@ -6,14 +6,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons import store
-from lessons.demo import load_demo
 from tests.conftest import ROOT, make_session
 from tests.test_tagging import comments, submit
 
 
 @pytest.fixture
-def demo_db(db):
-    load_demo(db, today=date(2026, 11, 25))
+def demo_db(demo_copy):
+    db, _ = demo_copy(date(2026, 11, 25))
     return db
 
 

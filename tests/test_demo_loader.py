@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 
 from lessons import store
-from lessons.demo import load_demo
 from lessons.demo_content import DemoProgramme, evidence_linked
 from lessons.reflections import TEMPLATES
 from lessons.register import STATUSES, is_overdue, move_errors
@@ -20,8 +19,8 @@ def _session_ids(cur: store.Cursor, programme: DemoProgramme) -> dict[str, int]:
     return {s.key: rows[(s.title, s.starts_at)] for s in programme.sessions}
 
 
-def test_the_lessons_register_is_loaded_with_evidence_history_and_audit(db) -> None:
-    programme = load_demo(db, today=TODAY)
+def test_the_lessons_register_is_loaded_with_evidence_history_and_audit(demo_copy) -> None:
+    db, programme = demo_copy(TODAY)
     sessions = {s.key: s for s in programme.sessions}
     with db.reading() as cur:
         ids = _session_ids(cur, programme)
@@ -135,8 +134,8 @@ def test_the_lessons_register_is_loaded_with_evidence_history_and_audit(db) -> N
     assert any("wifi" in t for t in texts)
 
 
-def test_reflections_are_loaded_with_analysed_answers(db) -> None:
-    programme = load_demo(db, today=TODAY)
+def test_reflections_are_loaded_with_analysed_answers(demo_copy) -> None:
+    db, programme = demo_copy(TODAY)
     with db.reading() as cur:
         ids = _session_ids(cur, programme)
         loaded = {key: store.reflections_for_session(cur, ids[key]) for key in ids}
@@ -164,8 +163,8 @@ def test_reflections_are_loaded_with_analysed_answers(db) -> None:
     assert "tech" in happened.themes
 
 
-def test_the_demo_shows_the_loop_closed_through_a_plan(db):
-    load_demo(db, today=dt.date(2026, 11, 25))
+def test_the_demo_shows_the_loop_closed_through_a_plan(demo_copy):
+    db, _ = demo_copy(dt.date(2026, 11, 25))
     with db.reading() as cur:
         lessons = store.all_lessons(cur)
         sessions = store.all_sessions(cur)

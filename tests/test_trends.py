@@ -7,7 +7,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons import programme_report, store, trends
-from lessons.demo import load_demo
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from tests.conftest import ROOT, make_session, session_draft
 
@@ -171,8 +170,8 @@ def trends_page(name: str) -> AppTest:
     return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=120)
 
 
-def test_the_trends_and_reports_pages_on_the_demo(db):
-    load_demo(db, today=date(2026, 11, 25))
+def test_the_trends_and_reports_pages_on_the_demo(demo_copy):
+    demo_copy(date(2026, 11, 25))
     at = trends_page("trends.py").run()
     assert not at.exception
     assert len(at.get("plotly_chart")) >= 6

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import CHROMIUM, ROOT
 
-CHROMIUM = Path(os.environ.get("LESSONS_CHROMIUM", "/usr/bin/chromium"))
 # Without these, chromium reaches for Google's services and waits on this closed network.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -31,14 +30,7 @@ CHROMIUM_ARGS = [
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
         return
-    if os.environ.get("CI") == "true":
-        # Under CI a missing browser is a failure, never a quiet skip.
-        pytest.exit(f"CI=true but {CHROMIUM} is missing: .ci/run should install chromium.", 1)
-    message = (
-        f"\n{'!' * 72}\n  BROWSER TESTS SKIPPED: {CHROMIUM} is not installed.\n"
-        f"  Install it with: apt-get install -y chromium\n{'!' * 72}"
-    )
-    print(message, file=sys.stderr)
+    # Said loudly at the start and end of the run by tests/conftest.py.
     skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install -y chromium)")
     for item in items:
         if "e2e" in str(item.fspath):
@@ -126,13 +118,3 @@ def browser():
         )
         yield launched
         launched.close()
-
-
-def pytest_terminal_summary(terminalreporter):
-    # Repeat the warning at the end, where a person reading the run will see it.
-    if not CHROMIUM.exists():
-        terminalreporter.write_line(
-            f"BROWSER TESTS SKIPPED: {CHROMIUM} is not installed (apt-get install -y chromium)",
-            red=True,
-            bold=True,
-        )
