@@ -12,10 +12,9 @@ from datetime import date, datetime, timedelta
 
 from lessons import planning, store, tagging
 from lessons.analysis import analyse
-from lessons.choices import QUESTIONS
+from lessons.choices import QUESTIONS, STATUSES
 from lessons.demo_content import DemoLesson, DemoProgramme, evidence_linked, generate_programme
 from lessons.reflections import TEMPLATES
-from lessons.register import STATUSES
 from lessons.sessions import new_feedback_token, new_short_code
 from lessons.themes import ThemeMatcher
 

@@ -13,11 +13,12 @@ from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPES,
     LENGTH_CHOICES,
-    MAX_ANSWER_CHARS,
+    MAX_FEEDBACK_ANSWER_CHARS,
     QUESTIONS,
 )
 from lessons.clock import now_local
-from lessons.sessions import CODE_LENGTH, ValidationError, normalise_code
+from lessons.errors import ValidationError
+from lessons.sessions import CODE_LENGTH, normalise_code
 
 MAX_CONTACT_CHARS = 200
 MAX_IDEMPOTENCY_KEY_CHARS = 100
@@ -107,10 +108,10 @@ def validate_feedback(answer: FeedbackAnswer) -> dict[str, str]:
         errors["councillor_type"] = "Choose one of the listed descriptions, or leave it blank."
     for question in QUESTIONS:
         text = getattr(answer, question)
-        if len(text) > MAX_ANSWER_CHARS:
+        if len(text) > MAX_FEEDBACK_ANSWER_CHARS:
             errors[question] = (
                 f"This answer is {len(text):,} characters; please shorten it to"
-                f" {MAX_ANSWER_CHARS:,} or fewer."
+                f" {MAX_FEEDBACK_ANSWER_CHARS:,} or fewer."
             )
     has_contact = bool(answer.contact_name.strip() or answer.contact_detail.strip())
     if has_contact and not answer.contact_opt_in:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lessons import store
-from lessons.register import STATUSES
+from lessons.choices import STATUSES
 
 MIN_RESPONSES = 5
 MIN_CHANGE = 0.10

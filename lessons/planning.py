@@ -13,10 +13,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lessons import store
-from lessons.choices import BALANCE_CHOICES, COUNCILLOR_TYPE_SHORT, SESSION_FORMATS
+from lessons.choices import (
+    BALANCE_CHOICES,
+    COUNCILLOR_TYPE_SHORT,
+    POLARITIES,
+    SESSION_FORMATS,
+    STATUSES,
+)
 from lessons.clock import now_local
-from lessons.register import POLARITIES, STATUSES
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
 
 APPLICABLE_STATUSES = ("actioned", "embedded", "validated")
 MIN_BALANCE_ANSWERS = 10

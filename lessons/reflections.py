@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from lessons import store, tagging
 from lessons.analysis import analyse
 from lessons.clock import now_local
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
 
 MAX_ANSWER_CHARS = 5000
 

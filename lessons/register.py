@@ -13,41 +13,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from lessons import store
+from lessons.choices import NEXT_STATUS, POLARITIES, PRIORITIES, SCOPES, STATUSES
 from lessons.clock import now_local
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
 
-STATUSES: dict[str, str] = {
-    "observed": "Observed",
-    "identified": "Identified",
-    "actioned": "Actioned",
-    "embedded": "Embedded",
-    "validated": "Validated",
-    "archived": "Archived",
-    "rejected": "Rejected",
-}
-STATUS_MEANING: dict[str, str] = {
-    "observed": "Something happened worth learning from.",
-    "identified": "The lesson and what to do about it are agreed.",
-    "actioned": "Someone owns an action with a due date.",
-    "embedded": "Applied in a named later session.",
-    "validated": "That session's feedback or a reflection shows it worked.",
-    "archived": "Done with: kept for the record.",
-    "rejected": "Not taken forward, with the reason.",
-}
-NEXT_STATUS: dict[str, str] = {
-    "observed": "identified",
-    "identified": "actioned",
-    "actioned": "embedded",
-    "embedded": "validated",
-    "validated": "archived",
-}
-POLARITIES = {"sustain": "Sustain (keep doing)", "improve": "Improve (do differently)"}
-SCOPES = {
-    "session": "This session",
-    "programme": "The programme",
-    "organisation": "The organisation",
-}
-PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
 OPEN_ACTION_STATUSES = ("identified", "actioned")
 MAX_FIELD_CHARS = 4000
 MAX_TITLE_CHARS = 150

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from lessons import export, store
-from lessons.register import STATUSES
+from lessons.choices import STATUSES
 
 MIN_GROUP = 5  # figures from fewer responses are not reported, to keep people anonymous
 

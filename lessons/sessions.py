@@ -10,6 +10,7 @@ from datetime import datetime
 from lessons import store
 from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
 from lessons.clock import now_local
+from lessons.errors import ValidationError
 
 # 31 characters: no 0/O, 1/I/L, so a code read off a projector can be typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -21,14 +22,6 @@ MAX_TEXT_FIELD_CHARS = 200
 MAX_PEOPLE = 12
 MAX_ATTENDEES = 1000
 MAX_SESSION_MINUTES = 12 * 60
-
-
-class ValidationError(ValueError):
-    """Input a person must fix; `errors` maps each field to what to change."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
-        self.errors = errors
 
 
 @dataclass

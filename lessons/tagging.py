@@ -19,7 +19,7 @@ from lessons import store
 from lessons.analysis import ANALYSER_VERSION, Analysis, analyse, analyse_many
 from lessons.choices import QUESTION_KIND
 from lessons.clock import now_local
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
 from lessons.themes import ThemeDefinition, ThemeMatcher, compile_themes, match_themes
 
 LABELS = ("positive", "neutral", "negative")

@@ -12,8 +12,7 @@ import plotly.graph_objects as go
 
 from lessons import store
 from lessons.charts import BRAND, SENTIMENT_COLOURS
-from lessons.choices import BALANCE_CHOICES, COUNCILLOR_TYPE_SHORT, LENGTH_CHOICES
-from lessons.register import STATUSES
+from lessons.choices import BALANCE_CHOICES, COUNCILLOR_TYPE_SHORT, LENGTH_CHOICES, STATUSES
 
 MIN_GROUP = 5
 _LAYOUT = dict(

@@ -12,7 +12,8 @@ import streamlit as st
 
 from lessons import store
 from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
-from lessons.sessions import SessionDraft, ValidationError, split_names
+from lessons.errors import ValidationError
+from lessons.sessions import SessionDraft, split_names
 
 READ_CACHE_SECONDS = 30
 
@@ -322,7 +323,8 @@ def current_user() -> str:
 
 def lesson_form(key: str, draft, submit_label: str, session_choices: dict[int, str]):
     """Every field of a lesson as one form; returns the typed LessonDraft when submitted."""
-    from lessons.register import POLARITIES, PRIORITIES, SCOPES, LessonDraft
+    from lessons.choices import POLARITIES, PRIORITIES, SCOPES
+    from lessons.register import LessonDraft
 
     names = theme_names(include_retired=False)
     with st.form(key, border=True):

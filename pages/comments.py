@@ -5,8 +5,8 @@ import streamlit as st
 
 from lessons import store, ui
 from lessons.choices import QUESTIONS
+from lessons.errors import ValidationError
 from lessons.register import EvidenceLink, link_evidence
-from lessons.sessions import ValidationError
 from lessons.tagging import LABELS, add_term_to_theme, correct_comment, emerging_phrases
 
 PAGE_SIZE = 25

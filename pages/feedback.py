@@ -10,12 +10,12 @@ from lessons.choices import (
     CONFIDENCE_LABELS,
     COUNCILLOR_TYPES,
     LENGTH_CHOICES,
-    MAX_ANSWER_CHARS,
+    MAX_FEEDBACK_ANSWER_CHARS,
     QUESTIONS,
     RATING_LABELS,
 )
+from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, SessionUnavailable, session_for_link, submit_feedback
-from lessons.sessions import ValidationError
 
 FIELD_LABELS = {
     "overall_rating": "Overall rating",
@@ -121,13 +121,13 @@ with st.form("feedback_form", border=False):
         "Which best describes you? (optional)", COUNCILLOR_TYPES, "feedback_type"
     )
     went_well = st.text_area(
-        QUESTIONS["went_well"], max_chars=MAX_ANSWER_CHARS, key="feedback_went_well"
+        QUESTIONS["went_well"], max_chars=MAX_FEEDBACK_ANSWER_CHARS, key="feedback_went_well"
     )
     to_change = st.text_area(
-        QUESTIONS["to_change"], max_chars=MAX_ANSWER_CHARS, key="feedback_to_change"
+        QUESTIONS["to_change"], max_chars=MAX_FEEDBACK_ANSWER_CHARS, key="feedback_to_change"
     )
     help_next = st.text_area(
-        QUESTIONS["help_next"], max_chars=MAX_ANSWER_CHARS, key="feedback_help_next"
+        QUESTIONS["help_next"], max_chars=MAX_FEEDBACK_ANSWER_CHARS, key="feedback_help_next"
     )
     with st.expander("Want us to get back to you? (optional)"):
         opt_in = st.checkbox(

@@ -3,15 +3,12 @@
 import streamlit as st
 
 from lessons import reports, store, ui
+from lessons.choices import POLARITIES, PRIORITIES, SCOPES, STATUS_MEANING, STATUSES
 from lessons.clock import now_local
+from lessons.errors import ValidationError
 from lessons.register import (
     OPEN_ACTION_STATUSES,
-    POLARITIES,
-    PRIORITIES,
-    SCOPES,
     SORTS,
-    STATUS_MEANING,
-    STATUSES,
     EvidenceLink,
     LessonDraft,
     LessonFilter,
@@ -24,7 +21,6 @@ from lessons.register import (
     move_lesson,
     update_lesson,
 )
-from lessons.sessions import ValidationError
 
 ui.staff_page()
 database = ui.database()

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from lessons import charts, planning, store, ui
+from lessons.choices import POLARITIES, STATUSES
 from lessons.clock import now_local
-from lessons.register import POLARITIES, STATUSES
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
 
 ui.staff_page()
 database = ui.database()

@@ -9,11 +9,13 @@ from lessons.choices import (
     COUNCILLOR_TYPE_SHORT,
     LENGTH_CHOICES,
     QUESTIONS,
+    STATUSES,
 )
 from lessons.clock import now_local
+from lessons.errors import ValidationError
 from lessons.reflections import TEMPLATES, prompt_label, save_reflection
-from lessons.register import STATUSES, EvidenceLink, LessonDraft, create_lesson
-from lessons.sessions import ValidationError, draft_from_row, update_session
+from lessons.register import EvidenceLink, LessonDraft, create_lesson
+from lessons.sessions import draft_from_row, update_session
 
 MIN_GROUP = reports.MIN_GROUP
 

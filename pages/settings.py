@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lessons import store, ui
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
 from lessons.tagging import definition, preview_theme, save_theme, split_terms
 
 NEW = "__new__"

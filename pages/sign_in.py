@@ -4,7 +4,7 @@ attendees never need it."""
 import streamlit as st
 
 from lessons import auth, ui
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
 
 ui.apply_base_style()
 

@@ -6,10 +6,11 @@ import dataclasses
 import datetime as dt
 
 from lessons import store
+from lessons.choices import STATUSES
 from lessons.demo import load_demo
 from lessons.demo_content import DemoProgramme, evidence_linked
 from lessons.reflections import TEMPLATES
-from lessons.register import STATUSES, is_overdue, move_errors
+from lessons.register import is_overdue, move_errors
 
 TODAY = dt.date(2025, 11, 25)
 

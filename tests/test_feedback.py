@@ -3,13 +3,14 @@ import threading
 import pytest
 
 from lessons import store
+from lessons.errors import ValidationError
 from lessons.feedback import (
     FeedbackAnswer,
     SessionUnavailable,
     session_for_link,
     submit_feedback,
 )
-from lessons.sessions import ValidationError, update_session
+from lessons.sessions import update_session
 from tests.conftest import make_session, session_draft, table_count
 
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from lessons import store
+from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import (
     EvidenceLink,
@@ -18,7 +19,6 @@ from lessons.register import (
     move_lesson,
     update_lesson,
 )
-from lessons.sessions import ValidationError
 from tests.conftest import make_session, table_count
 
 ME = "Priya Shah"

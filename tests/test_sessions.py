@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 
 from lessons import store
+from lessons.errors import ValidationError
 from lessons.sessions import (
     CODE_ALPHABET,
-    ValidationError,
     create_session,
     nearest_session,
     normalise_code,

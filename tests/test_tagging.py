@@ -3,8 +3,8 @@
 import pytest
 
 from lessons import store, tagging
+from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, submit_feedback
-from lessons.sessions import ValidationError
 from tests.conftest import make_session, table_count
 
 
