@@ -9,6 +9,7 @@ import click
 from lessons import store
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
+from lessons.startup import open_app_database
 
 
 def _database_path(db: str | None) -> Path:
@@ -33,7 +34,7 @@ def main(context: click.Context, db: str | None) -> None:
 def init(path: Path) -> None:
     """Create the database (empty) and bring its schema up to date."""
     existed = path.exists()
-    database = store.open_database(path)
+    database = open_app_database(path)
     database.close()
     click.echo(f"{'Updated' if existed else 'Created'} {path}")
 
@@ -46,7 +47,7 @@ def demo(path: Path, if_new: bool) -> None:
     if if_new and path.exists():
         click.echo(f"{path} exists; leaving it as it is.")
         return
-    database = store.open_database(path)
+    database = open_app_database(path)
     try:
         programme = load_demo(database)
     except DatabaseNotEmpty as not_empty:
@@ -73,7 +74,7 @@ def sessions_list(path: Path) -> None:
         raise click.ClickException(
             f"No database at {path}: run 'lessons init' or 'lessons demo' first."
         )
-    database = store.open_database(path)
+    database = open_app_database(path)
     try:
         with database.reading() as cur:
             rows = store.all_sessions(cur)

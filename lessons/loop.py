@@ -11,9 +11,12 @@ MIN_CHANGE (ten percentage points, or 0.3 on a 1-5 rating).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from lessons import store
-from lessons.choices import STATUSES
+from lessons.clock import now_local
+from lessons.register import EvidenceLink, move_lesson, move_lesson_in
+from lessons.sessions import UNKNOWN_ACTOR, SessionDraft, update_session_in
 
 MIN_RESPONSES = 5
 MIN_CHANGE = 0.10
@@ -182,37 +185,59 @@ def compare_lesson(
 
 
 def embed_applied_lessons(
-    cur: store.Cursor, session: store.SessionRow, actor: str, now
+    cur: store.Cursor, session_id: int, actor: str, now: datetime
 ) -> list[int]:
-    """When a session is delivered, the actioned lessons its plan applied become embedded."""
+    """When a session is delivered, the actioned lessons its plan applied become embedded,
+    each through the register's one lifecycle door."""
     moved = []
-    for lesson_id in store.lesson_ids_planned_for(cur, session.id):
-        lesson = store.lesson_by_id(cur, lesson_id)
-        if lesson is None or lesson.status != "actioned":
+    for lesson_id, status in store.lessons_planned_for(cur, session_id):
+        if status != "actioned":
             continue
-        store.update_lesson(
-            cur, lesson_id, {"status": "embedded", "applied_session_id": session.id}, now
-        )
-        store.append_audit(
+        move_lesson_in(
             cur,
-            actor,
-            "lesson",
             lesson_id,
-            "status",
-            f"{STATUSES['actioned']} → {STATUSES['embedded']} (applied in '{session.title}',"
-            " marked delivered)",
+            "embedded",
+            actor,
             now,
+            applied_session_id=session_id,
+            occasion="marked delivered",
         )
         moved.append(lesson_id)
     return moved
 
 
+def update_session_and_embed_in(
+    cur: store.Cursor, session_id: int, draft: SessionDraft, actor: str, now: datetime
+) -> list[int]:
+    """Save edits to a session inside the caller's transaction. Marking a planned session
+    delivered embeds the lessons its plan applied; returns the ids of the lessons so moved."""
+    who = actor.strip() or UNKNOWN_ACTOR
+    before = update_session_in(cur, session_id, draft, who, now)
+    if before.status == "planned" and draft.status == "delivered":
+        return embed_applied_lessons(cur, session_id, who, now)
+    return []
+
+
+def update_session_and_embed(
+    database: store.Database,
+    session_id: int,
+    draft: SessionDraft,
+    actor: str = "",
+    now: datetime | None = None,
+) -> list[int]:
+    """Save edits to a session (the Sessions page's door); see update_session_and_embed_in."""
+    with database.transaction() as cur:
+        return update_session_and_embed_in(cur, session_id, draft, actor, now or now_local())
+
+
 def validate_with_comparison(
-    database: store.Database, lesson_id: int, comparison: Comparison, actor: str
+    database: store.Database,
+    lesson_id: int,
+    comparison: Comparison,
+    actor: str,
+    now: datetime | None = None,
 ) -> None:
     """Mark a lesson validated, with its before/after comparison as the evidence."""
-    from lessons.register import EvidenceLink, move_lesson
-
     text = comparison.summary()
     move_lesson(
         database,
@@ -221,4 +246,5 @@ def validate_with_comparison(
         actor,
         effectiveness_evidence=text,
         also_link=EvidenceLink(note=text),
+        now=now,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from lessons import store
 from lessons.choices import (
@@ -29,6 +30,7 @@ MIN_SESSIONS = 2
 MIN_GROUP = 5
 MAX_CHECKLIST_ITEMS = 60
 MAX_ITEM_CHARS = 300
+MAX_NOTES_CHARS = 4000
 
 
 # --- which lessons apply ----------------------------------------------------------------------
@@ -74,10 +76,16 @@ def checklist_text(lesson: store.LessonRow) -> str:
 # --- saving the plan and ticking the checklist --------------------------------------------------
 
 
-def save_plan(
-    database: store.Database, session_id: int, lesson_ids: Sequence[int], notes: str, actor: str
+def save_plan_in(
+    cur: store.Cursor,
+    session_id: int,
+    lesson_ids: Sequence[int],
+    notes: str,
+    actor: str,
+    now: datetime,
 ) -> int:
-    """Create or update the plan for a planned session; return its id.
+    """Create or update the plan for a planned session inside the caller's transaction;
+    return its id.
 
     The checklist follows the chosen lessons: items of lessons no longer chosen
     go, new lessons add items, and items already ticked or typed by hand stay.
@@ -85,49 +93,56 @@ def save_plan(
     errors: dict[str, str] = {}
     if not actor.strip():
         errors["actor"] = "Say who you are: your name is recorded against the plan."
-    if len(notes) > 4000:
-        errors["notes"] = "Shorten the notes to 4,000 characters or fewer."
-    now = now_local()
-    with database.transaction() as cur:
-        session = store.session_by_id(cur, session_id)
-        if session is None:
-            errors["session"] = "That session no longer exists."
-        elif session.status != "planned":
-            errors["session"] = (
-                "Only a planned session can be planned: this one has been delivered."
+    if len(notes) > MAX_NOTES_CHARS:
+        errors["notes"] = f"Shorten the notes to {MAX_NOTES_CHARS:,} characters or fewer."
+    session = store.session_title_and_status(cur, session_id)
+    if session is None:
+        errors["session"] = "That session no longer exists."
+    elif session[1] != "planned":
+        errors["session"] = "Only a planned session can be planned: this one has been delivered."
+    lessons = {x.id: x for x in store.lessons_by_ids(cur, lesson_ids)}
+    unknown = [i for i in lesson_ids if i not in lessons]
+    if unknown:
+        errors["lessons"] = f"Lesson #{unknown[0]} no longer exists."
+    if errors:
+        raise ValidationError(errors)
+    plan = store.plan_for_session(cur, session_id)
+    if plan is None:
+        plan_id = store.insert_plan(cur, session_id, notes.strip(), actor.strip(), now)
+        items: tuple[store.ChecklistItem, ...] = ()
+        store.append_audit(cur, actor, "session", session_id, "planned", "Plan created", now)
+    else:
+        plan_id = plan.id
+        items = plan.checklist
+        store.update_plan_notes(cur, plan_id, notes.strip(), now)
+    store.set_plan_lessons(cur, plan_id, lesson_ids)
+    wanted = set(lesson_ids)
+    stale = [i.id for i in items if i.lesson_id is not None and i.lesson_id not in wanted]
+    store.delete_checklist_items(cur, stale)
+    have = {i.lesson_id for i in items if i.lesson_id is not None}
+    position = max((i.position for i in items), default=0)
+    for lesson_id in lesson_ids:
+        if lesson_id not in have:
+            position += 1
+            store.insert_checklist_item(
+                cur, plan_id, lesson_id, position, checklist_text(lessons[lesson_id])
             )
-        lessons = {x.id: x for x in store.all_lessons(cur)}
-        unknown = [i for i in lesson_ids if i not in lessons]
-        if unknown:
-            errors["lessons"] = f"Lesson #{unknown[0]} no longer exists."
-        if errors:
-            raise ValidationError(errors)
-        plan = store.plan_for_session(cur, session_id)
-        if plan is None:
-            plan_id = store.insert_plan(cur, session_id, notes.strip(), actor.strip(), now)
-            items: tuple[store.ChecklistItem, ...] = ()
-            store.append_audit(cur, actor, "session", session_id, "planned", "Plan created", now)
-        else:
-            plan_id = plan.id
-            items = plan.checklist
-            store.update_plan_notes(cur, plan_id, notes.strip(), now)
-        store.set_plan_lessons(cur, plan_id, lesson_ids)
-        wanted = set(lesson_ids)
-        stale = [i.id for i in items if i.lesson_id is not None and i.lesson_id not in wanted]
-        store.delete_checklist_items(cur, stale)
-        have = {i.lesson_id for i in items if i.lesson_id is not None}
-        position = max((i.position for i in items), default=0)
-        for lesson_id in lesson_ids:
-            if lesson_id not in have:
-                position += 1
-                store.insert_checklist_item(
-                    cur, plan_id, lesson_id, position, checklist_text(lessons[lesson_id])
-                )
-        chosen = ", ".join(f"#{i}" for i in sorted(wanted)) or "none"
-        store.append_audit(
-            cur, actor, "session", session_id, "plan", f"Lessons chosen: {chosen}", now
-        )
+    chosen = ", ".join(f"#{i}" for i in sorted(wanted)) or "none"
+    store.append_audit(cur, actor, "session", session_id, "plan", f"Lessons chosen: {chosen}", now)
     return plan_id
+
+
+def save_plan(
+    database: store.Database,
+    session_id: int,
+    lesson_ids: Sequence[int],
+    notes: str,
+    actor: str,
+    now: datetime | None = None,
+) -> int:
+    """Create or update the plan for a planned session; return its id."""
+    with database.transaction() as cur:
+        return save_plan_in(cur, session_id, lesson_ids, notes, actor, now or now_local())
 
 
 def add_checklist_item(database: store.Database, session_id: int, text: str, actor: str) -> None:
@@ -149,11 +164,18 @@ def add_checklist_item(database: store.Database, session_id: int, text: str, act
         store.insert_checklist_item(cur, plan.id, None, position, cleaned)
 
 
-def tick(database: store.Database, item_id: int, done: bool, actor: str) -> None:
+def tick_in(cur: store.Cursor, item_id: int, done: bool, actor: str, now: datetime) -> None:
+    """Tick (or untick) a checklist item inside the caller's transaction."""
+    if store.checklist_item(cur, item_id) is None:
+        raise ValidationError({"item": "That checklist item no longer exists."})
+    store.set_checklist_done(cur, item_id, done, actor.strip(), now)
+
+
+def tick(
+    database: store.Database, item_id: int, done: bool, actor: str, now: datetime | None = None
+) -> None:
     with database.transaction() as cur:
-        if store.checklist_item(cur, item_id) is None:
-            raise ValidationError({"item": "That checklist item no longer exists."})
-        store.set_checklist_done(cur, item_id, done, actor.strip(), now_local())
+        tick_in(cur, item_id, done, actor, now or now_local())
 
 
 # --- the data behind the plan -------------------------------------------------------------------

@@ -7,13 +7,15 @@ read as the kind of question its prompt asks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from lessons import store, tagging
 from lessons.analysis import analyse
 from lessons.clock import now_local
 from lessons.errors import ValidationError
+from lessons.themes import ThemeMatcher
 
-MAX_ANSWER_CHARS = 5000
+MAX_REFLECTION_ANSWER_CHARS = 5000  # each answer of a facilitator's reflection
 
 
 @dataclass(frozen=True)
@@ -112,19 +114,11 @@ def prompt_label(template: str, prompt: str) -> str:
     return prompt
 
 
-def save_reflection(
-    database: store.Database,
-    session_id: int,
-    author: str,
-    template: str,
-    answers: dict[str, str],
-    final: bool,
-) -> int:
-    """Save (or update) one facilitator's reflection on a session; return its id.
-
-    A draft may be partly blank; finishing it needs at least one answer. Answers
-    keep their ids across edits, so lessons that cite them stay linked.
-    """
+def reflection_errors(
+    author: str, template: str, answers: dict[str, str], final: bool
+) -> dict[str, str]:
+    """Every problem with a reflection, by field. A draft may be partly blank; finishing it
+    needs at least one answer."""
     errors: dict[str, str] = {}
     if not author.strip():
         errors["author"] = "Say who you are: a reflection is one facilitator's view."
@@ -132,48 +126,77 @@ def save_reflection(
         errors["author"] = "Shorten the name to 100 characters or fewer."
     if template not in TEMPLATES:
         errors["template"] = "Choose After Action Review, Gibbs or Rolfe."
-    else:
-        known = {p.key for p in TEMPLATES[template].prompts}
-        for key, text in answers.items():
-            if key not in known:
-                errors[key] = f"'{key}' is not a question of this template."
-            elif len(text) > MAX_ANSWER_CHARS:
-                errors[key] = f"Shorten this answer to {MAX_ANSWER_CHARS:,} characters or fewer."
-        if final and not any(text.strip() for text in answers.values()):
-            errors["answers"] = "Answer at least one question before finishing the reflection."
+        return errors
+    known = {p.key for p in TEMPLATES[template].prompts}
+    for key, text in answers.items():
+        if key not in known:
+            errors[key] = f"'{key}' is not a question of this template."
+        elif len(text) > MAX_REFLECTION_ANSWER_CHARS:
+            errors[key] = (
+                f"Shorten this answer to {MAX_REFLECTION_ANSWER_CHARS:,} characters or fewer."
+            )
+    if final and not any(text.strip() for text in answers.values()):
+        errors["answers"] = "Answer at least one question before finishing the reflection."
+    return errors
+
+
+def save_reflection_in(
+    cur: store.Cursor,
+    session_id: int,
+    author: str,
+    template: str,
+    answers: dict[str, str],
+    final: bool,
+    now: datetime,
+    matcher: ThemeMatcher | None = None,
+) -> int:
+    """Save (or update) one facilitator's reflection on a session inside the caller's
+    transaction, each answer analysed as its prompt's kind of question; return its id.
+    Answers keep their ids across edits, so lessons that cite them stay linked."""
+    errors = reflection_errors(author, template, answers, final)
     if errors:
         raise ValidationError(errors)
+    if store.session_title_and_status(cur, session_id) is None:
+        raise ValidationError({"session": "That session no longer exists."})
+    matcher = matcher or tagging.current_matcher(cur)
     kinds = {p.key: p.question_kind for p in TEMPLATES[template].prompts}
-    with database.reading() as cur:
-        if store.session_by_id(cur, session_id) is None:
-            raise ValidationError({"session": "That session no longer exists."})
-        matcher = tagging.current_matcher(cur)
-    analysed = {
-        key: analyse(text.strip(), kinds[key], matcher)
-        for key, text in answers.items()
-        if text.strip()
-    }
-    now = now_local()
     status = "final" if final else "draft"
-    with database.transaction() as cur:
-        reflection_id = store.reflection_id_for(cur, session_id, author.strip())
-        if reflection_id is None:
-            reflection_id = store.insert_reflection(
-                cur, session_id, author.strip(), template, status, now
+    reflection_id = store.reflection_id_for(cur, session_id, author.strip())
+    if reflection_id is None:
+        reflection_id = store.insert_reflection(
+            cur, session_id, author.strip(), template, status, now
+        )
+    else:
+        store.update_reflection(cur, reflection_id, template, status, now)
+    saved = []
+    for key, text in answers.items():
+        analysis = analyse(text.strip(), kinds[key], matcher) if text.strip() else None
+        saved.append(
+            store.ReflectionAnswerValues(
+                prompt=key,
+                text=text.strip(),
+                label=analysis.label if analysis else None,
+                score=analysis.score if analysis else None,
+                mixed=analysis.mixed if analysis else False,
+                drivers=analysis.drivers if analysis else (),
+                themes=[t.theme_id for t in analysis.themes] if analysis else (),
             )
-        else:
-            store.update_reflection(cur, reflection_id, template, status, now)
-        for key, text in answers.items():
-            analysis = analysed.get(key)
-            store.save_reflection_answer(
-                cur,
-                reflection_id,
-                key,
-                text.strip(),
-                analysis.label if analysis else None,
-                analysis.score if analysis else None,
-                analysis.mixed if analysis else False,
-                analysis.drivers if analysis else (),
-                [t.theme_id for t in analysis.themes] if analysis else (),
-            )
+        )
+    store.save_reflection_answers(cur, reflection_id, saved)
     return reflection_id
+
+
+def save_reflection(
+    database: store.Database,
+    session_id: int,
+    author: str,
+    template: str,
+    answers: dict[str, str],
+    final: bool,
+    now: datetime | None = None,
+) -> int:
+    """Save (or update) one facilitator's reflection on a session; return its id."""
+    with database.transaction() as cur:
+        return save_reflection_in(
+            cur, session_id, author, template, answers, final, now or now_local()
+        )

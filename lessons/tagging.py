@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from lessons import store
@@ -20,7 +21,13 @@ from lessons.analysis import ANALYSER_VERSION, Analysis, analyse, analyse_many
 from lessons.choices import QUESTION_KIND
 from lessons.clock import now_local
 from lessons.errors import ValidationError
-from lessons.themes import ThemeDefinition, ThemeMatcher, compile_themes, match_themes
+from lessons.themes import (
+    DEFAULT_THEMES,
+    ThemeDefinition,
+    ThemeMatcher,
+    compile_themes,
+    match_themes,
+)
 
 LABELS = ("positive", "neutral", "negative")
 MAX_TERMS_PER_THEME = 300
@@ -60,6 +67,34 @@ def _matcher_for(definitions: tuple[ThemeDefinition, ...]) -> ThemeMatcher:
 
 def current_matcher(cur: store.Cursor) -> ThemeMatcher:
     return _matcher_for(active_definitions(cur))
+
+
+def seed_default_themes(database: store.Database, now: datetime | None = None) -> bool:
+    """Seed the default taxonomy into an empty themes table; True when it seeded.
+
+    Themes are retired, never deleted, so an empty table means a new database.
+    """
+    with database.transaction() as cur:
+        if store.count_rows(cur, "themes"):
+            return False
+        # Nothing has been analysed yet, so the analyses "reflect" the defaults.
+        store.replace_analysed_theme_hashes(cur, {t.id: definition_hash(t) for t in DEFAULT_THEMES})
+        for position, theme in enumerate(DEFAULT_THEMES, start=1):
+            store.save_theme(
+                cur,
+                store.ThemeRow(
+                    id=theme.id,
+                    name=theme.name,
+                    description=theme.description,
+                    include_terms=theme.include_terms,
+                    phrases=theme.phrases,
+                    exclude_terms=theme.exclude_terms,
+                    position=position,
+                    retired=False,
+                ),
+                now or now_local(),
+            )
+    return True
 
 
 def split_terms(text: str) -> tuple[str, ...]:
@@ -153,21 +188,27 @@ def _replace(theme: store.ThemeRow, **changes) -> store.ThemeRow:
 # --- analysis on save and re-analysis ----------------------------------------------------
 
 
-def _theme_rows(analysis: Analysis) -> list[tuple[str, Sequence[str], str, float]]:
-    return [(t.theme_id, t.evidence, t.label, t.score) for t in analysis.themes]
-
-
-def store_analysis(cur: store.Cursor, comment_id: int, analysis: Analysis) -> None:
-    store.save_comment_analysis(
+def store_analyses(
+    cur: store.Cursor,
+    analysed: Sequence[tuple[int, Analysis]],
+    now: datetime | None = None,
+) -> None:
+    """Save the analyses of many comments ((comment id, analysis) pairs) in one batch."""
+    store.save_comment_analyses(
         cur,
-        comment_id,
-        analysis.label,
-        analysis.score,
-        analysis.mixed,
-        analysis.drivers,
-        _theme_rows(analysis),
+        [
+            store.CommentAnalysisRow(
+                comment_id=comment_id,
+                label=analysis.label,
+                score=analysis.score,
+                mixed=analysis.mixed,
+                drivers=analysis.drivers,
+                themes=[(t.theme_id, t.evidence, t.label, t.score) for t in analysis.themes],
+            )
+            for comment_id, analysis in analysed
+        ],
         ANALYSER_VERSION,
-        now_local(),
+        now or now_local(),
     )
 
 
@@ -220,8 +261,9 @@ def reanalyse(
             workers=workers,
         )
         with database.transaction() as cur:
-            for (comment_id, _, _), analysis in zip(batch, results, strict=True):
-                store_analysis(cur, comment_id, analysis)
+            store_analyses(
+                cur, [(cid, analysis) for (cid, _, _), analysis in zip(batch, results, strict=True)]
+            )
         done += len(batch)
         if progress:
             progress(done, total)

@@ -14,6 +14,7 @@ from lessons import store
 from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
 from lessons.errors import ValidationError
 from lessons.sessions import SessionDraft, split_names
+from lessons.startup import open_app_database
 
 READ_CACHE_SECONDS = 30
 
@@ -36,7 +37,7 @@ def _database_key() -> str:
 @st.cache_resource(show_spinner=False)
 def _database_at(path: str) -> store.Database:
     # One connection per process and database file; pages take a cursor per use.
-    return store.open_database(path)
+    return open_app_database(path)
 
 
 def database() -> store.Database:

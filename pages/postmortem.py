@@ -13,9 +13,14 @@ from lessons.choices import (
 )
 from lessons.clock import now_local
 from lessons.errors import ValidationError
-from lessons.reflections import TEMPLATES, prompt_label, save_reflection
+from lessons.reflections import (
+    MAX_REFLECTION_ANSWER_CHARS,
+    TEMPLATES,
+    prompt_label,
+    save_reflection,
+)
 from lessons.register import EvidenceLink, LessonDraft, create_lesson
-from lessons.sessions import draft_from_row, update_session
+from lessons.sessions import mark_reviewed
 
 MIN_GROUP = reports.MIN_GROUP
 
@@ -209,12 +214,14 @@ with feedback_tab:
     if session.status == "delivered":
         st.divider()
         if st.button("Mark the post-mortem done (status: reviewed)", key="postmortem_reviewed"):
-            draft = draft_from_row(session)
-            draft.status = "reviewed"
-            update_session(database, session.id, draft, ui.current_user())
-            ui.clear_read_cache()
-            st.session_state["postmortem_flash"] = "Marked reviewed."
-            st.rerun()
+            try:
+                mark_reviewed(database, session.id, ui.current_user())
+            except ValidationError as invalid:
+                ui.show_validation_errors(invalid, ui.SESSION_FIELD_LABELS)
+            else:
+                ui.clear_read_cache()
+                st.session_state["postmortem_flash"] = "Marked reviewed."
+                st.rerun()
 
 with applied_tab:
     with database.reading() as cur:
@@ -315,7 +322,7 @@ with mine_tab:
                     prompt.label,
                     value=saved.get(prompt.key, ""),
                     help=prompt.help,
-                    max_chars=5000,
+                    max_chars=MAX_REFLECTION_ANSWER_CHARS,
                     key=f"postmortem_answer_{session.id}_{template}_{prompt.key}",
                 )
                 for prompt in TEMPLATES[template].prompts

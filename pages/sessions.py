@@ -5,14 +5,14 @@ import streamlit as st
 from lessons import share, ui
 from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
 from lessons.clock import now_local
+from lessons.errors import ValidationError
+from lessons.loop import update_session_and_embed
 from lessons.sessions import (
-    ValidationError,
     create_session,
     draft_from_row,
     nearest_session,
-    update_session,
+    session_response_count,
 )
-from lessons.store import SessionRow, response_count_for_session
 
 ui.staff_page()
 database = ui.database()
@@ -73,7 +73,7 @@ selected_id = st.selectbox(
     key="sessions_choice",
 )
 st.session_state["sessions_selected_id"] = selected_id
-session: SessionRow = by_id[selected_id]
+session = by_id[selected_id]
 
 share_tab, edit_tab = st.tabs(["Share the feedback form", "Edit session"])
 
@@ -93,8 +93,7 @@ with share_tab:
 
         @st.fragment(run_every=15)
         def live_count() -> None:
-            with database.reading() as cur:
-                count = response_count_for_session(cur, session.id)
+            count = session_response_count(database, session.id)
             expected = (
                 f" of {session.expected_attendees} expected" if session.expected_attendees else ""
             )
@@ -125,7 +124,7 @@ with edit_tab:
     edited = ui.session_form(f"sessions_edit_{session.id}", draft_from_row(session), "Save changes")
     if edited is not None:
         try:
-            embedded = update_session(database, session.id, edited, ui.current_user())
+            embedded = update_session_and_embed(database, session.id, edited, ui.current_user())
         except ValidationError as invalid:
             ui.show_validation_errors(invalid, ui.SESSION_FIELD_LABELS)
         else:

@@ -9,6 +9,7 @@ import pytest
 
 from lessons import store
 from lessons.sessions import SessionDraft, create_session
+from lessons.startup import open_app_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +24,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def db(db_path: Path):
-    database = store.open_database(db_path)
+    database = open_app_database(db_path)
     yield database
     database.close()
 

@@ -185,3 +185,33 @@ def test_the_demo_shows_the_loop_closed_through_a_plan(db):
     assert len(with_plan) == 1 and len(upcoming) > 1  # the Home page shows both kinds
     assert plans[with_plan[0].id].lesson_ids
     assert not any(i.done for i in plans[with_plan[0].id].checklist)
+
+
+def test_every_demo_move_went_through_the_lifecycle_door(db) -> None:
+    programme = load_demo(db, today=TODAY)
+    with db.reading() as cur:
+        rows = store.all_lessons(cur)
+        for lesson, row in zip(programme.lessons, rows, strict=True):
+            moves = [
+                (a.from_status, a.to_status)
+                for a in store.audit_for(cur, "lesson", row.id)
+                if a.to_status is not None
+            ]
+            statuses = ["observed", *(change.to_status for change in lesson.history)]
+            assert moves == [(None, "observed"), *zip(statuses, statuses[1:], strict=False)]
+        # Sessions were created planned and marked delivered (and reviewed) as the app does.
+        for demo, session in zip(
+            programme.sessions, sorted(store.all_sessions(cur), key=lambda s: s.id), strict=True
+        ):
+            changes = [
+                a.to_status
+                for a in store.audit_for(cur, "session", session.id)
+                if a.to_status is not None
+            ]
+            expected = {
+                "planned": ["planned"],
+                "delivered": ["planned", "delivered"],
+                "reviewed": ["planned", "delivered", "reviewed"],
+            }
+            assert changes == expected[demo.status]
+            assert session.feedback_open == (demo.status != "reviewed")

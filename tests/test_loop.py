@@ -276,3 +276,25 @@ def test_the_plan_exports_escape_what_people_typed(db):
     page_html = planning.plan_html(text, "Plan")
     assert "<script>" not in page_html and "&lt;script&gt;" in page_html
     assert "<b>bring</b>" in page_html
+
+
+def test_marking_delivered_embeds_through_the_lifecycle_door(db):
+    source = make_session(db, status="delivered")
+    later = later_planned_session(db)
+    lesson_id = actioned_lesson(db, source)
+    planning.save_plan(db, later.id, [lesson_id], "", ME)
+    moved = loop.update_session_and_embed(
+        db, later.id, session_draft(title="Second run", status="delivered",
+                                    starts_at=later.starts_at, ends_at=later.ends_at), ME
+    )  # fmt: skip
+    assert moved == [lesson_id]
+    with db.reading() as cur:
+        last = store.audit_for(cur, "lesson", lesson_id)[-1]
+        session_edit = store.audit_for(cur, "session", later.id)[-1]
+    assert (last.actor, last.from_status, last.to_status) == (ME, "actioned", "embedded")
+    assert (session_edit.from_status, session_edit.to_status) == ("planned", "delivered")
+    # Saving the delivered session again moves nothing more.
+    assert loop.update_session_and_embed(
+        db, later.id, session_draft(title="Second run, again", status="delivered",
+                                    starts_at=later.starts_at, ends_at=later.ends_at), ME
+    ) == []  # fmt: skip

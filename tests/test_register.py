@@ -1,6 +1,6 @@
 """The lessons register: lifecycle rules, evidence, audit trail, filters."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -216,3 +216,51 @@ def test_the_lessons_of_a_page_of_comments_come_in_one_query(db):
     assert [i for i, _, _ in found[wifi]] == [first, second]
     assert [i for i, _, _ in found[long_one]] == [second]
     assert found[sorted(ids)[2]] == []
+
+
+def test_each_move_is_one_audit_row_with_its_from_and_to_status_in_columns(db):
+    later = make_session(db, title="Second run")
+    lesson_id = create_lesson(
+        db,
+        LessonDraft(title="Test the wifi first", action="Arrive early", owner="Tom Ellery",
+                    due_date=date(2027, 1, 1)),
+        ME,
+    )  # fmt: skip
+    move_lesson(db, lesson_id, "identified", ME)
+    move_lesson(db, lesson_id, "actioned", ME)
+    move_lesson(db, lesson_id, "embedded", ME, applied_session_id=later.id)
+    move_lesson(db, lesson_id, "rejected", ME, reason="Superseded")
+    with db.reading() as cur:
+        audit = store.audit_for(cur, "lesson", lesson_id)
+    assert [(a.action, a.from_status, a.to_status) for a in audit] == [
+        ("created", None, "observed"),
+        ("status", "observed", "identified"),
+        ("status", "identified", "actioned"),
+        ("status", "actioned", "embedded"),
+        ("status", "embedded", "rejected"),
+    ]
+
+
+def test_a_refused_move_writes_nothing(db):
+    lesson_id = create_lesson(db, LessonDraft(title="A lesson"), ME)
+    with pytest.raises(ValidationError):
+        move_lesson(db, lesson_id, "actioned", ME)  # observed cannot jump to actioned
+    assert lesson(db, lesson_id).status == "observed"
+    assert [a.action for a in audit_rows(db, lesson_id)] == ["created"]
+
+
+def test_a_move_takes_the_clock_it_is_given(db):
+    lesson_id = create_lesson(db, LessonDraft(title="A lesson"), ME, now=datetime(2025, 1, 6, 9))
+    move_lesson(db, lesson_id, "identified", ME, now=datetime(2025, 2, 3, 14, 30))
+    row = lesson(db, lesson_id)
+    assert row.logged_at == datetime(2025, 1, 6, 9)
+    assert row.updated_at == datetime(2025, 2, 3, 14, 30)
+    assert [a.changed_at for a in audit_rows(db, lesson_id)] == [
+        datetime(2025, 1, 6, 9),
+        datetime(2025, 2, 3, 14, 30),
+    ]
+
+
+def audit_rows(db, lesson_id) -> list[store.AuditEntry]:
+    with db.reading() as cur:
+        return store.audit_for(cur, "lesson", lesson_id)

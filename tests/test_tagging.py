@@ -28,7 +28,7 @@ def test_the_default_taxonomy_is_seeded_once(db, db_path):
         "pace", "hands_on", "relevance", "risk", "tech", "facilitation",
         "materials", "level", "platforms", "venue", "workload",
     ]  # fmt: skip
-    assert store.seed_default_themes(db) is False
+    assert tagging.seed_default_themes(db) is False
 
 
 def test_every_comment_is_analysed_when_saved(db):
@@ -180,3 +180,24 @@ def test_the_preview_shows_matches_before_saving():
 
 def test_split_terms_reads_lines_and_commas():
     assert tagging.split_terms("Wifi, wi-fi\n\n  log  in \nwifi") == ("wifi", "wi-fi", "log in")
+
+
+def test_a_batch_of_analyses_replaces_what_was_stored(db):
+    session = make_session(db)
+    submit(db, session, 1, went_well="The wifi did not work", to_change="Far too long")
+    [first, second] = sorted(comments(db), key=lambda c: c.id)
+    with db.reading() as cur:
+        matcher = tagging.current_matcher(cur)
+    swapped = [
+        (first.id, tagging.analyse_answer(matcher, "went_well", "Too long, and rushed")),
+        (second.id, tagging.analyse_answer(matcher, "to_change", "The wifi did not work")),
+    ]
+    with db.transaction() as cur:
+        tagging.store_analyses(cur, swapped)
+    after = {c.id: c for c in comments(db)}
+    assert "pace" in after[first.id].machine_themes and "tech" not in after[first.id].themes
+    assert "tech" in after[second.id].machine_themes and "pace" not in after[second.id].themes
+    assert table_count(db, "comment_analysis") == 2
+    with db.reading() as cur:
+        sessions = cur.execute("SELECT DISTINCT session_id FROM comment_themes").fetchall()
+    assert sessions == [(session.id,)]

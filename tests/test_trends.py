@@ -1,6 +1,6 @@
 """Trends and reports: aggregates on constructed data, suppression, filters, the pages."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from lessons import programme_report, store, trends
 from lessons.demo import load_demo
 from lessons.feedback import FeedbackAnswer, submit_feedback
+from lessons.register import LessonDraft, create_lesson, move_lesson
 from tests.conftest import ROOT, make_session, session_draft
 
 
@@ -211,3 +212,19 @@ def test_analysis_rows_carry_their_comments_session(db, programme):
         ).fetchall()[0][0]
         analysed = store.count_rows(cur, "comment_analysis")
     assert analysed == 12 and wrong == 0
+
+
+def test_lessons_by_status_reads_the_status_columns_not_the_wording(db):
+    lesson_id = create_lesson(db, LessonDraft(title="A lesson"), "Me", now=datetime(2026, 1, 5))
+    move_lesson(db, lesson_id, "identified", "Me", now=datetime(2026, 2, 5))
+    with db.transaction() as cur:
+        # A move whose wording no regex would read: the columns say what happened.
+        store.append_audit(
+            cur, "Me", "lesson", lesson_id, "status", "moved on", datetime(2026, 3, 5),
+            from_status="identified", to_status="rejected",
+        )  # fmt: skip
+    with db.reading() as cur:
+        frame = store.trend_lessons_by_status(cur)
+    rows = [(m.strftime("%Y-%m"), s, n) for m, s, n in frame.itertuples(index=False)]
+    assert rows == [("2026-01", "observed", 1), ("2026-02", "identified", 1),
+                    ("2026-03", "rejected", 1)]  # fmt: skip

@@ -18,7 +18,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from lessons.store.analysis import *  # noqa: F403
-from lessons.store.analysis import seed_default_themes
 from lessons.store.database import *  # noqa: F403
 from lessons.store.database import Database, db_path_from_env
 from lessons.store.migrations import *  # noqa: F403
@@ -30,8 +29,7 @@ from lessons.store.trends import *  # noqa: F403
 
 
 def open_database(path: Path | str | None = None) -> Database:
-    """Open (creating if needed) and migrate the database; seed the default themes."""
+    """Open (creating if needed) and migrate the database."""
     database = Database(path if path is not None else db_path_from_env())
     migrate(database)
-    seed_default_themes(database)
     return database

@@ -246,13 +246,14 @@ def planned_session_ids(cur: Cursor) -> set[int]:
     return {int(r[0]) for r in cur.execute("SELECT session_id FROM plans").fetchall()}
 
 
-def lesson_ids_planned_for(cur: Cursor, session_id: int) -> list[int]:
+def lessons_planned_for(cur: Cursor, session_id: int) -> list[tuple[int, str]]:
+    """(id, status) of each lesson the session's plan chose."""
     rows = cur.execute(
-        "SELECT pl.lesson_id FROM plan_lessons pl JOIN plans p ON p.id = pl.plan_id"
-        " WHERE p.session_id = ? ORDER BY pl.lesson_id",
+        "SELECT l.id, l.status FROM plan_lessons pl JOIN plans p ON p.id = pl.plan_id"
+        " JOIN lessons l ON l.id = pl.lesson_id WHERE p.session_id = ? ORDER BY l.id",
         [session_id],
     ).fetchall()
-    return [int(r[0]) for r in rows]
+    return [(int(r[0]), r[1]) for r in rows]
 
 
 def planned_hands_on_share(cur: Cursor, session_ids: Sequence[int]) -> tuple[float | None, int]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from lessons.store.database import Cursor, _frame
+from lessons.store.database import Cursor, query_frame
 from lessons.store.sessions import known_councils, known_programmes
 
 # --- trends across sessions (programme leads) -----------------------------------------------
@@ -153,7 +153,7 @@ def trend_headline(cur: Cursor, where: TrendFilter) -> Headline:
 def trend_by_month(cur: Cursor, where: TrendFilter):
     """Per month: responses, mean rating, mean confidence before and after."""
     chosen, params = _chosen(where)
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen}
@@ -172,7 +172,7 @@ def trend_sentiment_by_month(cur: Cursor, where: TrendFilter):
     """Per month and label: comments (after corrections)."""
     chosen, params = _chosen(where)
     labelled = _MACHINE_LABELS.format(only="")
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen},
@@ -197,7 +197,7 @@ def trend_theme_by_month(cur: Cursor, where: TrendFilter):
         "SELECT c.month, t.theme_id, t.label"
         " FROM comment_themes t JOIN chosen c ON c.id = t.session_id"
     )
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen},
@@ -245,7 +245,7 @@ def trend_theme_by_month(cur: Cursor, where: TrendFilter):
 def trend_confidence(cur: Cursor, where: TrendFilter):
     """How many answered each confidence level, before and after."""
     chosen, params = _chosen(where)
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen}
@@ -264,7 +264,7 @@ def trend_confidence(cur: Cursor, where: TrendFilter):
 
 def trend_types_by_quarter(cur: Cursor, where: TrendFilter):
     chosen, params = _chosen(where)
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen}
@@ -295,7 +295,7 @@ def trend_answers_by_hands_on(cur: Cursor, where: TrendFilter):
     )
     # One pass over the responses counts both answers together; the two questions are then
     # read off the few dozen combinations.
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen},
@@ -327,7 +327,7 @@ def trend_co_delivery(cur: Cursor, where: TrendFilter):
     """Co-delivered with councillors or not: sessions, responses, rating, uplift, wanting
     more of the why."""
     chosen, params = _chosen(where)
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen},
@@ -357,15 +357,13 @@ def trend_co_delivery(cur: Cursor, where: TrendFilter):
 
 def trend_lessons_by_status(cur: Cursor):
     """For each month since the first lesson, how many lessons were in each status at its end
-    (from the audit trail: 'created' is observed, each 'status' entry names the new stage)."""
-    return _frame(
+    (from the audit trail, where logging a lesson and every move name the status reached)."""
+    return query_frame(
         cur,
         """
         WITH changes AS (
-            SELECT CAST(entity_id AS INTEGER) AS lesson_id, changed_at, id,
-                   CASE WHEN action = 'created' THEN 'observed'
-                        ELSE lower(regexp_extract(detail, '→ ([A-Za-z]+)', 1)) END AS status
-            FROM audit_log WHERE entity = 'lesson' AND action IN ('created', 'status')
+            SELECT CAST(entity_id AS INTEGER) AS lesson_id, changed_at, id, to_status AS status
+            FROM audit_log WHERE entity = 'lesson' AND to_status IS NOT NULL
         ),
         months AS (
             SELECT unnest(generate_series(date_trunc('month', min(changed_at)),
@@ -434,7 +432,7 @@ def export_responses(cur: Cursor, where: TrendFilter, include_contact: bool = Fa
     the attendee opted in, and only when asked for)."""
     condition, params = where.sql()
     contact = ", r.contact_name, r.contact_detail" if include_contact else ""
-    return _frame(
+    return query_frame(
         cur,
         f"""
         SELECT r.id AS response_id, s.title AS session, s.starts_at AS session_date, s.council,
@@ -452,7 +450,7 @@ def export_responses(cur: Cursor, where: TrendFilter, include_contact: bool = Fa
 def export_comments(cur: Cursor, where: TrendFilter):
     """Comments with their effective sentiment and themes, for CSV and Excel exports."""
     condition, params = where.sql()
-    return _frame(
+    return query_frame(
         cur,
         f"""
         SELECT m.id AS comment_id, m.response_id, s.title AS session, s.starts_at AS session_date,
