@@ -633,7 +633,7 @@ def run_one_size(responses: int, workdir: Path) -> dict[str, float]:
     import streamlit as st
 
     import lessons.trends  # noqa: F401
-    import lessons.ui  # noqa: F401
+    import lessons.ui_trends  # noqa: F401
     from lessons import store
 
     first_s, _ = render(None, cold=True)

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lessons import store
+from lessons.anonymity import enough
 from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPE_SHORT,
+    MIN_GROUP_SIZE,
     POLARITIES,
     SESSION_FORMATS,
     STATUSES,
@@ -27,7 +29,6 @@ from lessons.errors import ValidationError
 APPLICABLE_STATUSES = ("actioned", "embedded", "validated")
 MIN_BALANCE_ANSWERS = 10
 MIN_SESSIONS = 2
-MIN_GROUP = 5
 MAX_CHECKLIST_ITEMS = 60
 MAX_ITEM_CHARS = 300
 MAX_NOTES_CHARS = 4000
@@ -71,6 +72,34 @@ def checklist_text(lesson: store.LessonRow) -> str:
     return " ".join((lesson.recommendation or lesson.action or lesson.title).split())[
         :MAX_ITEM_CHARS
     ]
+
+
+def upcoming_sessions(sessions: Sequence[store.SessionRow]) -> list[store.SessionRow]:
+    """The sessions still to be delivered, soonest first: the ones a plan is for."""
+    return sorted((s for s in sessions if s.status == "planned"), key=lambda s: s.starts_at)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """Everything the Plan page shows for one planned session."""
+
+    plan: store.PlanRow | None
+    evidence: PlanEvidence
+    applicable: list[store.LessonRow]
+    lessons: dict[int, store.LessonRow]  # the whole register, by id
+
+
+def plan_view(
+    database: store.Database, session: store.SessionRow, sessions: Sequence[store.SessionRow]
+) -> PlanView:
+    by_id = {s.id: s for s in sessions}
+    with database.reading() as cur:
+        register = store.all_lessons(cur)
+        plan = store.plan_for_session(cur, session.id)
+        evidence = plan_evidence(cur, session, sessions)
+    return PlanView(
+        plan, evidence, applicable_lessons(session, register, by_id), {x.id: x for x in register}
+    )
 
 
 # --- saving the plan and ticking the checklist --------------------------------------------------
@@ -294,7 +323,7 @@ def expected_mix(
         ids = [s.id for s in comparable]
         counts = store.feedback_summary(cur, ids).type_counts if ids else {}
         answers = sum(counts.values())
-        if answers >= MIN_GROUP:
+        if enough(answers):
             shares = {t: counts.get(t, 0) / answers for t in COUNCILLOR_TYPE_SHORT}
             described = ", ".join(
                 f"{COUNCILLOR_TYPE_SHORT[t].lower()} {shares[t]:.0%}" for t in COUNCILLOR_TYPE_SHORT
@@ -311,7 +340,7 @@ def expected_mix(
     return TypeMix(
         False,
         "Too little data to predict the mix: fewer than"
-        f" {MIN_GROUP} attendees of this council or programme have described themselves.",
+        f" {MIN_GROUP_SIZE} attendees of this council or programme have described themselves.",
         0,
         (),
         {},
@@ -326,7 +355,7 @@ def recurring_complaints(
     )
     ids = [s.id for s in comparable]
     summary = store.feedback_summary(cur, ids) if ids else None
-    if summary is None or summary.responses < MIN_GROUP:
+    if summary is None or not enough(summary.responses):
         return (
             (),
             (),

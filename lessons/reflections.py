@@ -6,6 +6,7 @@ read as the kind of question its prompt asks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -105,6 +106,14 @@ TEMPLATES: dict[str, Template] = {
         ),
     ),
 }
+
+
+def own_reflection(
+    reflections: Sequence[store.ReflectionRow], author: str
+) -> store.ReflectionRow | None:
+    """This facilitator's reflection among a session's (names match whatever their case,
+    as when saving)."""
+    return next((r for r in reflections if r.author.lower() == author.strip().lower()), None)
 
 
 def prompt_label(template: str, prompt: str) -> str:

@@ -9,6 +9,7 @@ who, when and why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -19,6 +20,8 @@ from lessons.clock import now_local
 from lessons.errors import ValidationError
 
 OPEN_ACTION_STATUSES = ("identified", "actioned")
+# A lesson still takes evidence until it is archived or rejected.
+TAKES_EVIDENCE_STATUSES = tuple(s for s in STATUSES if s not in ("archived", "rejected"))
 MAX_FIELD_CHARS = 4000
 MAX_TITLE_CHARS = 150
 
@@ -459,3 +462,58 @@ def filter_lessons(
         "status": lambda x: (stage.index(x.status), x.id),
     }
     return sorted(chosen, key=keys.get(where.sort, keys["priority"]))
+
+
+# --- reading the register -----------------------------------------------------------------
+
+
+def read_register(database: store.Database) -> list[store.LessonRow]:
+    with database.reading() as cur:
+        return store.all_lessons(cur)
+
+
+@dataclass(frozen=True)
+class RegisterCounts:
+    lessons: int
+    open_actions: int
+    validated: int
+    overdue: list[store.LessonRow]
+
+
+def register_counts(lessons: Sequence[store.LessonRow], today: date) -> RegisterCounts:
+    """The figures at the top of the register."""
+    return RegisterCounts(
+        lessons=len(lessons),
+        open_actions=sum(1 for x in lessons if x.status in OPEN_ACTION_STATUSES),
+        validated=sum(1 for x in lessons if x.status == "validated"),
+        overdue=[x for x in lessons if is_overdue(x, today)],
+    )
+
+
+def owners(lessons: Sequence[store.LessonRow]) -> list[str]:
+    """Everyone who owns an action, for the owner filter."""
+    return sorted({x.owner for x in lessons if x.owner})
+
+
+def sessions_to_apply_in(
+    lesson: store.LessonRow, sessions: Sequence[store.SessionRow]
+) -> list[store.SessionRow]:
+    """Where a lesson may be embedded: any session but the one it came from."""
+    return [s for s in sessions if s.id != lesson.source_session_id]
+
+
+def lessons_taking_evidence(database: store.Database) -> dict[int, str]:
+    """Id → title of every lesson that can still take evidence."""
+    with database.reading() as cur:
+        return store.lesson_titles(cur, TAKES_EVIDENCE_STATUSES)
+
+
+def evidence_of(database: store.Database, lesson_id: int) -> list[store.EvidenceRow]:
+    with database.reading() as cur:
+        return store.evidence_for_lesson(cur, lesson_id)
+
+
+def history_of(database: store.Database, lesson_id: int) -> list[store.AuditEntry]:
+    """The lesson's audit trail, oldest first."""
+    with database.reading() as cur:
+        return store.audit_for(cur, "lesson", lesson_id)

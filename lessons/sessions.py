@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from lessons import store
-from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
+from lessons.choices import SESSION_FORMATS, SESSION_STATUSES, UNKNOWN_ACTOR
 from lessons.clock import now_local
 from lessons.errors import ValidationError
+from lessons.share import Poster
 
 # 31 characters: no 0/O, 1/I/L, so a code read off a projector can be typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -23,8 +24,6 @@ MAX_TEXT_FIELD_CHARS = 200
 MAX_PEOPLE = 12
 MAX_ATTENDEES = 1000
 MAX_SESSION_MINUTES = 12 * 60
-# Who the audit trail names when a change was made without a name (open mode, the CLI).
-UNKNOWN_ACTOR = "unknown"
 
 
 @dataclass
@@ -219,6 +218,23 @@ def mark_reviewed(
             )
         draft = draft_from_row(session, status="reviewed")
         update_session_in(cur, session_id, draft, actor, now or now_local())
+
+
+def poster_for(session: store.SessionRow) -> Poster:
+    """What the session's poster says."""
+    return Poster(
+        title=session.title,
+        starts_at=session.starts_at,
+        place="Online" if session.online else session.venue,
+        feedback_token=session.feedback_token,
+        short_code=session.short_code,
+    )
+
+
+def list_sessions(database: store.Database) -> list[store.SessionRow]:
+    """Every session, newest first."""
+    with database.reading() as cur:
+        return store.all_sessions(cur)
 
 
 def session_response_count(database: store.Database, session_id: int) -> int:

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons import export, reports, store
 from lessons.feedback import FeedbackAnswer, submit_feedback
-from lessons.register import LessonDraft, create_lesson
+from lessons.register import LessonDraft, create_lesson, move_lesson
 from tests.conftest import ROOT, make_session
 
 ME = "Priya Shah"
@@ -206,3 +206,23 @@ def test_the_lessons_report_reads_like_the_blog(db):
     assert text.startswith("# What we learnt from 'Social media for councillors'")
     assert "## In summary, we have learnt:\n\n- Co-deliver with councillors." in text
     assert "6 councillors gave feedback" in text
+
+
+def test_the_report_marks_overdue_as_the_register_does(db):
+    session = delivered_session(db)
+    late = create_lesson(
+        db,
+        LessonDraft(title="Late action", action="a", owner="Tom", due_date=date(2026, 1, 5),
+                    source_session_id=session.id),
+        ME,
+    )  # fmt: skip
+    move_lesson(db, late, "identified", ME)
+    create_lesson(
+        db,
+        LessonDraft(title="Only noticed", owner="Ann", due_date=date(2026, 1, 5),
+                    source_session_id=session.id),
+        ME,
+    )  # fmt: skip
+    text = reports.write_lessons_report(db, session.id, {}, date(2026, 11, 25))
+    assert "- Late action — Tom, due 5 January 2026 (overdue)" in text
+    assert "- Only noticed — Ann, due 5 January 2026\n" in text

@@ -15,8 +15,13 @@ from lessons.register import (
     create_lesson,
     filter_lessons,
     is_overdue,
+    lessons_taking_evidence,
     link_evidence,
     move_lesson,
+    owners,
+    read_register,
+    register_counts,
+    sessions_to_apply_in,
     update_lesson,
 )
 from tests.conftest import make_session, table_count
@@ -264,3 +269,32 @@ def test_a_move_takes_the_clock_it_is_given(db):
 def audit_rows(db, lesson_id) -> list[store.AuditEntry]:
     with db.reading() as cur:
         return store.audit_for(cur, "lesson", lesson_id)
+
+
+def test_the_register_figures_and_owners(db):
+    late = create_lesson(
+        db, LessonDraft(title="Late", action="a", owner="Tom", due_date=date(2020, 1, 1)), ME
+    )
+    move_lesson(db, late, "identified", ME)
+    create_lesson(db, LessonDraft(title="Noted", owner="Ann", due_date=date(2020, 1, 1)), ME)
+    counts = register_counts(read_register(db), date(2026, 1, 1))
+    assert (counts.lessons, counts.open_actions, counts.validated) == (2, 1, 0)
+    # An observed lesson past its date is not an overdue action: only agreed actions are.
+    assert [x.id for x in counts.overdue] == [late]
+    assert owners(read_register(db)) == ["Ann", "Tom"]
+
+
+def test_only_lessons_still_open_take_evidence(db):
+    kept = create_lesson(db, LessonDraft(title="Kept"), ME)
+    dropped = create_lesson(db, LessonDraft(title="Dropped"), ME)
+    move_lesson(db, dropped, "rejected", ME, reason="Not for us")
+    assert lessons_taking_evidence(db) == {kept: "Kept"}
+
+
+def test_a_lesson_is_applied_in_any_session_but_its_own(db):
+    source = make_session(db)
+    later = make_session(db, title="Second run")
+    lesson_id = create_lesson(db, LessonDraft(title="A", source_session_id=source.id), ME)
+    with db.reading() as cur:
+        sessions = store.all_sessions(cur)
+    assert [s.id for s in sessions_to_apply_in(lesson(db, lesson_id), sessions)] == [later.id]

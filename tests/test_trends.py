@@ -154,7 +154,7 @@ def test_chart_builders_cope_with_nothing():
 def test_the_report_honours_the_filter(db, programme):
     where = store.TrendFilter(council="Ashdale")
     with db.reading() as cur:
-        headline = store.trend_headline(cur, where)
+        headline = trends.headline_shown(store.trend_headline(cur, where))
         charts = trends.all_charts(cur, where, {})
     text = programme_report.report_markdown(
         "Ashdale report", where, headline, charts, "# x\n", date(2026, 6, 1)

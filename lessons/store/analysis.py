@@ -237,6 +237,7 @@ class AnalysedComment:
     machine_themes: tuple[str, ...]
     evidence: dict[str, tuple[str, ...]]
     theme_labels: dict[str, str]
+    corrected_by: str | None  # who last corrected the label or the themes, if anyone
 
 
 @dataclass
@@ -285,11 +286,18 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
         f"""
         SELECT c.id, c.session_id, s.title, s.starts_at, c.question, c.text,
                l.label, l.machine_label, l.corrected, a.score, COALESCE(a.mixed, FALSE),
-               COALESCE(a.drivers, '')
+               COALESCE(a.drivers, ''), who.corrected_by
         FROM comments c
         JOIN sessions s ON s.id = c.session_id
         JOIN comment_labels_effective l ON l.comment_id = c.id
         LEFT JOIN comment_analysis a ON a.comment_id = c.id
+        LEFT JOIN (
+            SELECT comment_id, arg_max(corrected_by, corrected_at) AS corrected_by
+            FROM (SELECT comment_id, corrected_by, corrected_at FROM comment_label_corrections
+                  UNION ALL
+                  SELECT comment_id, corrected_by, corrected_at FROM comment_theme_corrections)
+            GROUP BY 1
+        ) who ON who.comment_id = c.id
         WHERE {" AND ".join(conditions)}
         ORDER BY s.starts_at DESC, c.id DESC
         LIMIT ?
@@ -334,6 +342,7 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
             machine_themes=tuple(machine[int(r[0])]),
             evidence=evidence[int(r[0])],
             theme_labels=theme_labels[int(r[0])],
+            corrected_by=r[12],
         )
         for r in rows
     ]
@@ -344,6 +353,15 @@ def untagged_comment_texts(cur: Cursor, limit: int = 5000) -> list[str]:
         "SELECT c.text FROM comments c WHERE NOT EXISTS"
         " (SELECT 1 FROM comment_themes_effective e WHERE e.comment_id = c.id)"
         " ORDER BY c.id DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def recent_comment_texts(cur: Cursor, limit: int) -> list[str]:
+    """The texts of the newest `limit` comments, oldest of them first."""
+    rows = cur.execute(
+        "SELECT text FROM (SELECT id, text FROM comments ORDER BY id DESC LIMIT ?) ORDER BY id",
         [limit],
     ).fetchall()
     return [r[0] for r in rows]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
+from lessons.clock import now_local
 from lessons.store.database import Cursor, Database
 
 # --- migrations -----------------------------------------------------------------------
@@ -412,7 +412,7 @@ def migrate(database: Database) -> list[str]:
             apply(cur)
             cur.execute(
                 "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                [name, datetime.now()],
+                [name, now_local()],
             )
         applied.append(name)
     return applied

@@ -315,6 +315,20 @@ def all_lessons(cur: Cursor) -> list[LessonRow]:
     return _lesson_rows(cur, "", [])
 
 
+def lesson_titles(cur: Cursor, statuses: Sequence[str]) -> dict[int, str]:
+    """Id → title of the lessons at any of these statuses, oldest first."""
+    rows = cur.execute(
+        "SELECT id, title FROM lessons WHERE status IN (SELECT unnest(?::VARCHAR[])) ORDER BY id",
+        [list(statuses)],
+    ).fetchall()
+    return {int(lesson_id): title for lesson_id, title in rows}
+
+
+def lessons_applied_in(cur: Cursor, session_id: int) -> list[LessonRow]:
+    """The lessons applied (embedded) in a session, whatever stage they reached since."""
+    return _lesson_rows(cur, "WHERE l.applied_session_id = ?", [session_id])
+
+
 def lessons_by_ids(cur: Cursor, lesson_ids: Sequence[int]) -> list[LessonRow]:
     if not lesson_ids:
         return []

@@ -282,12 +282,7 @@ def responses_with_negative_theme(
         """,
         [list(session_ids), theme_id, list(session_ids)],
     ).fetchall()
-    total = rows[0][1]
-    if total is None:
-        total = cur.execute(
-            "SELECT count(*) FROM responses WHERE list_contains(?, session_id)", [list(session_ids)]
-        ).fetchall()[0][0]
-    return int(rows[0][0] or 0), int(total)
+    return int(rows[0][0] or 0), int(rows[0][1])
 
 
 def last_visit(cur: Cursor, user_name: str) -> datetime | None:
