@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 
 from lessons import store
+from lessons.auth import hash_password
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
+from lessons.sessions import list_sessions
 from lessons.startup import open_app_database
 
 
@@ -76,8 +78,7 @@ def sessions_list(path: Path) -> None:
         )
     database = open_app_database(path)
     try:
-        with database.reading() as cur:
-            rows = store.all_sessions(cur)
+        rows = list_sessions(database)
     finally:
         database.close()
     if not rows:
@@ -95,8 +96,6 @@ def sessions_list(path: Path) -> None:
 @click.password_option(prompt="Staff password", help="The password staff will type.")
 def hash_password_command(password: str) -> None:
     """Print a hash of the staff password to put in LESSONS_STAFF_PASSWORD."""
-    from lessons.auth import hash_password
-
     if len(password) < 10:
         raise click.ClickException("Use at least 10 characters: a short password is guessable.")
     click.echo(hash_password(password))
