@@ -45,7 +45,7 @@ format: $(BIN)/.installed-test
 	$(BIN)/ruff check --fix .
 
 types: $(BIN)/.installed-test
-	$(BIN)/mypy lessons
+	$(BIN)/mypy lessons pages tests app.py
 
 check: lint types test
 

@@ -53,7 +53,9 @@ class SessionUnavailable(LookupError):
         self.message = message
 
 
-def session_for_link(database: store.Database, token: str | None = None, code: str | None = None):
+def session_for_link(
+    database: store.Database, token: str | None = None, code: str | None = None
+) -> store.SessionRow:
     """The session a feedback link (`?s=token`) or a typed code leads to, if it is taking
     feedback; otherwise SessionUnavailable with a message to show the attendee."""
     with database.reading() as cur:

@@ -7,6 +7,7 @@ import html
 from collections.abc import Sequence
 from datetime import date
 
+import pandas as pd
 import plotly.io as pio
 
 from lessons import store
@@ -31,7 +32,7 @@ def describe_filter(where: store.TrendFilter) -> str:
     return "; ".join(parts) or "all delivered sessions"
 
 
-def markdown_table(frame) -> str:
+def markdown_table(frame: pd.DataFrame) -> str:
     """A DataFrame as a Markdown table (pipes in cells escaped)."""
 
     def cell(value: object) -> str:

@@ -79,7 +79,13 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.I
     return ImageFont.load_default(size=size)
 
 
-def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font, fill: str = "#1b1b1b") -> int:
+def _centred(
+    draw: ImageDraw.ImageDraw,
+    y: int,
+    text: str,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    fill: str = "#1b1b1b",
+) -> int:
     """Draw one centred line; return the y of the next line (with a gap of half a line)."""
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
     draw.text(((A4_PIXELS[0] - (right - left)) / 2, y), text, font=font, fill=fill)

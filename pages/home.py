@@ -32,7 +32,7 @@ for s in found.awaiting_post_mortem:
         "pages/postmortem.py",
         label=ui_widgets.plain(f"{ui_widgets.session_label(s)} — {s.response_count} responses"),
         icon=":material/forum:",
-        query_params={"session": s.id},
+        query_params={"session": str(s.id)},
     )
 
 st.subheader("Overdue lesson actions")
@@ -45,7 +45,7 @@ for x in found.overdue_actions:
             f"#{x.id} {x.title} — {x.owner or 'no owner'}, due {x.due_date:%d %b %Y}"
         ),
         icon=":material/alarm:",
-        query_params={"lesson": x.id},
+        query_params={"lesson": str(x.id)},
     )
 
 st.subheader("Upcoming sessions")
@@ -59,7 +59,7 @@ for s in found.upcoming:
             f"{ui_widgets.session_label(s)} — {'plan ready' if has_plan else 'no plan yet'}"
         ),
         icon=":material/checklist:" if has_plan else ":material/edit_note:",
-        query_params={"session": s.id},
+        query_params={"session": str(s.id)},
     )
 
 st.subheader("New feedback since your last visit")
@@ -80,5 +80,5 @@ else:
                     f"{title} — {count} new response{'s' if count != 1 else ''}"
                 ),
                 icon=":material/mark_chat_unread:",
-                query_params={"session": session_id},
+                query_params={"session": str(session_id)},
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -12,6 +13,7 @@ from lessons.sessions import SessionDraft, create_session
 from lessons.startup import open_app_database
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -29,9 +31,15 @@ def db(db_path: Path):
     database.close()
 
 
-def session_draft(**overrides) -> SessionDraft:
+def found(value: T | None) -> T:
+    """A row a test has just written: read back, it must be there."""
+    assert value is not None
+    return value
+
+
+def session_draft(**overrides: Any) -> SessionDraft:
     start = datetime(2026, 3, 12, 18, 0)
-    values = dict(
+    values: dict[str, Any] = dict(
         title="Social media for councillors",
         starts_at=start,
         ends_at=start + timedelta(hours=2),

@@ -79,7 +79,7 @@ def test_editing_a_theme_in_settings_previews_and_reanalyses(db):
     assert not at.exception
     at.selectbox(key="settings_theme_choice").set_value("venue").run()
     terms = at.text_area(key="settings_theme_venue_terms")
-    terms.input(terms.value + "\ncake").run()
+    terms.input((terms.value or "") + "\ncake").run()
     assert "**1 of 1** stored comments" in at.caption[1].value
     at.button(key="settings_theme_venue_save").click().run()
     assert not at.exception
@@ -119,7 +119,7 @@ def test_a_theme_saved_in_settings_is_audited_with_the_name(db):
     at.run()
     at.selectbox(key="settings_theme_choice").set_value("venue").run()
     terms = at.text_area(key="settings_theme_venue_terms")
-    terms.input(terms.value + "\ncake").run()
+    terms.input((terms.value or "") + "\ncake").run()
     at.button(key="settings_theme_venue_save").click().run()
     assert not at.exception
     with db.reading() as cur:

@@ -170,18 +170,16 @@ def test_the_demo_shows_the_loop_closed_through_a_plan(db):
     with db.reading() as cur:
         lessons = store.all_lessons(cur)
         sessions = store.all_sessions(cur)
-        plans = {s.id: store.plan_for_session(cur, s.id) for s in sessions}
-    closed = [
-        x
-        for x in lessons
-        if x.status == "validated"
-        and plans.get(x.applied_session_id) is not None
-        and x.id in plans[x.applied_session_id].lesson_ids
-        and all(i.done for i in plans[x.applied_session_id].checklist)
-    ]
+        plans = {s.id: p for s in sessions if (p := store.plan_for_session(cur, s.id))}
+
+    def closed_by_its_plan(x: store.LessonRow) -> bool:
+        plan = plans.get(x.applied_session_id) if x.applied_session_id else None
+        return plan is not None and x.id in plan.lesson_ids and all(i.done for i in plan.checklist)
+
+    closed = [x for x in lessons if x.status == "validated" and closed_by_its_plan(x)]
     assert closed, "no validated lesson was chosen in the plan of the session it was applied in"
     upcoming = [s for s in sessions if s.status == "planned"]
-    with_plan = [s for s in upcoming if plans[s.id] is not None]
+    with_plan = [s for s in upcoming if s.id in plans]
     assert len(with_plan) == 1 and len(upcoming) > 1  # the Home page shows both kinds
     assert plans[with_plan[0].id].lesson_ids
     assert not any(i.done for i in plans[with_plan[0].id].checklist)

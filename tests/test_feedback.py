@@ -1,4 +1,5 @@
 import threading
+from typing import Any
 
 import pytest
 
@@ -16,8 +17,8 @@ from lessons.loop import update_session_and_embed as update_session
 from tests.conftest import make_session, session_draft, table_count
 
 
-def full_answer(**overrides) -> FeedbackAnswer:
-    values = dict(
+def full_answer(**overrides: Any) -> FeedbackAnswer:
+    values: dict[str, Any] = dict(
         overall_rating=4,
         usefulness=5,
         confidence_before=2,

@@ -15,7 +15,7 @@ from lessons.sessions import (
     split_names,
     validate_session,
 )
-from tests.conftest import make_session, session_draft, table_count
+from tests.conftest import found, make_session, session_draft, table_count
 
 
 def test_a_created_session_reads_back_with_its_people(db):
@@ -128,8 +128,8 @@ def test_the_nearest_session_is_the_one_starting_closest_to_now(db):
     )
     with db.reading() as cur:
         sessions = store.all_sessions(cur)
-    assert nearest_session(sessions, start).id == soon.id
-    assert nearest_session(sessions, start - timedelta(days=29)).id == past.id
+    assert found(nearest_session(sessions, start)).id == soon.id
+    assert found(nearest_session(sessions, start - timedelta(days=29))).id == past.id
     assert nearest_session([], start) is None
 
 

@@ -97,7 +97,7 @@ def test_monthly_figures_and_the_rating_chart(db, programme):
     assert list(chart.table["Month"]) == ["Mar 2026", "Apr 2026"]
     assert list(chart.table["Mean rating"]) == [5.0, 2.0]
     assert list(chart.table["Critical comments"]) == [0.0, 100.0]
-    assert chart.figure.data[0].y.tolist() == [5.0, 2.0]
+    assert chart.figure is not None and chart.figure.data[0].y.tolist() == [5.0, 2.0]
     assert "went down from 5.0 (Mar 2026) to 2.0 (Apr 2026)" in chart.reading
 
 
@@ -196,6 +196,7 @@ def test_time_axes_stay_in_time_order_whatever_the_trace_order():
         }
     )
     chart = trends.lessons_over_time(frame)
+    assert chart.figure is not None
     assert list(chart.figure.layout.xaxis.categoryarray) == ["Apr 2025", "May 2025", "Apr 2026"]
 
 
