@@ -104,7 +104,7 @@ ACTOR_NEEDED = "Say who you are: your name is recorded against every change."
 
 def _check_in(cur: store.Cursor, draft: LessonDraft, actor: str) -> None:
     """Raise ValidationError with every problem in the draft, or with the actor."""
-    errors = validate_lesson(draft, {t.id for t in store.all_themes(cur)})
+    errors = validate_lesson(draft, store.theme_ids(cur))
     if draft.source_session_id is not None and (
         store.session_title_and_status(cur, draft.source_session_id) is None
     ):

@@ -351,7 +351,7 @@ def correct_comment(
     with database.reading() as cur:
         if not store.comment_exists(cur, comment_id):
             raise ValidationError({"comment": "That comment no longer exists."})
-        known = {t.id for t in store.all_themes(cur)}
+        known = store.theme_ids(cur)
         [current] = store.analysed_comments(cur, _only(comment_id))
     unknown = [t for t in themes if t not in known]
     if unknown:

@@ -38,6 +38,7 @@ from lessons.store.analysis import (
     save_theme,
     set_label_correction,
     set_theme_correction,
+    theme_ids,
     untagged_comment_texts,
 )
 from lessons.store.database import (
@@ -273,6 +274,7 @@ __all__ = [
     "set_plan_lessons",
     "set_theme_correction",
     "short_code_taken",
+    "theme_ids",
     "trend_answers_by_hands_on",
     "trend_by_month",
     "trend_choices",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lessons.store.database import Cursor, split_lines
+from lessons.store.database import Cursor, insert_rows, split_lines
 
 # --- themes and comment analysis ------------------------------------------------------
 
@@ -63,6 +63,11 @@ def save_theme(cur: Cursor, theme: ThemeRow, now: datetime) -> None:
             " position, retired, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [*values, theme.id],
         )
+
+
+def theme_ids(cur: Cursor) -> set[str]:
+    """The id of every theme, retired or not."""
+    return {r[0] for r in cur.execute("SELECT id FROM themes").fetchall()}
 
 
 def next_theme_position(cur: Cursor) -> int:
@@ -147,9 +152,14 @@ def analysed_theme_hashes(cur: Cursor) -> dict[str, str]:
 def replace_analysed_theme_hashes(cur: Cursor, hashes: dict[str, str]) -> None:
     cur.execute("DELETE FROM analysed_theme_definitions")
     if hashes:
-        cur.executemany(
-            "INSERT INTO analysed_theme_definitions (theme_id, definition_hash) VALUES (?, ?)",
-            [[theme_id, h] for theme_id, h in sorted(hashes.items())],
+        ordered = sorted(hashes.items())
+        insert_rows(
+            cur,
+            "analysed_theme_definitions",
+            {
+                "theme_id": ("VARCHAR", [theme_id for theme_id, _ in ordered]),
+                "definition_hash": ("VARCHAR", [h for _, h in ordered]),
+            },
         )
 
 

@@ -392,9 +392,11 @@ def update_lesson(cur: Cursor, lesson_id: int, values: dict[str, Any], now: date
 def set_lesson_themes(cur: Cursor, lesson_id: int, theme_ids: Sequence[str]) -> None:
     cur.execute("DELETE FROM lesson_themes WHERE lesson_id = ?", [lesson_id])
     if theme_ids:
-        cur.executemany(
-            "INSERT INTO lesson_themes (lesson_id, theme_id) VALUES (?, ?)",
-            [[lesson_id, t] for t in sorted(set(theme_ids))],
+        chosen = sorted(set(theme_ids))
+        insert_rows(
+            cur,
+            "lesson_themes",
+            {"lesson_id": ("INTEGER", [lesson_id] * len(chosen)), "theme_id": ("VARCHAR", chosen)},
         )
 
 

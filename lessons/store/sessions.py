@@ -161,14 +161,18 @@ def _replace_facilitators(
     councillor_facilitators: Sequence[str],
 ) -> None:
     cur.execute("DELETE FROM session_facilitators WHERE session_id = ?", [session_id])
-    rows = [[session_id, i, name, False] for i, name in enumerate(facilitators)]
-    rows += [[session_id, i, name, True] for i, name in enumerate(councillor_facilitators)]
-    if rows:
-        cur.executemany(
-            "INSERT INTO session_facilitators (session_id, position, name, is_councillor)"
-            " VALUES (?, ?, ?, ?)",
-            rows,
-        )
+    people = [(i, name, False) for i, name in enumerate(facilitators)]
+    people += [(i, name, True) for i, name in enumerate(councillor_facilitators)]
+    insert_rows(
+        cur,
+        "session_facilitators",
+        {
+            "session_id": ("INTEGER", [session_id] * len(people)),
+            "position": ("INTEGER", [p[0] for p in people]),
+            "name": ("VARCHAR", [p[1] for p in people]),
+            "is_councillor": ("BOOLEAN", [p[2] for p in people]),
+        },
+    )
 
 
 def known_councils(cur: Cursor) -> list[str]:

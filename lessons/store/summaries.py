@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from lessons.store.analysis import AnalysedComment, CommentFilter, analysed_comments
-from lessons.store.database import Cursor
+from lessons.store.database import Cursor, insert_rows
 
 # --- feedback summaries (post-mortem, plan comparisons) -------------------------------------
 
@@ -203,9 +203,11 @@ def update_plan_notes(cur: Cursor, plan_id: int, notes: str, now: datetime) -> N
 def set_plan_lessons(cur: Cursor, plan_id: int, lesson_ids: Sequence[int]) -> None:
     cur.execute("DELETE FROM plan_lessons WHERE plan_id = ?", [plan_id])
     if lesson_ids:
-        cur.executemany(
-            "INSERT INTO plan_lessons (plan_id, lesson_id) VALUES (?, ?)",
-            [[plan_id, i] for i in sorted(set(lesson_ids))],
+        chosen = sorted(set(lesson_ids))
+        insert_rows(
+            cur,
+            "plan_lessons",
+            {"plan_id": ("INTEGER", [plan_id] * len(chosen)), "lesson_id": ("INTEGER", chosen)},
         )
 
 
