@@ -23,7 +23,7 @@ OPEN_ACTION_STATUSES = ("identified", "actioned")
 # A lesson still takes evidence until it is archived or rejected.
 TAKES_EVIDENCE_STATUSES = tuple(s for s in STATUSES if s not in ("archived", "rejected"))
 MAX_FIELD_CHARS = 4000
-MAX_TITLE_CHARS = 150
+MAX_LESSON_TITLE_CHARS = 150
 
 
 @dataclass
@@ -69,8 +69,8 @@ def validate_lesson(draft: LessonDraft, known_themes: set[str] | None = None) ->
         errors["title"] = (
             "Give the lesson a short title, e.g. 'Test the wifi before people arrive'."
         )
-    elif len(draft.title) > MAX_TITLE_CHARS:
-        errors["title"] = f"Shorten the title to {MAX_TITLE_CHARS} characters or fewer."
+    elif len(draft.title) > MAX_LESSON_TITLE_CHARS:
+        errors["title"] = f"Shorten the title to {MAX_LESSON_TITLE_CHARS} characters or fewer."
     for name in ("what_happened", "effect", "cause", "lesson", "recommendation", "action"):
         if len(getattr(draft, name)) > MAX_FIELD_CHARS:
             errors[name] = f"Shorten this to {MAX_FIELD_CHARS:,} characters or fewer."

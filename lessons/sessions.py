@@ -19,7 +19,7 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 TOKEN_BYTES = 16  # 128 bits: unguessable, so only people given the link can answer
 
-MAX_TITLE_CHARS = 200
+MAX_SESSION_TITLE_CHARS = 200
 MAX_TEXT_FIELD_CHARS = 200
 MAX_PEOPLE = 12
 MAX_ATTENDEES = 1000
@@ -71,8 +71,8 @@ def validate_session(draft: SessionDraft) -> dict[str, str]:
     title = draft.title.strip()
     if not title:
         errors["title"] = "Give the session a title, e.g. 'Social media for councillors'."
-    elif len(title) > MAX_TITLE_CHARS:
-        errors["title"] = f"Shorten the title to {MAX_TITLE_CHARS} characters or fewer."
+    elif len(title) > MAX_SESSION_TITLE_CHARS:
+        errors["title"] = f"Shorten the title to {MAX_SESSION_TITLE_CHARS} characters or fewer."
     if not draft.council.strip():
         errors["council"] = "Say which council the session is for."
     for name in ("council", "venue", "programme"):

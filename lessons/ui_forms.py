@@ -12,10 +12,8 @@ import streamlit as st
 from lessons.choices import POLARITIES, PRIORITIES, SCOPES, SESSION_FORMATS, SESSION_STATUSES
 from lessons.clock import today_local
 from lessons.errors import ValidationError
-from lessons.register import MAX_TITLE_CHARS as MAX_LESSON_TITLE_CHARS
-from lessons.register import LessonDraft
-from lessons.sessions import MAX_TITLE_CHARS as MAX_SESSION_TITLE_CHARS
-from lessons.sessions import SessionDraft, split_names
+from lessons.register import MAX_LESSON_TITLE_CHARS, LessonDraft
+from lessons.sessions import MAX_SESSION_TITLE_CHARS, SessionDraft, split_names
 from lessons.ui_data import theme_names
 from lessons.ui_widgets import query_param
 
