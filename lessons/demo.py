@@ -2,12 +2,12 @@
 
 The demo goes through the same domain functions as the app, in the order things
 happened, with the clock passed in: each session is created as planned; its
-feedback is recorded; the facilitators reflect (each answer analysed as it is
-saved); lessons are logged and move through their lifecycle by the register's
-one door, with their evidence linked when it was, at the historical times and by
-the people in the story; sessions are planned from the lessons that apply; last,
-each session is marked delivered (and reviewed) as the Sessions page would. The
-comments are then analysed in one batch.
+feedback is recorded and every comment analysed; the facilitators reflect (each
+answer analysed as it is saved); lessons are logged and move through their
+lifecycle by the register's one door, with their evidence linked when it was, at
+the historical times and by the people in the story; sessions are planned from
+the lessons that apply; last, each session is marked delivered (and reviewed) as
+the Sessions page would.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from lessons import planning, store, tagging
-from lessons.choices import QUESTIONS
+from lessons.analysis import Analysis
 from lessons.clock import today_local
 from lessons.demo_content import (
     DemoLesson,
@@ -55,11 +55,12 @@ def load_demo(database: store.Database, today: date | None = None) -> DemoProgra
     day = today or today_local()
     programme = generate_programme(day)
     tagging.seed_default_themes(database)
-    with database.transaction() as cur:
+    # About a thousand statements of a few rows each: quicker on one thread.
+    with database.one_thread(), database.transaction() as cur:
         if store.count_rows(cur, "sessions"):
             raise DatabaseNotEmpty(
-                f"{database.path} already holds sessions; the demo only loads into an empty"
-                " database. Use another LESSONS_DB file, or delete this one first."
+                f"{database.path} already holds sessions; the demo only loads into an"
+                " empty database. Use another LESSONS_DB file, or delete this one first."
             )
         session_ids = _create_sessions(cur, programme, day)
         comment_ids = _record_feedback(cur, programme, session_ids)
@@ -70,8 +71,6 @@ def load_demo(database: store.Database, today: date | None = None) -> DemoProgra
         }
         _make_plans(cur, programme, session_ids, lesson_ids)
         _deliver_sessions(cur, programme, session_ids)
-    # One process is quicker than starting a pool for a few hundred comments.
-    tagging.reanalyse(database, workers=1)
     return programme
 
 
@@ -98,8 +97,11 @@ def _draft(demo: DemoSession, status: str) -> SessionDraft:
 def _record_feedback(
     cur: store.Cursor, programme: DemoProgramme, session_ids: dict[str, int]
 ) -> CommentIds:
-    """Each session's responses, a session at a time, as the form records them."""
+    """Each session's responses, a session at a time, as the form records them, with every
+    comment analysed as it is stored (saved in one batch at the end)."""
     comment_ids: CommentIds = {}
+    analysed: list[tuple[int, Analysis]] = []
+    matcher = tagging.current_matcher(cur)
     for demo in programme.sessions:
         submissions = [
             Submission(
@@ -124,10 +126,12 @@ def _record_feedback(
             for number, response in enumerate(demo.responses)
         ]
         recorded = record_responses_in(cur, session_ids[demo.key], submissions)
-        for number, stored in enumerate(recorded):
-            for question in QUESTIONS:
-                if question in stored.comment_ids:
-                    comment_ids[(demo.key, number, question)] = stored.comment_ids[question]
+        for number, (submission, stored) in enumerate(zip(submissions, recorded, strict=True)):
+            for question, comment_id in stored.comment_ids.items():
+                comment_ids[(demo.key, number, question)] = comment_id
+                text = getattr(submission.answer, question).strip()
+                analysed.append((comment_id, tagging.analyse_answer(matcher, question, text)))
+    tagging.store_analyses(cur, analysed)
     return comment_ids
 
 
@@ -137,8 +141,9 @@ def _write_reflections(
     """Each facilitator's reflection, saved (and its answers analysed) as the post-mortem
     page saves it."""
     matcher = tagging.current_matcher(cur)
+    answer_ids: AnswerIds = {}
     for reflection in programme.reflections:
-        save_reflection_in(
+        _, saved = save_reflection_in(
             cur,
             session_ids[reflection.session_key],
             reflection.author,
@@ -148,11 +153,8 @@ def _write_reflections(
             reflection.written_at,
             matcher,
         )
-    answer_ids: AnswerIds = {}
-    for key in dict.fromkeys(r.session_key for r in programme.reflections):
-        for row in store.reflections_for_session(cur, session_ids[key]):
-            for answer in row.answers:
-                answer_ids[(key, row.author, answer.prompt)] = answer.id
+        for prompt, answer_id in saved.items():
+            answer_ids[(reflection.session_key, reflection.author, prompt)] = answer_id
     return answer_ids
 
 

@@ -179,6 +179,8 @@ def record_responses_in(
     A key already stored finds that response and stores nothing more. The comments are
     stored unanalysed: the caller saves their analyses (`tagging.store_analyses`) or
     leaves them to `tagging.reanalyse`."""
+    if not submissions:
+        return []
     for number, submission in enumerate(submissions, start=1):
         errors = submission_errors(submission)
         if errors and len(submissions) > 1:

@@ -149,13 +149,16 @@ def save_plan_in(
     stale = [i.id for i in items if i.lesson_id is not None and i.lesson_id not in wanted]
     store.delete_checklist_items(cur, stale)
     have = {i.lesson_id for i in items if i.lesson_id is not None}
-    position = max((i.position for i in items), default=0)
-    for lesson_id in lesson_ids:
-        if lesson_id not in have:
-            position += 1
-            store.insert_checklist_item(
-                cur, plan_id, lesson_id, position, checklist_text(lessons[lesson_id])
-            )
+    last = max((i.position for i in items), default=0)
+    added = [lesson_id for lesson_id in lesson_ids if lesson_id not in have]
+    store.insert_checklist_items(
+        cur,
+        plan_id,
+        [
+            (lesson_id, last + n, checklist_text(lessons[lesson_id]))
+            for n, lesson_id in enumerate(added, start=1)
+        ],
+    )
     chosen = ", ".join(f"#{i}" for i in sorted(wanted)) or "none"
     store.append_audit(cur, actor, "session", session_id, "plan", f"Lessons chosen: {chosen}", now)
     return plan_id

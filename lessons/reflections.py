@@ -158,10 +158,11 @@ def save_reflection_in(
     final: bool,
     now: datetime,
     matcher: ThemeMatcher | None = None,
-) -> int:
+) -> tuple[int, dict[str, int]]:
     """Save (or update) one facilitator's reflection on a session inside the caller's
-    transaction, each answer analysed as its prompt's kind of question; return its id.
-    Answers keep their ids across edits, so lessons that cite them stay linked."""
+    transaction, each answer analysed as its prompt's kind of question; return its id and
+    its answers' ids by prompt. Answers keep their ids across edits, so lessons that cite
+    them stay linked."""
     errors = reflection_errors(author, template, answers, final)
     if errors:
         raise ValidationError(errors)
@@ -171,6 +172,7 @@ def save_reflection_in(
     kinds = {p.key: p.question_kind for p in TEMPLATES[template].prompts}
     status = "final" if final else "draft"
     reflection_id = store.reflection_id_for(cur, session_id, author.strip())
+    new = reflection_id is None
     if reflection_id is None:
         reflection_id = store.insert_reflection(
             cur, session_id, author.strip(), template, status, now
@@ -191,8 +193,7 @@ def save_reflection_in(
                 themes=[t.theme_id for t in analysis.themes] if analysis else (),
             )
         )
-    store.save_reflection_answers(cur, reflection_id, saved)
-    return reflection_id
+    return reflection_id, store.save_reflection_answers(cur, reflection_id, saved, new=new)
 
 
 def save_reflection(
@@ -206,6 +207,7 @@ def save_reflection(
 ) -> int:
     """Save (or update) one facilitator's reflection on a session; return its id."""
     with database.transaction() as cur:
-        return save_reflection_in(
+        reflection_id, _ = save_reflection_in(
             cur, session_id, author, template, answers, final, now or now_local()
         )
+    return reflection_id

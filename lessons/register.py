@@ -134,7 +134,7 @@ def create_lesson_in(
     """Log a new lesson (status observed) inside the caller's transaction."""
     _check_in(cur, draft, actor)
     lesson_id = store.insert_lesson(cur, _values(draft), "observed", actor.strip(), now)
-    store.set_lesson_themes(cur, lesson_id, draft.themes)
+    store.set_lesson_themes(cur, lesson_id, draft.themes, new=True)
     store.append_audit(
         cur,
         actor,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from lessons import store
+from lessons import store, tagging
+from lessons.analysis import ANALYSER_VERSION
 from lessons.choices import STATUSES
 from lessons.demo import load_demo
 from lessons.demo_content import DemoProgramme, evidence_linked
@@ -213,3 +214,11 @@ def test_every_demo_move_went_through_the_lifecycle_door(db) -> None:
             }
             assert changes == expected[demo.status]
             assert session.feedback_open == (demo.status != "reviewed")
+
+
+def test_every_demo_comment_is_analysed_by_the_current_rules(db) -> None:
+    load_demo(db, today=TODAY)
+    with db.reading() as cur:
+        assert store.comment_ids_needing_analysis(cur, ANALYSER_VERSION) == []
+        assert store.count_rows(cur, "comment_analysis") == store.count_rows(cur, "comments")
+    assert tagging.reanalyse(db, workers=1).analysed == 0  # nothing left to bring up to date

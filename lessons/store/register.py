@@ -120,17 +120,26 @@ class ReflectionAnswerValues:
 
 
 def save_reflection_answers(
-    cur: Cursor, reflection_id: int, answers: Sequence[ReflectionAnswerValues]
-) -> None:
+    cur: Cursor,
+    reflection_id: int,
+    answers: Sequence[ReflectionAnswerValues],
+    new: bool = False,
+) -> dict[str, int]:
     """Insert or update a reflection's answers in place, keeping each answer's id (evidence
-    links point at it): one statement for the new answers and one for the edited."""
-    existing = dict(
-        cur.execute(
-            "SELECT prompt, id FROM reflection_answers WHERE reflection_id = ?", [reflection_id]
-        ).fetchall()
+    links point at it): one statement for the new answers and one for the edited (`new`: a
+    reflection just inserted, with no answers yet). Returns prompt → answer id."""
+    existing: dict[str, int] = (
+        {}
+        if new
+        else dict(
+            cur.execute(
+                "SELECT prompt, id FROM reflection_answers WHERE reflection_id = ?",
+                [reflection_id],
+            ).fetchall()
+        )
     )
     edited = [a for a in answers if a.prompt in existing]
-    new = [a for a in answers if a.prompt not in existing]
+    added = [a for a in answers if a.prompt not in existing]
 
     def columns(rows: Sequence[ReflectionAnswerValues]) -> dict[str, tuple[str, Sequence[Any]]]:
         return {
@@ -156,16 +165,17 @@ def save_reflection_answers(
             """,
             [[existing[a.prompt] for a in edited], *(list(v) for _, v in values.values())],
         )
-    if new:
-        insert_rows(
-            cur,
-            "reflection_answers",
-            {
-                "reflection_id": ("INTEGER", [reflection_id] * len(new)),
-                "prompt": ("VARCHAR", [a.prompt for a in new]),
-                **columns(new),
-            },
-        )
+    inserted = insert_rows(
+        cur,
+        "reflection_answers",
+        {
+            "reflection_id": ("INTEGER", [reflection_id] * len(added)),
+            "prompt": ("VARCHAR", [a.prompt for a in added]),
+            **columns(added),
+        },
+        returning="prompt, id",
+    )
+    return {**{a.prompt: existing[a.prompt] for a in edited}, **dict(inserted)}
 
 
 def reflections_for_session(cur: Cursor, session_id: int) -> list[ReflectionRow]:
@@ -389,8 +399,12 @@ def update_lesson(cur: Cursor, lesson_id: int, values: dict[str, Any], now: date
     )
 
 
-def set_lesson_themes(cur: Cursor, lesson_id: int, theme_ids: Sequence[str]) -> None:
-    cur.execute("DELETE FROM lesson_themes WHERE lesson_id = ?", [lesson_id])
+def set_lesson_themes(
+    cur: Cursor, lesson_id: int, theme_ids: Sequence[str], new: bool = False
+) -> None:
+    """A lesson's themes (`new`: a lesson just inserted, which has none to replace)."""
+    if not new:
+        cur.execute("DELETE FROM lesson_themes WHERE lesson_id = ?", [lesson_id])
     if theme_ids:
         chosen = sorted(set(theme_ids))
         insert_rows(

@@ -135,7 +135,7 @@ def insert_session(
         params,
     ).fetchall()
     session_id = int(row[0][0])
-    _replace_facilitators(cur, session_id, facilitators, councillor_facilitators)
+    _insert_facilitators(cur, session_id, facilitators, councillor_facilitators)
     return session_id
 
 
@@ -161,6 +161,15 @@ def _replace_facilitators(
     councillor_facilitators: Sequence[str],
 ) -> None:
     cur.execute("DELETE FROM session_facilitators WHERE session_id = ?", [session_id])
+    _insert_facilitators(cur, session_id, facilitators, councillor_facilitators)
+
+
+def _insert_facilitators(
+    cur: Cursor,
+    session_id: int,
+    facilitators: Sequence[str],
+    councillor_facilitators: Sequence[str],
+) -> None:
     people = [(i, name, False) for i, name in enumerate(facilitators)]
     people += [(i, name, True) for i, name in enumerate(councillor_facilitators)]
     insert_rows(

@@ -216,15 +216,30 @@ def delete_checklist_items(cur: Cursor, item_ids: Sequence[int]) -> None:
         cur.execute("DELETE FROM plan_checklist WHERE list_contains(?, id)", [list(item_ids)])
 
 
+def insert_checklist_items(
+    cur: Cursor, plan_id: int, items: Sequence[tuple[int | None, int, str]]
+) -> list[int]:
+    """Add (lesson id or None, position, text) items to a plan's checklist; their ids."""
+    rows = insert_rows(
+        cur,
+        "plan_checklist",
+        {
+            "plan_id": ("INTEGER", [plan_id] * len(items)),
+            "lesson_id": ("INTEGER", [lesson_id for lesson_id, _, _ in items]),
+            "position": ("INTEGER", [position for _, position, _ in items]),
+            "text": ("VARCHAR", [text for _, _, text in items]),
+        },
+        returning="position, id",
+    )
+    ids = dict(rows)
+    return [int(ids[position]) for _, position, _ in items]
+
+
 def insert_checklist_item(
     cur: Cursor, plan_id: int, lesson_id: int | None, position: int, text: str
 ) -> int:
-    rows = cur.execute(
-        "INSERT INTO plan_checklist (plan_id, lesson_id, position, text) VALUES (?, ?, ?, ?)"
-        " RETURNING id",
-        [plan_id, lesson_id, position, text],
-    ).fetchall()
-    return int(rows[0][0])
+    [item_id] = insert_checklist_items(cur, plan_id, [(lesson_id, position, text)])
+    return item_id
 
 
 def set_checklist_done(cur: Cursor, item_id: int, done: bool, done_by: str, now: datetime) -> None:
