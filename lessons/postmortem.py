@@ -40,16 +40,6 @@ class Panel:
 
 
 @dataclass(frozen=True)
-class QuotedTheme:
-    name: str
-    comments: int
-    positive: int
-    negative: int
-    positive_quote: str | None
-    negative_quote: str | None
-
-
-@dataclass(frozen=True)
 class FeedbackFigures:
     """What the post-mortem shows of a session's feedback. With too few responses
     (`hidden`), only the count: no figure, chart or quote."""
@@ -65,7 +55,7 @@ class FeedbackFigures:
     uplift_help: str
     panels: list[Panel]  # shown two to a row, in this order
     themes: Panel | None  # the themes chart, full width
-    top_themes: list[QuotedTheme]
+    top_themes: list[store.ThemeSummary]  # the most talked-about, with a quote each way
 
 
 def feedback_figures(
@@ -138,17 +128,7 @@ def feedback_figures(
             for t in summary.themes
         )
         themes = Panel("postmortem_themes", charts.themes_chart(frame), frame)
-    top = [
-        QuotedTheme(
-            theme_names.get(t.theme_id, t.theme_id),
-            t.comments,
-            t.positive,
-            t.negative,
-            t.positive_quote,
-            t.negative_quote,
-        )
-        for t in summary.themes[:TOP_THEMES]
-    ]
+    top = list(summary.themes[:TOP_THEMES])
     return FeedbackFigures(
         shown, responses, summary.expected, rate, False, hidden_message, summary.mean_rating,
         uplift, uplift_help or "", panels, themes, top,

@@ -126,7 +126,8 @@ with feedback_tab:
         for theme in figures.top_themes:
             with st.container(border=True):
                 st.markdown(
-                    f"**{plain(theme.name)}** — {theme.comments} comments"
+                    f"**{plain(theme_names.get(theme.theme_id, theme.theme_id))}**"
+                    f" — {theme.comments} comments"
                     f" ({theme.positive} positive, {theme.negative} negative)"
                 )
                 if theme.positive_quote:

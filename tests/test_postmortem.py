@@ -61,7 +61,7 @@ def test_each_breakdown_too_small_to_show_says_so(db):
     assert "Too few answered both" in panels["postmortem_confidence"].note
     assert panels["postmortem_types"].figure is None
     assert figures.shown.hidden_groups == 2
-    assert figures.top_themes[0].name == "Pace & length"
+    assert figures.top_themes[0].theme_id == "pace"
     assert figures.themes is not None and figures.themes.frame is not None
     assert list(figures.themes.frame["Theme"]) == ["Pace & length"]
 
