@@ -226,3 +226,16 @@ def test_the_report_marks_overdue_as_the_register_does(db):
     text = reports.write_lessons_report(db, session.id, {}, date(2026, 11, 25))
     assert "- Late action — Tom, due 5 January 2026 (overdue)" in text
     assert "- Only noticed — Ann, due 5 January 2026\n" in text
+
+
+def test_marking_the_post_mortem_done_on_the_page(db):
+    session = delivered_session(db, responses=1)
+    at = page("postmortem.py").run()
+    at.button(key="postmortem_reviewed").click().run()
+    assert not at.exception
+    assert "Marked reviewed" in at.success[0].value
+    with db.reading() as cur:
+        reviewed = store.session_by_id(cur, session.id)
+        last = store.audit_for(cur, "session", session.id)[-1]
+    assert reviewed is not None and reviewed.status == "reviewed"
+    assert (last.actor, last.from_status, last.to_status) == (ME, "delivered", "reviewed")
