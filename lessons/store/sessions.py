@@ -35,12 +35,16 @@ class SessionRow:
     response_count: int
 
 
+_SESSION_COLUMNS = """
+    s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online, s.council, s.programme,
+    s.format, s.context_minutes, s.hands_on_minutes, s.expected_attendees, s.status,
+    s.feedback_open, s.feedback_token, s.short_code
+"""
+
 # Each session with its people (officers and councillors, each in order) and its responses
 # counted, in one query: aggregates joined on, which DuckDB runs faster than subqueries.
-_SESSION_ROWS = """
-    SELECT s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online, s.council, s.programme,
-           s.format, s.context_minutes, s.hands_on_minutes, s.expected_attendees, s.status,
-           s.feedback_open, s.feedback_token, s.short_code,
+_SESSION_ROWS = f"""
+    SELECT {_SESSION_COLUMNS},
            COALESCE(p.officers, []), COALESCE(p.councillors, []), COALESCE(n.responses, 0)
     FROM sessions s
     LEFT JOIN (
@@ -75,7 +79,10 @@ _SESSION_ROW_NAMES = [f.name for f in fields(SessionRow)][:16]
 
 
 def _session_rows(cur: Cursor, where: str, params: list[Any], order: str = "") -> list[SessionRow]:
-    rows = cur.execute(f"{_SESSION_ROWS} {where} {order}", params).fetchall()
+    return _rows(cur.execute(f"{_SESSION_ROWS} {where} {order}", params).fetchall())
+
+
+def _rows(rows: list[tuple[Any, ...]]) -> list[SessionRow]:
     return [
         SessionRow(
             **dict(zip(_SESSION_ROW_NAMES, row[:16], strict=True)),
@@ -93,7 +100,22 @@ def all_sessions(cur: Cursor) -> list[SessionRow]:
 
 
 def session_by_id(cur: Cursor, session_id: int) -> SessionRow | None:
-    rows = _session_rows(cur, "WHERE s.id = ?", [session_id])
+    # With the id known, its people and responses are read by it directly: quicker than the
+    # aggregates over every session that _session_rows joins on.
+    rows = _rows(
+        cur.execute(
+            f"""
+            SELECT {_SESSION_COLUMNS},
+                   COALESCE((SELECT list(name ORDER BY position) FROM session_facilitators
+                             WHERE session_id = $id AND NOT is_councillor), []),
+                   COALESCE((SELECT list(name ORDER BY position) FROM session_facilitators
+                             WHERE session_id = $id AND is_councillor), []),
+                   (SELECT count(*) FROM responses WHERE session_id = $id)
+            FROM sessions s WHERE s.id = $id
+            """,
+            {"id": session_id},
+        ).fetchall()
+    )
     return rows[0] if rows else None
 
 
