@@ -104,12 +104,15 @@ def analyse_and_save(n: int) -> tuple[float, float]:
         # One comment per response, each answering one of the three questions in turn.
         submissions = [
             Submission(
-                FeedbackAnswer(overall_rating=4, **{questions[i % 3]: text}), f"bench-{i}", when
+                session_id,
+                FeedbackAnswer(overall_rating=4, **{questions[i % 3]: text}),
+                f"bench-{i}",
+                when,
             )
             for i, text in enumerate(texts)
         ]
         with database.transaction() as cur:
-            recorded = record_responses_in(cur, session_id, submissions)
+            recorded = record_responses_in(cur, submissions)
         comments = [
             (comment_id, question, texts[i])
             for i, stored in enumerate(recorded)

@@ -97,40 +97,48 @@ def _draft(demo: DemoSession, status: str) -> SessionDraft:
 def _record_feedback(
     cur: store.Cursor, programme: DemoProgramme, session_ids: dict[str, int]
 ) -> CommentIds:
-    """Each session's responses, a session at a time, as the form records them, with every
-    comment analysed as it is stored (saved in one batch at the end)."""
-    comment_ids: CommentIds = {}
-    analysed: list[tuple[int, Analysis]] = []
+    """Every session's responses, recorded as the form records them, in one batch; each
+    comment analysed as it is stored (the same answer to the same question once)."""
+    keys = [
+        (demo.key, number, response)
+        for demo in programme.sessions
+        for number, response in enumerate(demo.responses)
+    ]
+    submissions = [
+        Submission(
+            session_ids[key],
+            FeedbackAnswer(
+                overall_rating=response.overall_rating,
+                usefulness=response.usefulness,
+                confidence_before=response.confidence_before,
+                confidence_after=response.confidence_after,
+                balance=response.balance,
+                length=response.length,
+                councillor_type=response.councillor_type,
+                went_well=response.went_well,
+                to_change=response.to_change,
+                help_next=response.help_next,
+                contact_opt_in=bool(response.contact_name or response.contact_detail),
+                contact_name=response.contact_name or "",
+                contact_detail=response.contact_detail or "",
+            ),
+            f"demo-{key}-{number}",
+            response.submitted_at,
+        )
+        for key, number, response in keys
+    ]
     matcher = tagging.current_matcher(cur)
-    for demo in programme.sessions:
-        submissions = [
-            Submission(
-                FeedbackAnswer(
-                    overall_rating=response.overall_rating,
-                    usefulness=response.usefulness,
-                    confidence_before=response.confidence_before,
-                    confidence_after=response.confidence_after,
-                    balance=response.balance,
-                    length=response.length,
-                    councillor_type=response.councillor_type,
-                    went_well=response.went_well,
-                    to_change=response.to_change,
-                    help_next=response.help_next,
-                    contact_opt_in=bool(response.contact_name or response.contact_detail),
-                    contact_name=response.contact_name or "",
-                    contact_detail=response.contact_detail or "",
-                ),
-                f"demo-{demo.key}-{number}",
-                response.submitted_at,
-            )
-            for number, response in enumerate(demo.responses)
-        ]
-        recorded = record_responses_in(cur, session_ids[demo.key], submissions)
-        for number, (submission, stored) in enumerate(zip(submissions, recorded, strict=True)):
-            for question, comment_id in stored.comment_ids.items():
-                comment_ids[(demo.key, number, question)] = comment_id
-                text = getattr(submission.answer, question).strip()
-                analysed.append((comment_id, tagging.analyse_answer(matcher, question, text)))
+    comment_ids: CommentIds = {}
+    analyses: dict[tuple[str, str], Analysis] = {}
+    analysed: list[tuple[int, Analysis]] = []
+    recorded = record_responses_in(cur, submissions)
+    for (key, number, _), submission, stored in zip(keys, submissions, recorded, strict=True):
+        for question, comment_id in stored.comment_ids.items():
+            comment_ids[(key, number, question)] = comment_id
+            text = getattr(submission.answer, question).strip()
+            if (question, text) not in analyses:
+                analyses[(question, text)] = tagging.analyse_answer(matcher, question, text)
+            analysed.append((comment_id, analyses[(question, text)]))
     tagging.store_analyses(cur, analysed)
     return comment_ids
 

@@ -131,8 +131,10 @@ def validate_feedback(answer: FeedbackAnswer) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Submission:
-    """One set of answers as it arrives: from the form, a paper card or the demo."""
+    """One set of answers to a session as it arrives: from the form, a paper card or the
+    demo."""
 
+    session_id: int
     answer: FeedbackAnswer
     idempotency_key: str
     submitted_at: datetime
@@ -171,11 +173,9 @@ def submission_errors(submission: Submission) -> dict[str, str]:
     return errors
 
 
-def record_responses_in(
-    cur: store.Cursor, session_id: int, submissions: Sequence[Submission]
-) -> list[Recorded]:
-    """Check and store responses to one session and their comments, a whole batch in a few
-    statements, inside the caller's transaction; one `Recorded` per submission, in order.
+def record_responses_in(cur: store.Cursor, submissions: Sequence[Submission]) -> list[Recorded]:
+    """Check and store responses and their comments, a whole batch (of one session or many)
+    in a few statements, inside the caller's transaction; one `Recorded` per submission.
     A key already stored finds that response and stores nothing more. The comments are
     stored unanalysed: the caller saves their analyses (`tagging.store_analyses`) or
     leaves them to `tagging.reanalyse`."""
@@ -187,7 +187,8 @@ def record_responses_in(
             errors = {"response": f"Response {number} of {len(submissions)}.", **errors}
         if errors:
             raise ValidationError(errors)
-    if store.session_title_and_status(cur, session_id) is None:
+    sessions = {s.session_id for s in submissions}
+    if store.existing_session_ids(cur, sorted(sessions)) != sessions:
         raise SessionUnavailable("That session no longer exists.")
     existing = store.response_ids_for_keys(cur, [s.idempotency_key for s in submissions])
     fresh = list(
@@ -195,16 +196,17 @@ def record_responses_in(
     )
     new_ids = store.insert_responses(
         cur,
-        session_id,
         [
-            store.NewResponse(s.idempotency_key, s.submitted_at, _response_values(s.answer))
+            store.NewResponse(
+                s.session_id, s.idempotency_key, s.submitted_at, _response_values(s.answer)
+            )
             for s in fresh
         ],
     )
     comments = [
         store.NewComment(
             new_ids[s.idempotency_key],
-            session_id,
+            s.session_id,
             question,
             getattr(s.answer, question).strip(),
             s.submitted_at,
@@ -243,7 +245,7 @@ def submit_feedback(
     The idempotency key is made once per rendering of the form, so a double click
     or a resubmitted form finds the first response and stores nothing more.
     """
-    submission = Submission(answer, idempotency_key, now or now_local())
+    submission = Submission(session_id, answer, idempotency_key, now or now_local())
     errors = submission_errors(submission)
     if errors:
         raise ValidationError(errors)
@@ -262,7 +264,7 @@ def submit_feedback(
         session = store.session_by_id(cur, session_id)
         if session is None or not session.feedback_open:
             raise SessionUnavailable("Feedback for this session has closed.")
-        [recorded] = record_responses_in(cur, session_id, [submission])
+        [recorded] = record_responses_in(cur, [submission])
         tagging.store_analyses(
             cur,
             [(recorded.comment_ids[q], analysis) for q, analysis in analyses.items()],

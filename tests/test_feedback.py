@@ -184,12 +184,12 @@ def test_a_batch_of_responses_is_recorded_with_its_comments_in_one_go(db):
     at = session.starts_at
     submit_feedback(db, session.id, full_answer(), "seen-before")
     batch = [
-        Submission(full_answer(help_next="A session on Instagram"), "paper-1", at),
-        Submission(FeedbackAnswer(overall_rating=3), "paper-2", at),
-        Submission(full_answer(), "seen-before", at),  # already stored: found, not repeated
+        Submission(session.id, full_answer(help_next="A session on Instagram"), "paper-1", at),
+        Submission(session.id, FeedbackAnswer(overall_rating=3), "paper-2", at),
+        Submission(session.id, full_answer(), "seen-before", at),  # found, not repeated
     ]
     with db.transaction() as cur:
-        first, second, again = record_responses_in(cur, session.id, batch)
+        first, second, again = record_responses_in(cur, batch)
     assert first.new and second.new and not again.new
     assert set(first.comment_ids) == {"went_well", "to_change", "help_next"}
     assert second.comment_ids == {}
@@ -205,11 +205,11 @@ def test_a_bad_answer_in_a_batch_is_named_and_nothing_is_stored(db):
     session = make_session(db)
     at = session.starts_at
     batch = [
-        Submission(FeedbackAnswer(overall_rating=4), "paper-1", at),
-        Submission(FeedbackAnswer(overall_rating=9), "paper-2", at),
+        Submission(session.id, FeedbackAnswer(overall_rating=4), "paper-1", at),
+        Submission(session.id, FeedbackAnswer(overall_rating=9), "paper-2", at),
     ]
     with pytest.raises(ValidationError) as refused, db.transaction() as cur:
-        record_responses_in(cur, session.id, batch)
+        record_responses_in(cur, batch)
     assert refused.value.errors["response"] == "Response 2 of 2."
     assert "from 1 to 5" in refused.value.errors["overall_rating"]
     assert table_count(db, "responses") == 0

@@ -129,6 +129,14 @@ def session_by_code(cur: Cursor, code: str) -> SessionRow | None:
     return rows[0] if rows else None
 
 
+def existing_session_ids(cur: Cursor, session_ids: Sequence[int]) -> set[int]:
+    """Which of these sessions exist."""
+    rows = cur.execute(
+        "SELECT id FROM sessions WHERE id IN (SELECT unnest(?::INTEGER[]))", [list(session_ids)]
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
 def session_title_and_status(cur: Cursor, session_id: int) -> tuple[str, str] | None:
     """A session's title and status: a quick check that it exists, and where it stands."""
     rows = cur.execute("SELECT title, status FROM sessions WHERE id = ?", [session_id]).fetchall()
@@ -257,17 +265,16 @@ def response_ids_for_keys(cur: Cursor, idempotency_keys: Sequence[str]) -> dict[
 
 @dataclass(frozen=True)
 class NewResponse:
+    session_id: int
     idempotency_key: str
     submitted_at: datetime
     values: dict[str, Any]  # RESPONSE_FIELDS
 
 
-def insert_responses(
-    cur: Cursor, session_id: int, responses: Sequence[NewResponse]
-) -> dict[str, int]:
-    """Store many responses to one session in one statement: idempotency key → new id."""
+def insert_responses(cur: Cursor, responses: Sequence[NewResponse]) -> dict[str, int]:
+    """Store many responses in one statement: idempotency key → new id."""
     columns: dict[str, tuple[str, Sequence[Any]]] = {
-        "session_id": ("INTEGER", [session_id] * len(responses)),
+        "session_id": ("INTEGER", [r.session_id for r in responses]),
         "idempotency_key": ("VARCHAR", [r.idempotency_key for r in responses]),
         "submitted_at": ("TIMESTAMP", [r.submitted_at for r in responses]),
     }
@@ -284,7 +291,7 @@ def insert_response(
     submitted_at: datetime,
     values: dict[str, Any],
 ) -> int:
-    ids = insert_responses(cur, session_id, [NewResponse(idempotency_key, submitted_at, values)])
+    ids = insert_responses(cur, [NewResponse(session_id, idempotency_key, submitted_at, values)])
     return ids[idempotency_key]
 
 
