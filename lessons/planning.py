@@ -144,7 +144,7 @@ def save_plan_in(
         plan_id = plan.id
         items = plan.checklist
         store.update_plan_notes(cur, plan_id, notes.strip(), now)
-    store.set_plan_lessons(cur, plan_id, lesson_ids)
+    store.set_plan_lessons(cur, plan_id, lesson_ids, new=plan is None)
     wanted = set(lesson_ids)
     stale = [i.id for i in items if i.lesson_id is not None and i.lesson_id not in wanted]
     store.delete_checklist_items(cur, stale)

@@ -200,8 +200,12 @@ def update_plan_notes(cur: Cursor, plan_id: int, notes: str, now: datetime) -> N
     cur.execute("UPDATE plans SET notes = ?, updated_at = ? WHERE id = ?", [notes, now, plan_id])
 
 
-def set_plan_lessons(cur: Cursor, plan_id: int, lesson_ids: Sequence[int]) -> None:
-    cur.execute("DELETE FROM plan_lessons WHERE plan_id = ?", [plan_id])
+def set_plan_lessons(
+    cur: Cursor, plan_id: int, lesson_ids: Sequence[int], new: bool = False
+) -> None:
+    """The lessons a plan chose (`new`: a plan just inserted, with none to replace)."""
+    if not new:
+        cur.execute("DELETE FROM plan_lessons WHERE plan_id = ?", [plan_id])
     if lesson_ids:
         chosen = sorted(set(lesson_ids))
         insert_rows(
