@@ -41,13 +41,14 @@ e2e: $(BIN)/.installed-test
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 types: $(BIN)/.installed-test
-	$(BIN)/mypy lessons
+	$(BIN)/mypy lessons pages tests app.py
 
 check: lint types test
 

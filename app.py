@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lessons import ui
+from lessons import ui_auth
 
 st.set_page_config(
     page_title="Training feedback and lessons",
@@ -47,7 +47,7 @@ account_page = st.Page(
 )
 
 arrived_by_link = "s" in st.query_params or "c" in st.query_params
-signed_in = ui.staff_signed_in()
+signed_in = ui_auth.staff_signed_in()
 if signed_in:
     pages: dict[str, list] = {
         "Facilitators": [home, sessions, plan, postmortem, comments, lessons_page],
@@ -64,5 +64,5 @@ if arrived_by_link and navigation.url_path != give_feedback.url_path:
     # A link to the bare address (e.g. "/?s=…") still opens the form.
     st.switch_page(give_feedback, query_params=st.query_params.to_dict())
 if signed_in and not arrived_by_link:
-    ui.identity_sidebar()
+    ui_auth.identity_sidebar()
 navigation.run()

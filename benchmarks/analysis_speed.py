@@ -1,11 +1,16 @@
 """How fast is the full comment analysis, next to plain TextBlob, on the same comments?
+And how fast are comments analysed and saved to the database?
 
-    python benchmarks/analysis_speed.py [--n 20000]
+    python benchmarks/analysis_speed.py [--n 20000] [--save-n 2000]
 
 Builds realistic training-session feedback from templates (it reads no data
 files), times `analyse(text, kind, matcher)` (sentiment and themes) and plain
 `TextBlob(text).sentiment` on the same comments in this one process, then times
-`analyse_many` on its pool of worker processes. Ends with one line of JSON.
+`analyse_many` on its pool of worker processes. Then, in a fresh database in a
+temporary folder, it analyses and saves `--save-n` stored comments twice in one
+transaction each: one comment at a time (the four statements per comment that
+saving used to take) and as one batch (`tagging.store_analyses`, four statements
+in all). Ends with one line of JSON.
 """
 
 from __future__ import annotations
@@ -13,12 +18,20 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import tempfile
 import time
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 
 from textblob import TextBlob
 
+from lessons import tagging
 from lessons.analysis import analyse, analyse_many
+from lessons.choices import QUESTIONS
+from lessons.feedback import FeedbackAnswer, Submission, record_responses_in
+from lessons.sessions import SessionDraft, create_session
+from lessons.startup import open_app_database
 from lessons.themes import compile_themes
 
 KINDS = ("went_well", "to_change", "general")
@@ -77,9 +90,60 @@ def per_second(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("inf")
 
 
+def analyse_and_save(n: int) -> tuple[float, float]:
+    """Seconds to analyse and save `n` stored comments one at a time, then as one batch."""
+    texts = [text for text, _ in make_comments(n, seed=7)]
+    questions = list(QUESTIONS)
+    when = datetime(2026, 3, 12, 18, 0)
+    with tempfile.TemporaryDirectory() as folder:
+        database = open_app_database(Path(folder) / "bench.duckdb")
+        session_id = create_session(
+            database,
+            SessionDraft("Benchmark", when, when.replace(hour=20), "Calderbrook", venue="Hall"),
+        )
+        # One comment per response, each answering one of the three questions in turn.
+        submissions = [
+            Submission(
+                session_id,
+                FeedbackAnswer(overall_rating=4, **{questions[i % 3]: text}),
+                f"bench-{i}",
+                when,
+            )
+            for i, text in enumerate(texts)
+        ]
+        with database.transaction() as cur:
+            recorded = record_responses_in(cur, submissions)
+        comments = [
+            (comment_id, question, texts[i])
+            for i, stored in enumerate(recorded)
+            for question, comment_id in stored.comment_ids.items()
+        ]
+        with database.reading() as cur:
+            matcher = tagging.current_matcher(cur)
+        timings = []
+        for batch in (False, True):
+            started = time.perf_counter()
+            analysed = [
+                (cid, tagging.analyse_answer(matcher, question, text))
+                for cid, question, text in comments
+            ]
+            with database.transaction() as cur:
+                if batch:
+                    tagging.store_analyses(cur, analysed)
+                else:
+                    for pair in analysed:
+                        tagging.store_analyses(cur, [pair])
+            timings.append(time.perf_counter() - started)
+        database.close()
+    return timings[0], timings[1]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20_000, help="how many comments")
+    parser.add_argument(
+        "--save-n", type=int, default=2_000, help="how many comments to analyse and save"
+    )
     args = parser.parse_args(argv)
 
     comments = make_comments(args.n)
@@ -102,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     analyse_many(comments, workers=2)
     pool_seconds = time.perf_counter() - started
 
+    one_by_one_seconds, batch_seconds = analyse_and_save(args.save_n)
+
     ours = per_second(len(comments), ours_seconds)
     textblob = per_second(len(comments), textblob_seconds)
     pool = per_second(len(comments), pool_seconds)
@@ -114,8 +180,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"plain TextBlob(text).sentiment:        {textblob:,.0f} comments/s")
     print(f"ratio ours / TextBlob:                 {ratio:.2f}")
     print(f"ours, analyse_many on 2 workers:       {pool:,.0f} comments/s (with process start-up)")
+    print(
+        f"analyse and save {args.save_n} comments:   one at a time {one_by_one_seconds:.2f} s,"
+        f" as one batch {batch_seconds:.2f} s"
+    )
     print(json.dumps({
-        "ours_per_s": round(ours, 1), "textblob_per_s": round(textblob, 1), "ratio": round(ratio, 3)
+        "ours_per_s": round(ours, 1), "textblob_per_s": round(textblob, 1),
+        "ratio": round(ratio, 3), "save_one_at_a_time_s": round(one_by_one_seconds, 3),
+        "save_batch_s": round(batch_seconds, 3),
     }))  # fmt: skip
     return 0
 

@@ -2,8 +2,8 @@
 
     python benchmarks/dashboard_speed.py [--sizes 10000,100000,1000000] [--keep]
 
-For each size, builds a fresh database through `lessons.store.open_database` (the real
-schema and migrations) and fills it directly in SQL: sessions (one per 25 responses or
+For each size, builds a fresh database through `lessons.startup.open_app_database` (the
+real schema and migrations) and fills it directly in SQL: sessions (one per 25 responses or
 so, over four years), facilitators, responses, three comments each with synthetic
 analysis results and themes, a few corrections, and lessons with their audit trail.
 This measures the dashboard, not the analysis. Then, in the same process:
@@ -111,9 +111,10 @@ LESSON_STATUSES = ("Observed", "Identified", "Actioned", "Embedded", "Validated"
 def generate(path: Path, responses: int) -> dict[str, int]:
     """A fresh database at `path` with `responses` responses; returns the row counts."""
     from lessons import store
+    from lessons.startup import open_app_database
     from lessons.themes import DEFAULT_THEMES
 
-    database = store.open_database(path)
+    database = open_app_database(path)
     sessions = max(1, responses // 25)
     lessons = max(20, responses // 2000)
     theme_ids = [t.id for t in DEFAULT_THEMES]
@@ -316,21 +317,24 @@ def generate(path: Path, responses: int) -> dict[str, int]:
         )
         cur.execute(
             """
-            INSERT INTO audit_log (id, changed_at, actor, entity, entity_id, action, detail)
+            INSERT INTO audit_log (id, changed_at, actor, entity, entity_id, action, detail,
+                from_status, to_status)
             SELECT row_number() OVER (ORDER BY changed_at, entity_id, action), changed_at,
-                   'Priya Shah', 'lesson', entity_id, action, detail
+                   'Priya Shah', 'lesson', entity_id, action, detail, from_status, to_status
             FROM (
                 SELECT l.logged_at AS changed_at, l.id::VARCHAR AS entity_id,
-                       'created' AS action, l.title AS detail
+                       'created' AS action, l.title AS detail, NULL AS from_status,
+                       'observed' AS to_status
                 FROM lessons l
                 UNION ALL
                 SELECT l.logged_at + to_days(CAST(step * 30 AS INT)), l.id::VARCHAR, 'status',
-                       $stages[step] || ' → ' || $stages[step + 1]
+                       $stages[step] || ' → ' || $stages[step + 1], lower($stages[step]),
+                       lower($stages[step + 1])
                 FROM lessons l, range(1, 6) s(step)
                 WHERE step <= list_position($stages, upper(l.status[1]) || l.status[2:]) - 1
                 UNION ALL
                 SELECT l.logged_at + INTERVAL 10 DAY, l.id::VARCHAR, 'evidence',
-                       'Linked comment'
+                       'Linked comment', NULL, NULL
                 FROM lessons l
             )
             """,
@@ -629,7 +633,7 @@ def run_one_size(responses: int, workdir: Path) -> dict[str, float]:
     import streamlit as st
 
     import lessons.trends  # noqa: F401
-    import lessons.ui  # noqa: F401
+    import lessons.ui_trends  # noqa: F401
     from lessons import store
 
     first_s, _ = render(None, cold=True)

@@ -39,6 +39,9 @@ from functools import lru_cache
 from multiprocessing import get_context
 from typing import TypeVar
 
+from textblob._text import EMOTICONS
+from textblob.en import sentiment as textblob_lexicon
+
 from lessons.themes import (
     DEFAULT_THEMES,
     ThemeDefinition,
@@ -259,8 +262,6 @@ def _lexicon() -> dict[str, tuple[float, float | None]]:
     Built once from TextBlob's own lexicon (its averaged "None" part of speech,
     which is what TextBlob(text).sentiment uses), then the domain words on top.
     """
-    from textblob.en import sentiment as textblob_lexicon
-
     lexicon: dict[str, tuple[float, float | None]] = {}
     for word, senses in textblob_lexicon.items():
         polarity, _subjectivity, intensity = senses[None]
@@ -276,8 +277,6 @@ def _lexicon() -> dict[str, tuple[float, float | None]]:
 
 
 def _emoticons() -> dict[str, float]:
-    from textblob._text import EMOTICONS
-
     return {
         face.lower(): polarity for (_name, polarity), faces in EMOTICONS.items() for face in faces
     }

@@ -43,3 +43,27 @@ def needs_attention(
         ),
         planned_ids=planned_ids,
     )
+
+
+def what_needs_attention(database: store.Database, now: datetime) -> Attention:
+    """The Home page's lists, read from the database."""
+    with database.reading() as cur:
+        return needs_attention(
+            store.all_sessions(cur), store.all_lessons(cur), store.planned_session_ids(cur), now
+        )
+
+
+def record_visit(database: store.Database, user: str, now: datetime) -> datetime | None:
+    """Record that `user` is looking now; return when they last looked (None the first
+    time), which is what "new since your last visit" is measured from."""
+    with database.transaction() as cur:
+        previous = store.last_visit(cur, user)
+        store.record_visit(cur, user, now)
+    return previous
+
+
+def new_feedback_since(database: store.Database, since: datetime) -> list[tuple[int, str, int]]:
+    """(session id, title, new responses) for sessions with feedback after `since`,
+    the most recently answered first."""
+    with database.reading() as cur:
+        return store.responses_since(cur, since)

@@ -2,17 +2,17 @@
 
 Every chart's numbers are the DataFrame it was built from, so a page can offer
 them as a table (for screen readers, and for anyone who wants the figures).
+Pure: the frames are built from plain counts and means, never from store rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from lessons.choices import RATING_LABELS
-from lessons.store import FeedbackSummary
 
 SENTIMENT_COLOURS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828"}
 BRAND = "#0b5563"
@@ -34,9 +34,9 @@ def counts_frame(counts: Mapping, labels: Mapping, column: str = "Answer") -> pd
     return frame
 
 
-def rating_frame(summary: FeedbackSummary) -> pd.DataFrame:
+def rating_frame(rating_counts: Mapping[int, int]) -> pd.DataFrame:
     labels = {n: f"{n} {RATING_LABELS[n]}" for n in RATING_LABELS}
-    return counts_frame(summary.rating_counts, labels, "Rating")
+    return counts_frame(rating_counts, labels, "Rating")
 
 
 def bar_chart(frame: pd.DataFrame, title: str, horizontal: bool = False) -> go.Figure:
@@ -54,15 +54,13 @@ def bar_chart(frame: pd.DataFrame, title: str, horizontal: bool = False) -> go.F
     return figure
 
 
-def confidence_frame(summary: FeedbackSummary) -> pd.DataFrame:
+def confidence_frame(before: float | None, after: float | None, pairs: int) -> pd.DataFrame:
+    """Mean confidence before and after, from the `pairs` who answered both."""
     return pd.DataFrame(
         {
             "When": ["Before the session", "After the session"],
-            "Mean confidence (1-5)": [
-                round(summary.mean_confidence_before or 0, 2),
-                round(summary.mean_confidence_after or 0, 2),
-            ],
-            "Responses": [summary.confidence_pairs, summary.confidence_pairs],
+            "Mean confidence (1-5)": [round(before or 0, 2), round(after or 0, 2)],
+            "Responses": [pairs, pairs],
         }
     )
 
@@ -99,16 +97,17 @@ def sentiment_chart(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def themes_frame(summary: FeedbackSummary, names: Mapping[str, str]) -> pd.DataFrame:
+def themes_frame(themes: Iterable[tuple[str, int, int, int]]) -> pd.DataFrame:
+    """(theme name, comments, positive, negative) for each theme, in the order given."""
     rows = [
         {
-            "Theme": names.get(t.theme_id, t.theme_id),
-            "Comments": t.comments,
-            "Positive": t.positive,
-            "Negative": t.negative,
-            "Neutral": t.comments - t.positive - t.negative,
+            "Theme": name,
+            "Comments": comments,
+            "Positive": positive,
+            "Negative": negative,
+            "Neutral": comments - positive - negative,
         }
-        for t in summary.themes
+        for name, comments, positive, negative in themes
     ]
     return pd.DataFrame(rows, columns=["Theme", "Comments", "Positive", "Neutral", "Negative"])
 

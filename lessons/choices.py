@@ -77,4 +77,51 @@ QUESTION_KIND: dict[str, str] = {
     "help_next": "general",
 }
 
-MAX_ANSWER_CHARS = 2000
+# Who the audit trail names for a change made without a name (open mode, the command line).
+UNKNOWN_ACTOR = "unknown"
+
+MAX_FEEDBACK_ANSWER_CHARS = 2000  # each free-text answer on the attendees' form
+
+# The anonymity rule: a figure built on fewer responses (or comments) than this is not shown
+# or exported, and no breakdown is made of a smaller group, so no one can be picked out.
+MIN_GROUP_SIZE = 5
+
+# --- the lessons register ---------------------------------------------------------------
+# The lifecycle: observed → identified → actioned → embedded → validated → archived, and
+# rejected from any open stage.
+
+STATUSES: dict[str, str] = {
+    "observed": "Observed",
+    "identified": "Identified",
+    "actioned": "Actioned",
+    "embedded": "Embedded",
+    "validated": "Validated",
+    "archived": "Archived",
+    "rejected": "Rejected",
+}
+STATUS_MEANING: dict[str, str] = {
+    "observed": "Something happened worth learning from.",
+    "identified": "The lesson and what to do about it are agreed.",
+    "actioned": "Someone owns an action with a due date.",
+    "embedded": "Applied in a named later session.",
+    "validated": "That session's feedback or a reflection shows it worked.",
+    "archived": "Done with: kept for the record.",
+    "rejected": "Not taken forward, with the reason.",
+}
+NEXT_STATUS: dict[str, str] = {
+    "observed": "identified",
+    "identified": "actioned",
+    "actioned": "embedded",
+    "embedded": "validated",
+    "validated": "archived",
+}
+POLARITIES: dict[str, str] = {
+    "sustain": "Sustain (keep doing)",
+    "improve": "Improve (do differently)",
+}
+SCOPES: dict[str, str] = {
+    "session": "This session",
+    "programme": "The programme",
+    "organisation": "The organisation",
+}
+PRIORITIES: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}

@@ -7,8 +7,11 @@ from pathlib import Path
 import click
 
 from lessons import store
+from lessons.auth import hash_password
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
+from lessons.sessions import list_sessions
+from lessons.startup import open_app_database
 
 
 def _database_path(db: str | None) -> Path:
@@ -33,7 +36,7 @@ def main(context: click.Context, db: str | None) -> None:
 def init(path: Path) -> None:
     """Create the database (empty) and bring its schema up to date."""
     existed = path.exists()
-    database = store.open_database(path)
+    database = open_app_database(path)
     database.close()
     click.echo(f"{'Updated' if existed else 'Created'} {path}")
 
@@ -46,7 +49,7 @@ def demo(path: Path, if_new: bool) -> None:
     if if_new and path.exists():
         click.echo(f"{path} exists; leaving it as it is.")
         return
-    database = store.open_database(path)
+    database = open_app_database(path)
     try:
         programme = load_demo(database)
     except DatabaseNotEmpty as not_empty:
@@ -73,10 +76,9 @@ def sessions_list(path: Path) -> None:
         raise click.ClickException(
             f"No database at {path}: run 'lessons init' or 'lessons demo' first."
         )
-    database = store.open_database(path)
+    database = open_app_database(path)
     try:
-        with database.reading() as cur:
-            rows = store.all_sessions(cur)
+        rows = list_sessions(database)
     finally:
         database.close()
     if not rows:
@@ -94,8 +96,6 @@ def sessions_list(path: Path) -> None:
 @click.password_option(prompt="Staff password", help="The password staff will type.")
 def hash_password_command(password: str) -> None:
     """Print a hash of the staff password to put in LESSONS_STAFF_PASSWORD."""
-    from lessons.auth import hash_password
-
     if len(password) < 10:
         raise click.ClickException("Use at least 10 characters: a short password is guessable.")
     click.echo(hash_password(password))

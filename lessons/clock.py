@@ -6,7 +6,7 @@ reads as 18:30 in every export and chart, whatever the server's zone.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -14,3 +14,7 @@ UK = ZoneInfo("Europe/London")
 
 def now_local() -> datetime:
     return datetime.now(UK).replace(tzinfo=None, microsecond=0)
+
+
+def today_local() -> date:
+    return now_local().date()

@@ -1,23 +1,41 @@
 """Loads the demo programme (lessons.demo_content) into a database, in one transaction.
 
-Sessions, responses and comments first; then the facilitators' reflections (each answer
-analysed as it is saved); then the lessons register with its evidence and the audit trail
-of every status change, at the historical times and by the people in the story; last,
-the plans that applied those lessons, so the loop shows closed.
+The demo goes through the same domain functions as the app, in the order things
+happened, with the clock passed in: each session is created as planned; its
+feedback is recorded and every comment analysed; the facilitators reflect (each
+answer analysed as it is saved); lessons are logged and move through their
+lifecycle by the register's one door, with their evidence linked when it was, at
+the historical times and by the people in the story; sessions are planned from
+the lessons that apply; last, each session is marked delivered (and reviewed) as
+the Sessions page would.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from lessons import planning, store, tagging
-from lessons.analysis import analyse
-from lessons.choices import QUESTIONS
-from lessons.demo_content import DemoLesson, DemoProgramme, evidence_linked, generate_programme
-from lessons.reflections import TEMPLATES
-from lessons.register import STATUSES
-from lessons.sessions import new_feedback_token, new_short_code
-from lessons.themes import ThemeMatcher
+from lessons.analysis import Analysis
+from lessons.clock import today_local
+from lessons.demo_content import (
+    DemoLesson,
+    DemoProgramme,
+    DemoSession,
+    DemoStatusChange,
+    evidence_linked,
+    generate_programme,
+)
+from lessons.feedback import FeedbackAnswer, Submission, record_responses_in
+from lessons.loop import update_session_and_embed_in
+from lessons.reflections import save_reflection_in
+from lessons.register import (
+    EvidenceLink,
+    create_lesson_in,
+    draft_from_lesson,
+    link_evidence_in,
+    move_lesson_in,
+)
+from lessons.sessions import SessionDraft, create_session_in, draft_from_row
 
 
 class DatabaseNotEmpty(RuntimeError):
@@ -29,129 +47,126 @@ CommentIds = dict[tuple[str, int, str], int]
 # (session key, author, prompt) -> reflection answer id
 AnswerIds = dict[tuple[str, str, str], int]
 
+PROGRAMME_TEAM = "Programme team"
+
 
 def load_demo(database: store.Database, today: date | None = None) -> DemoProgramme:
     """Fill an empty database with the demo programme; refuse to mix it with real data."""
-    programme = generate_programme(today or date.today())
-    with database.transaction() as cur:
+    day = today or today_local()
+    programme = generate_programme(day)
+    tagging.seed_default_themes(database)
+    # About a thousand statements of a few rows each: quicker on one thread.
+    with database.one_thread(), database.transaction() as cur:
         if store.count_rows(cur, "sessions"):
             raise DatabaseNotEmpty(
-                f"{database.path} already holds sessions; the demo only loads into an empty"
-                " database. Use another LESSONS_DB file, or delete this one first."
+                f"{database.path} already holds sessions; the demo only loads into an"
+                " empty database. Use another LESSONS_DB file, or delete this one first."
             )
-        session_ids, comment_ids = _load_sessions(cur, programme)
-        answer_ids = _load_reflections(cur, programme, session_ids, tagging.current_matcher(cur))
+        session_ids = _create_sessions(cur, programme, day)
+        comment_ids = _record_feedback(cur, programme, session_ids)
+        answer_ids = _write_reflections(cur, programme, session_ids)
         lesson_ids = {
-            lesson.key: _load_lesson(cur, programme, lesson, session_ids, comment_ids, answer_ids)
+            lesson.key: _live_lesson(cur, programme, lesson, session_ids, comment_ids, answer_ids)
             for lesson in programme.lessons
         }
-        _load_plans(cur, programme, session_ids, lesson_ids)
-    # One process is quicker than starting a pool for a few hundred comments.
-    tagging.reanalyse(database, workers=1)
+        _make_plans(cur, programme, session_ids, lesson_ids)
+        _deliver_sessions(cur, programme, session_ids)
     return programme
 
 
-def _load_sessions(
-    cur: store.Cursor, programme: DemoProgramme
-) -> tuple[dict[str, int], CommentIds]:
+def _organiser(session: DemoSession) -> str:
+    return (session.facilitators or (PROGRAMME_TEAM,))[0]
+
+
+def _create_sessions(cur: store.Cursor, programme: DemoProgramme, today: date) -> dict[str, int]:
+    """Every session as it was first created: planned, four weeks ahead (never in the
+    future)."""
     session_ids: dict[str, int] = {}
-    comment_ids: CommentIds = {}
-    for demo_session in programme.sessions:
-        code = new_short_code()
-        while store.short_code_taken(cur, code):
-            code = new_short_code()
-        session_id = store.insert_session(
-            cur,
-            {
-                "title": demo_session.title,
-                "starts_at": demo_session.starts_at,
-                "ends_at": demo_session.ends_at,
-                "venue": demo_session.venue,
-                "online": demo_session.online,
-                "council": demo_session.council,
-                "programme": demo_session.programme,
-                "format": demo_session.format,
-                "context_minutes": demo_session.context_minutes,
-                "hands_on_minutes": demo_session.hands_on_minutes,
-                "expected_attendees": demo_session.expected_attendees,
-                "status": demo_session.status,
-                "feedback_open": demo_session.status != "reviewed",
-            },
-            facilitators=demo_session.facilitators,
-            councillor_facilitators=demo_session.councillor_facilitators,
-            feedback_token=new_feedback_token(),
-            short_code=code,
-            now=demo_session.starts_at,
+    for demo in programme.sessions:
+        created = min(demo.starts_at - timedelta(days=28), datetime.combine(today, time(9)))
+        draft = _draft(demo, "planned")
+        session_ids[demo.key] = create_session_in(cur, draft, _organiser(demo), created)
+    return session_ids
+
+
+def _draft(demo: DemoSession, status: str) -> SessionDraft:
+    """The session as the Sessions page's form would hold it, at `status`."""
+    return draft_from_row(demo, status=status, feedback_open=status != "reviewed")
+
+
+def _record_feedback(
+    cur: store.Cursor, programme: DemoProgramme, session_ids: dict[str, int]
+) -> CommentIds:
+    """Every session's responses, recorded as the form records them, in one batch; each
+    comment analysed as it is stored (the same answer to the same question once)."""
+    keys = [
+        (demo.key, number, response)
+        for demo in programme.sessions
+        for number, response in enumerate(demo.responses)
+    ]
+    submissions = [
+        Submission(
+            session_ids[key],
+            FeedbackAnswer(
+                overall_rating=response.overall_rating,
+                usefulness=response.usefulness,
+                confidence_before=response.confidence_before,
+                confidence_after=response.confidence_after,
+                balance=response.balance,
+                length=response.length,
+                councillor_type=response.councillor_type,
+                went_well=response.went_well,
+                to_change=response.to_change,
+                help_next=response.help_next,
+                contact_opt_in=bool(response.contact_name or response.contact_detail),
+                contact_name=response.contact_name or "",
+                contact_detail=response.contact_detail or "",
+            ),
+            f"demo-{key}-{number}",
+            response.submitted_at,
         )
-        session_ids[demo_session.key] = session_id
-        for number, response in enumerate(demo_session.responses):
-            has_contact = bool(response.contact_name or response.contact_detail)
-            response_id = store.insert_response(
-                cur,
-                session_id,
-                f"demo-{demo_session.key}-{number}",
-                response.submitted_at,
-                {
-                    "overall_rating": response.overall_rating,
-                    "usefulness": response.usefulness,
-                    "confidence_before": response.confidence_before,
-                    "confidence_after": response.confidence_after,
-                    "balance": response.balance,
-                    "length": response.length,
-                    "councillor_type": response.councillor_type,
-                    "contact_opt_in": has_contact,
-                    "contact_name": response.contact_name,
-                    "contact_detail": response.contact_detail,
-                },
-            )
-            for question in QUESTIONS:
-                text = getattr(response, question).strip()
-                if text:
-                    comment_ids[(demo_session.key, number, question)] = store.insert_comment(
-                        cur, response_id, session_id, question, text, response.submitted_at
-                    )
-    return session_ids, comment_ids
+        for key, number, response in keys
+    ]
+    matcher = tagging.current_matcher(cur)
+    comment_ids: CommentIds = {}
+    analyses: dict[tuple[str, str], Analysis] = {}
+    analysed: list[tuple[int, Analysis]] = []
+    recorded = record_responses_in(cur, submissions)
+    for (key, number, _), submission, stored in zip(keys, submissions, recorded, strict=True):
+        for question, comment_id in stored.comment_ids.items():
+            comment_ids[(key, number, question)] = comment_id
+            text = getattr(submission.answer, question).strip()
+            if (question, text) not in analyses:
+                analyses[(question, text)] = tagging.analyse_answer(matcher, question, text)
+            analysed.append((comment_id, analyses[(question, text)]))
+    tagging.store_analyses(cur, analysed)
+    return comment_ids
 
 
-def _load_reflections(
-    cur: store.Cursor,
-    programme: DemoProgramme,
-    session_ids: dict[str, int],
-    matcher: ThemeMatcher,
+def _write_reflections(
+    cur: store.Cursor, programme: DemoProgramme, session_ids: dict[str, int]
 ) -> AnswerIds:
-    """Save each reflection with its answers analysed as the reflections page would."""
+    """Each facilitator's reflection, saved (and its answers analysed) as the post-mortem
+    page saves it."""
+    matcher = tagging.current_matcher(cur)
+    answer_ids: AnswerIds = {}
     for reflection in programme.reflections:
-        kinds = {p.key: p.question_kind for p in TEMPLATES[reflection.template].prompts}
-        reflection_id = store.insert_reflection(
+        _, saved = save_reflection_in(
             cur,
             session_ids[reflection.session_key],
             reflection.author,
             reflection.template,
-            reflection.status,
+            dict(reflection.answers),
+            reflection.status == "final",
             reflection.written_at,
+            matcher,
         )
-        for prompt, text in reflection.answers:
-            analysis = analyse(text.strip(), kinds[prompt], matcher)
-            store.save_reflection_answer(
-                cur,
-                reflection_id,
-                prompt,
-                text.strip(),
-                analysis.label,
-                analysis.score,
-                analysis.mixed,
-                analysis.drivers,
-                [t.theme_id for t in analysis.themes],
-            )
-    answer_ids: AnswerIds = {}
-    for key in dict.fromkeys(r.session_key for r in programme.reflections):
-        for row in store.reflections_for_session(cur, session_ids[key]):
-            for answer in row.answers:
-                answer_ids[(key, row.author, answer.prompt)] = answer.id
+        for prompt, answer_id in saved.items():
+            answer_ids[(reflection.session_key, reflection.author, prompt)] = answer_id
     return answer_ids
 
 
-def _load_lesson(
+def _live_lesson(
     cur: store.Cursor,
     programme: DemoProgramme,
     lesson: DemoLesson,
@@ -159,102 +174,79 @@ def _load_lesson(
     comment_ids: CommentIds,
     answer_ids: AnswerIds,
 ) -> int:
-    """One lesson at its final status, its themes, evidence and the audit trail of its life."""
-    titles = {s.key: s.title for s in programme.sessions}
-    values = {
-        "title": lesson.title,
-        "what_happened": lesson.what_happened,
-        "effect": lesson.effect,
-        "cause": lesson.cause,
-        "lesson": lesson.lesson,
-        "recommendation": lesson.recommendation,
-        "polarity": lesson.polarity,
-        "scope": lesson.scope,
-        "priority": lesson.priority,
-        "action": lesson.action,
-        "owner": lesson.owner,
-        "due_date": lesson.due_date,
-        "source_session_id": session_ids[lesson.source_session_key],
-    }
-    lesson_id = store.insert_lesson(cur, values, lesson.status, lesson.logged_by, lesson.logged_at)
-    store.set_lesson_themes(cur, lesson_id, lesson.themes)
-    if lesson.history:
-        later: dict[str, object] = {"status": lesson.status}
-        if lesson.applied_session_key is not None:
-            later["applied_session_id"] = session_ids[lesson.applied_session_key]
-        if lesson.effectiveness_evidence:
-            later["effectiveness_evidence"] = lesson.effectiveness_evidence
-        if lesson.rejection_reason:
-            later["rejection_reason"] = lesson.rejection_reason
-        store.update_lesson(cur, lesson_id, later, lesson.history[-1].at)
-
-    # The audit trail, in the order things happened: logged, then each move, with each
-    # piece of evidence linked when it was (at logging, or at the move it supported).
-    events: list[tuple[datetime, int, str, str, str]] = [
-        (lesson.logged_at, 0, lesson.logged_by, "created", f"Logged '{lesson.title}'")
+    """One lesson's life through the register: logged, then each move and each piece of
+    evidence in the order they happened (a move before the evidence linked at it)."""
+    draft = draft_from_lesson(lesson, source_session_id=session_ids[lesson.source_session_key])
+    lesson_id = create_lesson_in(cur, draft, lesson.logged_by, lesson.logged_at)
+    applied = session_ids[lesson.applied_session_key] if lesson.applied_session_key else None
+    events: list[tuple[datetime, int, str, DemoStatusChange | EvidenceLink]] = [
+        (change.at, 0, change.actor, change) for change in lesson.history
     ]
-    previous = "observed"
-    for change in lesson.history:
-        detail = f"{STATUSES[previous]} → {STATUSES[change.to_status]}"
-        if change.to_status == "embedded" and lesson.applied_session_key is not None:
-            detail += f" (applied in '{titles[lesson.applied_session_key]}')"
-        if change.reason.strip():
-            detail += f": {change.reason.strip()}"
-        events.append((change.at, 1, change.actor, "status", detail))
-        previous = change.to_status
     for evidence in lesson.evidence:
-        comment_id = answer_id = None
         if evidence.kind == "comment":
             assert evidence.response_index is not None and evidence.question is not None
-            comment_id = comment_ids[
-                (evidence.session_key, evidence.response_index, evidence.question)
-            ]
-            linked = f"comment {comment_id}"
+            link = EvidenceLink(
+                comment_id=comment_ids[
+                    (evidence.session_key, evidence.response_index, evidence.question)
+                ],
+                note=evidence.note,
+            )
         elif evidence.kind == "reflection":
             assert evidence.reflection_author is not None and evidence.prompt is not None
-            answer_id = answer_ids[
-                (evidence.session_key, evidence.reflection_author, evidence.prompt)
-            ]
-            linked = f"reflection answer {answer_id}"
+            link = EvidenceLink(
+                reflection_answer_id=answer_ids[
+                    (evidence.session_key, evidence.reflection_author, evidence.prompt)
+                ],
+                note=evidence.note,
+            )
         else:
-            linked = "a note"
+            link = EvidenceLink(note=evidence.note)
         at, actor = evidence_linked(programme, lesson, evidence)
-        store.insert_lesson_evidence(
-            cur, lesson_id, comment_id, answer_id, evidence.note, actor, at
+        events.append((at, 1, actor, link))
+    for at, _, actor, event in sorted(events, key=lambda e: (e[0], e[1])):
+        if isinstance(event, EvidenceLink):
+            link_evidence_in(cur, lesson_id, event, actor, at)
+            continue
+        to_status = event.to_status
+        move_lesson_in(
+            cur,
+            lesson_id,
+            to_status,
+            actor,
+            at,
+            reason=event.reason,
+            applied_session_id=applied if to_status == "embedded" else None,
+            effectiveness_evidence=lesson.effectiveness_evidence
+            if to_status == "validated"
+            else "",
         )
-        events.append((at, 2, actor, "evidence", f"Linked {linked}"))
-    for at, _, actor, action, detail in sorted(events, key=lambda e: (e[0], e[1])):
-        store.append_audit(cur, actor, "lesson", lesson_id, action, detail, at)
     return lesson_id
 
 
-def _load_plans(
+def _make_plans(
     cur: store.Cursor,
     programme: DemoProgramme,
     session_ids: dict[str, int],
     lesson_ids: dict[str, int],
 ) -> None:
     """Plans that closed the loop: every session a lesson was applied in had a plan choosing
-    it, ticked off on the day; and the next planned session has a plan of the lessons that
-    apply to it, not yet ticked. The other planned sessions are left without, as in life."""
+    it a week before, ticked off on the day; and the next planned session has a plan of the
+    lessons that apply to it, not yet ticked. The other planned sessions are left without,
+    as in life."""
     demo_sessions = {s.key: s for s in programme.sessions}
     applied: dict[str, list[int]] = {}
     for lesson in programme.lessons:
         if lesson.applied_session_key is not None:
             applied.setdefault(lesson.applied_session_key, []).append(lesson_ids[lesson.key])
-    rows = {x.id: x for x in store.all_lessons(cur)}
     for key, chosen in applied.items():
         session = demo_sessions[key]
-        author = (session.facilitators or ("Programme team",))[0]
-        _plan(
-            cur,
-            session_ids[key],
-            chosen,
-            rows,
-            author,
-            session.starts_at - timedelta(days=7),
-            ticked_at=session.starts_at - timedelta(minutes=30),
-        )
+        author = _organiser(session)
+        planned_at = session.starts_at - timedelta(days=7)
+        planning.save_plan_in(cur, session_ids[key], sorted(chosen), "", author, planned_at)
+        plan = store.plan_for_session(cur, session_ids[key])
+        assert plan is not None
+        for item in plan.checklist:
+            planning.tick_in(cur, item.id, True, author, session.starts_at - timedelta(minutes=30))
     upcoming = sorted(
         (s for s in programme.sessions if s.status == "planned"), key=lambda s: s.starts_at
     )
@@ -264,30 +256,35 @@ def _load_plans(
         target = all_sessions[session_ids[session.key]]
         chosen = [
             x.id
-            for x in rows.values()
+            for x in store.all_lessons(cur)
             # The lessons a facilitator would pick: open actions, and proven high-priority ones.
             if (x.status == "actioned" or (x.status == "validated" and x.priority == "high"))
             and planning.lesson_applies(x, target, all_sessions)
         ]
-        author = (session.facilitators or ("Programme team",))[0]
-        _plan(cur, target.id, chosen, rows, author, session.starts_at - timedelta(days=10), None)
-
-
-def _plan(
-    cur: store.Cursor,
-    session_id: int,
-    lesson_ids: list[int],
-    lessons: dict[int, store.LessonRow],
-    author: str,
-    written_at: datetime,
-    ticked_at: datetime | None,
-) -> None:
-    plan_id = store.insert_plan(cur, session_id, "", author, written_at)
-    store.set_plan_lessons(cur, plan_id, lesson_ids)
-    for position, lesson_id in enumerate(sorted(lesson_ids), start=1):
-        item_id = store.insert_checklist_item(
-            cur, plan_id, lesson_id, position, planning.checklist_text(lessons[lesson_id])
+        planning.save_plan_in(
+            cur, target.id, chosen, "", _organiser(session), session.starts_at - timedelta(days=10)
         )
-        if ticked_at is not None:
-            store.set_checklist_done(cur, item_id, True, author, ticked_at)
-    store.append_audit(cur, author, "session", session_id, "planned", "Plan created", written_at)
+
+
+def _deliver_sessions(
+    cur: store.Cursor, programme: DemoProgramme, session_ids: dict[str, int]
+) -> None:
+    """Each session that took place is marked delivered when it ended, and a reviewed one
+    reviewed (its feedback closed) after its post-mortem, through the Sessions page's door."""
+    for demo in programme.sessions:
+        if demo.status == "planned":
+            continue
+        steps = [("delivered", demo.ends_at)]
+        if demo.status == "reviewed":
+            steps.append(("reviewed", _reviewed_at(programme, demo)))
+        for status, at in steps:
+            update_session_and_embed_in(
+                cur, session_ids[demo.key], _draft(demo, status), _organiser(demo), at
+            )
+
+
+def _reviewed_at(programme: DemoProgramme, session: DemoSession) -> datetime:
+    """The post-mortem: the day after the last reflection on the session, else three days
+    after it."""
+    written = [r.written_at for r in programme.reflections if r.session_key == session.key]
+    return max(written) + timedelta(days=1) if written else session.ends_at + timedelta(days=3)

@@ -6,18 +6,21 @@ name or contact detail is kept only when the attendee ticks the opt-in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from lessons import store, tagging
 from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPES,
     LENGTH_CHOICES,
-    MAX_ANSWER_CHARS,
+    MAX_FEEDBACK_ANSWER_CHARS,
     QUESTIONS,
 )
 from lessons.clock import now_local
-from lessons.sessions import CODE_LENGTH, ValidationError, normalise_code
+from lessons.errors import ValidationError
+from lessons.sessions import CODE_LENGTH, normalise_code
 
 MAX_CONTACT_CHARS = 200
 MAX_IDEMPOTENCY_KEY_CHARS = 100
@@ -50,7 +53,9 @@ class SessionUnavailable(LookupError):
         self.message = message
 
 
-def session_for_link(database: store.Database, token: str | None = None, code: str | None = None):
+def session_for_link(
+    database: store.Database, token: str | None = None, code: str | None = None
+) -> store.SessionRow:
     """The session a feedback link (`?s=token`) or a typed code leads to, if it is taking
     feedback; otherwise SessionUnavailable with a message to show the attendee."""
     with database.reading() as cur:
@@ -107,10 +112,10 @@ def validate_feedback(answer: FeedbackAnswer) -> dict[str, str]:
         errors["councillor_type"] = "Choose one of the listed descriptions, or leave it blank."
     for question in QUESTIONS:
         text = getattr(answer, question)
-        if len(text) > MAX_ANSWER_CHARS:
+        if len(text) > MAX_FEEDBACK_ANSWER_CHARS:
             errors[question] = (
                 f"This answer is {len(text):,} characters; please shorten it to"
-                f" {MAX_ANSWER_CHARS:,} or fewer."
+                f" {MAX_FEEDBACK_ANSWER_CHARS:,} or fewer."
             )
     has_contact = bool(answer.contact_name.strip() or answer.contact_detail.strip())
     if has_contact and not answer.contact_opt_in:
@@ -124,26 +129,29 @@ def validate_feedback(answer: FeedbackAnswer) -> dict[str, str]:
     return errors
 
 
-def submit_feedback(
-    database: store.Database,
-    session_id: int,
-    answer: FeedbackAnswer,
-    idempotency_key: str,
-) -> int:
-    """Store one response and its comments in one transaction; return the response id.
+@dataclass(frozen=True)
+class Submission:
+    """One set of answers to a session as it arrives: from the form, a paper card or the
+    demo."""
 
-    The idempotency key is made once per rendering of the form, so a double click
-    or a resubmitted form finds the first response and stores nothing more.
-    """
-    errors = validate_feedback(answer)
-    if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_CHARS:
-        errors["form"] = "This form has expired: reload the page and submit again."
-    if errors:
-        raise ValidationError(errors)
+    session_id: int
+    answer: FeedbackAnswer
+    idempotency_key: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class Recorded:
+    response_id: int
+    comment_ids: dict[str, int]  # question → comment id, for the comments stored now
+    new: bool  # False when the key had already been stored: nothing more was written
+
+
+def _response_values(answer: FeedbackAnswer) -> dict[str, object]:
     keep_contact = answer.contact_opt_in and bool(
         answer.contact_name.strip() or answer.contact_detail.strip()
     )
-    values = {
+    return {
         "overall_rating": answer.overall_rating,
         "usefulness": answer.usefulness,
         "confidence_before": answer.confidence_before,
@@ -155,7 +163,92 @@ def submit_feedback(
         "contact_name": answer.contact_name.strip() or None if keep_contact else None,
         "contact_detail": answer.contact_detail.strip() or None if keep_contact else None,
     }
-    submitted_at = now_local()
+
+
+def submission_errors(submission: Submission) -> dict[str, str]:
+    errors = validate_feedback(submission.answer)
+    key = submission.idempotency_key
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY_CHARS:
+        errors["form"] = "This form has expired: reload the page and submit again."
+    return errors
+
+
+def record_responses_in(cur: store.Cursor, submissions: Sequence[Submission]) -> list[Recorded]:
+    """Check and store responses and their comments, a whole batch (of one session or many)
+    in a few statements, inside the caller's transaction; one `Recorded` per submission.
+    A key already stored finds that response and stores nothing more. The comments are
+    stored unanalysed: the caller saves their analyses (`tagging.store_analyses`) or
+    leaves them to `tagging.reanalyse`."""
+    if not submissions:
+        return []
+    for number, submission in enumerate(submissions, start=1):
+        errors = submission_errors(submission)
+        if errors and len(submissions) > 1:
+            errors = {"response": f"Response {number} of {len(submissions)}.", **errors}
+        if errors:
+            raise ValidationError(errors)
+    sessions = {s.session_id for s in submissions}
+    if store.existing_session_ids(cur, sorted(sessions)) != sessions:
+        raise SessionUnavailable("That session no longer exists.")
+    existing = store.response_ids_for_keys(cur, [s.idempotency_key for s in submissions])
+    fresh = list(
+        {s.idempotency_key: s for s in submissions if s.idempotency_key not in existing}.values()
+    )
+    new_ids = store.insert_responses(
+        cur,
+        [
+            store.NewResponse(
+                s.session_id, s.idempotency_key, s.submitted_at, _response_values(s.answer)
+            )
+            for s in fresh
+        ],
+    )
+    comments = [
+        store.NewComment(
+            new_ids[s.idempotency_key],
+            s.session_id,
+            question,
+            getattr(s.answer, question).strip(),
+            s.submitted_at,
+        )
+        for s in fresh
+        for question in QUESTIONS
+        if getattr(s.answer, question).strip()
+    ]
+    comment_ids = store.insert_comments(cur, comments) if comments else {}
+    recorded = []
+    for submission in submissions:
+        key = submission.idempotency_key
+        if key in existing:
+            recorded.append(Recorded(existing[key], {}, False))
+            continue
+        response_id = new_ids[key]
+        by_question = {
+            question: comment_ids[(response_id, question)]
+            for question in QUESTIONS
+            if (response_id, question) in comment_ids
+        }
+        recorded.append(Recorded(response_id, by_question, True))
+    return recorded
+
+
+def submit_feedback(
+    database: store.Database,
+    session_id: int,
+    answer: FeedbackAnswer,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> int:
+    """Store one response and its analysed comments in one transaction; return the
+    response id.
+
+    The idempotency key is made once per rendering of the form, so a double click
+    or a resubmitted form finds the first response and stores nothing more.
+    """
+    submission = Submission(session_id, answer, idempotency_key, now or now_local())
+    errors = submission_errors(submission)
+    if errors:
+        raise ValidationError(errors)
     # Analyse before taking the write lock: it is pure and the slowest part.
     with database.reading() as cur:
         matcher = tagging.current_matcher(cur)
@@ -165,17 +258,16 @@ def submit_feedback(
         if getattr(answer, question).strip()
     }
     with database.transaction() as cur:
-        existing = store.response_id_for_key(cur, idempotency_key)
-        if existing is not None:
-            return existing
+        existing = store.response_ids_for_keys(cur, [idempotency_key])
+        if idempotency_key in existing:
+            return existing[idempotency_key]
         session = store.session_by_id(cur, session_id)
         if session is None or not session.feedback_open:
             raise SessionUnavailable("Feedback for this session has closed.")
-        response_id = store.insert_response(cur, session_id, idempotency_key, submitted_at, values)
-        for question, analysis in analyses.items():
-            text = getattr(answer, question).strip()
-            comment_id = store.insert_comment(
-                cur, response_id, session_id, question, text, submitted_at
-            )
-            tagging.store_analysis(cur, comment_id, analysis)
-    return response_id
+        [recorded] = record_responses_in(cur, [submission])
+        tagging.store_analyses(
+            cur,
+            [(recorded.comment_ids[q], analysis) for q, analysis in analyses.items()],
+            submission.submitted_at,
+        )
+    return recorded.response_id

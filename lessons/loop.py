@@ -3,19 +3,25 @@ its feedback is compared with the feedback that gave rise to the lesson.
 
 "Before" is the session the lesson came from (or, for a lesson not traced to a
 session, comparable earlier sessions); "after" is the session it was applied in.
-Each of the lesson's themes brings its own measures. A verdict needs at least
-MIN_RESPONSES responses on each side; a change counts when it is at least
-MIN_CHANGE (ten percentage points, or 0.3 on a 1-5 rating).
+Each of the lesson's themes brings its own measures. A verdict needs enough
+responses on each side to be shown at all (the anonymity rule, MIN_GROUP_SIZE);
+a change counts when it is at least MIN_CHANGE (ten percentage points, or 0.3
+on a 1-5 rating).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from lessons import store
-from lessons.register import STATUSES
+from lessons.anonymity import enough
+from lessons.choices import MIN_GROUP_SIZE, UNKNOWN_ACTOR
+from lessons.clock import now_local
+from lessons.register import EvidenceLink, move_lesson, move_lesson_in
+from lessons.sessions import SessionDraft, update_session_in
 
-MIN_RESPONSES = 5
 MIN_CHANGE = 0.10
 MIN_RATING_CHANGE = 0.3
 
@@ -32,10 +38,13 @@ class Measure:
     verdict: str
 
     def side(self, which: str) -> str:
-        """One side in words: '3 of 15 (20%)', or '4.1 (from 15)' for a mean."""
+        """One side in words: '3 of 15 (20%)', or '4.1 (from 15)' for a mean; a side with
+        too few responses to show says so instead."""
         value, n = self.before if which == "before" else self.after
         if not n:
             return "no responses"
+        if not enough(n):
+            return f"fewer than {MIN_GROUP_SIZE} responses"
         if self.is_mean:
             return f"{value:.1f} (from {n})"
         return f"{int(value)} of {n} ({value / n:.0%})"
@@ -50,7 +59,7 @@ class Measure:
 def share_verdict(before: tuple[int, int], after: tuple[int, int], lower_is_better: bool) -> str:
     """Compare two shares (count, total); changes under MIN_CHANGE are no change."""
     (b_count, b_total), (a_count, a_total) = before, after
-    if b_total < MIN_RESPONSES or a_total < MIN_RESPONSES:
+    if not (enough(b_total) and enough(a_total)):
         return TOO_FEW
     change = a_count / a_total - b_count / b_total
     if abs(change) < MIN_CHANGE:
@@ -62,7 +71,7 @@ def share_verdict(before: tuple[int, int], after: tuple[int, int], lower_is_bett
 def mean_verdict(before: tuple[float, int], after: tuple[float, int]) -> str:
     """Compare two means (higher is better) of n responses each."""
     (b_mean, b_n), (a_mean, a_n) = before, after
-    if b_n < MIN_RESPONSES or a_n < MIN_RESPONSES:
+    if not (enough(b_n) and enough(a_n)):
         return TOO_FEW
     change = a_mean - b_mean
     if abs(change) < MIN_RATING_CHANGE:
@@ -116,7 +125,7 @@ def _answer_share(cur: store.Cursor, ids: list[int], field: str, value: str) -> 
 
 
 def compare_lesson(
-    cur: store.Cursor, lesson: store.LessonRow, theme_names: dict[str, str]
+    cur: store.Cursor, lesson: store.LessonRow, theme_names: Mapping[str, str]
 ) -> Comparison | None:
     """Before/after measures for a lesson applied in a session; None if not applied yet."""
     if lesson.applied_session_id is None:
@@ -181,38 +190,70 @@ def compare_lesson(
     )
 
 
+def applied_lessons(
+    cur: store.Cursor, session_id: int, theme_names: Mapping[str, str]
+) -> list[tuple[store.LessonRow, Comparison | None]]:
+    """Each lesson applied in the session, with its before/after comparison."""
+    return [
+        (lesson, compare_lesson(cur, lesson, theme_names))
+        for lesson in store.lessons_applied_in(cur, session_id)
+    ]
+
+
 def embed_applied_lessons(
-    cur: store.Cursor, session: store.SessionRow, actor: str, now
+    cur: store.Cursor, session_id: int, actor: str, now: datetime
 ) -> list[int]:
-    """When a session is delivered, the actioned lessons its plan applied become embedded."""
+    """When a session is delivered, the actioned lessons its plan applied become embedded,
+    each through the register's one lifecycle door."""
     moved = []
-    for lesson_id in store.lesson_ids_planned_for(cur, session.id):
-        lesson = store.lesson_by_id(cur, lesson_id)
-        if lesson is None or lesson.status != "actioned":
+    for lesson_id, status in store.lessons_planned_for(cur, session_id):
+        if status != "actioned":
             continue
-        store.update_lesson(
-            cur, lesson_id, {"status": "embedded", "applied_session_id": session.id}, now
-        )
-        store.append_audit(
+        move_lesson_in(
             cur,
-            actor,
-            "lesson",
             lesson_id,
-            "status",
-            f"{STATUSES['actioned']} → {STATUSES['embedded']} (applied in '{session.title}',"
-            " marked delivered)",
+            "embedded",
+            actor,
             now,
+            applied_session_id=session_id,
+            occasion="marked delivered",
         )
         moved.append(lesson_id)
     return moved
 
 
+def update_session_and_embed_in(
+    cur: store.Cursor, session_id: int, draft: SessionDraft, actor: str, now: datetime
+) -> list[int]:
+    """Save edits to a session inside the caller's transaction. Marking a planned session
+    delivered embeds the lessons its plan applied; returns the ids of the lessons so moved."""
+    who = actor.strip() or UNKNOWN_ACTOR
+    before = update_session_in(cur, session_id, draft, who, now)
+    if before.status == "planned" and draft.status == "delivered":
+        return embed_applied_lessons(cur, session_id, who, now)
+    return []
+
+
+def update_session_and_embed(
+    database: store.Database,
+    session_id: int,
+    draft: SessionDraft,
+    actor: str = "",
+    now: datetime | None = None,
+) -> list[int]:
+    """Save edits to a session (the Sessions page's door); see update_session_and_embed_in."""
+    with database.transaction() as cur:
+        return update_session_and_embed_in(cur, session_id, draft, actor, now or now_local())
+
+
 def validate_with_comparison(
-    database: store.Database, lesson_id: int, comparison: Comparison, actor: str
+    database: store.Database,
+    lesson_id: int,
+    comparison: Comparison,
+    actor: str,
+    now: datetime | None = None,
 ) -> None:
     """Mark a lesson validated, with its before/after comparison as the evidence."""
-    from lessons.register import EvidenceLink, move_lesson
-
     text = comparison.summary()
     move_lesson(
         database,
@@ -221,4 +262,5 @@ def validate_with_comparison(
         actor,
         effectiveness_evidence=text,
         also_link=EvidenceLink(note=text),
+        now=now,
     )

@@ -11,19 +11,27 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from lessons import store
-from lessons.choices import BALANCE_CHOICES, COUNCILLOR_TYPE_SHORT, SESSION_FORMATS
+from lessons.anonymity import enough
+from lessons.choices import (
+    BALANCE_CHOICES,
+    COUNCILLOR_TYPE_SHORT,
+    MIN_GROUP_SIZE,
+    POLARITIES,
+    SESSION_FORMATS,
+    STATUSES,
+)
 from lessons.clock import now_local
-from lessons.register import POLARITIES, STATUSES
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
 
 APPLICABLE_STATUSES = ("actioned", "embedded", "validated")
 MIN_BALANCE_ANSWERS = 10
 MIN_SESSIONS = 2
-MIN_GROUP = 5
 MAX_CHECKLIST_ITEMS = 60
 MAX_ITEM_CHARS = 300
+MAX_NOTES_CHARS = 4000
 
 
 # --- which lessons apply ----------------------------------------------------------------------
@@ -66,13 +74,47 @@ def checklist_text(lesson: store.LessonRow) -> str:
     ]
 
 
+def upcoming_sessions(sessions: Sequence[store.SessionRow]) -> list[store.SessionRow]:
+    """The sessions still to be delivered, soonest first: the ones a plan is for."""
+    return sorted((s for s in sessions if s.status == "planned"), key=lambda s: s.starts_at)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """Everything the Plan page shows for one planned session."""
+
+    plan: store.PlanRow | None
+    evidence: PlanEvidence
+    applicable: list[store.LessonRow]
+    lessons: dict[int, store.LessonRow]  # the whole register, by id
+
+
+def plan_view(
+    database: store.Database, session: store.SessionRow, sessions: Sequence[store.SessionRow]
+) -> PlanView:
+    by_id = {s.id: s for s in sessions}
+    with database.reading() as cur:
+        register = store.all_lessons(cur)
+        plan = store.plan_for_session(cur, session.id)
+        evidence = plan_evidence(cur, session, sessions)
+    return PlanView(
+        plan, evidence, applicable_lessons(session, register, by_id), {x.id: x for x in register}
+    )
+
+
 # --- saving the plan and ticking the checklist --------------------------------------------------
 
 
-def save_plan(
-    database: store.Database, session_id: int, lesson_ids: Sequence[int], notes: str, actor: str
+def save_plan_in(
+    cur: store.Cursor,
+    session_id: int,
+    lesson_ids: Sequence[int],
+    notes: str,
+    actor: str,
+    now: datetime,
 ) -> int:
-    """Create or update the plan for a planned session; return its id.
+    """Create or update the plan for a planned session inside the caller's transaction;
+    return its id.
 
     The checklist follows the chosen lessons: items of lessons no longer chosen
     go, new lessons add items, and items already ticked or typed by hand stay.
@@ -80,49 +122,59 @@ def save_plan(
     errors: dict[str, str] = {}
     if not actor.strip():
         errors["actor"] = "Say who you are: your name is recorded against the plan."
-    if len(notes) > 4000:
-        errors["notes"] = "Shorten the notes to 4,000 characters or fewer."
-    now = now_local()
-    with database.transaction() as cur:
-        session = store.session_by_id(cur, session_id)
-        if session is None:
-            errors["session"] = "That session no longer exists."
-        elif session.status != "planned":
-            errors["session"] = (
-                "Only a planned session can be planned: this one has been delivered."
-            )
-        lessons = {x.id: x for x in store.all_lessons(cur)}
-        unknown = [i for i in lesson_ids if i not in lessons]
-        if unknown:
-            errors["lessons"] = f"Lesson #{unknown[0]} no longer exists."
-        if errors:
-            raise ValidationError(errors)
-        plan = store.plan_for_session(cur, session_id)
-        if plan is None:
-            plan_id = store.insert_plan(cur, session_id, notes.strip(), actor.strip(), now)
-            items: tuple[store.ChecklistItem, ...] = ()
-            store.append_audit(cur, actor, "session", session_id, "planned", "Plan created", now)
-        else:
-            plan_id = plan.id
-            items = plan.checklist
-            store.update_plan_notes(cur, plan_id, notes.strip(), now)
-        store.set_plan_lessons(cur, plan_id, lesson_ids)
-        wanted = set(lesson_ids)
-        stale = [i.id for i in items if i.lesson_id is not None and i.lesson_id not in wanted]
-        store.delete_checklist_items(cur, stale)
-        have = {i.lesson_id for i in items if i.lesson_id is not None}
-        position = max((i.position for i in items), default=0)
-        for lesson_id in lesson_ids:
-            if lesson_id not in have:
-                position += 1
-                store.insert_checklist_item(
-                    cur, plan_id, lesson_id, position, checklist_text(lessons[lesson_id])
-                )
-        chosen = ", ".join(f"#{i}" for i in sorted(wanted)) or "none"
-        store.append_audit(
-            cur, actor, "session", session_id, "plan", f"Lessons chosen: {chosen}", now
-        )
+    if len(notes) > MAX_NOTES_CHARS:
+        errors["notes"] = f"Shorten the notes to {MAX_NOTES_CHARS:,} characters or fewer."
+    session = store.session_title_and_status(cur, session_id)
+    if session is None:
+        errors["session"] = "That session no longer exists."
+    elif session[1] != "planned":
+        errors["session"] = "Only a planned session can be planned: this one has been delivered."
+    lessons = {x.id: x for x in store.lessons_by_ids(cur, lesson_ids)}
+    unknown = [i for i in lesson_ids if i not in lessons]
+    if unknown:
+        errors["lessons"] = f"Lesson #{unknown[0]} no longer exists."
+    if errors:
+        raise ValidationError(errors)
+    plan = store.plan_for_session(cur, session_id)
+    if plan is None:
+        plan_id = store.insert_plan(cur, session_id, notes.strip(), actor.strip(), now)
+        items: tuple[store.ChecklistItem, ...] = ()
+        store.append_audit(cur, actor, "session", session_id, "planned", "Plan created", now)
+    else:
+        plan_id = plan.id
+        items = plan.checklist
+        store.update_plan_notes(cur, plan_id, notes.strip(), now)
+    store.set_plan_lessons(cur, plan_id, lesson_ids, new=plan is None)
+    wanted = set(lesson_ids)
+    stale = [i.id for i in items if i.lesson_id is not None and i.lesson_id not in wanted]
+    store.delete_checklist_items(cur, stale)
+    have = {i.lesson_id for i in items if i.lesson_id is not None}
+    last = max((i.position for i in items), default=0)
+    added = [lesson_id for lesson_id in lesson_ids if lesson_id not in have]
+    store.insert_checklist_items(
+        cur,
+        plan_id,
+        [
+            (lesson_id, last + n, checklist_text(lessons[lesson_id]))
+            for n, lesson_id in enumerate(added, start=1)
+        ],
+    )
+    chosen = ", ".join(f"#{i}" for i in sorted(wanted)) or "none"
+    store.append_audit(cur, actor, "session", session_id, "plan", f"Lessons chosen: {chosen}", now)
     return plan_id
+
+
+def save_plan(
+    database: store.Database,
+    session_id: int,
+    lesson_ids: Sequence[int],
+    notes: str,
+    actor: str,
+    now: datetime | None = None,
+) -> int:
+    """Create or update the plan for a planned session; return its id."""
+    with database.transaction() as cur:
+        return save_plan_in(cur, session_id, lesson_ids, notes, actor, now or now_local())
 
 
 def add_checklist_item(database: store.Database, session_id: int, text: str, actor: str) -> None:
@@ -144,11 +196,18 @@ def add_checklist_item(database: store.Database, session_id: int, text: str, act
         store.insert_checklist_item(cur, plan.id, None, position, cleaned)
 
 
-def tick(database: store.Database, item_id: int, done: bool, actor: str) -> None:
+def tick_in(cur: store.Cursor, item_id: int, done: bool, actor: str, now: datetime) -> None:
+    """Tick (or untick) a checklist item inside the caller's transaction."""
+    if store.checklist_item(cur, item_id) is None:
+        raise ValidationError({"item": "That checklist item no longer exists."})
+    store.set_checklist_done(cur, item_id, done, actor.strip(), now)
+
+
+def tick(
+    database: store.Database, item_id: int, done: bool, actor: str, now: datetime | None = None
+) -> None:
     with database.transaction() as cur:
-        if store.checklist_item(cur, item_id) is None:
-            raise ValidationError({"item": "That checklist item no longer exists."})
-        store.set_checklist_done(cur, item_id, done, actor.strip(), now_local())
+        tick_in(cur, item_id, done, actor, now or now_local())
 
 
 # --- the data behind the plan -------------------------------------------------------------------
@@ -267,7 +326,7 @@ def expected_mix(
         ids = [s.id for s in comparable]
         counts = store.feedback_summary(cur, ids).type_counts if ids else {}
         answers = sum(counts.values())
-        if answers >= MIN_GROUP:
+        if enough(answers):
             shares = {t: counts.get(t, 0) / answers for t in COUNCILLOR_TYPE_SHORT}
             described = ", ".join(
                 f"{COUNCILLOR_TYPE_SHORT[t].lower()} {shares[t]:.0%}" for t in COUNCILLOR_TYPE_SHORT
@@ -284,7 +343,7 @@ def expected_mix(
     return TypeMix(
         False,
         "Too little data to predict the mix: fewer than"
-        f" {MIN_GROUP} attendees of this council or programme have described themselves.",
+        f" {MIN_GROUP_SIZE} attendees of this council or programme have described themselves.",
         0,
         (),
         {},
@@ -299,7 +358,7 @@ def recurring_complaints(
     )
     ids = [s.id for s in comparable]
     summary = store.feedback_summary(cur, ids) if ids else None
-    if summary is None or summary.responses < MIN_GROUP:
+    if summary is None or not enough(summary.responses):
         return (
             (),
             (),

@@ -7,10 +7,12 @@ import html
 from collections.abc import Sequence
 from datetime import date
 
+import pandas as pd
 import plotly.io as pio
 
 from lessons import store
-from lessons.trends import TrendChart
+from lessons.anonymity import hidden_groups_note
+from lessons.trends import TrendChart, TrendHeadline
 
 
 def describe_filter(where: store.TrendFilter) -> str:
@@ -30,7 +32,7 @@ def describe_filter(where: store.TrendFilter) -> str:
     return "; ".join(parts) or "all delivered sessions"
 
 
-def markdown_table(frame) -> str:
+def markdown_table(frame: pd.DataFrame) -> str:
     """A DataFrame as a Markdown table (pipes in cells escaped)."""
 
     def cell(value: object) -> str:
@@ -43,15 +45,16 @@ def markdown_table(frame) -> str:
     return "\n".join([header, rule, *rows])
 
 
-def _headline_lines(headline: store.Headline) -> list[str]:
+def _headline_lines(headline: TrendHeadline) -> list[str]:
+    """The figures the headline shows; the hidden ones are simply left out."""
     lines = [f"{headline.sessions} sessions", f"{headline.responses:,} responses"]
     if headline.response_rate is not None:
         lines.append(f"response rate {headline.response_rate:.0%}")
-    if headline.responses >= 5 and headline.mean_rating is not None:
+    if headline.mean_rating is not None:
         lines.append(f"mean rating {headline.mean_rating:.2f} out of 5")
-    if headline.responses >= 5 and headline.mean_uplift is not None:
+    if headline.mean_uplift is not None:
         lines.append(f"mean confidence uplift {headline.mean_uplift:+.2f}")
-    if headline.comments >= 5 and headline.negative_share is not None:
+    if headline.negative_share is not None:
         lines.append(f"{headline.negative_share:.0%} of {headline.comments:,} comments critical")
     return lines
 
@@ -59,7 +62,7 @@ def _headline_lines(headline: store.Headline) -> list[str]:
 def report_markdown(
     title: str,
     where: store.TrendFilter,
-    headline: store.Headline,
+    headline: TrendHeadline,
     charts: Sequence[TrendChart],
     lessons_markdown: str,
     today: date,
@@ -76,7 +79,7 @@ def report_markdown(
         if not chart.table.empty:
             lines += [markdown_table(chart.table), ""]
         if chart.suppressed:
-            lines += [f"_{chart.suppressed} groups of fewer than 5 responses not shown._", ""]
+            lines += [f"_{hidden_groups_note(chart.suppressed)}_", ""]
     body = (
         lessons_markdown.split("\n", 1)[1]
         if lessons_markdown.startswith("# ")
@@ -89,7 +92,7 @@ def report_markdown(
 def report_html(
     title: str,
     where: store.TrendFilter,
-    headline: store.Headline,
+    headline: TrendHeadline,
     charts: Sequence[TrendChart],
     lessons_markdown: str,
     today: date,
@@ -131,8 +134,7 @@ def report_html(
             )
         if chart.suppressed:
             parts.append(
-                f"<p><small>{chart.suppressed} groups of fewer than 5 responses not shown."
-                "</small></p>"
+                f"<p><small>{html.escape(hidden_groups_note(chart.suppressed))}</small></p>"
             )
     parts.append("<h2>Lessons learnt</h2>")
     for line in lessons_markdown.splitlines()[1:]:

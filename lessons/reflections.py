@@ -6,14 +6,17 @@ read as the kind of question its prompt asks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from lessons import store, tagging
 from lessons.analysis import analyse
 from lessons.clock import now_local
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
+from lessons.themes import ThemeMatcher
 
-MAX_ANSWER_CHARS = 5000
+MAX_REFLECTION_ANSWER_CHARS = 5000  # each answer of a facilitator's reflection
 
 
 @dataclass(frozen=True)
@@ -105,11 +108,92 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
+def own_reflection(
+    reflections: Sequence[store.ReflectionRow], author: str
+) -> store.ReflectionRow | None:
+    """This facilitator's reflection among a session's (names match whatever their case,
+    as when saving)."""
+    return next((r for r in reflections if r.author.lower() == author.strip().lower()), None)
+
+
 def prompt_label(template: str, prompt: str) -> str:
     for candidate in TEMPLATES[template].prompts if template in TEMPLATES else ():
         if candidate.key == prompt:
             return candidate.label
     return prompt
+
+
+def reflection_errors(
+    author: str, template: str, answers: dict[str, str], final: bool
+) -> dict[str, str]:
+    """Every problem with a reflection, by field. A draft may be partly blank; finishing it
+    needs at least one answer."""
+    errors: dict[str, str] = {}
+    if not author.strip():
+        errors["author"] = "Say who you are: a reflection is one facilitator's view."
+    elif len(author) > 100:
+        errors["author"] = "Shorten the name to 100 characters or fewer."
+    if template not in TEMPLATES:
+        errors["template"] = "Choose After Action Review, Gibbs or Rolfe."
+        return errors
+    known = {p.key for p in TEMPLATES[template].prompts}
+    for key, text in answers.items():
+        if key not in known:
+            errors[key] = f"'{key}' is not a question of this template."
+        elif len(text) > MAX_REFLECTION_ANSWER_CHARS:
+            errors[key] = (
+                f"Shorten this answer to {MAX_REFLECTION_ANSWER_CHARS:,} characters or fewer."
+            )
+    if final and not any(text.strip() for text in answers.values()):
+        errors["answers"] = "Answer at least one question before finishing the reflection."
+    return errors
+
+
+def save_reflection_in(
+    cur: store.Cursor,
+    session_id: int,
+    author: str,
+    template: str,
+    answers: dict[str, str],
+    final: bool,
+    now: datetime,
+    matcher: ThemeMatcher | None = None,
+) -> tuple[int, dict[str, int]]:
+    """Save (or update) one facilitator's reflection on a session inside the caller's
+    transaction, each answer analysed as its prompt's kind of question; return its id and
+    its answers' ids by prompt. Answers keep their ids across edits, so lessons that cite
+    them stay linked."""
+    errors = reflection_errors(author, template, answers, final)
+    if errors:
+        raise ValidationError(errors)
+    if store.session_title_and_status(cur, session_id) is None:
+        raise ValidationError({"session": "That session no longer exists."})
+    matcher = matcher or tagging.current_matcher(cur)
+    kinds = {p.key: p.question_kind for p in TEMPLATES[template].prompts}
+    status = "final" if final else "draft"
+    reflection_id = store.reflection_id_for(cur, session_id, author.strip())
+    new = reflection_id is None
+    if reflection_id is None:
+        reflection_id = store.insert_reflection(
+            cur, session_id, author.strip(), template, status, now
+        )
+    else:
+        store.update_reflection(cur, reflection_id, template, status, now)
+    saved = []
+    for key, text in answers.items():
+        analysis = analyse(text.strip(), kinds[key], matcher) if text.strip() else None
+        saved.append(
+            store.ReflectionAnswerValues(
+                prompt=key,
+                text=text.strip(),
+                label=analysis.label if analysis else None,
+                score=analysis.score if analysis else None,
+                mixed=analysis.mixed if analysis else False,
+                drivers=analysis.drivers if analysis else (),
+                themes=[t.theme_id for t in analysis.themes] if analysis else (),
+            )
+        )
+    return reflection_id, store.save_reflection_answers(cur, reflection_id, saved, new=new)
 
 
 def save_reflection(
@@ -119,61 +203,11 @@ def save_reflection(
     template: str,
     answers: dict[str, str],
     final: bool,
+    now: datetime | None = None,
 ) -> int:
-    """Save (or update) one facilitator's reflection on a session; return its id.
-
-    A draft may be partly blank; finishing it needs at least one answer. Answers
-    keep their ids across edits, so lessons that cite them stay linked.
-    """
-    errors: dict[str, str] = {}
-    if not author.strip():
-        errors["author"] = "Say who you are: a reflection is one facilitator's view."
-    elif len(author) > 100:
-        errors["author"] = "Shorten the name to 100 characters or fewer."
-    if template not in TEMPLATES:
-        errors["template"] = "Choose After Action Review, Gibbs or Rolfe."
-    else:
-        known = {p.key for p in TEMPLATES[template].prompts}
-        for key, text in answers.items():
-            if key not in known:
-                errors[key] = f"'{key}' is not a question of this template."
-            elif len(text) > MAX_ANSWER_CHARS:
-                errors[key] = f"Shorten this answer to {MAX_ANSWER_CHARS:,} characters or fewer."
-        if final and not any(text.strip() for text in answers.values()):
-            errors["answers"] = "Answer at least one question before finishing the reflection."
-    if errors:
-        raise ValidationError(errors)
-    kinds = {p.key: p.question_kind for p in TEMPLATES[template].prompts}
-    with database.reading() as cur:
-        if store.session_by_id(cur, session_id) is None:
-            raise ValidationError({"session": "That session no longer exists."})
-        matcher = tagging.current_matcher(cur)
-    analysed = {
-        key: analyse(text.strip(), kinds[key], matcher)
-        for key, text in answers.items()
-        if text.strip()
-    }
-    now = now_local()
-    status = "final" if final else "draft"
+    """Save (or update) one facilitator's reflection on a session; return its id."""
     with database.transaction() as cur:
-        reflection_id = store.reflection_id_for(cur, session_id, author.strip())
-        if reflection_id is None:
-            reflection_id = store.insert_reflection(
-                cur, session_id, author.strip(), template, status, now
-            )
-        else:
-            store.update_reflection(cur, reflection_id, template, status, now)
-        for key, text in answers.items():
-            analysis = analysed.get(key)
-            store.save_reflection_answer(
-                cur,
-                reflection_id,
-                key,
-                text.strip(),
-                analysis.label if analysis else None,
-                analysis.score if analysis else None,
-                analysis.mixed if analysis else False,
-                analysis.drivers if analysis else (),
-                [t.theme_id for t in analysis.themes] if analysis else (),
-            )
+        reflection_id, _ = save_reflection_in(
+            cur, session_id, author, template, answers, final, now or now_local()
+        )
     return reflection_id

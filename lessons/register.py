@@ -9,48 +9,21 @@ who, when and why.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from lessons import store
+from lessons.choices import NEXT_STATUS, POLARITIES, PRIORITIES, SCOPES, STATUSES
 from lessons.clock import now_local
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
 
-STATUSES: dict[str, str] = {
-    "observed": "Observed",
-    "identified": "Identified",
-    "actioned": "Actioned",
-    "embedded": "Embedded",
-    "validated": "Validated",
-    "archived": "Archived",
-    "rejected": "Rejected",
-}
-STATUS_MEANING: dict[str, str] = {
-    "observed": "Something happened worth learning from.",
-    "identified": "The lesson and what to do about it are agreed.",
-    "actioned": "Someone owns an action with a due date.",
-    "embedded": "Applied in a named later session.",
-    "validated": "That session's feedback or a reflection shows it worked.",
-    "archived": "Done with: kept for the record.",
-    "rejected": "Not taken forward, with the reason.",
-}
-NEXT_STATUS: dict[str, str] = {
-    "observed": "identified",
-    "identified": "actioned",
-    "actioned": "embedded",
-    "embedded": "validated",
-    "validated": "archived",
-}
-POLARITIES = {"sustain": "Sustain (keep doing)", "improve": "Improve (do differently)"}
-SCOPES = {
-    "session": "This session",
-    "programme": "The programme",
-    "organisation": "The organisation",
-}
-PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
 OPEN_ACTION_STATUSES = ("identified", "actioned")
+# A lesson still takes evidence until it is archived or rejected.
+TAKES_EVIDENCE_STATUSES = tuple(s for s in STATUSES if s not in ("archived", "rejected"))
 MAX_FIELD_CHARS = 4000
-MAX_TITLE_CHARS = 150
+MAX_LESSON_TITLE_CHARS = 150
 
 
 @dataclass
@@ -96,8 +69,8 @@ def validate_lesson(draft: LessonDraft, known_themes: set[str] | None = None) ->
         errors["title"] = (
             "Give the lesson a short title, e.g. 'Test the wifi before people arrive'."
         )
-    elif len(draft.title) > MAX_TITLE_CHARS:
-        errors["title"] = f"Shorten the title to {MAX_TITLE_CHARS} characters or fewer."
+    elif len(draft.title) > MAX_LESSON_TITLE_CHARS:
+        errors["title"] = f"Shorten the title to {MAX_LESSON_TITLE_CHARS} characters or fewer."
     for name in ("what_happened", "effect", "cause", "lesson", "recommendation", "action"):
         if len(getattr(draft, name)) > MAX_FIELD_CHARS:
             errors[name] = f"Shorten this to {MAX_FIELD_CHARS:,} characters or fewer."
@@ -126,16 +99,18 @@ def _values(draft: LessonDraft) -> dict[str, object]:
     return values
 
 
-def _check(database: store.Database, draft: LessonDraft, actor: str) -> None:
+ACTOR_NEEDED = "Say who you are: your name is recorded against every change."
+
+
+def _check_in(cur: store.Cursor, draft: LessonDraft, actor: str) -> None:
     """Raise ValidationError with every problem in the draft, or with the actor."""
-    with database.reading() as cur:
-        errors = validate_lesson(draft, {t.id for t in store.all_themes(cur)})
-        if draft.source_session_id is not None and (
-            store.session_by_id(cur, draft.source_session_id) is None
-        ):
-            errors["source_session_id"] = "That session does not exist."
+    errors = validate_lesson(draft, store.theme_ids(cur))
+    if draft.source_session_id is not None and (
+        store.session_title_and_status(cur, draft.source_session_id) is None
+    ):
+        errors["source_session_id"] = "That session does not exist."
     if not actor.strip():
-        errors["actor"] = "Say who you are: your name is recorded against every change."
+        errors["actor"] = ACTOR_NEEDED
     if errors:
         raise ValidationError(errors)
 
@@ -149,31 +124,54 @@ class EvidenceLink:
     note: str = ""
 
 
+def create_lesson_in(
+    cur: store.Cursor,
+    draft: LessonDraft,
+    actor: str,
+    now: datetime,
+    evidence: EvidenceLink | None = None,
+) -> int:
+    """Log a new lesson (status observed) inside the caller's transaction."""
+    _check_in(cur, draft, actor)
+    lesson_id = store.insert_lesson(cur, _values(draft), "observed", actor.strip(), now)
+    store.set_lesson_themes(cur, lesson_id, draft.themes, new=True)
+    store.append_audit(
+        cur,
+        actor,
+        "lesson",
+        lesson_id,
+        "created",
+        f"Logged '{draft.title.strip()}'",
+        now,
+        to_status="observed",
+    )
+    if evidence is not None:
+        link_evidence_in(cur, lesson_id, evidence, actor, now)
+    return lesson_id
+
+
 def create_lesson(
     database: store.Database,
     draft: LessonDraft,
     actor: str,
     evidence: EvidenceLink | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Log a new lesson (status observed), with its first piece of evidence."""
-    _check(database, draft, actor)
-    now = now_local()
     with database.transaction() as cur:
-        lesson_id = store.insert_lesson(cur, _values(draft), "observed", actor.strip(), now)
-        store.set_lesson_themes(cur, lesson_id, draft.themes)
-        store.append_audit(
-            cur, actor, "lesson", lesson_id, "created", f"Logged '{draft.title.strip()}'", now
-        )
-        if evidence is not None:
-            _link(cur, lesson_id, evidence, actor, now)
-    return lesson_id
+        return create_lesson_in(cur, draft, actor, now or now_local(), evidence)
 
 
-def update_lesson(database: store.Database, lesson_id: int, draft: LessonDraft, actor: str) -> None:
+def update_lesson(
+    database: store.Database,
+    lesson_id: int,
+    draft: LessonDraft,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
     """Save edits to a lesson's fields; the audit trail names the fields that changed."""
-    _check(database, draft, actor)
-    now = now_local()
     with database.transaction() as cur:
+        _check_in(cur, draft, actor)
         before = store.lesson_by_id(cur, lesson_id)
         if before is None:
             raise ValidationError({"lesson": "That lesson no longer exists."})
@@ -183,15 +181,29 @@ def update_lesson(database: store.Database, lesson_id: int, draft: LessonDraft, 
             changed.append("themes")
         if not changed:
             return
-        store.update_lesson(cur, lesson_id, values, now)
+        when = now or now_local()
+        store.update_lesson(cur, lesson_id, values, when)
         store.set_lesson_themes(cur, lesson_id, draft.themes)
         store.append_audit(
-            cur, actor, "lesson", lesson_id, "edited", "Changed " + ", ".join(changed), now
+            cur, actor, "lesson", lesson_id, "edited", "Changed " + ", ".join(changed), when
         )
 
 
+class Movable(Protocol):
+    """A lesson as far as a move is concerned (a store.LessonRow or store.LessonState)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def due_date(self) -> date | None: ...
+
+
 def move_errors(
-    lesson: store.LessonRow,
+    lesson: Movable,
     to_status: str,
     reason: str = "",
     applied_session_id: int | None = None,
@@ -228,6 +240,70 @@ def move_errors(
     return errors
 
 
+def move_lesson_in(
+    cur: store.Cursor,
+    lesson_id: int,
+    to_status: str,
+    actor: str,
+    now: datetime,
+    reason: str = "",
+    applied_session_id: int | None = None,
+    effectiveness_evidence: str = "",
+    also_link: EvidenceLink | None = None,
+    occasion: str = "",
+) -> None:
+    """The one door for a lesson's lifecycle: check the move, make it, and record it as one
+    audit row with the status left and the status reached in their own columns, inside the
+    caller's transaction. `occasion` says what prompted the move (e.g. "marked delivered");
+    with `also_link`, that evidence is linked too."""
+    lesson = store.lesson_state(cur, lesson_id)
+    if lesson is None:
+        raise ValidationError({"lesson": "That lesson no longer exists."})
+    errors = move_errors(lesson, to_status, reason, applied_session_id, effectiveness_evidence)
+    if not actor.strip():
+        errors["actor"] = ACTOR_NEEDED
+    applied = (
+        store.session_title_and_status(cur, applied_session_id)
+        if applied_session_id is not None
+        else None
+    )
+    if applied_session_id is not None and applied is None:
+        errors["applied_session_id"] = "That session does not exist."
+    if errors:
+        raise ValidationError(errors)
+    values: dict[str, object] = {"status": to_status}
+    circumstances = []
+    if to_status == "embedded":
+        values["applied_session_id"] = applied_session_id
+        if applied is not None:
+            circumstances.append(f"applied in '{applied[0]}'")
+    if occasion:
+        circumstances.append(occasion)
+    if to_status == "validated":
+        values["effectiveness_evidence"] = effectiveness_evidence.strip()
+    if to_status == "rejected":
+        values["rejection_reason"] = reason.strip()
+    detail = f"{STATUSES[lesson.status]} → {STATUSES[to_status]}"
+    if circumstances:
+        detail += f" ({', '.join(circumstances)})"
+    if reason.strip():
+        detail += f": {reason.strip()}"
+    store.update_lesson(cur, lesson_id, values, now)
+    store.append_audit(
+        cur,
+        actor,
+        "lesson",
+        lesson_id,
+        "status",
+        detail,
+        now,
+        from_status=lesson.status,
+        to_status=to_status,
+    )
+    if also_link is not None:
+        link_evidence_in(cur, lesson_id, also_link, actor, now)
+
+
 def move_lesson(
     database: store.Database,
     lesson_id: int,
@@ -237,46 +313,39 @@ def move_lesson(
     applied_session_id: int | None = None,
     effectiveness_evidence: str = "",
     also_link: EvidenceLink | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Move a lesson through its lifecycle, after checking the move, and record it
     (with `also_link`, link that evidence in the same transaction)."""
-    now = now_local()
     with database.transaction() as cur:
-        lesson = store.lesson_by_id(cur, lesson_id)
-        if lesson is None:
-            raise ValidationError({"lesson": "That lesson no longer exists."})
-        errors = move_errors(lesson, to_status, reason, applied_session_id, effectiveness_evidence)
-        if not actor.strip():
-            errors["actor"] = "Say who you are: your name is recorded against every change."
-        if applied_session_id is not None and store.session_by_id(cur, applied_session_id) is None:
-            errors["applied_session_id"] = "That session does not exist."
-        if errors:
-            raise ValidationError(errors)
-        values: dict[str, object] = {"status": to_status}
-        detail = f"{STATUSES[lesson.status]} → {STATUSES[to_status]}"
-        if to_status == "embedded":
-            values["applied_session_id"] = applied_session_id
-            applied = store.session_by_id(cur, applied_session_id) if applied_session_id else None
-            detail += f" (applied in '{applied.title}')" if applied else ""
-        if to_status == "validated":
-            values["effectiveness_evidence"] = effectiveness_evidence.strip()
-        if to_status == "rejected":
-            values["rejection_reason"] = reason.strip()
-        if reason.strip():
-            detail += f": {reason.strip()}"
-        store.update_lesson(cur, lesson_id, values, now)
-        store.append_audit(cur, actor, "lesson", lesson_id, "status", detail, now)
-        if also_link is not None:
-            _link(cur, lesson_id, also_link, actor, now)
+        move_lesson_in(
+            cur,
+            lesson_id,
+            to_status,
+            actor,
+            now or now_local(),
+            reason=reason,
+            applied_session_id=applied_session_id,
+            effectiveness_evidence=effectiveness_evidence,
+            also_link=also_link,
+        )
 
 
-def _link(cur: store.Cursor, lesson_id: int, evidence: EvidenceLink, actor: str, now) -> None:
-    if evidence.comment_id is not None and not store.comment_exists(cur, evidence.comment_id):
+def link_evidence_in(
+    cur: store.Cursor, lesson_id: int, evidence: EvidenceLink, actor: str, now: datetime
+) -> None:
+    """Link evidence to a lesson inside the caller's transaction (linking the same comment
+    or reflection answer twice does nothing)."""
+    if not actor.strip():
+        raise ValidationError({"actor": ACTOR_NEEDED})
+    target = store.evidence_target(
+        cur, lesson_id, evidence.comment_id, evidence.reflection_answer_id
+    )
+    if not target.lesson_exists:
+        raise ValidationError({"lesson": "That lesson no longer exists."})
+    if evidence.comment_id is not None and not target.comment_exists:
         raise ValidationError({"evidence": "That comment no longer exists."})
-    if (
-        evidence.reflection_answer_id is not None
-        and store.reflection_answer_by_id(cur, evidence.reflection_answer_id) is None
-    ):
+    if evidence.reflection_answer_id is not None and not target.answer_exists:
         raise ValidationError({"evidence": "That reflection answer no longer exists."})
     if (
         evidence.comment_id is None
@@ -288,9 +357,9 @@ def _link(cur: store.Cursor, lesson_id: int, evidence: EvidenceLink, actor: str,
         )
     if len(evidence.note) > MAX_FIELD_CHARS:
         raise ValidationError({"evidence": f"Shorten the note to {MAX_FIELD_CHARS:,} characters."})
-    if store.evidence_already_linked(
-        cur, lesson_id, evidence.comment_id, evidence.reflection_answer_id
-    ) and (evidence.comment_id is not None or evidence.reflection_answer_id is not None):
+    if target.already_linked and (
+        evidence.comment_id is not None or evidence.reflection_answer_id is not None
+    ):
         return
     store.insert_lesson_evidence(
         cur,
@@ -312,37 +381,26 @@ def _link(cur: store.Cursor, lesson_id: int, evidence: EvidenceLink, actor: str,
 
 
 def link_evidence(
-    database: store.Database, lesson_id: int, evidence: EvidenceLink, actor: str
+    database: store.Database,
+    lesson_id: int,
+    evidence: EvidenceLink,
+    actor: str,
+    now: datetime | None = None,
 ) -> None:
     """Link more evidence to a lesson (linking the same comment twice does nothing)."""
-    if not actor.strip():
-        raise ValidationError(
-            {"actor": "Say who you are: your name is recorded against every change."}
-        )
-    now = now_local()
     with database.transaction() as cur:
-        if store.lesson_by_id(cur, lesson_id) is None:
-            raise ValidationError({"lesson": "That lesson no longer exists."})
-        _link(cur, lesson_id, evidence, actor, now)
+        link_evidence_in(cur, lesson_id, evidence, actor, now or now_local())
 
 
-def draft_from_lesson(lesson: store.LessonRow) -> LessonDraft:
-    return LessonDraft(
-        title=lesson.title,
-        what_happened=lesson.what_happened,
-        effect=lesson.effect,
-        cause=lesson.cause,
-        lesson=lesson.lesson,
-        recommendation=lesson.recommendation,
-        polarity=lesson.polarity,
-        scope=lesson.scope,
-        priority=lesson.priority,
-        themes=list(lesson.themes),
-        action=lesson.action,
-        owner=lesson.owner,
-        due_date=lesson.due_date,
-        source_session_id=lesson.source_session_id,
-    )
+def draft_from_lesson(lesson: object, **overrides: Any) -> LessonDraft:
+    """A draft holding the fields of anything shaped like a lesson (a stored row, or the
+    demo's lessons), with `overrides` for any field it lacks or should change."""
+    values: dict[str, Any] = {
+        f.name: overrides[f.name] if f.name in overrides else getattr(lesson, f.name)
+        for f in fields(LessonDraft)
+    }
+    values["themes"] = list(values["themes"])
+    return LessonDraft(**values)
 
 
 @dataclass
@@ -404,3 +462,58 @@ def filter_lessons(
         "status": lambda x: (stage.index(x.status), x.id),
     }
     return sorted(chosen, key=keys.get(where.sort, keys["priority"]))
+
+
+# --- reading the register -----------------------------------------------------------------
+
+
+def read_register(database: store.Database) -> list[store.LessonRow]:
+    with database.reading() as cur:
+        return store.all_lessons(cur)
+
+
+@dataclass(frozen=True)
+class RegisterCounts:
+    lessons: int
+    open_actions: int
+    validated: int
+    overdue: list[store.LessonRow]
+
+
+def register_counts(lessons: Sequence[store.LessonRow], today: date) -> RegisterCounts:
+    """The figures at the top of the register."""
+    return RegisterCounts(
+        lessons=len(lessons),
+        open_actions=sum(1 for x in lessons if x.status in OPEN_ACTION_STATUSES),
+        validated=sum(1 for x in lessons if x.status == "validated"),
+        overdue=[x for x in lessons if is_overdue(x, today)],
+    )
+
+
+def owners(lessons: Sequence[store.LessonRow]) -> list[str]:
+    """Everyone who owns an action, for the owner filter."""
+    return sorted({x.owner for x in lessons if x.owner})
+
+
+def sessions_to_apply_in(
+    lesson: store.LessonRow, sessions: Sequence[store.SessionRow]
+) -> list[store.SessionRow]:
+    """Where a lesson may be embedded: any session but the one it came from."""
+    return [s for s in sessions if s.id != lesson.source_session_id]
+
+
+def lessons_taking_evidence(database: store.Database) -> dict[int, str]:
+    """Id → title of every lesson that can still take evidence."""
+    with database.reading() as cur:
+        return store.lesson_titles(cur, TAKES_EVIDENCE_STATUSES)
+
+
+def evidence_of(database: store.Database, lesson_id: int) -> list[store.EvidenceRow]:
+    with database.reading() as cur:
+        return store.evidence_for_lesson(cur, lesson_id)
+
+
+def history_of(database: store.Database, lesson_id: int) -> list[store.AuditEntry]:
+    """The lesson's audit trail, oldest first."""
+    with database.reading() as cur:
+        return store.audit_for(cur, "lesson", lesson_id)

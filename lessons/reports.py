@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from lessons import export, store
-from lessons.register import STATUSES
-
-MIN_GROUP = 5  # figures from fewer responses are not reported, to keep people anonymous
+from lessons.anonymity import SummaryShown, summary_shown
+from lessons.choices import STATUSES
+from lessons.register import is_overdue
 
 
 def register_rows(
@@ -74,8 +74,9 @@ def _statement(lesson: store.LessonRow) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _figures_paragraph(summary: store.FeedbackSummary, sessions: int, councils: int) -> str:
-    if summary.responses < MIN_GROUP:
+def _figures_paragraph(shown: SummaryShown, sessions: int, councils: int) -> str:
+    summary = shown.summary
+    if not shown.figures:
         return (
             f"Across {sessions} session{'s' if sessions != 1 else ''}, {summary.responses}"
             " councillors gave feedback: too few to report figures without identifying people."
@@ -88,7 +89,7 @@ def _figures_paragraph(summary: store.FeedbackSummary, sessions: int, councils: 
     if summary.mean_rating is not None:
         parts.append(f"rating them {summary.mean_rating:.1f} out of 5 on average")
     sentence = ", ".join(parts) + "."
-    if summary.confidence_pairs >= MIN_GROUP and summary.share_gained_confidence is not None:
+    if shown.confidence and summary.share_gained_confidence is not None:
         sentence += (
             f" Their confidence in using social media rose from"
             f" {summary.mean_confidence_before:.1f} to {summary.mean_confidence_after:.1f}"
@@ -128,7 +129,8 @@ def lessons_report(
             or x.applied_session_id in chosen_ids
         )
     ]
-    summary = store.feedback_summary(cur, [s.id for s in delivered])
+    shown = summary_shown(store.feedback_summary(cur, [s.id for s in delivered]))
+    summary = shown.summary
     lines = [f"# {title}", ""]
     if delivered:
         first = min(s.starts_at for s in delivered)
@@ -141,13 +143,13 @@ def lessons_report(
         lines += [
             f"{span} we ran {len(delivered)} training session{'s' if len(delivered) != 1 else ''}"
             " for councillors. "
-            + _figures_paragraph(summary, len(delivered), len({s.council for s in delivered})),
+            + _figures_paragraph(shown, len(delivered), len({s.council for s in delivered})),
             "",
         ]
     complaints = sorted(
         (t for t in summary.themes if t.negative), key=lambda t: t.negative, reverse=True
     )[:3]
-    if summary.responses >= MIN_GROUP and complaints:
+    if shown.figures and complaints:
         lines += ["## What councillors told us", ""]
         for theme in complaints:
             quote = f' — "{_one_line(theme.negative_quote)}"' if theme.negative_quote else ""
@@ -175,9 +177,7 @@ def lessons_report(
         lines += ["## Still to do", ""]
         for x in open_:
             due = f", due {x.due_date:%-d %B %Y}" if x.due_date else ""
-            overdue = (
-                " (overdue)" if x.due_date and x.due_date < today and x.status != "embedded" else ""
-            )
+            overdue = " (overdue)" if is_overdue(x, today) else ""
             owner = f" — {x.owner}{due}{overdue}" if x.owner else ""
             lines.append(f"- {x.title}{owner}")
         lines.append("")
@@ -191,3 +191,34 @@ def lessons_report(
         lines += ["No lessons have been logged for this yet.", ""]
     lines.append(f"_Written {today:%-d %B %Y} from the feedback and lessons register._")
     return "\n".join(lines) + "\n"
+
+
+def write_lessons_report(
+    database: store.Database,
+    session_id: int | None,
+    theme_names: Mapping[str, str],
+    today: date,
+    programme: str | None = None,
+) -> str:
+    """`lessons_report`, read from the database."""
+    with database.reading() as cur:
+        return lessons_report(cur, session_id, theme_names, today, programme)
+
+
+EXPORTS = ("responses", "comments")
+
+
+def export_table(
+    database: store.Database, where: store.TrendFilter, what: str, include_contact: bool = False
+) -> tuple[list[str], list[dict[str, object]]]:
+    """The responses or the comments the filter chooses, as (columns, rows) for a CSV or
+    Excel file (contact details only where the attendee opted in, and only when asked)."""
+    if what not in EXPORTS:
+        raise ValueError(f"unknown export {what!r}")
+    with database.reading() as cur:
+        frame = (
+            store.export_responses(cur, where, include_contact)
+            if what == "responses"
+            else store.export_comments(cur, where)
+        )
+    return [str(c) for c in frame.columns], export.dataframe_rows(frame)

@@ -4,31 +4,26 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
+from typing import Any
 
 from lessons import store
-from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
+from lessons.choices import SESSION_FORMATS, SESSION_STATUSES, UNKNOWN_ACTOR
 from lessons.clock import now_local
+from lessons.errors import ValidationError
+from lessons.share import Poster
 
 # 31 characters: no 0/O, 1/I/L, so a code read off a projector can be typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 TOKEN_BYTES = 16  # 128 bits: unguessable, so only people given the link can answer
 
-MAX_TITLE_CHARS = 200
+MAX_SESSION_TITLE_CHARS = 200
 MAX_TEXT_FIELD_CHARS = 200
 MAX_PEOPLE = 12
 MAX_ATTENDEES = 1000
 MAX_SESSION_MINUTES = 12 * 60
-
-
-class ValidationError(ValueError):
-    """Input a person must fix; `errors` maps each field to what to change."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
-        self.errors = errors
 
 
 @dataclass
@@ -76,8 +71,8 @@ def validate_session(draft: SessionDraft) -> dict[str, str]:
     title = draft.title.strip()
     if not title:
         errors["title"] = "Give the session a title, e.g. 'Social media for councillors'."
-    elif len(title) > MAX_TITLE_CHARS:
-        errors["title"] = f"Shorten the title to {MAX_TITLE_CHARS} characters or fewer."
+    elif len(title) > MAX_SESSION_TITLE_CHARS:
+        errors["title"] = f"Shorten the title to {MAX_SESSION_TITLE_CHARS} characters or fewer."
     if not draft.council.strip():
         errors["council"] = "Say which council the session is for."
     for name in ("council", "venue", "programme"):
@@ -119,87 +114,133 @@ def _values(draft: SessionDraft) -> dict[str, object]:
     return values
 
 
-def create_session(database: store.Database, draft: SessionDraft, actor: str = "") -> int:
-    """Check and save a new session with a fresh token and code; return its id."""
+def create_session_in(cur: store.Cursor, draft: SessionDraft, actor: str, now: datetime) -> int:
+    """Check and save a new session with a fresh token and code, inside the caller's
+    transaction; return its id."""
     errors = validate_session(draft)
     if errors:
         raise ValidationError(errors)
-    with database.transaction() as cur:
+    code = new_short_code()
+    while store.short_code_taken(cur, code):
         code = new_short_code()
-        while store.short_code_taken(cur, code):
-            code = new_short_code()
-        session_id = store.insert_session(
-            cur,
-            _values(draft),
-            facilitators=draft.facilitators,
-            councillor_facilitators=draft.councillor_facilitators,
-            feedback_token=new_feedback_token(),
-            short_code=code,
-            now=now_local(),
-        )
+    session_id = store.insert_session(
+        cur,
+        _values(draft),
+        facilitators=draft.facilitators,
+        councillor_facilitators=draft.councillor_facilitators,
+        feedback_token=new_feedback_token(),
+        short_code=code,
+        now=now,
+    )
+    store.append_audit(
+        cur,
+        actor.strip() or UNKNOWN_ACTOR,
+        "session",
+        session_id,
+        "created",
+        draft.title.strip(),
+        now,
+        to_status=draft.status,
+    )
+    return session_id
+
+
+def create_session(
+    database: store.Database, draft: SessionDraft, actor: str = "", now: datetime | None = None
+) -> int:
+    """Check and save a new session with a fresh token and code; return its id."""
+    with database.transaction() as cur:
+        return create_session_in(cur, draft, actor, now or now_local())
+
+
+def update_session_in(
+    cur: store.Cursor, session_id: int, draft: SessionDraft, actor: str, now: datetime
+) -> store.SessionRow:
+    """Check and save edits to a session inside the caller's transaction; the audit trail
+    names the fields that changed (and a status change in its own columns). Returns the
+    session as it was. Marking a session delivered also embeds the lessons its plan
+    applied: `loop.update_session_and_embed` is the door that does both."""
+    errors = validate_session(draft)
+    if errors:
+        raise ValidationError(errors)
+    before = store.session_by_id(cur, session_id)
+    if before is None:
+        raise ValidationError({"session": "That session no longer exists."})
+    people_changed = (
+        list(before.facilitators) != draft.facilitators
+        or list(before.councillor_facilitators) != draft.councillor_facilitators
+    )
+    store.update_session(
+        cur,
+        session_id,
+        _values(draft),
+        now,
+        people=(draft.facilitators, draft.councillor_facilitators) if people_changed else None,
+    )
+    changed = [
+        name
+        for name, value in _values(draft).items()
+        if name not in ("facilitators", "councillor_facilitators")
+        and getattr(before, name) != value
+    ]
+    if people_changed:
+        changed.append("facilitators")
+    if changed:
+        moved = before.status != draft.status
         store.append_audit(
             cur,
-            actor or "unknown",
+            actor.strip() or UNKNOWN_ACTOR,
             "session",
             session_id,
-            "created",
-            draft.title.strip(),
-            now_local(),
+            "edited",
+            "Changed " + ", ".join(changed),
+            now,
+            from_status=before.status if moved else None,
+            to_status=draft.status if moved else None,
         )
-        return session_id
+    return before
 
 
-def update_session(
-    database: store.Database, session_id: int, draft: SessionDraft, actor: str = ""
-) -> list[int]:
-    """Save edits to a session. Marking a planned session delivered embeds the lessons its
-    plan applied; returns the ids of the lessons so moved."""
-    # Imported here: the loop module builds on the register, which builds on this one.
-    from lessons.loop import embed_applied_lessons
-
-    errors = validate_session(draft)
-    if errors:
-        raise ValidationError(errors)
-    now = now_local()
+def mark_reviewed(
+    database: store.Database, session_id: int, actor: str = "", now: datetime | None = None
+) -> None:
+    """The post-mortem is done: a delivered session becomes reviewed."""
     with database.transaction() as cur:
-        before = store.session_by_id(cur, session_id)
-        if before is None:
+        session = store.session_by_id(cur, session_id)
+        if session is None:
             raise ValidationError({"session": "That session no longer exists."})
-        store.update_session(
-            cur,
-            session_id,
-            _values(draft),
-            facilitators=draft.facilitators,
-            councillor_facilitators=draft.councillor_facilitators,
-            now=now,
-        )
-        changed = [
-            name
-            for name, value in _values(draft).items()
-            if name not in ("facilitators", "councillor_facilitators")
-            and getattr(before, name) != value
-        ]
-        if (
-            list(before.facilitators) != draft.facilitators
-            or list(before.councillor_facilitators) != draft.councillor_facilitators
-        ):
-            changed.append("facilitators")
-        if changed:
-            store.append_audit(
-                cur,
-                actor or "unknown",
-                "session",
-                session_id,
-                "edited",
-                "Changed " + ", ".join(changed),
-                now,
+        if session.status != "delivered":
+            raise ValidationError(
+                {
+                    "status": f"Only a delivered session can be marked reviewed: this one is"
+                    f" {SESSION_STATUSES[session.status].lower()}."
+                }
             )
-        moved: list[int] = []
-        if before.status == "planned" and draft.status == "delivered":
-            after = store.session_by_id(cur, session_id)
-            assert after is not None
-            moved = embed_applied_lessons(cur, after, actor or "unknown", now)
-    return moved
+        draft = draft_from_row(session, status="reviewed")
+        update_session_in(cur, session_id, draft, actor, now or now_local())
+
+
+def poster_for(session: store.SessionRow) -> Poster:
+    """What the session's poster says."""
+    return Poster(
+        title=session.title,
+        starts_at=session.starts_at,
+        place="Online" if session.online else session.venue,
+        feedback_token=session.feedback_token,
+        short_code=session.short_code,
+    )
+
+
+def list_sessions(database: store.Database) -> list[store.SessionRow]:
+    """Every session, newest first."""
+    with database.reading() as cur:
+        return store.all_sessions(cur)
+
+
+def session_response_count(database: store.Database, session_id: int) -> int:
+    """How many responses a session has now (the live count on the share tab)."""
+    with database.reading() as cur:
+        return store.response_count_for_session(cur, session_id)
 
 
 def nearest_session(sessions: list[store.SessionRow], now: datetime) -> store.SessionRow | None:
@@ -209,21 +250,13 @@ def nearest_session(sessions: list[store.SessionRow], now: datetime) -> store.Se
     return min(sessions, key=lambda s: abs((s.starts_at - now).total_seconds()))
 
 
-def draft_from_row(row: store.SessionRow) -> SessionDraft:
-    return SessionDraft(
-        title=row.title,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
-        council=row.council,
-        format=row.format,
-        venue=row.venue,
-        online=row.online,
-        programme=row.programme,
-        facilitators=list(row.facilitators),
-        councillor_facilitators=list(row.councillor_facilitators),
-        context_minutes=row.context_minutes,
-        hands_on_minutes=row.hands_on_minutes,
-        expected_attendees=row.expected_attendees,
-        status=row.status,
-        feedback_open=row.feedback_open,
-    )
+def draft_from_row(session: object, **overrides: Any) -> SessionDraft:
+    """A draft holding the fields of anything shaped like a session (a stored row, or the
+    demo's sessions), with `overrides` for any field it lacks or should change."""
+    values: dict[str, Any] = {
+        f.name: overrides[f.name] if f.name in overrides else getattr(session, f.name)
+        for f in fields(SessionDraft)
+    }
+    for people in ("facilitators", "councillor_facilitators"):
+        values[people] = list(values[people])
+    return SessionDraft(**values)

@@ -1,17 +1,21 @@
-"""How attendees reach the form: the links, the QR code and a printable poster."""
+"""How attendees reach the form: the links, the QR code and a printable poster.
+
+Pure: built from a session's plain details (its token, code, title, time and place),
+never from store rows.
+"""
 
 from __future__ import annotations
 
 import io
 import os
 import textwrap
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 import segno
 from PIL import Image, ImageDraw, ImageFont
-
-from lessons.store import SessionRow
 
 FEEDBACK_PATH = "feedback"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
@@ -27,16 +31,27 @@ def public_url() -> str:
     return (os.environ.get("LESSONS_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
 
 
-def feedback_link(session: SessionRow, base_url: str | None = None) -> str:
+@dataclass(frozen=True)
+class Poster:
+    """What a session's poster says."""
+
+    title: str
+    starts_at: datetime
+    place: str  # the venue, or "Online"
+    feedback_token: str
+    short_code: str
+
+
+def feedback_link(feedback_token: str, base_url: str | None = None) -> str:
     """The unguessable link the QR code carries."""
     base = base_url or public_url()
-    return f"{base}/{FEEDBACK_PATH}?{urlencode({'s': session.feedback_token})}"
+    return f"{base}/{FEEDBACK_PATH}?{urlencode({'s': feedback_token})}"
 
 
-def short_link(session: SessionRow, base_url: str | None = None) -> str:
+def short_link(short_code: str, base_url: str | None = None) -> str:
     """A link short enough to type from a slide: the page and the session code."""
     base = base_url or public_url()
-    return f"{base}/{FEEDBACK_PATH}?{urlencode({'c': session.short_code})}"
+    return f"{base}/{FEEDBACK_PATH}?{urlencode({'c': short_code})}"
 
 
 def form_page_url(base_url: str | None = None) -> str:
@@ -64,7 +79,13 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.I
     return ImageFont.load_default(size=size)
 
 
-def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font, fill: str = "#1b1b1b") -> int:
+def _centred(
+    draw: ImageDraw.ImageDraw,
+    y: int,
+    text: str,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    fill: str = "#1b1b1b",
+) -> int:
     """Draw one centred line; return the y of the next line (with a gap of half a line)."""
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
     draw.text(((A4_PIXELS[0] - (right - left)) / 2, y), text, font=font, fill=fill)
@@ -72,7 +93,7 @@ def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font, fill: str = "#1
     return y + height + height // 2
 
 
-def poster_image(session: SessionRow, base_url: str | None = None) -> Image.Image:
+def poster_image(session: Poster, base_url: str | None = None) -> Image.Image:
     """A one-page A4 poster: title, date, QR code, the code and the short link."""
     page = Image.new("RGB", A4_PIXELS, "white")
     draw = ImageDraw.Draw(page)
@@ -84,11 +105,12 @@ def poster_image(session: SessionRow, base_url: str | None = None) -> Image.Imag
         y = _centred(draw, y, line, _font(54, bold=True))
     when = session.starts_at.strftime("%A %-d %B %Y, %H:%M")
     y = _centred(draw, y + 10, when, _font(34))
-    place = "Online" if session.online else session.venue
-    if place:
-        y = _centred(draw, y, place[:60], _font(30), fill="#4a4a4a")
+    if session.place:
+        y = _centred(draw, y, session.place[:60], _font(30), fill="#4a4a4a")
 
-    qr_file = Image.open(io.BytesIO(qr_png(feedback_link(session, base_url), scale=14)))
+    qr_file = Image.open(
+        io.BytesIO(qr_png(feedback_link(session.feedback_token, base_url), scale=14))
+    )
     qr = qr_file.convert("RGB").resize((760, 760), Image.Resampling.NEAREST)
     qr_top = max(y + 30, 560)
     page.paste(qr, ((A4_PIXELS[0] - 760) // 2, qr_top))
@@ -108,13 +130,13 @@ def poster_image(session: SessionRow, base_url: str | None = None) -> Image.Imag
     return page
 
 
-def poster_pdf(session: SessionRow, base_url: str | None = None) -> bytes:
+def poster_pdf(session: Poster, base_url: str | None = None) -> bytes:
     buffer = io.BytesIO()
     poster_image(session, base_url).save(buffer, format="PDF", resolution=POSTER_DPI)
     return buffer.getvalue()
 
 
-def poster_png(session: SessionRow, base_url: str | None = None) -> bytes:
+def poster_png(session: Poster, base_url: str | None = None) -> bytes:
     buffer = io.BytesIO()
     poster_image(session, base_url).save(buffer, format="PNG")
     return buffer.getvalue()

@@ -12,15 +12,23 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from lessons import store
 from lessons.analysis import ANALYSER_VERSION, Analysis, analyse, analyse_many
-from lessons.choices import QUESTION_KIND
+from lessons.choices import QUESTION_KIND, UNKNOWN_ACTOR
 from lessons.clock import now_local
-from lessons.sessions import ValidationError
-from lessons.themes import ThemeDefinition, ThemeMatcher, compile_themes, match_themes
+from lessons.errors import ValidationError
+from lessons.themes import (
+    DEFAULT_THEMES,
+    ThemeDefinition,
+    ThemeMatcher,
+    compile_themes,
+    match_themes,
+)
 
 LABELS = ("positive", "neutral", "negative")
 MAX_TERMS_PER_THEME = 300
@@ -62,6 +70,34 @@ def current_matcher(cur: store.Cursor) -> ThemeMatcher:
     return _matcher_for(active_definitions(cur))
 
 
+def seed_default_themes(database: store.Database, now: datetime | None = None) -> bool:
+    """Seed the default taxonomy into an empty themes table; True when it seeded.
+
+    Themes are retired, never deleted, so an empty table means a new database.
+    """
+    with database.transaction() as cur:
+        if store.count_rows(cur, "themes"):
+            return False
+        # Nothing has been analysed yet, so the analyses "reflect" the defaults.
+        store.replace_analysed_theme_hashes(cur, {t.id: definition_hash(t) for t in DEFAULT_THEMES})
+        for position, theme in enumerate(DEFAULT_THEMES, start=1):
+            store.save_theme(
+                cur,
+                store.ThemeRow(
+                    id=theme.id,
+                    name=theme.name,
+                    description=theme.description,
+                    include_terms=theme.include_terms,
+                    phrases=theme.phrases,
+                    exclude_terms=theme.exclude_terms,
+                    position=position,
+                    retired=False,
+                ),
+                now or now_local(),
+            )
+    return True
+
+
 def split_terms(text: str) -> tuple[str, ...]:
     """Terms typed one per line or separated by commas; duplicates dropped, order kept."""
     seen: dict[str, None] = {}
@@ -70,6 +106,43 @@ def split_terms(text: str) -> tuple[str, ...]:
         if cleaned:
             seen.setdefault(cleaned, None)
     return tuple(seen)
+
+
+def list_themes(database: store.Database, include_retired: bool = False) -> list[store.ThemeRow]:
+    with database.reading() as cur:
+        return store.all_themes(cur, include_retired=include_retired)
+
+
+def blank_theme() -> store.ThemeRow:
+    """A new theme, before anything is typed into it."""
+    return store.ThemeRow(
+        id="", name="", description="", include_terms=(), phrases=(), exclude_terms=(),
+        position=0, retired=False,
+    )  # fmt: skip
+
+
+def theme_from_form(
+    current: store.ThemeRow,
+    theme_id: str,
+    name: str,
+    description: str,
+    terms: str,
+    phrases: str,
+    exclusions: str,
+    retired: bool,
+) -> store.ThemeRow:
+    """A theme as typed on the Settings page: ids are lower case; terms, phrases and
+    exclusions one per line (or separated by commas)."""
+    return store.ThemeRow(
+        id=theme_id.strip().lower(),
+        name=name,
+        description=description,
+        include_terms=split_terms(terms),
+        phrases=split_terms(phrases),
+        exclude_terms=split_terms(exclusions),
+        position=current.position,
+        retired=retired,
+    )
 
 
 def validate_theme(
@@ -105,32 +178,52 @@ def validate_theme(
     return errors
 
 
-def save_theme(database: store.Database, theme: store.ThemeRow, is_new: bool) -> None:
-    """Check and save a theme; the caller then runs `reanalyse` to bring tags up to date."""
-    with database.reading() as cur:
-        existing = [t.id for t in store.all_themes(cur)]
-    errors = validate_theme(theme, existing, is_new)
-    if errors:
-        raise ValidationError(errors)
+# What a person can change in a theme, as the audit trail names it.
+THEME_FIELDS = ("name", "description", "include_terms", "phrases", "exclude_terms", "retired")
+
+
+def save_theme(
+    database: store.Database,
+    theme: store.ThemeRow,
+    is_new: bool,
+    actor: str = "",
+    now: datetime | None = None,
+    detail: str = "",
+) -> None:
+    """Check and save a theme, recording who changed what in the audit trail (`detail`
+    describes the change instead of naming the fields); the caller then runs `reanalyse`
+    to bring tags up to date."""
+    when = now or now_local()
     with database.transaction() as cur:
-        position = store.next_theme_position(cur) if is_new else theme.position
-        store.save_theme(
-            cur,
-            store.ThemeRow(
-                id=theme.id,
-                name=theme.name.strip(),
-                description=theme.description.strip(),
-                include_terms=theme.include_terms,
-                phrases=theme.phrases,
-                exclude_terms=theme.exclude_terms,
-                position=position,
-                retired=theme.retired,
-            ),
-            now_local(),
+        themes = {t.id: t for t in store.all_themes(cur)}
+        errors = validate_theme(theme, themes, is_new)
+        if errors:
+            raise ValidationError(errors)
+        before = themes.get(theme.id)
+        saved = replace(
+            theme,
+            name=theme.name.strip(),
+            description=theme.description.strip(),
+            position=store.next_theme_position(cur) if before is None else theme.position,
+        )
+        store.save_theme(cur, saved, when)
+        if before is None:
+            action, text = "created", f"Added the theme '{saved.name}'"
+        else:
+            changed = [
+                name for name in THEME_FIELDS if getattr(before, name) != getattr(saved, name)
+            ]
+            if not changed:
+                return
+            action, text = "edited", detail or "Changed " + ", ".join(changed)
+        store.append_audit(
+            cur, actor.strip() or UNKNOWN_ACTOR, "theme", saved.id, action, text, when
         )
 
 
-def add_term_to_theme(database: store.Database, theme_id: str, phrase: str) -> None:
+def add_term_to_theme(
+    database: store.Database, theme_id: str, phrase: str, actor: str = ""
+) -> None:
     """Add an emerging phrase to a theme (as a phrase if several words, else a term)."""
     with database.reading() as cur:
         themes = {t.id: t for t in store.all_themes(cur)}
@@ -140,34 +233,41 @@ def add_term_to_theme(database: store.Database, theme_id: str, phrase: str) -> N
     cleaned = " ".join(phrase.lower().split())
     if " " in cleaned:
         theme = _replace(theme, phrases=tuple(dict.fromkeys((*theme.phrases, cleaned))))
+        detail = f"Added the phrase '{cleaned}'"
     else:
         theme = _replace(theme, include_terms=tuple(dict.fromkeys((*theme.include_terms, cleaned))))
-    save_theme(database, theme, is_new=False)
+        detail = f"Added the term '{cleaned}'"
+    save_theme(database, theme, is_new=False, actor=actor, detail=detail)
 
 
-def _replace(theme: store.ThemeRow, **changes) -> store.ThemeRow:
-    values = {**theme.__dict__, **changes}
-    return store.ThemeRow(**values)
+def _replace(theme: store.ThemeRow, **changes: Any) -> store.ThemeRow:
+    return replace(theme, **changes)
 
 
 # --- analysis on save and re-analysis ----------------------------------------------------
 
 
-def _theme_rows(analysis: Analysis) -> list[tuple[str, Sequence[str], str, float]]:
-    return [(t.theme_id, t.evidence, t.label, t.score) for t in analysis.themes]
-
-
-def store_analysis(cur: store.Cursor, comment_id: int, analysis: Analysis) -> None:
-    store.save_comment_analysis(
+def store_analyses(
+    cur: store.Cursor,
+    analysed: Sequence[tuple[int, Analysis]],
+    now: datetime | None = None,
+) -> None:
+    """Save the analyses of many comments ((comment id, analysis) pairs) in one batch."""
+    store.save_comment_analyses(
         cur,
-        comment_id,
-        analysis.label,
-        analysis.score,
-        analysis.mixed,
-        analysis.drivers,
-        _theme_rows(analysis),
+        [
+            store.CommentAnalysisRow(
+                comment_id=comment_id,
+                label=analysis.label,
+                score=analysis.score,
+                mixed=analysis.mixed,
+                drivers=analysis.drivers,
+                themes=[(t.theme_id, t.evidence, t.label, t.score) for t in analysis.themes],
+            )
+            for comment_id, analysis in analysed
+        ],
         ANALYSER_VERSION,
-        now_local(),
+        now or now_local(),
     )
 
 
@@ -220,8 +320,9 @@ def reanalyse(
             workers=workers,
         )
         with database.transaction() as cur:
-            for (comment_id, _, _), analysis in zip(batch, results, strict=True):
-                store_analysis(cur, comment_id, analysis)
+            store_analyses(
+                cur, [(cid, analysis) for (cid, _, _), analysis in zip(batch, results, strict=True)]
+            )
         done += len(batch)
         if progress:
             progress(done, total)
@@ -238,9 +339,9 @@ def correct_comment(
     comment_id: int,
     label: str | None,
     themes: Sequence[str],
-    corrected_by: str = "",
+    actor: str = "",
 ) -> None:
-    """Record what a person says a comment's label and themes are.
+    """Record what a person (`actor`) says a comment's label and themes are.
 
     `label` None keeps the machine's label. Themes that differ from the machine's
     are stored as additions or removals; agreeing with the machine clears them.
@@ -250,12 +351,13 @@ def correct_comment(
     with database.reading() as cur:
         if not store.comment_exists(cur, comment_id):
             raise ValidationError({"comment": "That comment no longer exists."})
-        known = {t.id for t in store.all_themes(cur)}
+        known = store.theme_ids(cur)
         [current] = store.analysed_comments(cur, _only(comment_id))
     unknown = [t for t in themes if t not in known]
     if unknown:
         raise ValidationError({"themes": f"Unknown theme: {unknown[0]}."})
     now = now_local()
+    corrected_by = actor.strip() or UNKNOWN_ACTOR
     machine = set(current.machine_themes)
     wanted = set(themes)
     with database.transaction() as cur:
@@ -275,6 +377,42 @@ def correct_comment(
 
 def _only(comment_id: int) -> store.CommentFilter:
     return store.CommentFilter(limit=1, comment_id=comment_id)
+
+
+# --- reading the comments ------------------------------------------------------------------
+
+
+def find_comments(
+    database: store.Database,
+    session_id: int | None = None,
+    theme_id: str | None = None,
+    label: str | None = None,
+    question: str | None = None,
+    text: str = "",
+    untagged_only: bool = False,
+    limit: int = 2000,
+) -> list[store.AnalysedComment]:
+    """Comments as people see them (corrections applied), newest first, filtered; the
+    untagged queue ignores the theme."""
+    where = store.CommentFilter(
+        session_id=session_id,
+        theme_id=None if untagged_only else theme_id,
+        label=label,
+        question=question,
+        text=text,
+        untagged_only=untagged_only,
+        limit=limit,
+    )
+    with database.reading() as cur:
+        return store.analysed_comments(cur, where)
+
+
+def lessons_supported_by(
+    database: store.Database, comment_ids: Sequence[int]
+) -> dict[int, list[tuple[int, str, str]]]:
+    """For each comment, (id, title, status) of the lessons it is evidence for."""
+    with database.reading() as cur:
+        return store.lessons_for_comments(cur, comment_ids)
 
 
 # --- emerging phrases ----------------------------------------------------------------------
@@ -331,7 +469,33 @@ def emerging_phrases(
     return [EmergingPhrase(p, c, examples[p]) for p, c in kept]
 
 
+def untagged_phrases(database: store.Database, top: int = 15) -> list[EmergingPhrase]:
+    """The phrases that recur among the comments no theme tags."""
+    with database.reading() as cur:
+        texts = store.untagged_comment_texts(cur)
+    return emerging_phrases(texts, top=top)
+
+
 # --- previewing a taxonomy edit ------------------------------------------------------------
+
+SAMPLE_COMMENTS = 10  # shown, and editable, under a theme being edited
+PREVIEW_COMMENTS = 5000  # the newest comments a theme edit is tried on
+
+
+@dataclass(frozen=True)
+class PreviewTexts:
+    samples: list[str]
+    stored: list[str]
+
+
+def preview_texts(database: store.Database) -> PreviewTexts:
+    """What a theme edit is previewed on: a few sample comments, and the newest stored
+    comments (each a query with a LIMIT, however many comments there are)."""
+    with database.reading() as cur:
+        return PreviewTexts(
+            store.sample_comment_texts(cur, limit=SAMPLE_COMMENTS),
+            store.recent_comment_texts(cur, limit=PREVIEW_COMMENTS),
+        )
 
 
 @dataclass(frozen=True)

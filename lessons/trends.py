@@ -1,21 +1,28 @@
 """Trends for programme leads: each chart built from a store aggregate, with a one-line
-reading in plain English and its numbers as a table. Groups of fewer than MIN_GROUP
-responses (or comments) are suppressed, so no one's answers can be picked out."""
+reading in plain English and its numbers as a table. Groups of fewer than MIN_GROUP_SIZE
+responses (or comments) are suppressed, so no one's answers can be picked out; each chart
+counts the groups it hid."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from lessons import store
+from lessons.anonymity import enough
 from lessons.charts import BRAND, SENTIMENT_COLOURS
-from lessons.choices import BALANCE_CHOICES, COUNCILLOR_TYPE_SHORT, LENGTH_CHOICES
-from lessons.register import STATUSES
+from lessons.choices import (
+    BALANCE_CHOICES,
+    COUNCILLOR_TYPE_SHORT,
+    LENGTH_CHOICES,
+    MIN_GROUP_SIZE,
+    STATUSES,
+)
 
-MIN_GROUP = 5
 _LAYOUT = dict(
     margin=dict(l=10, r=10, t=30, b=10),
     height=320,
@@ -32,7 +39,7 @@ class TrendChart:
     reading: str
     figure: go.Figure | None  # None when everything was suppressed
     table: pd.DataFrame
-    suppressed: int  # groups hidden for having fewer than MIN_GROUP
+    suppressed: int  # groups hidden for having fewer than MIN_GROUP_SIZE
 
 
 def _empty(key: str, title: str, reading: str) -> TrendChart:
@@ -44,16 +51,17 @@ def _month(frame: pd.DataFrame, column: str = "month") -> pd.Series:
 
 
 def rating_and_sentiment(monthly: pd.DataFrame, sentiment: pd.DataFrame) -> TrendChart:
-    """Mean rating per month (bars hidden below MIN_GROUP) and the share of critical comments."""
+    """Mean rating per month (bars hidden below MIN_GROUP_SIZE) and the share of critical
+    comments."""
     key, title = "rating", "Rating and sentiment over time"
     if monthly.empty:
         return _empty(key, title, "No feedback in this selection.")
-    shown = monthly[monthly["responses"] >= MIN_GROUP].copy()
+    shown = monthly[monthly["responses"] >= MIN_GROUP_SIZE].copy()
     suppressed = len(monthly) - len(shown)
     totals = sentiment.groupby("month")["comments"].sum()
     negative = sentiment[sentiment["label"] == "negative"].set_index("month")["comments"]
     shown["negative_share"] = [
-        (negative.get(m, 0) / totals[m]) if totals.get(m, 0) >= MIN_GROUP else None
+        (negative.get(m, 0) / totals[m]) if totals.get(m, 0) >= MIN_GROUP_SIZE else None
         for m in shown["month"]
     ]
     table = pd.DataFrame(
@@ -66,7 +74,12 @@ def rating_and_sentiment(monthly: pd.DataFrame, sentiment: pd.DataFrame) -> Tren
     )
     if table.empty:
         return TrendChart(
-            key, title, "Every month had fewer than 5 responses.", None, table, suppressed
+            key,
+            title,
+            f"Every month had fewer than {MIN_GROUP_SIZE} responses.",
+            None,
+            table,
+            suppressed,
         )
     figure = go.Figure()
     figure.add_bar(
@@ -99,11 +112,16 @@ def theme_heatmap(themes: pd.DataFrame, names: Mapping[str, str]) -> TrendChart:
     key, title = "themes", "Themes by month (share of comments)"
     if themes.empty:
         return _empty(key, title, "No tagged comments in this selection.")
-    frame = themes[themes["comments"] >= MIN_GROUP].copy()
+    frame = themes[themes["comments"] >= MIN_GROUP_SIZE].copy()
     suppressed = themes["month"].nunique() - frame["month"].nunique()
     if frame.empty:
         return TrendChart(
-            key, title, "Every month had fewer than 5 comments.", None, pd.DataFrame(), suppressed
+            key,
+            title,
+            f"Every month had fewer than {MIN_GROUP_SIZE} comments.",
+            None,
+            pd.DataFrame(),
+            suppressed,
         )
     frame["share"] = frame["tagged"] / frame["comments"] * 100
     frame["critical"] = frame["negative"] / frame["tagged"] * 100
@@ -148,8 +166,10 @@ def confidence(levels: pd.DataFrame) -> TrendChart:
             "After": pivot.get("after", 0),
         }
     ).reset_index(drop=True)
-    if table[["Before", "After"]].to_numpy().sum() < MIN_GROUP:
-        return TrendChart(key, title, "Fewer than 5 confidence answers.", None, pd.DataFrame(), 1)
+    if table[["Before", "After"]].to_numpy().sum() < MIN_GROUP_SIZE:
+        return TrendChart(
+            key, title, f"Fewer than {MIN_GROUP_SIZE} confidence answers.", None, pd.DataFrame(), 1
+        )
     figure = go.Figure(
         [
             go.Bar(
@@ -177,12 +197,17 @@ def type_mix(types: pd.DataFrame) -> TrendChart:
     if types.empty:
         return _empty(key, title, "No one described themselves in this selection.")
     totals = types.groupby("quarter")["responses"].sum()
-    keep = totals[totals >= MIN_GROUP].index
+    keep = totals[totals >= MIN_GROUP_SIZE].index
     frame = types[types["quarter"].isin(keep)].copy()
     suppressed = len(totals) - len(keep)
     if frame.empty:
         return TrendChart(
-            key, title, "Every quarter had fewer than 5 answers.", None, pd.DataFrame(), suppressed
+            key,
+            title,
+            f"Every quarter had fewer than {MIN_GROUP_SIZE} answers.",
+            None,
+            pd.DataFrame(),
+            suppressed,
         )
     frame["Quarter"] = [
         f"{q.year} Q{(q.month - 1) // 3 + 1}" for q in pd.to_datetime(frame["quarter"])
@@ -219,11 +244,16 @@ def answers_by_hands_on(answers: pd.DataFrame) -> TrendChart:
     bands = [label for _, _, label in store.HANDS_ON_BANDS]
     totals = answers.groupby(["band", "question"])["responses"].sum()
     pairs = zip(answers["band"], answers["question"], strict=True)
-    keep = answers[[totals.get(pair, 0) >= MIN_GROUP for pair in pairs]]
-    suppressed = int((totals < MIN_GROUP).sum())
+    keep = answers[[totals.get(pair, 0) >= MIN_GROUP_SIZE for pair in pairs]]
+    suppressed = int((totals < MIN_GROUP_SIZE).sum())
     if keep.empty:
         return TrendChart(
-            key, title, "Every band had fewer than 5 answers.", None, pd.DataFrame(), suppressed
+            key,
+            title,
+            f"Every band had fewer than {MIN_GROUP_SIZE} answers.",
+            None,
+            pd.DataFrame(),
+            suppressed,
         )
     keep = keep.copy()
     keep["share"] = [
@@ -270,7 +300,7 @@ def co_delivery(frame: pd.DataFrame) -> TrendChart:
     key, title = "co_delivery", "Co-delivered with councillors, or not"
     if frame.empty:
         return _empty(key, title, "No sessions in this selection.")
-    shown = frame[frame["responses"] >= MIN_GROUP]
+    shown = frame[frame["responses"] >= MIN_GROUP_SIZE]
     suppressed = len(frame) - len(shown)
     table = pd.DataFrame(
         {
@@ -363,3 +393,77 @@ def all_charts(
         co_delivery(store.trend_co_delivery(cur, where)),
         lessons_over_time(store.trend_lessons_by_status(cur)),
     ]
+
+
+@dataclass(frozen=True)
+class TrendHeadline:
+    """The headline figures as the anonymity rule allows them: a figure is None when it is
+    hidden (too few responses, or comments, behind it) or unknown."""
+
+    sessions: int
+    responses: int
+    comments: int
+    response_rate: float | None
+    mean_rating: float | None
+    mean_uplift: float | None
+    negative_share: float | None
+    figures_hidden: bool  # fewer than MIN_GROUP_SIZE responses: no rating or uplift
+    critical_hidden: bool  # fewer than MIN_GROUP_SIZE comments: no share of critical ones
+
+
+def headline_shown(headline: store.Headline) -> TrendHeadline:
+    figures = enough(headline.responses)
+    critical = enough(headline.comments)
+    return TrendHeadline(
+        sessions=headline.sessions,
+        responses=headline.responses,
+        comments=headline.comments,
+        response_rate=headline.response_rate,
+        mean_rating=headline.mean_rating if figures else None,
+        mean_uplift=headline.mean_uplift if figures else None,
+        negative_share=headline.negative_share if critical else None,
+        figures_hidden=not figures,
+        critical_hidden=not critical,
+    )
+
+
+@dataclass(frozen=True)
+class TrendOverview:
+    headline: TrendHeadline
+    charts: list[TrendChart]
+
+
+def trend_overview(
+    database: store.Database, where: store.TrendFilter, names: Mapping[str, str]
+) -> TrendOverview:
+    """The Trends page for one filter: the headline and every chart."""
+    with database.reading() as cur:
+        headline = headline_shown(store.trend_headline(cur, where))
+        return TrendOverview(headline, all_charts(cur, where, names))
+
+
+def data_version(database: store.Database) -> tuple[object, ...]:
+    """Changes whenever anything the trends read changes (a cache key)."""
+    with database.reading() as cur:
+        return store.data_version(cur)
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The values each trend filter can take, and the span of delivered sessions."""
+
+    programme: list[str]
+    council: list[str]
+    facilitator: list[str]
+    format: list[str]
+    first: date | None
+    last: date | None
+
+
+def filter_choices(database: store.Database) -> FilterChoices:
+    with database.reading() as cur:
+        values = store.trend_choices(cur)
+        first, last = store.trend_date_range(cur)
+    return FilterChoices(
+        values["programme"], values["council"], values["facilitator"], values["format"], first, last
+    )

@@ -3,96 +3,86 @@ untagged queue; emerging phrases to grow the taxonomy."""
 
 import streamlit as st
 
-from lessons import store, ui
+from lessons import register, tagging, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.choices import QUESTIONS
+from lessons.errors import ValidationError
 from lessons.register import EvidenceLink, link_evidence
-from lessons.sessions import ValidationError
-from lessons.tagging import LABELS, add_term_to_theme, correct_comment, emerging_phrases
+from lessons.tagging import LABELS, add_term_to_theme, correct_comment
 
 PAGE_SIZE = 25
+MAX_LISTED = 2000
 
-ui.staff_page()
-database = ui.database()
+plain = ui_widgets.plain
+ui_auth.staff_page()
+database = ui_data.database()
 st.title("Comments")
 
 if flash := st.session_state.pop("reanalysis_flash", None):
     st.success(flash, icon=":material/check:")
 
-sessions = ui.all_sessions()
+sessions = ui_data.all_sessions()
+session_names = {s.id: ui_widgets.session_label(s) for s in sessions}
 lessons_by_comment: dict[int, list[tuple[int, str, str]]] = {}
-with database.reading() as cur:
-    open_lessons = {
-        lesson.id: lesson.title
-        for lesson in store.all_lessons(cur)
-        if lesson.status not in ("archived", "rejected")
-    }
-theme_names = ui.theme_names()
-active_themes = ui.theme_names(include_retired=False)
+open_lessons = register.lessons_taking_evidence(database)
+theme_names = ui_data.theme_names()
+active_themes = ui_data.theme_names(include_retired=False)
 
 with st.container(border=True):
     left, middle, right = st.columns(3)
-    session_id = left.selectbox(
-        "Session",
-        [None, *[s.id for s in sessions]],
-        format_func=lambda sid: (
-            "All sessions"
-            if sid is None
-            else ui.session_label(next(s for s in sessions if s.id == sid))
-        ),
-        key="comments_session",
-    )
-    theme_id = middle.selectbox(
-        "Theme",
-        [None, *theme_names],
-        format_func=lambda tid: "All themes" if tid is None else theme_names[tid],
-        key="comments_theme",
-    )
-    label = right.selectbox(
-        "Sentiment",
-        [None, *LABELS],
-        format_func=lambda value: "Any sentiment" if value is None else value.capitalize(),
-        key="comments_label",
+    session_id = ui_forms.any_or_one(
+        left, "Session", list(session_names), "All sessions", "comments_session",
+        session_names.__getitem__,
+    )  # fmt: skip
+    theme_id = ui_forms.any_or_one(
+        middle, "Theme", list(theme_names), "All themes", "comments_theme",
+        theme_names.__getitem__,
+    )  # fmt: skip
+    label = ui_forms.any_or_one(
+        right, "Sentiment", list(LABELS), "Any sentiment", "comments_label", str.capitalize
     )
     left, right = st.columns([1, 2])
-    question = left.selectbox(
-        "Question",
-        [None, *QUESTIONS],
-        format_func=lambda q: "All questions" if q is None else QUESTIONS[q],
-        key="comments_question",
-    )
+    question = ui_forms.any_or_one(
+        left, "Question", list(QUESTIONS), "All questions", "comments_question",
+        QUESTIONS.__getitem__,
+    )  # fmt: skip
     text = right.text_input("Text contains", max_chars=100, key="comments_text")
 
 all_tab, untagged_tab, phrases_tab = st.tabs(["Comments", "Untagged queue", "Emerging phrases"])
 
 
-def comment_card(comment: store.AnalysedComment, key: str) -> None:
+def comment_card(comment, key: str) -> None:
     with st.container(border=True):
-        st.markdown(comment.text)
+        st.text(comment.text)
         meta, badge = st.columns([3, 1])
         meta.caption(
-            f"{comment.session_starts_at:%d %b %Y} · {comment.session_title} · "
-            f"{QUESTIONS.get(comment.question, comment.question)}"
+            plain(
+                f"{comment.session_starts_at:%d %b %Y} · {comment.session_title} · "
+                f"{QUESTIONS.get(comment.question, comment.question)}"
+            )
         )
         with badge:
-            ui.show_label(comment.label, comment.mixed, comment.label_corrected)
+            ui_widgets.show_label(comment.label, comment.mixed, comment.label_corrected)
         reasons = []
         if comment.drivers:
-            reasons.append("**Why:** " + "; ".join(comment.drivers))
+            reasons.append("**Why:** " + "; ".join(plain(d) for d in comment.drivers))
         if comment.themes:
             parts = []
             for tid in comment.themes:
                 name = theme_names.get(tid, tid)
                 words = ", ".join(comment.evidence.get(tid, ())) or "added by a person"
                 tone = comment.theme_labels.get(tid)
-                parts.append(f"{name} ({words}{'; ' + tone if tone else ''})")
+                parts.append(plain(f"{name} ({words}{'; ' + tone if tone else ''})"))
             reasons.append("**Themes:** " + " · ".join(parts))
         else:
             reasons.append("**Themes:** none yet")
         supports = lessons_by_comment.get(comment.id, [])
         if supports:
             reasons.append(
-                "**Evidence for:** " + "; ".join(f"lesson #{i} {title}" for i, title, _ in supports)
+                "**Evidence for:** "
+                + "; ".join(plain(f"lesson #{i} {title}") for i, title, _ in supports)
             )
+        if comment.corrected_by:
+            reasons.append(f"**Corrected by:** {plain(comment.corrected_by)}")
         st.markdown("  \n".join(reasons))
         with (
             st.popover("Correct", icon=":material/edit:"),
@@ -113,11 +103,13 @@ def comment_card(comment: store.AnalysedComment, key: str) -> None:
             )
             if st.form_submit_button("Save correction", type="primary"):
                 try:
-                    correct_comment(database, comment.id, new_label, new_themes)
+                    correct_comment(
+                        database, comment.id, new_label, new_themes, ui_auth.current_user()
+                    )
                 except ValidationError as invalid:
-                    ui.show_validation_errors(invalid, {})
+                    ui_forms.show_validation_errors(invalid, {})
                 else:
-                    ui.clear_read_cache()
+                    ui_data.clear_read_cache()
                     st.rerun()
         if open_lessons:
             with (
@@ -130,29 +122,31 @@ def comment_card(comment: store.AnalysedComment, key: str) -> None:
                     format_func=lambda i: f"#{i} {open_lessons[i]}",
                     key=f"{key}_link_lesson_{comment.id}",
                 )
-                if st.form_submit_button("Link as evidence") and ui.ask_for_name_if_missing():
+                if st.form_submit_button("Link as evidence") and ui_auth.ask_for_name_if_missing():
                     try:
                         link_evidence(
-                            database, chosen, EvidenceLink(comment_id=comment.id), ui.current_user()
+                            database,
+                            chosen,
+                            EvidenceLink(comment_id=comment.id),
+                            ui_auth.current_user(),
                         )
                     except ValidationError as invalid:
-                        ui.show_validation_errors(invalid, ui.LESSON_FIELD_LABELS)
+                        ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
                     else:
                         st.rerun()
 
 
 def comment_list(untagged_only: bool, key: str) -> None:
-    where = store.CommentFilter(
+    comments = tagging.find_comments(
+        database,
         session_id=session_id,
-        theme_id=None if untagged_only else theme_id,
+        theme_id=theme_id,
         label=label,
         question=question,
         text=text,
         untagged_only=untagged_only,
-        limit=2000,
+        limit=MAX_LISTED,
     )
-    with database.reading() as cur:
-        comments = store.analysed_comments(cur, where)
     if not comments:
         st.info(
             "No comments match these filters."
@@ -163,13 +157,13 @@ def comment_list(untagged_only: bool, key: str) -> None:
     pages = (len(comments) - 1) // PAGE_SIZE + 1
     summary, pager = st.columns([3, 1])
     summary.caption(
-        f"{len(comments):,} comments" + (" (the newest 2,000)" if len(comments) == 2000 else "")
+        f"{len(comments):,} comments"
+        + (f" (the newest {MAX_LISTED:,})" if len(comments) == MAX_LISTED else "")
     )
     page_number = pager.number_input("Page", 1, pages, 1, key=f"{key}_page") if pages > 1 else 1
     start = (int(page_number) - 1) * PAGE_SIZE
     shown = comments[start : start + PAGE_SIZE]
-    with database.reading() as cur:
-        lessons_by_comment.update(store.lessons_for_comments(cur, [c.id for c in shown]))
+    lessons_by_comment.update(tagging.lessons_supported_by(database, [c.id for c in shown]))
     for comment in shown:
         comment_card(comment, key)
 
@@ -189,15 +183,13 @@ with phrases_tab:
         "Phrases that recur among untagged comments. Adding one to a theme tags every comment"
         " that uses it, and re-analyses only those comments."
     )
-    with database.reading() as cur:
-        untagged = store.untagged_comment_texts(cur)
-    phrases = emerging_phrases(untagged)
+    phrases = tagging.untagged_phrases(database)
     if not phrases:
         st.info("No phrase recurs among the untagged comments yet.")
     for number, phrase in enumerate(phrases):
         with st.container(border=True):
-            st.markdown(f"**{phrase.phrase}** — in {phrase.count} comments")
-            st.caption(f"e.g. “{phrase.example[:160]}”")
+            st.markdown(f"**{plain(phrase.phrase)}** — in {phrase.count} comments")
+            st.caption(plain(f"e.g. “{phrase.example[:160]}”"))
             choose, add = st.columns([3, 1], vertical_alignment="bottom")
             target = choose.selectbox(
                 "Add as a term to theme",
@@ -205,11 +197,11 @@ with phrases_tab:
                 format_func=active_themes.__getitem__,
                 key=f"comments_phrase_theme_{number}",
             )
-            if add.button("Add", key=f"comments_phrase_add_{number}", use_container_width=True):
+            if add.button("Add", key=f"comments_phrase_add_{number}", width="stretch"):
                 try:
-                    add_term_to_theme(database, target, phrase.phrase)
+                    add_term_to_theme(database, target, phrase.phrase, ui_auth.current_user())
                 except ValidationError as invalid:
-                    ui.show_validation_errors(invalid, {})
+                    ui_forms.show_validation_errors(invalid, {})
                 else:
-                    ui.run_reanalysis(database)
+                    ui_widgets.run_reanalysis(database)
                     st.rerun()

@@ -4,18 +4,18 @@ import uuid
 
 import streamlit as st
 
-from lessons import ui
+from lessons import ui_data, ui_forms, ui_widgets
 from lessons.choices import (
     BALANCE_CHOICES,
     CONFIDENCE_LABELS,
     COUNCILLOR_TYPES,
     LENGTH_CHOICES,
-    MAX_ANSWER_CHARS,
+    MAX_FEEDBACK_ANSWER_CHARS,
     QUESTIONS,
     RATING_LABELS,
 )
+from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, SessionUnavailable, session_for_link, submit_feedback
-from lessons.sessions import ValidationError
 
 FIELD_LABELS = {
     "overall_rating": "Overall rating",
@@ -32,8 +32,8 @@ FIELD_LABELS = {
     **QUESTIONS,
 }
 
-ui.apply_base_style()
-database = ui.database()
+ui_widgets.apply_base_style()
+database = ui_data.database()
 
 
 def ask_for_code(message: str | None = None) -> None:
@@ -48,7 +48,7 @@ def ask_for_code(message: str | None = None) -> None:
             help="The 6-character code on the screen or poster.",
             key="feedback_code",
         )
-        go = st.form_submit_button("Continue", type="primary", use_container_width=True)
+        go = st.form_submit_button("Continue", type="primary", width="stretch")
     if go:
         st.query_params.clear()
         st.query_params["c"] = code.strip().upper()
@@ -67,8 +67,8 @@ def choice(label: str, choices: dict[str, str], key: str):
     return st.radio(label, list(choices), index=None, format_func=choices.__getitem__, key=key)
 
 
-token = ui.query_param("s")
-code = ui.query_param("c")
+token = ui_widgets.query_param("s")
+code = ui_widgets.query_param("c")
 if not token and not code:
     ask_for_code()
     st.stop()
@@ -82,7 +82,7 @@ done_key = f"feedback_done_{session.id}"
 form_key_name = f"feedback_form_key_{session.id}"
 
 st.title("How was today's session?")
-st.markdown(f"**{session.title}**  \n{session.starts_at:%A %-d %B %Y}")
+st.markdown(f"**{ui_widgets.plain(session.title)}**  \n{session.starts_at:%A %-d %B %Y}")
 
 if st.session_state.get(done_key):
     st.success("Thank you — your feedback has been recorded.", icon=":material/check_circle:")
@@ -121,13 +121,13 @@ with st.form("feedback_form", border=False):
         "Which best describes you? (optional)", COUNCILLOR_TYPES, "feedback_type"
     )
     went_well = st.text_area(
-        QUESTIONS["went_well"], max_chars=MAX_ANSWER_CHARS, key="feedback_went_well"
+        QUESTIONS["went_well"], max_chars=MAX_FEEDBACK_ANSWER_CHARS, key="feedback_went_well"
     )
     to_change = st.text_area(
-        QUESTIONS["to_change"], max_chars=MAX_ANSWER_CHARS, key="feedback_to_change"
+        QUESTIONS["to_change"], max_chars=MAX_FEEDBACK_ANSWER_CHARS, key="feedback_to_change"
     )
     help_next = st.text_area(
-        QUESTIONS["help_next"], max_chars=MAX_ANSWER_CHARS, key="feedback_help_next"
+        QUESTIONS["help_next"], max_chars=MAX_FEEDBACK_ANSWER_CHARS, key="feedback_help_next"
     )
     with st.expander("Want us to get back to you? (optional)"):
         opt_in = st.checkbox(
@@ -138,7 +138,7 @@ with st.form("feedback_form", border=False):
         contact_detail = st.text_input(
             "Email or phone", max_chars=200, key="feedback_contact_detail"
         )
-    sent = st.form_submit_button("Send feedback", type="primary", use_container_width=True)
+    sent = st.form_submit_button("Send feedback", type="primary", width="stretch")
 
 if sent:
     answer = FeedbackAnswer(
@@ -159,7 +159,7 @@ if sent:
     try:
         submit_feedback(database, session.id, answer, st.session_state[form_key_name])
     except ValidationError as invalid:
-        ui.show_validation_errors(invalid, FIELD_LABELS)
+        ui_forms.show_validation_errors(invalid, FIELD_LABELS)
     except SessionUnavailable as closed:
         st.error(closed.message)
     else:
@@ -167,5 +167,5 @@ if sent:
         for key in [k for k in st.session_state if str(k).startswith("feedback_")]:
             del st.session_state[key]
         st.session_state[done_key] = True
-        ui.clear_read_cache()
+        ui_data.clear_read_cache()
         st.rerun()

@@ -2,75 +2,64 @@
 
 import streamlit as st
 
-from lessons import store, ui
-from lessons.attention import needs_attention
+from lessons import attention, ui_auth, ui_data, ui_widgets
 from lessons.clock import now_local
 
-ui.staff_page()
-database = ui.database()
+ui_auth.staff_page()
+database = ui_data.database()
 now = now_local()
 st.title("What needs attention")
 
-sessions = ui.all_sessions()
-with database.reading() as cur:
-    lessons = store.all_lessons(cur)
-    planned_ids = store.planned_session_ids(cur)
+found = attention.what_needs_attention(database, now)
 
 # "Since your last visit" is read once per browser session, then the visit is recorded,
 # so the list stays put while the facilitator works through it.
-me = ui.current_user()
+me = ui_auth.current_user()
 if me and st.session_state.get("home_since_user") != me:
-    with database.reading() as cur:
-        previous = store.last_visit(cur, me)
-    with database.transaction() as cur:
-        store.record_visit(cur, me, now)
+    st.session_state["home_since"] = attention.record_visit(database, me, now)
     st.session_state["home_since_user"] = me
-    st.session_state["home_since"] = previous
-
-attention = needs_attention(sessions, lessons, planned_ids, now)
-awaiting, overdue, upcoming = (
-    attention.awaiting_post_mortem,
-    attention.overdue_actions,
-    attention.upcoming,
-)
 
 counts = st.columns(3)
-counts[0].metric("Awaiting a post-mortem", len(awaiting))
-counts[1].metric("Overdue lesson actions", len(overdue))
-counts[2].metric("Upcoming without a plan", attention.upcoming_without_plan)
+counts[0].metric("Awaiting a post-mortem", len(found.awaiting_post_mortem))
+counts[1].metric("Overdue lesson actions", len(found.overdue_actions))
+counts[2].metric("Upcoming without a plan", found.upcoming_without_plan)
 
 st.subheader("Sessions awaiting a post-mortem")
-if not awaiting:
+if not found.awaiting_post_mortem:
     st.caption("None: every delivered session has been reviewed.")
-for s in awaiting:
+for s in found.awaiting_post_mortem:
     st.page_link(
         "pages/postmortem.py",
-        label=f"{ui.session_label(s)} — {s.response_count} responses",
+        label=ui_widgets.plain(f"{ui_widgets.session_label(s)} — {s.response_count} responses"),
         icon=":material/forum:",
-        query_params={"session": s.id},
+        query_params={"session": str(s.id)},
     )
 
 st.subheader("Overdue lesson actions")
-if not overdue:
+if not found.overdue_actions:
     st.caption("None overdue.")
-for x in overdue:
+for x in found.overdue_actions:
     st.page_link(
         "pages/lessons.py",
-        label=f"#{x.id} {x.title} — {x.owner or 'no owner'}, due {x.due_date:%d %b %Y}",
+        label=ui_widgets.plain(
+            f"#{x.id} {x.title} — {x.owner or 'no owner'}, due {x.due_date:%d %b %Y}"
+        ),
         icon=":material/alarm:",
-        query_params={"lesson": x.id},
+        query_params={"lesson": str(x.id)},
     )
 
 st.subheader("Upcoming sessions")
-if not upcoming:
+if not found.upcoming:
     st.caption("No sessions planned. Create one on the Sessions page.")
-for s in upcoming:
-    has_plan = s.id in planned_ids
+for s in found.upcoming:
+    has_plan = s.id in found.planned_ids
     st.page_link(
         "pages/plan.py",
-        label=f"{ui.session_label(s)} — {'plan ready' if has_plan else 'no plan yet'}",
+        label=ui_widgets.plain(
+            f"{ui_widgets.session_label(s)} — {'plan ready' if has_plan else 'no plan yet'}"
+        ),
         icon=":material/checklist:" if has_plan else ":material/edit_note:",
-        query_params={"session": s.id},
+        query_params={"session": str(s.id)},
     )
 
 st.subheader("New feedback since your last visit")
@@ -81,14 +70,15 @@ else:
     if since is None:
         st.caption("This is your first visit: from now on, new feedback will show here.")
     else:
-        with database.reading() as cur:
-            fresh = store.responses_since(cur, since)
+        fresh = attention.new_feedback_since(database, since)
         if not fresh:
             st.caption(f"Nothing new since {since:%d %b %Y, %H:%M}.")
         for session_id, title, count in fresh:
             st.page_link(
                 "pages/postmortem.py",
-                label=f"{title} — {count} new response{'s' if count != 1 else ''}",
+                label=ui_widgets.plain(
+                    f"{title} — {count} new response{'s' if count != 1 else ''}"
+                ),
                 icon=":material/mark_chat_unread:",
-                query_params={"session": session_id},
+                query_params={"session": str(session_id)},
             )

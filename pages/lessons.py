@@ -2,16 +2,12 @@
 
 import streamlit as st
 
-from lessons import reports, store, ui
-from lessons.clock import now_local
+from lessons import register, reports, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons.choices import POLARITIES, PRIORITIES, SCOPES, STATUS_MEANING, STATUSES
+from lessons.clock import today_local
+from lessons.errors import ValidationError
 from lessons.register import (
-    OPEN_ACTION_STATUSES,
-    POLARITIES,
-    PRIORITIES,
-    SCOPES,
     SORTS,
-    STATUS_MEANING,
-    STATUSES,
     EvidenceLink,
     LessonDraft,
     LessonFilter,
@@ -24,44 +20,45 @@ from lessons.register import (
     move_lesson,
     update_lesson,
 )
-from lessons.sessions import ValidationError
 
-ui.staff_page()
-database = ui.database()
-today = now_local().date()
+plain = ui_widgets.plain
+ui_auth.staff_page()
+database = ui_data.database()
+today = today_local()
 st.title("Lessons learnt")
 
 if flash := st.session_state.pop("lessons_flash", None):
     st.success(flash, icon=":material/check:")
 
-sessions = ui.all_sessions()
-session_names = {s.id: ui.session_label(s) for s in sessions}
-theme_names = ui.theme_names()
-with database.reading() as cur:
-    register = store.all_lessons(cur)
+sessions = ui_data.all_sessions()
+session_names = {s.id: ui_widgets.session_label(s) for s in sessions}
+theme_names = ui_data.theme_names()
+the_register = register.read_register(database)
 
-overdue = [lesson for lesson in register if is_overdue(lesson, today)]
-counts = st.columns(4)
-counts[0].metric("Lessons", len(register))
-counts[1].metric("Open actions", sum(1 for x in register if x.status in OPEN_ACTION_STATUSES))
-counts[2].metric("Validated", sum(1 for x in register if x.status == "validated"))
-counts[3].metric("Overdue actions", len(overdue))
-if overdue:
+counts = register.register_counts(the_register, today)
+columns = st.columns(4)
+columns[0].metric("Lessons", counts.lessons)
+columns[1].metric("Open actions", counts.open_actions)
+columns[2].metric("Validated", counts.validated)
+columns[3].metric("Overdue actions", len(counts.overdue))
+if counts.overdue:
+    n = len(counts.overdue)
     st.error(
-        f"{len(overdue)} action{'s are' if len(overdue) != 1 else ' is'} past its due date: "
+        f"{n} action{'s are' if n != 1 else ' is'} past its due date: "
         + "; ".join(
-            f"#{x.id} {x.title} (owner {x.owner or '—'}, due {x.due_date:%d %b})" for x in overdue
+            plain(f"#{x.id} {x.title} (owner {x.owner or '—'}, due {x.due_date:%d %b})")
+            for x in counts.overdue
         ),
         icon=":material/alarm:",
     )
 
 with st.expander("Log a new lesson", icon=":material/add:"):
-    new = ui.lesson_form("lessons_new", LessonDraft(title=""), "Log lesson", session_names)
-    if new is not None and ui.ask_for_name_if_missing():
+    new = ui_forms.lesson_form("lessons_new", LessonDraft(title=""), "Log lesson", session_names)
+    if new is not None and ui_auth.ask_for_name_if_missing():
         try:
-            new_id = create_lesson(database, new, ui.current_user())
+            new_id = create_lesson(database, new, ui_auth.current_user())
         except ValidationError as invalid:
-            ui.show_validation_errors(invalid, ui.LESSON_FIELD_LABELS)
+            ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
         else:
             st.session_state["lessons_selected"] = new_id
             st.session_state["lessons_flash"] = f"Logged lesson #{new_id}."
@@ -72,31 +69,23 @@ with st.container(border=True):
     statuses = left.multiselect(
         "Status", list(STATUSES), format_func=STATUSES.__getitem__, key="lessons_status"
     )
-    theme = middle.selectbox(
-        "Theme",
-        [None, *theme_names],
-        format_func=lambda t: "Any theme" if t is None else theme_names[t],
-        key="lessons_theme",
+    theme = ui_forms.any_or_one(
+        middle, "Theme", list(theme_names), "Any theme", "lessons_theme", theme_names.__getitem__
     )
-    polarity = right.selectbox(
+    polarity = ui_forms.any_or_one(
+        right,
         "Polarity",
-        [None, *POLARITIES],
-        format_func=lambda p: "Sustain or improve" if p is None else POLARITIES[p],
-        key="lessons_polarity",
+        list(POLARITIES),
+        "Sustain or improve",
+        "lessons_polarity",
+        POLARITIES.__getitem__,
     )
     left, middle, right = st.columns(3)
-    scope = left.selectbox(
-        "Scope",
-        [None, *SCOPES],
-        format_func=lambda s: "Any scope" if s is None else SCOPES[s],
-        key="lessons_scope",
+    scope = ui_forms.any_or_one(
+        left, "Scope", list(SCOPES), "Any scope", "lessons_scope", SCOPES.__getitem__
     )
-    owners = sorted({x.owner for x in register if x.owner})
-    owner = middle.selectbox(
-        "Owner",
-        [None, *owners],
-        format_func=lambda o: "Anyone" if o is None else o,
-        key="lessons_owner",
+    owner = ui_forms.any_or_one(
+        middle, "Owner", register.owners(the_register), "Anyone", "lessons_owner"
     )
     sort = right.selectbox(
         "Sort by", list(SORTS), format_func=SORTS.__getitem__, key="lessons_sort"
@@ -106,7 +95,7 @@ with st.container(border=True):
     overdue_only = right.toggle("Overdue only", key="lessons_overdue")
 
 shown = filter_lessons(
-    register,
+    the_register,
     LessonFilter(statuses, theme, polarity, scope, owner, overdue_only, text, sort),
     today,
 )
@@ -126,11 +115,11 @@ table = [
     }
     for x in shown
 ]
-st.caption(f"{len(shown)} of {len(register)} lessons")
+st.caption(f"{len(shown)} of {len(the_register)} lessons")
 st.dataframe(
     table,
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={"Due": st.column_config.DateColumn(format="DD MMM YYYY")},
 )
 
@@ -142,7 +131,7 @@ left.download_button(
     "lessons-register.csv",
     "text/csv",
     icon=":material/download:",
-    use_container_width=True,
+    width="stretch",
 )
 middle.download_button(
     "Register (Excel)",
@@ -150,42 +139,33 @@ middle.download_button(
     "lessons-register.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/table:",
-    use_container_width=True,
+    width="stretch",
 )
-
-
-def programme_report() -> str:
-    with database.reading() as cur:
-        return reports.lessons_report(cur, None, theme_names, today)
-
-
 right.download_button(
     "Programme report (Markdown)",
-    programme_report,
+    lambda: reports.write_lessons_report(database, None, theme_names, today),
     "lessons-report.md",
     "text/markdown",
     icon=":material/article:",
-    use_container_width=True,
+    width="stretch",
 )
 
 if not shown:
     st.info("No lessons match these filters.")
     st.stop()
 
-ids = [x.id for x in shown]
-asked = ui.query_param("lesson")
-preferred = int(asked) if asked and asked.isdigit() else st.session_state.get("lessons_selected")
-selected = st.selectbox(
+by_id = {x.id: x for x in shown}
+selected = ui_forms.choose_by_id(
     "Open a lesson",
-    ids,
-    index=ids.index(preferred) if preferred in ids else 0,
-    format_func=lambda i: f"#{i} {next(x.title for x in shown if x.id == i)}",
+    {x.id: f"#{x.id} {x.title}" for x in shown},
     key="lessons_choice",
+    asked="lesson",
+    fallback=st.session_state.get("lessons_selected"),
 )
 st.session_state["lessons_selected"] = selected
-lesson = next(x for x in shown if x.id == selected)
+lesson = by_id[selected]
 
-st.subheader(f"#{lesson.id} {lesson.title}")
+st.subheader(plain(f"#{lesson.id} {lesson.title}"))
 st.markdown(
     f"**{STATUSES[lesson.status]}** — {STATUS_MEANING[lesson.status]}"
     + (" **This action is overdue.**" if is_overdue(lesson, today) else "")
@@ -206,10 +186,9 @@ with move_tab:
                 format_func=lambda s: f"{STATUSES[s]} — {STATUS_MEANING[s]}",
                 key=f"lessons_move_to_{lesson.id}",
             )
-            later_sessions = [s for s in sessions if s.id != lesson.source_session_id]
             applied = st.selectbox(
                 "Applied in session (for embedded)",
-                [None, *[s.id for s in later_sessions]],
+                [None, *[s.id for s in register.sessions_to_apply_in(lesson, sessions)]],
                 format_func=lambda sid: "—" if sid is None else session_names[sid],
                 key=f"lessons_move_session_{lesson.id}",
             )
@@ -221,49 +200,48 @@ with move_tab:
             )
             if (
                 st.form_submit_button("Move lesson", type="primary")
-                and ui.ask_for_name_if_missing()
+                and ui_auth.ask_for_name_if_missing()
             ):
                 try:
                     move_lesson(
                         database,
                         lesson.id,
                         to_status,
-                        ui.current_user(),
+                        ui_auth.current_user(),
                         reason=reason,
                         applied_session_id=applied,
                         effectiveness_evidence=evidence_text,
                     )
                 except ValidationError as invalid:
-                    ui.show_validation_errors(invalid, ui.LESSON_FIELD_LABELS)
+                    ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
                 else:
                     st.session_state["lessons_flash"] = (
                         f"Moved #{lesson.id} to {STATUSES[to_status].lower()}."
                     )
                     st.rerun()
     if lesson.applied_session_title:
-        st.caption(f"Applied in: {lesson.applied_session_title}")
+        st.caption(plain(f"Applied in: {lesson.applied_session_title}"))
     if lesson.effectiveness_evidence:
-        st.caption(f"Effectiveness evidence: {lesson.effectiveness_evidence}")
+        st.caption(plain(f"Effectiveness evidence: {lesson.effectiveness_evidence}"))
     if lesson.rejection_reason:
-        st.caption(f"Rejected because: {lesson.rejection_reason}")
+        st.caption(plain(f"Rejected because: {lesson.rejection_reason}"))
 
 with details_tab:
-    edited = ui.lesson_form(
+    edited = ui_forms.lesson_form(
         f"lessons_edit_{lesson.id}", draft_from_lesson(lesson), "Save changes", session_names
     )
-    if edited is not None and ui.ask_for_name_if_missing():
+    if edited is not None and ui_auth.ask_for_name_if_missing():
         try:
-            update_lesson(database, lesson.id, edited, ui.current_user())
+            update_lesson(database, lesson.id, edited, ui_auth.current_user())
         except ValidationError as invalid:
-            ui.show_validation_errors(invalid, ui.LESSON_FIELD_LABELS)
+            ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
         else:
             st.session_state["lessons_flash"] = f"Saved #{lesson.id}."
             st.rerun()
-    st.caption(f"Logged {lesson.logged_at:%d %b %Y} by {lesson.logged_by}")
+    st.caption(plain(f"Logged {lesson.logged_at:%d %b %Y} by {lesson.logged_by}"))
 
 with evidence_tab:
-    with database.reading() as cur:
-        evidence = store.evidence_for_lesson(cur, lesson.id)
+    evidence = register.evidence_of(database, lesson.id)
     if not evidence:
         st.info(
             "No evidence linked yet. Promote a comment or reflection from the post-mortem,"
@@ -272,32 +250,30 @@ with evidence_tab:
     for item in evidence:
         with st.container(border=True):
             if item.text:
-                st.markdown(f"> {item.text}")
+                st.markdown(f"> {plain(item.text)}")
             if item.note:
-                st.markdown(item.note)
-            st.caption(f"{item.source} · linked {item.added_at:%d %b %Y} by {item.added_by}")
+                st.text(item.note)
+            st.caption(plain(f"{item.source} · linked {item.added_at:%d %b %Y} by {item.added_by}"))
     with st.form(f"lessons_note_{lesson.id}"):
         note = st.text_area(
             "Add evidence as a note (a figure, a link, an observation)",
             key=f"lessons_note_text_{lesson.id}",
         )
-        if st.form_submit_button("Add evidence") and ui.ask_for_name_if_missing():
+        if st.form_submit_button("Add evidence") and ui_auth.ask_for_name_if_missing():
             try:
-                link_evidence(database, lesson.id, EvidenceLink(note=note), ui.current_user())
+                link_evidence(database, lesson.id, EvidenceLink(note=note), ui_auth.current_user())
             except ValidationError as invalid:
-                ui.show_validation_errors(invalid, ui.LESSON_FIELD_LABELS)
+                ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
             else:
                 st.rerun()
 
 with history_tab:
-    with database.reading() as cur:
-        history = store.audit_for(cur, "lesson", lesson.id)
     st.dataframe(
         [
             {"When": h.changed_at, "Who": h.actor, "What": h.action, "Detail": h.detail}
-            for h in history
+            for h in register.history_of(database, lesson.id)
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={"When": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
     )

@@ -2,48 +2,44 @@
 
 import streamlit as st
 
-from lessons import charts, planning, store, ui
+from lessons import charts, planning, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons.choices import BALANCE_CHOICES, POLARITIES, STATUSES
 from lessons.clock import now_local
-from lessons.register import POLARITIES, STATUSES
-from lessons.sessions import ValidationError
+from lessons.errors import ValidationError
 
-ui.staff_page()
-database = ui.database()
+plain = ui_widgets.plain
+ui_auth.staff_page()
+database = ui_data.database()
 st.title("Plan the next session")
 
 if flash := st.session_state.pop("plan_flash", None):
     st.success(flash, icon=":material/check:")
 
-all_sessions = ui.all_sessions()
-upcoming = sorted((s for s in all_sessions if s.status == "planned"), key=lambda s: s.starts_at)
+all_sessions = ui_data.all_sessions()
+upcoming = planning.upcoming_sessions(all_sessions)
 if not upcoming:
     st.info("No planned sessions. Create one on the Sessions page, then plan it here.")
     st.stop()
 
-ids = [s.id for s in upcoming]
-asked = ui.query_param("session")
-preferred = int(asked) if asked and asked.isdigit() and int(asked) in ids else ids[0]
-session_id = st.selectbox(
-    "Planned session",
-    ids,
-    index=ids.index(preferred),
-    format_func=lambda sid: ui.session_label(next(s for s in upcoming if s.id == sid)),
-    key="plan_session_id",
-)
-session = next(s for s in upcoming if s.id == session_id)
-by_id = {s.id: s for s in all_sessions}
-theme_names = ui.theme_names()
+by_id = {s.id: s for s in upcoming}
+session = by_id[
+    ui_forms.choose_by_id(
+        "Planned session",
+        {s.id: ui_widgets.session_label(s) for s in upcoming},
+        key="plan_session_id",
+        asked="session",
+    )
+]
+theme_names = ui_data.theme_names()
 st.caption(
-    f"{session.starts_at:%A %-d %B %Y, %H:%M}–{session.ends_at:%H:%M} · {session.council} ·"
-    f" planned {session.context_minutes} min context, {session.hands_on_minutes} min hands-on"
+    plain(
+        f"{session.starts_at:%A %-d %B %Y, %H:%M}–{session.ends_at:%H:%M} · {session.council} ·"
+        f" planned {session.context_minutes} min context, {session.hands_on_minutes} min hands-on"
+    )
 )
 
-with database.reading() as cur:
-    register = store.all_lessons(cur)
-    plan = store.plan_for_session(cur, session.id)
-    evidence = planning.plan_evidence(cur, session, all_sessions)
-lessons_by_id = {x.id: x for x in register}
-applicable = planning.applicable_lessons(session, register, by_id)
+view = planning.plan_view(database, session, all_sessions)
+plan, evidence, applicable = view.plan, view.evidence, view.applicable
 chosen_before = set(plan.lesson_ids) if plan else set()
 
 lessons_tab, checklist_tab, data_tab, export_tab = st.tabs(
@@ -61,38 +57,45 @@ with lessons_tab:
         for lesson in applicable:
             with st.container(border=True):
                 picks[lesson.id] = st.checkbox(
-                    f"**{lesson.title}**",
+                    f"**{plain(lesson.title)}**",
                     value=lesson.id in chosen_before,
                     key=f"plan_pick_{session.id}_{lesson.id}",
                 )
                 st.caption(
-                    f"{POLARITIES[lesson.polarity]} · {STATUSES[lesson.status]} · {lesson.scope}"
-                    + (
-                        f" · from {lesson.source_session_title}"
-                        if lesson.source_session_title
-                        else ""
-                    )
-                    + (
-                        f" · themes: {', '.join(theme_names.get(t, t) for t in lesson.themes)}"
-                        if lesson.themes
-                        else ""
+                    plain(
+                        f"{POLARITIES[lesson.polarity]} · {STATUSES[lesson.status]}"
+                        f" · {lesson.scope}"
+                        + (
+                            f" · from {lesson.source_session_title}"
+                            if lesson.source_session_title
+                            else ""
+                        )
+                        + (
+                            f" · themes: {', '.join(theme_names.get(t, t) for t in lesson.themes)}"
+                            if lesson.themes
+                            else ""
+                        )
                     )
                 )
                 if lesson.recommendation or lesson.lesson:
-                    st.markdown(lesson.recommendation or lesson.lesson)
+                    st.text(lesson.recommendation or lesson.lesson)
         notes = st.text_area(
             "Notes for the facilitators",
             value=plan.notes if plan else "",
             key=f"plan_notes_{session.id}",
         )
         saved = st.form_submit_button("Save plan", type="primary")
-    if saved and ui.ask_for_name_if_missing():
+    if saved and ui_auth.ask_for_name_if_missing():
         try:
             planning.save_plan(
-                database, session.id, [i for i, on in picks.items() if on], notes, ui.current_user()
+                database,
+                session.id,
+                [i for i, on in picks.items() if on],
+                notes,
+                ui_auth.current_user(),
             )
         except ValidationError as invalid:
-            ui.show_validation_errors(
+            ui_forms.show_validation_errors(
                 invalid,
                 {
                     "actor": "Your name",
@@ -117,11 +120,11 @@ with checklist_tab:
             text=f"{done} of {len(plan.checklist)} done",
         )
         for item in plan.checklist:
-            ticked = st.checkbox(item.text, value=item.done, key=f"plan_item_{item.id}")
+            ticked = st.checkbox(plain(item.text), value=item.done, key=f"plan_item_{item.id}")
             if item.done and item.done_at:
-                st.caption(f"Done {item.done_at:%d %b, %H:%M} by {item.done_by or '—'}")
+                st.caption(plain(f"Done {item.done_at:%d %b, %H:%M} by {item.done_by or '—'}"))
             if ticked != item.done:
-                planning.tick(database, item.id, ticked, ui.current_user())
+                planning.tick(database, item.id, ticked, ui_auth.current_user())
                 st.rerun()
         with st.form(f"plan_add_{session.id}", clear_on_submit=True):
             text = st.text_input(
@@ -129,9 +132,9 @@ with checklist_tab:
             )
             if st.form_submit_button("Add"):
                 try:
-                    planning.add_checklist_item(database, session.id, text, ui.current_user())
+                    planning.add_checklist_item(database, session.id, text, ui_auth.current_user())
                 except ValidationError as invalid:
-                    ui.show_validation_errors(invalid, {"item": "Item"})
+                    ui_forms.show_validation_errors(invalid, {"item": "Item"})
                 else:
                     st.rerun()
 
@@ -143,17 +146,15 @@ with data_tab:
         left, right = st.columns(2)
         left.metric("Suggested context (why)", f"{balance.context_minutes} min")
         right.metric("Suggested hands-on (how)", f"{balance.hands_on_minutes} min")
-        frame = charts.counts_frame(
-            balance.counts, {k: v for k, v in planning.BALANCE_CHOICES.items()}
-        )
+        frame = charts.counts_frame(balance.counts, BALANCE_CHOICES)
         st.plotly_chart(
             charts.bar_chart(frame, "Past balance answers", horizontal=True),
-            use_container_width=True,
+            width="stretch",
             key="plan_balance",
         )
         with st.expander("The numbers and the sessions they come from"):
-            st.dataframe(frame, hide_index=True, use_container_width=True)
-            st.markdown("\n".join(f"- {name}" for name in balance.sessions))
+            st.dataframe(frame, hide_index=True, width="stretch")
+            st.markdown("\n".join(f"- {plain(name)}" for name in balance.sessions))
     else:
         st.info(balance.message)
     st.subheader("Who to expect")
@@ -161,7 +162,7 @@ with data_tab:
     if mix.enough:
         st.markdown(mix.message)
         with st.expander("The sessions it comes from"):
-            st.markdown("\n".join(f"- {name}" for name in mix.sessions))
+            st.markdown("\n".join(f"- {plain(name)}" for name in mix.sessions))
     else:
         st.info(mix.message)
     st.subheader("Recurring complaints to guard against")
@@ -170,18 +171,18 @@ with data_tab:
         for complaint in evidence.complaints:
             with st.container(border=True):
                 st.markdown(
-                    f"**{theme_names.get(complaint.theme_id, complaint.theme_id)}** —"
+                    f"**{plain(theme_names.get(complaint.theme_id, complaint.theme_id))}** —"
                     f" {complaint.negative} critical of {complaint.comments} comments"
                 )
                 if complaint.example:
-                    st.markdown(f"> {complaint.example}")
+                    st.markdown(f"> {plain(complaint.example)}")
         with st.expander("The sessions it comes from"):
-            st.markdown("\n".join(f"- {name}" for name in evidence.complaint_sessions))
+            st.markdown("\n".join(f"- {plain(name)}" for name in evidence.complaint_sessions))
     else:
         st.info(evidence.complaint_message)
 
 with export_tab:
-    markdown_text = planning.plan_markdown(session, plan, lessons_by_id, evidence, theme_names)
+    markdown_text = planning.plan_markdown(session, plan, view.lessons, evidence, theme_names)
     left, right = st.columns(2)
     left.download_button(
         "Plan (Markdown)",
@@ -189,7 +190,7 @@ with export_tab:
         f"plan-{session.short_code}.md",
         "text/markdown",
         icon=":material/article:",
-        use_container_width=True,
+        width="stretch",
     )
     right.download_button(
         "Printable plan (HTML)",
@@ -197,7 +198,7 @@ with export_tab:
         f"plan-{session.short_code}.html",
         "text/html",
         icon=":material/print:",
-        use_container_width=True,
+        width="stretch",
     )
     st.markdown(markdown_text)
     st.caption(f"Generated {now_local():%d %b %Y, %H:%M}")

@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from lessons import export, programme_report, reports, store, ui
-from lessons.clock import now_local
+from lessons import export, programme_report, reports, ui_auth, ui_data, ui_trends
+from lessons.clock import today_local
 
-ui.staff_page()
-database = ui.database()
-today = now_local().date()
+ui_auth.staff_page()
+database = ui_data.database()
+today = today_local()
 st.title("Reports")
 st.caption("Everything here honours the filters, which are shared with the Trends page.")
 
-where = ui.trend_filter_controls("reports")
-headline, charts = ui.trend_charts(where)
-theme_names = ui.theme_names()
+where = ui_trends.trend_filter_controls("reports")
+overview = ui_trends.trend_overview(where)
+theme_names = ui_data.theme_names()
 
 st.subheader("Programme report")
 title = st.text_input(
@@ -23,15 +23,14 @@ title = st.text_input(
     key="reports_title",
 )
 if st.button("Write the report", type="primary", key="reports_write"):
-    with database.reading() as cur:
-        lessons_text = reports.lessons_report(
-            cur, None, theme_names, today, programme=where.programme
-        )
+    lessons_text = reports.write_lessons_report(
+        database, None, theme_names, today, programme=where.programme
+    )
     st.session_state["reports_markdown"] = programme_report.report_markdown(
-        title, where, headline, charts, lessons_text, today
+        title, where, overview.headline, overview.charts, lessons_text, today
     )
     st.session_state["reports_html"] = programme_report.report_html(
-        title, where, headline, charts, lessons_text, today
+        title, where, overview.headline, overview.charts, lessons_text, today
     )
 if "reports_markdown" in st.session_state:
     left, right = st.columns(2)
@@ -41,7 +40,7 @@ if "reports_markdown" in st.session_state:
         "programme-report.html",
         "text/html",
         icon=":material/public:",
-        use_container_width=True,
+        width="stretch",
     )
     right.download_button(
         "Report (Markdown)",
@@ -49,7 +48,7 @@ if "reports_markdown" in st.session_state:
         "programme-report.md",
         "text/markdown",
         icon=":material/article:",
-        use_container_width=True,
+        width="stretch",
     )
     with st.expander("Preview"):
         st.markdown(st.session_state["reports_markdown"])
@@ -62,7 +61,7 @@ st.caption(
 )
 what = st.radio(
     "Export",
-    ["responses", "comments"],
+    list(reports.EXPORTS),
     horizontal=True,
     key="reports_what",
     format_func=str.capitalize,
@@ -72,14 +71,7 @@ include_contact = what == "responses" and st.checkbox(
 )
 file_format = st.radio("Format", ["CSV", "Excel"], horizontal=True, key="reports_file_format")
 if st.button("Prepare the export", key="reports_prepare"):
-    with database.reading() as cur:
-        frame = (
-            store.export_responses(cur, where, include_contact)
-            if what == "responses"
-            else store.export_comments(cur, where)
-        )
-    rows = export.dataframe_rows(frame)
-    columns = [str(c) for c in frame.columns]
+    columns, rows = reports.export_table(database, where, what, include_contact)
     bar = st.progress(0.0, text=f"Writing {len(rows):,} rows…")
 
     def report(done: int, total: int) -> None:

@@ -2,40 +2,43 @@
 
 import streamlit as st
 
-from lessons import share, ui
+from lessons import share, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
 from lessons.clock import now_local
+from lessons.errors import ValidationError
+from lessons.loop import update_session_and_embed
 from lessons.sessions import (
-    ValidationError,
     create_session,
     draft_from_row,
     nearest_session,
-    update_session,
+    poster_for,
+    session_response_count,
 )
-from lessons.store import SessionRow, response_count_for_session
 
-ui.staff_page()
-database = ui.database()
+ui_auth.staff_page()
+database = ui_data.database()
 
 st.title("Sessions")
 
 with st.expander("Create a session", icon=":material/add:", expanded=False):
-    new_draft = ui.session_form("sessions_new", None, "Create session")
+    new_draft = ui_forms.session_form("sessions_new", None, "Create session")
     if new_draft is not None:
         try:
-            new_id = create_session(database, new_draft, ui.current_user())
+            new_id = create_session(database, new_draft, ui_auth.current_user())
         except ValidationError as invalid:
-            ui.show_validation_errors(invalid, ui.SESSION_FIELD_LABELS)
+            ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
         else:
-            ui.clear_read_cache()
+            ui_data.clear_read_cache()
             st.session_state["sessions_selected_id"] = new_id
-            st.session_state["sessions_flash"] = f"Created '{new_draft.title.strip()}'."
+            st.session_state["sessions_flash"] = (
+                f"Created '{ui_widgets.plain(new_draft.title.strip())}'."
+            )
             st.rerun()
 
 if flash := st.session_state.pop("sessions_flash", None):
     st.success(flash, icon=":material/check:")
 
-sessions = ui.all_sessions()
+sessions = ui_data.all_sessions()
 if not sessions:
     st.info(
         "No sessions yet. Create the first one above; its feedback link and QR code appear here."
@@ -57,29 +60,26 @@ st.dataframe(
         for s in sessions
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={"Date": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
 )
 
 by_id = {s.id: s for s in sessions}
-ids = list(by_id)
 nearest = nearest_session(sessions, now_local())
-preferred = st.session_state.get("sessions_selected_id", nearest.id if nearest else None)
-selected_id = st.selectbox(
+selected_id = ui_forms.choose_by_id(
     "Choose a session to share or edit",
-    ids,
-    index=ids.index(preferred) if preferred in by_id else 0,
-    format_func=lambda sid: ui.session_label(by_id[sid]),
+    {s.id: ui_widgets.session_label(s) for s in sessions},
     key="sessions_choice",
+    fallback=st.session_state.get("sessions_selected_id", nearest.id if nearest else None),
 )
 st.session_state["sessions_selected_id"] = selected_id
-session: SessionRow = by_id[selected_id]
+session = by_id[selected_id]
 
 share_tab, edit_tab = st.tabs(["Share the feedback form", "Edit session"])
 
 with share_tab:
-    link = share.feedback_link(session)
-    short = share.short_link(session)
+    link = share.feedback_link(session.feedback_token)
+    short = share.short_link(session.short_code)
     qr_column, detail_column = st.columns([2, 3])
     with qr_column:
         st.image(share.qr_png(link), caption="Scan to give feedback", width=220)
@@ -93,8 +93,7 @@ with share_tab:
 
         @st.fragment(run_every=15)
         def live_count() -> None:
-            with database.reading() as cur:
-                count = response_count_for_session(cur, session.id)
+            count = session_response_count(database, session.id)
             expected = (
                 f" of {session.expected_attendees} expected" if session.expected_attendees else ""
             )
@@ -110,27 +109,33 @@ with share_tab:
         file_name=f"feedback-qr-{session.short_code}.png",
         mime="image/png",
         icon=":material/qr_code_2:",
-        use_container_width=True,
+        width="stretch",
     )
     right.download_button(
         "Printable poster (PDF)",
-        lambda: share.poster_pdf(session),
+        lambda: share.poster_pdf(poster_for(session)),
         file_name=f"feedback-poster-{session.short_code}.pdf",
         mime="application/pdf",
         icon=":material/print:",
-        use_container_width=True,
+        width="stretch",
     )
 
 with edit_tab:
-    edited = ui.session_form(f"sessions_edit_{session.id}", draft_from_row(session), "Save changes")
+    edited = ui_forms.session_form(
+        f"sessions_edit_{session.id}", draft_from_row(session), "Save changes"
+    )
     if edited is not None:
         try:
-            embedded = update_session(database, session.id, edited, ui.current_user())
+            embedded = update_session_and_embed(
+                database, session.id, edited, ui_auth.current_user()
+            )
         except ValidationError as invalid:
-            ui.show_validation_errors(invalid, ui.SESSION_FIELD_LABELS)
+            ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
         else:
-            ui.clear_read_cache()
-            st.session_state["sessions_flash"] = f"Saved changes to '{edited.title.strip()}'." + (
+            ui_data.clear_read_cache()
+            st.session_state["sessions_flash"] = (
+                f"Saved changes to '{ui_widgets.plain(edited.title.strip())}'."
+            ) + (
                 f" {len(embedded)} planned lesson(s) are now embedded: see the post-mortem."
                 if embedded
                 else ""

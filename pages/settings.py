@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lessons import store, ui
-from lessons.sessions import ValidationError
-from lessons.tagging import definition, preview_theme, save_theme, split_terms
+from lessons import ui_auth, ui_data, ui_forms, ui_widgets
+from lessons.errors import ValidationError
+from lessons.tagging import blank_theme, definition, preview_theme, save_theme, theme_from_form
 
 NEW = "__new__"
 FIELD_LABELS = {
@@ -17,8 +17,8 @@ FIELD_LABELS = {
     "theme": "Theme",
 }
 
-ui.staff_page()
-database = ui.database()
+ui_auth.staff_page()
+database = ui_data.database()
 st.title("Settings")
 st.header("Themes", divider="gray")
 st.caption(
@@ -30,7 +30,7 @@ st.caption(
 if flash := st.session_state.pop("reanalysis_flash", None):
     st.success(flash, icon=":material/check:")
 
-all_themes = ui.themes(include_retired=True)
+all_themes = ui_data.themes(include_retired=True)
 by_id = {t.id: t for t in all_themes}
 choice = st.selectbox(
     "Theme to edit",
@@ -43,16 +43,7 @@ choice = st.selectbox(
     key="settings_theme_choice",
 )
 is_new = choice == NEW
-current = by_id.get(choice) or store.ThemeRow(
-    id="",
-    name="",
-    description="",
-    include_terms=(),
-    phrases=(),
-    exclude_terms=(),
-    position=0,
-    retired=False,
-)
+current = by_id.get(choice) or blank_theme()
 key = f"settings_theme_{choice}"
 
 theme_id = st.text_input(
@@ -80,36 +71,27 @@ retired = st.checkbox(
     value=current.retired,
     key=f"{key}_retired",
 )
-draft = store.ThemeRow(
-    id=theme_id.strip().lower(),
-    name=name,
-    description=description,
-    include_terms=split_terms(include_text),
-    phrases=split_terms(phrase_text),
-    exclude_terms=split_terms(exclude_text),
-    position=current.position,
-    retired=retired,
+draft = theme_from_form(
+    current, theme_id, name, description, include_text, phrase_text, exclude_text, retired
 )
 
 st.subheader("Preview")
-with database.reading() as cur:
-    samples = store.sample_comment_texts(cur, limit=10)
-    stored_texts = [text for _, _, text in store.comment_texts(cur)[-5000:]]
+texts = ui_data.preview_texts()
 sample_text = st.text_area(
     "Sample comments (one per line; edit to try your own)",
-    value="\n".join(samples),
+    value="\n".join(texts.samples),
     height=150,
     key="settings_preview_samples",
 )
 preview = preview_theme(
     definition(draft),
     sample_text.splitlines(),
-    stored_texts,
+    texts.stored,
     before=None if is_new else definition(current),
 )
 st.caption(
     f"With these terms, **{preview.stored_matches:,} of {preview.stored_total:,}** stored comments"
-    f" would be tagged '{draft.name or draft.id or 'this theme'}'"
+    f" would be tagged '{ui_widgets.plain(draft.name or draft.id or 'this theme')}'"
     + (f" (now {preview.stored_matches_before:,})." if not is_new else ".")
 )
 st.dataframe(
@@ -118,16 +100,16 @@ st.dataframe(
         for text, words in preview.samples
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 if st.button("Save and re-analyse", type="primary", key=f"{key}_save"):
     try:
-        save_theme(database, draft, is_new=is_new)
+        save_theme(database, draft, is_new=is_new, actor=ui_auth.current_user())
     except ValidationError as invalid:
-        ui.show_validation_errors(invalid, FIELD_LABELS)
+        ui_forms.show_validation_errors(invalid, FIELD_LABELS)
     else:
-        ui.run_reanalysis(database)
+        ui_widgets.run_reanalysis(database)
         if is_new:
             st.session_state["settings_theme_choice"] = draft.id
         st.rerun()

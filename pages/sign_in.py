@@ -3,12 +3,12 @@ attendees never need it."""
 
 import streamlit as st
 
-from lessons import auth, ui
-from lessons.sessions import ValidationError
+from lessons import auth, ui_auth, ui_forms, ui_widgets
+from lessons.errors import ValidationError
 
-ui.apply_base_style()
+ui_widgets.apply_base_style()
 
-if ui.staff_signed_in():
+if ui_auth.staff_signed_in():
     if st.session_state.pop("sign_in_just_now", False):
         st.switch_page("pages/home.py")
     st.title("Your account")
@@ -18,9 +18,9 @@ if ui.staff_signed_in():
             " every page. Set LESSONS_STAFF_PASSWORD (see the README) for real use."
         )
     else:
-        st.write(f"Signed in as **{ui.current_user()}**.")
+        st.markdown(f"Signed in as **{ui_widgets.plain(ui_auth.current_user())}**.")
         if st.button("Sign out", key="sign_in_sign_out"):
-            ui.sign_out()
+            ui_auth.sign_out()
             st.rerun()
     st.stop()
 
@@ -38,11 +38,11 @@ with st.form("sign_in_form"):
 if submitted:
     errors = auth.sign_in_errors(name, password, auth.configured_secret())
     if errors:
-        ui.show_validation_errors(
+        ui_forms.show_validation_errors(
             ValidationError(errors), {"name": "Your name", "password": "Password"}
         )
     else:
-        ui.sign_in(name)
+        ui_auth.sign_in(name)
         st.session_state["sign_in_just_now"] = True
         st.rerun()
 st.page_link(

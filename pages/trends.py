@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from lessons import ui
+from lessons import ui_auth, ui_trends
+from lessons.choices import MIN_GROUP_SIZE
 
-ui.staff_page()
+ui_auth.staff_page()
 st.title("Trends")
 
-where = ui.trend_filter_controls("trends")
-headline, charts = ui.trend_charts(where)
+where = ui_trends.trend_filter_controls("trends")
+overview = ui_trends.trend_overview(where)
+headline = overview.headline
 
 if headline.sessions == 0:
     st.info("No delivered sessions match these filters.")
@@ -23,26 +25,24 @@ row[2].metric(
     help="Responses as a share of expected attendees, for sessions that gave a number.",
 )
 row = st.columns(3)
-enough = headline.responses >= 5
 row[0].metric(
-    "Mean rating", f"{headline.mean_rating:.2f} / 5" if enough and headline.mean_rating else "—"
+    "Mean rating", f"{headline.mean_rating:.2f} / 5" if headline.mean_rating is not None else "—"
 )
 row[1].metric(
     "Mean confidence uplift",
-    f"{headline.mean_uplift:+.2f}" if enough and headline.mean_uplift is not None else "—",
+    f"{headline.mean_uplift:+.2f}" if headline.mean_uplift is not None else "—",
 )
 row[2].metric(
     "Critical comments",
-    f"{headline.negative_share:.0%}"
-    if headline.comments >= 5 and headline.negative_share is not None
-    else "—",
+    f"{headline.negative_share:.0%}" if headline.negative_share is not None else "—",
     help=f"Of {headline.comments:,} comments, after people's corrections.",
 )
-if not enough:
+if headline.figures_hidden:
     st.info(
-        "Fewer than 5 responses match these filters: figures are hidden to keep people anonymous."
+        f"Fewer than {MIN_GROUP_SIZE} responses match these filters: figures are hidden to keep"
+        " people anonymous."
     )
     st.stop()
 
-for chart in charts:
-    ui.show_trend_chart(chart)
+for chart in overview.charts:
+    ui_trends.show_trend_chart(chart)

@@ -22,6 +22,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from lessons import store  # noqa: E402
 from lessons.demo import load_demo  # noqa: E402
+from lessons.startup import open_app_database  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, free_port  # noqa: E402
 
 WIDTHS = {"phone": (375, 812), "desktop": (1280, 900)}
@@ -36,7 +37,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "demo.duckdb"
-        database = store.open_database(db_path)
+        database = open_app_database(db_path)
         load_demo(database)
         with database.reading() as cur:
             delivered = [s for s in store.all_sessions(cur) if s.status == "delivered"]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from filelock import FileLock
@@ -20,6 +21,7 @@ from lessons import store
 from lessons.demo import load_demo
 from lessons.demo_content import DemoProgramme
 from lessons.sessions import SessionDraft, create_session
+from lessons.startup import open_app_database
 
 ROOT = Path(__file__).resolve().parent.parent
 # Debian's chromium, which the browser tests in tests/e2e drive.
@@ -104,6 +106,9 @@ def _streamlit_deprecations_fail_tests() -> Iterator[None]:
         yield
 
 
+T = TypeVar("T")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh database file that the app under test (LESSONS_DB) also uses."""
@@ -114,9 +119,15 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def db(db_path: Path):
-    database = store.open_database(db_path)
+    database = open_app_database(db_path)
     yield database
     database.close()
+
+
+def found(value: T | None) -> T:
+    """A row a test has just written: read back, it must be there."""
+    assert value is not None
+    return value
 
 
 DemoTemplate = Callable[[date], tuple[Path, DemoProgramme]]
@@ -140,7 +151,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
         returned = path.with_suffix(".programme.pickle")
         with FileLock(str(path.with_suffix(".lock"))):
             if not returned.exists():
-                database = store.open_database(path)
+                database = open_app_database(path)
                 try:
                     programme = load_demo(database, today=today)
                 finally:
@@ -160,7 +171,7 @@ def demo_copy(db_path: Path, demo_template: DemoTemplate) -> Iterator[DemoCopy]:
         assert not db_path.exists(), "the demo copy replaces the test's database: use one"
         template, programme = demo_template(today)
         shutil.copyfile(template, db_path)
-        opened.append(store.open_database(db_path))
+        opened.append(open_app_database(db_path))
         return opened[-1], programme
 
     yield copy
@@ -168,9 +179,9 @@ def demo_copy(db_path: Path, demo_template: DemoTemplate) -> Iterator[DemoCopy]:
         database.close()
 
 
-def session_draft(**overrides) -> SessionDraft:
+def session_draft(**overrides: Any) -> SessionDraft:
     start = datetime(2026, 3, 12, 18, 0)
-    values = dict(
+    values: dict[str, Any] = dict(
         title="Social media for councillors",
         starts_at=start,
         ends_at=start + timedelta(hours=2),

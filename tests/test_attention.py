@@ -1,9 +1,13 @@
 from datetime import date, datetime, timedelta
 
-from lessons import reports, store
+from streamlit.testing.v1 import AppTest
+
+from lessons import attention, reports, store
 from lessons.attention import needs_attention
+from lessons.clock import today_local
+from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import LessonDraft, create_lesson, move_lesson
-from tests.conftest import make_session
+from tests.conftest import ROOT, make_session
 
 NOW = datetime(2026, 3, 1, 12, 0)
 
@@ -42,3 +46,40 @@ def test_register_columns_are_the_export_rows_keys(db):
 def store_lessons(db):
     with db.reading() as cur:
         return store.all_lessons(cur)
+
+
+def test_a_visit_is_recorded_and_the_last_one_returned(db):
+    first = datetime(2026, 3, 1, 9, 0)
+    assert attention.record_visit(db, "Priya Shah", first) is None
+    assert attention.record_visit(db, "Priya Shah", first + timedelta(days=1)) == first
+    assert attention.record_visit(db, "Tom Ellery", first) is None  # each person their own
+
+
+def test_new_feedback_since_a_visit(db):
+    session = make_session(db, status="delivered")
+    before = datetime.combine(today_local(), datetime.min.time()) - timedelta(days=1)
+    submit_feedback(db, session.id, FeedbackAnswer(overall_rating=4), "one")
+    submit_feedback(db, session.id, FeedbackAnswer(overall_rating=5), "two")
+    assert attention.new_feedback_since(db, before) == [(session.id, session.title, 2)]
+    assert attention.new_feedback_since(db, before + timedelta(days=3)) == []
+
+
+def test_what_needs_attention_reads_the_database(db):
+    soon = make_session(db, title="Soon", **on(5))
+    found = attention.what_needs_attention(db, NOW)
+    assert [s.id for s in found.upcoming] == [soon.id]
+    assert found.upcoming_without_plan == 1
+
+
+def test_the_home_page_records_the_visit_once_per_browser_session(db):
+    at = AppTest.from_file(str(ROOT / "pages" / "home.py"), default_timeout=30)
+    at.session_state["user_name"] = "Priya Shah"
+    at.run()
+    assert not at.exception
+    assert any("first visit" in c.value for c in at.caption)
+    with db.reading() as cur:
+        first = store.last_visit(cur, "Priya Shah")
+    assert first is not None
+    at.run()  # a rerun in the same browser session keeps the list it showed
+    with db.reading() as cur:
+        assert store.last_visit(cur, "Priya Shah") == first

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lessons import store
+from lessons import store, ui_widgets
 from tests.conftest import ROOT, make_session
 from tests.test_tagging import comments, submit
 
@@ -78,7 +78,7 @@ def test_editing_a_theme_in_settings_previews_and_reanalyses(db):
     assert not at.exception
     at.selectbox(key="settings_theme_choice").set_value("venue").run()
     terms = at.text_area(key="settings_theme_venue_terms")
-    terms.input(terms.value + "\ncake").run()
+    terms.input((terms.value or "") + "\ncake").run()
     assert "**1 of 1** stored comments" in at.caption[1].value
     at.button(key="settings_theme_venue_save").click().run()
     assert not at.exception
@@ -96,3 +96,53 @@ def test_a_new_theme_with_a_bad_id_is_explained(db):
     assert "lower-case letters" in at.error[0].value
     with db.reading() as cur:
         assert len(store.all_themes(cur)) == 11
+
+
+def test_a_correction_on_the_page_records_who_made_it(db):
+    session = make_session(db)
+    submit(db, session, 1, went_well="The wifi did not work")
+    at = page("comments.py")
+    at.session_state["user_name"] = "Tom Ellery"
+    at.run()
+    [comment] = comments(db)
+    at.selectbox(key=f"comments_all_fix_label_{comment.id}").set_value("neutral")
+    at.button(key=f"FormSubmitter:comments_all_fix_{comment.id}-Save correction").click().run()
+    assert not at.exception
+    assert comments(db)[0].corrected_by == "Tom Ellery"
+    assert any("**Corrected by:** Tom Ellery" in m.value for m in at.markdown)
+
+
+def test_a_theme_saved_in_settings_is_audited_with_the_name(db):
+    at = page("settings.py")
+    at.session_state["user_name"] = "Priya Shah"
+    at.run()
+    at.selectbox(key="settings_theme_choice").set_value("venue").run()
+    terms = at.text_area(key="settings_theme_venue_terms")
+    terms.input((terms.value or "") + "\ncake").run()
+    at.button(key="settings_theme_venue_save").click().run()
+    assert not at.exception
+    with db.reading() as cur:
+        [entry] = store.audit_for(cur, "theme", "venue")
+    assert (entry.actor, entry.action, entry.detail) == (
+        "Priya Shah", "edited", "Changed include_terms",
+    )  # fmt: skip
+
+
+HOSTILE_MARKDOWN = "![pixel](http://tracker.example/p.png) [click](http://x.example) **loud** <b>"
+
+
+def test_what_attendees_type_is_shown_as_text_never_as_markdown(db):
+    session = make_session(db)
+    submit(db, session, 1, went_well=HOSTILE_MARKDOWN)
+    at = page("comments.py").run()
+    assert not at.exception
+    assert HOSTILE_MARKDOWN in [t.value for t in at.text]
+    # Nothing a person typed reaches Markdown unescaped: no image, link or emphasis.
+    for element in [*at.markdown, *at.caption]:
+        assert "](http" not in element.value and "**loud**" not in element.value
+
+
+def test_plain_text_inside_our_markdown_cannot_format_or_fetch():
+    escaped = ui_widgets.plain("![a](http://x.example/p.png) *b* `c` <d> $e$ :red[f]")
+    assert escaped == (r"\!\[a\]\(http\://x\.example/p\.png\) \*b\* \`c\` \<d\> \$e\$ \:red\[f\]")
+    assert ui_widgets.plain("Pace & length, 5 of 12") == "Pace & length, 5 of 12"

@@ -16,8 +16,13 @@ from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPES,
     LENGTH_CHOICES,
+    NEXT_STATUS,
+    POLARITIES,
+    PRIORITIES,
+    SCOPES,
     SESSION_FORMATS,
     SESSION_STATUSES,
+    STATUSES,
 )
 from lessons.demo_content import (
     LESSON_STATUSES,
@@ -31,7 +36,6 @@ from lessons.demo_content import (
     generate_programme,
 )
 from lessons.reflections import TEMPLATES
-from lessons.register import NEXT_STATUS, POLARITIES, PRIORITIES, SCOPES, STATUSES
 
 TODAY = dt.date(2025, 11, 25)
 DEFAULT_THEMES = (

@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from lessons import store
+from lessons import store, tagging
+from lessons.analysis import ANALYSER_VERSION
+from lessons.choices import STATUSES
+from lessons.demo import load_demo
 from lessons.demo_content import DemoProgramme, evidence_linked
 from lessons.reflections import TEMPLATES
-from lessons.register import STATUSES, is_overdue, move_errors
+from lessons.register import is_overdue, move_errors
 
 TODAY = dt.date(2025, 11, 25)
 
@@ -168,18 +171,54 @@ def test_the_demo_shows_the_loop_closed_through_a_plan(demo_copy):
     with db.reading() as cur:
         lessons = store.all_lessons(cur)
         sessions = store.all_sessions(cur)
-        plans = {s.id: store.plan_for_session(cur, s.id) for s in sessions}
-    closed = [
-        x
-        for x in lessons
-        if x.status == "validated"
-        and plans.get(x.applied_session_id) is not None
-        and x.id in plans[x.applied_session_id].lesson_ids
-        and all(i.done for i in plans[x.applied_session_id].checklist)
-    ]
+        plans = {s.id: p for s in sessions if (p := store.plan_for_session(cur, s.id))}
+
+    def closed_by_its_plan(x: store.LessonRow) -> bool:
+        plan = plans.get(x.applied_session_id) if x.applied_session_id else None
+        return plan is not None and x.id in plan.lesson_ids and all(i.done for i in plan.checklist)
+
+    closed = [x for x in lessons if x.status == "validated" and closed_by_its_plan(x)]
     assert closed, "no validated lesson was chosen in the plan of the session it was applied in"
     upcoming = [s for s in sessions if s.status == "planned"]
-    with_plan = [s for s in upcoming if plans[s.id] is not None]
+    with_plan = [s for s in upcoming if s.id in plans]
     assert len(with_plan) == 1 and len(upcoming) > 1  # the Home page shows both kinds
     assert plans[with_plan[0].id].lesson_ids
     assert not any(i.done for i in plans[with_plan[0].id].checklist)
+
+
+def test_every_demo_move_went_through_the_lifecycle_door(db) -> None:
+    programme = load_demo(db, today=TODAY)
+    with db.reading() as cur:
+        rows = store.all_lessons(cur)
+        for lesson, row in zip(programme.lessons, rows, strict=True):
+            moves = [
+                (a.from_status, a.to_status)
+                for a in store.audit_for(cur, "lesson", row.id)
+                if a.to_status is not None
+            ]
+            statuses = ["observed", *(change.to_status for change in lesson.history)]
+            assert moves == [(None, "observed"), *zip(statuses, statuses[1:], strict=False)]
+        # Sessions were created planned and marked delivered (and reviewed) as the app does.
+        for demo, session in zip(
+            programme.sessions, sorted(store.all_sessions(cur), key=lambda s: s.id), strict=True
+        ):
+            changes = [
+                a.to_status
+                for a in store.audit_for(cur, "session", session.id)
+                if a.to_status is not None
+            ]
+            expected = {
+                "planned": ["planned"],
+                "delivered": ["planned", "delivered"],
+                "reviewed": ["planned", "delivered", "reviewed"],
+            }
+            assert changes == expected[demo.status]
+            assert session.feedback_open == (demo.status != "reviewed")
+
+
+def test_every_demo_comment_is_analysed_by_the_current_rules(db) -> None:
+    load_demo(db, today=TODAY)
+    with db.reading() as cur:
+        assert store.comment_ids_needing_analysis(cur, ANALYSER_VERSION) == []
+        assert store.count_rows(cur, "comment_analysis") == store.count_rows(cur, "comments")
+    assert tagging.reanalyse(db, workers=1).analysed == 0  # nothing left to bring up to date

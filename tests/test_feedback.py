@@ -1,20 +1,24 @@
 import threading
+from typing import Any
 
 import pytest
 
 from lessons import store
+from lessons.errors import ValidationError
 from lessons.feedback import (
     FeedbackAnswer,
     SessionUnavailable,
+    Submission,
+    record_responses_in,
     session_for_link,
     submit_feedback,
 )
-from lessons.sessions import ValidationError, update_session
+from lessons.loop import update_session_and_embed as update_session
 from tests.conftest import make_session, session_draft, table_count
 
 
-def full_answer(**overrides) -> FeedbackAnswer:
-    values = dict(
+def full_answer(**overrides: Any) -> FeedbackAnswer:
+    values: dict[str, Any] = dict(
         overall_rating=4,
         usefulness=5,
         confidence_before=2,
@@ -173,3 +177,39 @@ def test_eight_threads_of_a_hundred_submissions_store_exactly_eight_hundred(db):
     assert errors == []
     assert table_count(db, "responses") == 800
     assert table_count(db, "comments") == 1600
+
+
+def test_a_batch_of_responses_is_recorded_with_its_comments_in_one_go(db):
+    session = make_session(db)
+    at = session.starts_at
+    submit_feedback(db, session.id, full_answer(), "seen-before")
+    batch = [
+        Submission(session.id, full_answer(help_next="A session on Instagram"), "paper-1", at),
+        Submission(session.id, FeedbackAnswer(overall_rating=3), "paper-2", at),
+        Submission(session.id, full_answer(), "seen-before", at),  # found, not repeated
+    ]
+    with db.transaction() as cur:
+        first, second, again = record_responses_in(cur, batch)
+    assert first.new and second.new and not again.new
+    assert set(first.comment_ids) == {"went_well", "to_change", "help_next"}
+    assert second.comment_ids == {}
+    with db.reading() as cur:
+        stored = store.comments_for_response(cur, first.response_id)
+        responses = store.responses_for_session(cur, session.id)
+    assert {c.question: c.id for c in stored} == first.comment_ids
+    assert [c.text for c in stored][-1] == "A session on Instagram"
+    assert len(responses) == 3 and table_count(db, "comments") == 5
+
+
+def test_a_bad_answer_in_a_batch_is_named_and_nothing_is_stored(db):
+    session = make_session(db)
+    at = session.starts_at
+    batch = [
+        Submission(session.id, FeedbackAnswer(overall_rating=4), "paper-1", at),
+        Submission(session.id, FeedbackAnswer(overall_rating=9), "paper-2", at),
+    ]
+    with pytest.raises(ValidationError) as refused, db.transaction() as cur:
+        record_responses_in(cur, batch)
+    assert refused.value.errors["response"] == "Response 2 of 2."
+    assert "from 1 to 5" in refused.value.errors["overall_rating"]
+    assert table_count(db, "responses") == 0

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons import export, reports, store
 from lessons.feedback import FeedbackAnswer, submit_feedback
-from lessons.register import LessonDraft, create_lesson
+from lessons.register import LessonDraft, create_lesson, move_lesson
 from tests.conftest import ROOT, make_session
 
 ME = "Priya Shah"
@@ -206,3 +206,36 @@ def test_the_lessons_report_reads_like_the_blog(db):
     assert text.startswith("# What we learnt from 'Social media for councillors'")
     assert "## In summary, we have learnt:\n\n- Co-deliver with councillors." in text
     assert "6 councillors gave feedback" in text
+
+
+def test_the_report_marks_overdue_as_the_register_does(db):
+    session = delivered_session(db)
+    late = create_lesson(
+        db,
+        LessonDraft(title="Late action", action="a", owner="Tom", due_date=date(2026, 1, 5),
+                    source_session_id=session.id),
+        ME,
+    )  # fmt: skip
+    move_lesson(db, late, "identified", ME)
+    create_lesson(
+        db,
+        LessonDraft(title="Only noticed", owner="Ann", due_date=date(2026, 1, 5),
+                    source_session_id=session.id),
+        ME,
+    )  # fmt: skip
+    text = reports.write_lessons_report(db, session.id, {}, date(2026, 11, 25))
+    assert "- Late action — Tom, due 5 January 2026 (overdue)" in text
+    assert "- Only noticed — Ann, due 5 January 2026\n" in text
+
+
+def test_marking_the_post_mortem_done_on_the_page(db):
+    session = delivered_session(db, responses=1)
+    at = page("postmortem.py").run()
+    at.button(key="postmortem_reviewed").click().run()
+    assert not at.exception
+    assert "Marked reviewed" in at.success[0].value
+    with db.reading() as cur:
+        reviewed = store.session_by_id(cur, session.id)
+        last = store.audit_for(cur, "session", session.id)[-1]
+    assert reviewed is not None and reviewed.status == "reviewed"
+    assert (last.actor, last.from_status, last.to_status) == (ME, "delivered", "reviewed")

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from lessons import loop, planning, store
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import LessonDraft, create_lesson, move_lesson, update_lesson
-from tests.conftest import ROOT, make_session, session_draft
+from tests.conftest import ROOT, found, make_session, session_draft
 
 ME = "Priya Shah"
 
@@ -100,7 +100,7 @@ def test_the_comparison_on_constructed_data(db):
     lesson_id = actioned_lesson(db, source, themes=("tech", "pace"))
     move_lesson(db, lesson_id, "embedded", ME, applied_session_id=later.id)
     with db.reading() as cur:
-        lesson = store.lesson_by_id(cur, lesson_id)
+        lesson = found(store.lesson_by_id(cur, lesson_id))
         comparison = loop.compare_lesson(cur, lesson, {"tech": "Technology & set-up"})
     assert comparison is not None
     by_name = {m.name: m for m in comparison.measures}
@@ -122,8 +122,8 @@ def test_the_comparison_says_when_there_are_too_few_responses(db):
     lesson_id = actioned_lesson(db, source)
     move_lesson(db, lesson_id, "embedded", ME, applied_session_id=later.id)
     with db.reading() as cur:
-        comparison = loop.compare_lesson(cur, store.lesson_by_id(cur, lesson_id), {})
-    assert comparison.verdict == loop.TOO_FEW
+        comparison = loop.compare_lesson(cur, found(store.lesson_by_id(cur, lesson_id)), {})
+    assert found(comparison).verdict == loop.TOO_FEW
 
 
 def page(name: str) -> AppTest:
@@ -147,14 +147,14 @@ def test_the_whole_loop_in_the_app(db):
     at.button(key=f"FormSubmitter:plan_form_{later.id}-Save plan").click().run()
     assert "Plan saved" in at.success[0].value
     with db.reading() as cur:
-        plan = store.plan_for_session(cur, later.id)
+        plan = found(store.plan_for_session(cur, later.id))
     assert plan.lesson_ids == (lesson_id,)
     assert [i.text for i in plan.checklist] == [
         "Arrive 45 minutes early to test the wifi and logins"
     ]
     at.checkbox(key=f"plan_item_{plan.checklist[0].id}").check().run()
     with db.reading() as cur:
-        assert store.plan_for_session(cur, later.id).checklist[0].done
+        assert found(store.plan_for_session(cur, later.id)).checklist[0].done
 
     # The session happens; councillors answer; it is marked delivered on the Sessions page.
     give(db, later, 7, 5, "Nothing, it all worked")
@@ -166,7 +166,7 @@ def test_the_whole_loop_in_the_app(db):
     at.button(key=f"FormSubmitter:{key}-Save changes").click().run()
     assert "1 planned lesson(s) are now embedded" in at.success[0].value
     with db.reading() as cur:
-        lesson = store.lesson_by_id(cur, lesson_id)
+        lesson = found(store.lesson_by_id(cur, lesson_id))
         history = [e.detail for e in store.audit_for(cur, "lesson", lesson_id)]
     assert (lesson.status, lesson.applied_session_id) == ("embedded", later.id)
     assert "Actioned → Embedded (applied in 'Second run', marked delivered)" in history
@@ -180,7 +180,7 @@ def test_the_whole_loop_in_the_app(db):
     at.button(key=f"postmortem_validate_{lesson_id}").click().run()
     assert "validated" in at.success[0].value
     with db.reading() as cur:
-        lesson = store.lesson_by_id(cur, lesson_id)
+        lesson = found(store.lesson_by_id(cur, lesson_id))
         evidence = store.evidence_for_lesson(cur, lesson_id)
     assert lesson.status == "validated"
     assert "8 of 8 (100%) before → 0 of 7 (0%) after: improved" in lesson.effectiveness_evidence
@@ -238,7 +238,7 @@ def test_which_lessons_apply(db):
     other_programme = make_session(db, council="Ashdale", programme="Digital ward work")
     lesson_id = actioned_lesson(db, source)
     with db.reading() as cur:
-        lesson = store.lesson_by_id(cur, lesson_id)
+        lesson = found(store.lesson_by_id(cur, lesson_id))
         sessions = {s.id: s for s in store.all_sessions(cur)}
     assert planning.lesson_applies(lesson, other_council, sessions)  # programme scope
     assert not planning.lesson_applies(lesson, other_programme, sessions)
@@ -256,12 +256,12 @@ def test_which_lessons_apply(db):
         ME,
     )
     with db.reading() as cur:
-        lesson = store.lesson_by_id(cur, lesson_id)
+        lesson = found(store.lesson_by_id(cur, lesson_id))
     assert planning.lesson_applies(lesson, other_programme, sessions)
     observed = create_lesson(db, LessonDraft(title="Just noticed"), ME)
     with db.reading() as cur:
         assert not planning.lesson_applies(
-            store.lesson_by_id(cur, observed), other_council, sessions
+            found(store.lesson_by_id(cur, observed)), other_council, sessions
         )
 
 
@@ -269,10 +269,32 @@ def test_the_plan_exports_escape_what_people_typed(db):
     later = later_planned_session(db)
     planning.save_plan(db, later.id, [], "<script>alert(1)</script> **bring** laptops", ME)
     with db.reading() as cur:
-        plan = store.plan_for_session(cur, later.id)
+        plan = found(store.plan_for_session(cur, later.id))
         evidence = planning.plan_evidence(cur, later, store.all_sessions(cur))
     text = planning.plan_markdown(later, plan, {}, evidence, {})
     assert text.startswith("# Plan: Second run")
     page_html = planning.plan_html(text, "Plan")
     assert "<script>" not in page_html and "&lt;script&gt;" in page_html
     assert "<b>bring</b>" in page_html
+
+
+def test_marking_delivered_embeds_through_the_lifecycle_door(db):
+    source = make_session(db, status="delivered")
+    later = later_planned_session(db)
+    lesson_id = actioned_lesson(db, source)
+    planning.save_plan(db, later.id, [lesson_id], "", ME)
+    moved = loop.update_session_and_embed(
+        db, later.id, session_draft(title="Second run", status="delivered",
+                                    starts_at=later.starts_at, ends_at=later.ends_at), ME
+    )  # fmt: skip
+    assert moved == [lesson_id]
+    with db.reading() as cur:
+        last = store.audit_for(cur, "lesson", lesson_id)[-1]
+        session_edit = store.audit_for(cur, "session", later.id)[-1]
+    assert (last.actor, last.from_status, last.to_status) == (ME, "actioned", "embedded")
+    assert (session_edit.from_status, session_edit.to_status) == ("planned", "delivered")
+    # Saving the delivered session again moves nothing more.
+    assert loop.update_session_and_embed(
+        db, later.id, session_draft(title="Second run, again", status="delivered",
+                                    starts_at=later.starts_at, ends_at=later.ends_at), ME
+    ) == []  # fmt: skip

@@ -1,8 +1,8 @@
 import pytest
 
 from lessons import store
+from lessons.errors import ValidationError
 from lessons.reflections import TEMPLATES, save_reflection
-from lessons.sessions import ValidationError
 from tests.conftest import make_session
 
 

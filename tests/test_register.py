@@ -1,10 +1,11 @@
 """The lessons register: lifecycle rules, evidence, audit trail, filters."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from lessons import store
+from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import (
     EvidenceLink,
@@ -14,11 +15,15 @@ from lessons.register import (
     create_lesson,
     filter_lessons,
     is_overdue,
+    lessons_taking_evidence,
     link_evidence,
     move_lesson,
+    owners,
+    read_register,
+    register_counts,
+    sessions_to_apply_in,
     update_lesson,
 )
-from lessons.sessions import ValidationError
 from tests.conftest import make_session, table_count
 
 ME = "Priya Shah"
@@ -216,3 +221,80 @@ def test_the_lessons_of_a_page_of_comments_come_in_one_query(db):
     assert [i for i, _, _ in found[wifi]] == [first, second]
     assert [i for i, _, _ in found[long_one]] == [second]
     assert found[sorted(ids)[2]] == []
+
+
+def test_each_move_is_one_audit_row_with_its_from_and_to_status_in_columns(db):
+    later = make_session(db, title="Second run")
+    lesson_id = create_lesson(
+        db,
+        LessonDraft(title="Test the wifi first", action="Arrive early", owner="Tom Ellery",
+                    due_date=date(2027, 1, 1)),
+        ME,
+    )  # fmt: skip
+    move_lesson(db, lesson_id, "identified", ME)
+    move_lesson(db, lesson_id, "actioned", ME)
+    move_lesson(db, lesson_id, "embedded", ME, applied_session_id=later.id)
+    move_lesson(db, lesson_id, "rejected", ME, reason="Superseded")
+    with db.reading() as cur:
+        audit = store.audit_for(cur, "lesson", lesson_id)
+    assert [(a.action, a.from_status, a.to_status) for a in audit] == [
+        ("created", None, "observed"),
+        ("status", "observed", "identified"),
+        ("status", "identified", "actioned"),
+        ("status", "actioned", "embedded"),
+        ("status", "embedded", "rejected"),
+    ]
+
+
+def test_a_refused_move_writes_nothing(db):
+    lesson_id = create_lesson(db, LessonDraft(title="A lesson"), ME)
+    with pytest.raises(ValidationError):
+        move_lesson(db, lesson_id, "actioned", ME)  # observed cannot jump to actioned
+    assert lesson(db, lesson_id).status == "observed"
+    assert [a.action for a in audit_rows(db, lesson_id)] == ["created"]
+
+
+def test_a_move_takes_the_clock_it_is_given(db):
+    lesson_id = create_lesson(db, LessonDraft(title="A lesson"), ME, now=datetime(2025, 1, 6, 9))
+    move_lesson(db, lesson_id, "identified", ME, now=datetime(2025, 2, 3, 14, 30))
+    row = lesson(db, lesson_id)
+    assert row.logged_at == datetime(2025, 1, 6, 9)
+    assert row.updated_at == datetime(2025, 2, 3, 14, 30)
+    assert [a.changed_at for a in audit_rows(db, lesson_id)] == [
+        datetime(2025, 1, 6, 9),
+        datetime(2025, 2, 3, 14, 30),
+    ]
+
+
+def audit_rows(db, lesson_id) -> list[store.AuditEntry]:
+    with db.reading() as cur:
+        return store.audit_for(cur, "lesson", lesson_id)
+
+
+def test_the_register_figures_and_owners(db):
+    late = create_lesson(
+        db, LessonDraft(title="Late", action="a", owner="Tom", due_date=date(2020, 1, 1)), ME
+    )
+    move_lesson(db, late, "identified", ME)
+    create_lesson(db, LessonDraft(title="Noted", owner="Ann", due_date=date(2020, 1, 1)), ME)
+    counts = register_counts(read_register(db), date(2026, 1, 1))
+    assert (counts.lessons, counts.open_actions, counts.validated) == (2, 1, 0)
+    # An observed lesson past its date is not an overdue action: only agreed actions are.
+    assert [x.id for x in counts.overdue] == [late]
+    assert owners(read_register(db)) == ["Ann", "Tom"]
+
+
+def test_only_lessons_still_open_take_evidence(db):
+    kept = create_lesson(db, LessonDraft(title="Kept"), ME)
+    dropped = create_lesson(db, LessonDraft(title="Dropped"), ME)
+    move_lesson(db, dropped, "rejected", ME, reason="Not for us")
+    assert lessons_taking_evidence(db) == {kept: "Kept"}
+
+
+def test_a_lesson_is_applied_in_any_session_but_its_own(db):
+    source = make_session(db)
+    later = make_session(db, title="Second run")
+    lesson_id = create_lesson(db, LessonDraft(title="A", source_session_id=source.id), ME)
+    with db.reading() as cur:
+        sessions = store.all_sessions(cur)
+    assert [s.id for s in sessions_to_apply_in(lesson(db, lesson_id), sessions)] == [later.id]

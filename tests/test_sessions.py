@@ -4,17 +4,18 @@ from datetime import timedelta
 import pytest
 
 from lessons import store
+from lessons.errors import ValidationError
+from lessons.loop import update_session_and_embed as update_session
 from lessons.sessions import (
     CODE_ALPHABET,
-    ValidationError,
     create_session,
+    mark_reviewed,
     nearest_session,
     normalise_code,
     split_names,
-    update_session,
     validate_session,
 )
-from tests.conftest import make_session, session_draft, table_count
+from tests.conftest import found, make_session, session_draft, table_count
 
 
 def test_a_created_session_reads_back_with_its_people(db):
@@ -127,6 +128,36 @@ def test_the_nearest_session_is_the_one_starting_closest_to_now(db):
     )
     with db.reading() as cur:
         sessions = store.all_sessions(cur)
-    assert nearest_session(sessions, start).id == soon.id
-    assert nearest_session(sessions, start - timedelta(days=29)).id == past.id
+    assert found(nearest_session(sessions, start)).id == soon.id
+    assert found(nearest_session(sessions, start - timedelta(days=29))).id == past.id
     assert nearest_session([], start) is None
+
+
+def test_marking_reviewed_needs_a_delivered_session(db):
+    planned = make_session(db)
+    with pytest.raises(ValidationError) as refused:
+        mark_reviewed(db, planned.id, "Priya Shah")
+    assert "Only a delivered session" in refused.value.errors["status"]
+    delivered = make_session(db, status="delivered")
+    mark_reviewed(db, delivered.id, "Priya Shah")
+    with db.reading() as cur:
+        reviewed = store.session_by_id(cur, delivered.id)
+        [created, edited] = store.audit_for(cur, "session", delivered.id)
+    assert reviewed is not None and reviewed.status == "reviewed"
+    assert reviewed.title == delivered.title and reviewed.feedback_open == delivered.feedback_open
+    assert (edited.actor, edited.detail) == ("Priya Shah", "Changed status")
+    assert (edited.from_status, edited.to_status) == ("delivered", "reviewed")
+    with pytest.raises(ValidationError) as missing:
+        mark_reviewed(db, 999, "Priya Shah")
+    assert "no longer exists" in missing.value.errors["session"]
+
+
+def test_an_edit_without_a_name_is_recorded_as_unknown(db):
+    session = make_session(db)
+    update_session(db, session.id, session_draft(title="Renamed"))
+    with db.reading() as cur:
+        entries = store.audit_for(cur, "session", session.id)
+    assert [(e.actor, e.action, e.detail) for e in entries] == [
+        ("unknown", "created", "Social media for councillors"),
+        ("unknown", "edited", "Changed title"),
+    ]

@@ -1,9 +1,14 @@
+from datetime import datetime
+
 import duckdb
 import pytest
 
 from lessons import store
+from lessons.startup import open_app_database
 from lessons.store import migrations
 from tests.conftest import make_session, table_count
+
+AT = datetime(2026, 1, 2, 9, 30)
 
 
 def test_migrations_are_recorded_and_applied_once(db):
@@ -55,8 +60,6 @@ def _values():
 
 def test_migration_005_fills_the_session_of_existing_analysis(tmp_path, monkeypatch):
     """A database analysed before 005 gets each analysis row's session filled in."""
-    from datetime import datetime
-
     database = store.Database(tmp_path / "old.duckdb")
     monkeypatch.setattr(migrations, "MIGRATIONS", store.MIGRATIONS[:4])
     store.migrate(database)
@@ -65,26 +68,71 @@ def test_migration_005_fills_the_session_of_existing_analysis(tmp_path, monkeypa
             "INSERT INTO sessions (id, title, starts_at, ends_at, council, format,"
             " feedback_token, short_code, created_at, updated_at) VALUES"
             " (7, 't', ?, ?, 'c', 'workshop', 'tok', 'ABCDEF', ?, ?)",
-            [datetime(2026, 1, 1, 10), datetime(2026, 1, 1, 12), datetime.now(), datetime.now()],
+            [datetime(2026, 1, 1, 10), datetime(2026, 1, 1, 12), AT, AT],
         )
         cur.execute(
             "INSERT INTO responses (id, session_id, idempotency_key, submitted_at, overall_rating)"
             " VALUES (1, 7, 'k', ?, 4)",
-            [datetime.now()],
+            [AT],
         )
         cur.execute(
             "INSERT INTO comments (id, response_id, session_id, question, text, created_at)"
             " VALUES (3, 1, 7, 'went_well', 'Good', ?)",
-            [datetime.now()],
+            [AT],
         )
         cur.execute(
             "INSERT INTO comment_analysis VALUES (3, 'positive', 0.5, FALSE, '', 'v', ?)",
-            [datetime.now()],
+            [AT],
         )
         cur.execute("INSERT INTO comment_themes VALUES (3, 'pace', 'x', 'positive', 0.5)")
-    monkeypatch.undo()
+    monkeypatch.setattr(migrations, "MIGRATIONS", store.MIGRATIONS[:5])
     assert store.migrate(database) == ["005_comment_themes_session"]
     with database.reading() as cur:
         assert cur.execute("SELECT session_id FROM comment_analysis").fetchall() == [(7,)]
         assert cur.execute("SELECT session_id FROM comment_themes").fetchall() == [(7,)]
     database.close()
+
+
+def test_migration_006_fills_the_status_columns_of_past_lifecycle_moves(tmp_path, monkeypatch):
+    """Lesson moves recorded before 006 (in free text only) get their from and to status."""
+    database = store.Database(tmp_path / "old.duckdb")
+    monkeypatch.setattr(migrations, "MIGRATIONS", store.MIGRATIONS[:5])
+    store.migrate(database)
+    with database.transaction() as cur:
+        for entity, action, detail in [
+            ("lesson", "created", "Logged 'Test the wifi first'"),
+            ("lesson", "status", "Observed → Identified"),
+            ("lesson", "status", "Actioned → Embedded (applied in 'Second run', marked delivered)"),
+            ("lesson", "status", "Identified → Rejected: Data protection advice"),
+            ("lesson", "evidence", "Linked comment 3"),
+            ("session", "edited", "Changed status"),
+        ]:
+            cur.execute(
+                "INSERT INTO audit_log (changed_at, actor, entity, entity_id, action, detail)"
+                " VALUES (?, 'Priya Shah', ?, '1', ?, ?)",
+                [AT, entity, action, detail],
+            )
+    monkeypatch.undo()
+    assert store.migrate(database) == ["006_audit_status_columns"]
+    with database.reading() as cur:
+        rows = cur.execute(
+            "SELECT action, from_status, to_status FROM audit_log ORDER BY id"
+        ).fetchall()
+    database.close()
+    assert rows == [
+        ("created", None, "observed"),
+        ("status", "observed", "identified"),
+        ("status", "actioned", "embedded"),
+        ("status", "identified", "rejected"),
+        ("evidence", None, None),
+        ("edited", None, None),
+    ]
+
+
+def test_opening_the_store_migrates_and_the_app_seeds_the_themes(db_path):
+    bare = store.open_database(db_path)
+    assert table_count(bare, "themes") == 0  # the store holds no policy of its own
+    bare.close()
+    app = open_app_database(db_path)
+    assert table_count(app, "themes") == 11
+    app.close()

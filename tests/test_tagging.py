@@ -3,8 +3,8 @@
 import pytest
 
 from lessons import store, tagging
+from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, submit_feedback
-from lessons.sessions import ValidationError
 from tests.conftest import make_session, table_count
 
 
@@ -28,7 +28,7 @@ def test_the_default_taxonomy_is_seeded_once(db, db_path):
         "pace", "hands_on", "relevance", "risk", "tech", "facilitation",
         "materials", "level", "platforms", "venue", "workload",
     ]  # fmt: skip
-    assert store.seed_default_themes(db) is False
+    assert tagging.seed_default_themes(db) is False
 
 
 def test_every_comment_is_analysed_when_saved(db):
@@ -180,3 +180,100 @@ def test_the_preview_shows_matches_before_saving():
 
 def test_split_terms_reads_lines_and_commas():
     assert tagging.split_terms("Wifi, wi-fi\n\n  log  in \nwifi") == ("wifi", "wi-fi", "log in")
+
+
+def test_a_batch_of_analyses_replaces_what_was_stored(db):
+    session = make_session(db)
+    submit(db, session, 1, went_well="The wifi did not work", to_change="Far too long")
+    [first, second] = sorted(comments(db), key=lambda c: c.id)
+    with db.reading() as cur:
+        matcher = tagging.current_matcher(cur)
+    swapped = [
+        (first.id, tagging.analyse_answer(matcher, "went_well", "Too long, and rushed")),
+        (second.id, tagging.analyse_answer(matcher, "to_change", "The wifi did not work")),
+    ]
+    with db.transaction() as cur:
+        tagging.store_analyses(cur, swapped)
+    after = {c.id: c for c in comments(db)}
+    assert "pace" in after[first.id].machine_themes and "tech" not in after[first.id].themes
+    assert "tech" in after[second.id].machine_themes and "pace" not in after[second.id].themes
+    assert table_count(db, "comment_analysis") == 2
+    with db.reading() as cur:
+        sessions = cur.execute("SELECT DISTINCT session_id FROM comment_themes").fetchall()
+    assert sessions == [(session.id,)]
+
+
+def test_a_correction_records_who_made_it(db):
+    session = make_session(db)
+    submit(db, session, 1, to_change="Could the room be warmer")
+    [comment] = comments(db)
+    assert comment.corrected_by is None
+    tagging.correct_comment(db, comment.id, "neutral", ["venue", "workload"], actor="Priya Shah")
+    [corrected] = comments(db)
+    assert corrected.corrected_by == "Priya Shah"
+    with db.reading() as cur:
+        label_by = cur.execute("SELECT corrected_by FROM comment_label_corrections").fetchall()
+        theme_by = cur.execute("SELECT corrected_by FROM comment_theme_corrections").fetchall()
+    assert label_by == [("Priya Shah",)] and set(theme_by) == {("Priya Shah",)}
+
+
+def theme_history(db, theme_id):
+    with db.reading() as cur:
+        return [(e.actor, e.action, e.detail) for e in store.audit_for(cur, "theme", theme_id)]
+
+
+def test_every_theme_edit_is_audited_with_who_made_it(db):
+    new = store.ThemeRow("access", "Access", "", ("hearing",), (), (), 0, False)
+    tagging.save_theme(db, new, is_new=True, actor="Priya Shah")
+    with db.reading() as cur:
+        saved = next(t for t in store.all_themes(cur) if t.id == "access")
+    tagging.save_theme(
+        db, tagging._replace(saved, name="Accessibility", include_terms=("hearing", "loop")),
+        is_new=False, actor="Tom Ellery",
+    )  # fmt: skip
+    tagging.save_theme(db, tagging._replace(saved, name="Accessibility",
+                                            include_terms=("hearing", "loop")),
+                       is_new=False, actor="Tom Ellery")  # fmt: skip
+    tagging.add_term_to_theme(db, "access", "large print", actor="Ann Lee")
+    assert theme_history(db, "access") == [
+        ("Priya Shah", "created", "Added the theme 'Access'"),
+        ("Tom Ellery", "edited", "Changed name, include_terms"),  # the repeat changed nothing
+        ("Ann Lee", "edited", "Added the phrase 'large print'"),
+    ]
+
+
+def test_a_theme_edit_without_a_name_is_recorded_as_unknown(db):
+    with db.reading() as cur:
+        venue = next(t for t in store.all_themes(cur) if t.id == "venue")
+    tagging.save_theme(db, tagging._replace(venue, retired=True), is_new=False)
+    assert theme_history(db, "venue") == [("unknown", "edited", "Changed retired")]
+
+
+def test_the_settings_preview_reads_the_newest_comments_only(db, monkeypatch):
+    session = make_session(db)
+    for n in range(4):
+        submit(db, session, n, went_well=f"Comment number {n} about the session")
+    monkeypatch.setattr(tagging, "PREVIEW_COMMENTS", 3)
+    monkeypatch.setattr(tagging, "SAMPLE_COMMENTS", 2)
+    texts = tagging.preview_texts(db)
+    assert texts.stored == [f"Comment number {n} about the session" for n in (1, 2, 3)]
+    assert texts.samples == [f"Comment number {n} about the session" for n in (3, 2)]
+
+
+def test_a_theme_typed_in_settings(db):
+    typed = tagging.theme_from_form(
+        tagging.blank_theme(), " Access ", "Access", "", "Hearing, loop\nloop", "large print", "",
+        retired=False,
+    )  # fmt: skip
+    assert (typed.id, typed.include_terms, typed.phrases) == (
+        "access", ("hearing", "loop"), ("large print",),
+    )  # fmt: skip
+
+
+def test_the_untagged_queue_ignores_the_theme_filter(db):
+    session = make_session(db)
+    submit(db, session, 1, went_well="The buddy scheme idea")
+    submit(db, session, 2, to_change="The wifi did not work")
+    untagged = tagging.find_comments(db, theme_id="tech", untagged_only=True)
+    assert [c.text for c in untagged] == ["The buddy scheme idea"]
+    assert [c.text for c in tagging.find_comments(db, theme_id="tech")] == ["The wifi did not work"]

@@ -1,6 +1,6 @@
 """Trends and reports: aggregates on constructed data, suppression, filters, the pages."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons import programme_report, store, trends
 from lessons.feedback import FeedbackAnswer, submit_feedback
+from lessons.register import LessonDraft, create_lesson, move_lesson
 from tests.conftest import ROOT, make_session, session_draft
 
 
@@ -95,7 +96,7 @@ def test_monthly_figures_and_the_rating_chart(db, programme):
     assert list(chart.table["Month"]) == ["Mar 2026", "Apr 2026"]
     assert list(chart.table["Mean rating"]) == [5.0, 2.0]
     assert list(chart.table["Critical comments"]) == [0.0, 100.0]
-    assert chart.figure.data[0].y.tolist() == [5.0, 2.0]
+    assert chart.figure is not None and chart.figure.data[0].y.tolist() == [5.0, 2.0]
     assert "went down from 5.0 (Mar 2026) to 2.0 (Apr 2026)" in chart.reading
 
 
@@ -152,7 +153,7 @@ def test_chart_builders_cope_with_nothing():
 def test_the_report_honours_the_filter(db, programme):
     where = store.TrendFilter(council="Ashdale")
     with db.reading() as cur:
-        headline = store.trend_headline(cur, where)
+        headline = trends.headline_shown(store.trend_headline(cur, where))
         charts = trends.all_charts(cur, where, {})
     text = programme_report.report_markdown(
         "Ashdale report", where, headline, charts, "# x\n", date(2026, 6, 1)
@@ -194,6 +195,7 @@ def test_time_axes_stay_in_time_order_whatever_the_trace_order():
         }
     )
     chart = trends.lessons_over_time(frame)
+    assert chart.figure is not None
     assert list(chart.figure.layout.xaxis.categoryarray) == ["Apr 2025", "May 2025", "Apr 2026"]
 
 
@@ -210,3 +212,19 @@ def test_analysis_rows_carry_their_comments_session(db, programme):
         ).fetchall()[0][0]
         analysed = store.count_rows(cur, "comment_analysis")
     assert analysed == 12 and wrong == 0
+
+
+def test_lessons_by_status_reads_the_status_columns_not_the_wording(db):
+    lesson_id = create_lesson(db, LessonDraft(title="A lesson"), "Me", now=datetime(2026, 1, 5))
+    move_lesson(db, lesson_id, "identified", "Me", now=datetime(2026, 2, 5))
+    with db.transaction() as cur:
+        # A move whose wording no regex would read: the columns say what happened.
+        store.append_audit(
+            cur, "Me", "lesson", lesson_id, "status", "moved on", datetime(2026, 3, 5),
+            from_status="identified", to_status="rejected",
+        )  # fmt: skip
+    with db.reading() as cur:
+        frame = store.trend_lessons_by_status(cur)
+    rows = [(m.strftime("%Y-%m"), s, n) for m, s, n in frame.itertuples(index=False)]
+    assert rows == [("2026-01", "observed", 1), ("2026-02", "identified", 1),
+                    ("2026-03", "rejected", 1)]  # fmt: skip

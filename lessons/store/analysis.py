@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lessons.store.database import Cursor, Database, _lines, count_rows
+from lessons.store.database import Cursor, insert_rows, split_lines
 
 # --- themes and comment analysis ------------------------------------------------------
 
@@ -31,7 +31,9 @@ def all_themes(cur: Cursor, include_retired: bool = True) -> list[ThemeRow]:
         [include_retired],
     ).fetchall()
     return [
-        ThemeRow(r[0], r[1], r[2], _lines(r[3]), _lines(r[4]), _lines(r[5]), r[6], r[7])
+        ThemeRow(
+            r[0], r[1], r[2], split_lines(r[3]), split_lines(r[4]), split_lines(r[5]), r[6], r[7]
+        )
         for r in rows
     ]
 
@@ -63,69 +65,79 @@ def save_theme(cur: Cursor, theme: ThemeRow, now: datetime) -> None:
         )
 
 
-def seed_default_themes(database: Database) -> bool:
-    """Seed the default taxonomy into an empty themes table; True when it seeded.
-
-    Themes are retired, never deleted, so an empty table means a new database.
-    """
-    from lessons.tagging import definition_hash
-    from lessons.themes import DEFAULT_THEMES
-
-    with database.transaction() as cur:
-        if count_rows(cur, "themes"):
-            return False
-        # Nothing has been analysed yet, so the analyses "reflect" the defaults.
-        replace_analysed_theme_hashes(cur, {t.id: definition_hash(t) for t in DEFAULT_THEMES})
-        now = datetime.now()
-        for position, theme in enumerate(DEFAULT_THEMES, start=1):
-            save_theme(
-                cur,
-                ThemeRow(
-                    id=theme.id,
-                    name=theme.name,
-                    description=theme.description,
-                    include_terms=theme.include_terms,
-                    phrases=theme.phrases,
-                    exclude_terms=theme.exclude_terms,
-                    position=position,
-                    retired=False,
-                ),
-                now,
-            )
-    return True
+def theme_ids(cur: Cursor) -> set[str]:
+    """The id of every theme, retired or not."""
+    return {r[0] for r in cur.execute("SELECT id FROM themes").fetchall()}
 
 
 def next_theme_position(cur: Cursor) -> int:
     return int(cur.execute("SELECT COALESCE(max(position), 0) + 1 FROM themes").fetchall()[0][0])
 
 
-def save_comment_analysis(
-    cur: Cursor,
-    comment_id: int,
-    label: str,
-    score: float,
-    mixed: bool,
-    drivers: Sequence[str],
-    themes: Sequence[tuple[str, Sequence[str], str, float]],
-    analyser_version: str,
-    now: datetime,
+@dataclass(frozen=True)
+class CommentAnalysisRow:
+    """The machine analysis of one comment, as stored."""
+
+    comment_id: int
+    label: str
+    score: float
+    mixed: bool
+    drivers: Sequence[str]
+    themes: Sequence[tuple[str, Sequence[str], str, float]]  # (theme, evidence, label, score)
+
+
+def save_comment_analyses(
+    cur: Cursor, analyses: Sequence[CommentAnalysisRow], analyser_version: str, now: datetime
 ) -> None:
-    """Replace the machine analysis of one comment (its corrections are kept apart)."""
-    cur.execute("DELETE FROM comment_themes WHERE comment_id = ?", [comment_id])
-    cur.execute("DELETE FROM comment_analysis WHERE comment_id = ?", [comment_id])
+    """Replace the machine analysis of many comments in four statements, however many there
+    are (their corrections are kept apart). Each row carries its comment's session."""
+    if not analyses:
+        return
+    ids = [a.comment_id for a in analyses]
     cur.execute(
-        "INSERT INTO comment_analysis (comment_id, label, score, mixed, drivers,"
-        " analyser_version, analysed_at, session_id)"
-        " SELECT ?, ?, ?, ?, ?, ?, ?, session_id FROM comments WHERE id = ?",
-        [comment_id, label, score, mixed, "\n".join(drivers), analyser_version, now, comment_id],
+        "DELETE FROM comment_themes WHERE comment_id IN (SELECT unnest(?::INTEGER[]))", [ids]
     )
+    cur.execute(
+        "DELETE FROM comment_analysis WHERE comment_id IN (SELECT unnest(?::INTEGER[]))", [ids]
+    )
+    cur.execute(
+        """
+        INSERT INTO comment_analysis (comment_id, label, score, mixed, drivers,
+            analyser_version, analysed_at, session_id)
+        SELECT a.comment_id, a.label, a.score, a.mixed, a.drivers, ?, ?, c.session_id
+        FROM (SELECT unnest(?::INTEGER[]) AS comment_id, unnest(?::VARCHAR[]) AS label,
+                     unnest(?::DOUBLE[]) AS score, unnest(?::BOOLEAN[]) AS mixed,
+                     unnest(?::VARCHAR[]) AS drivers) a
+        JOIN comments c ON c.id = a.comment_id
+        """,
+        [
+            analyser_version,
+            now,
+            ids,
+            [a.label for a in analyses],
+            [a.score for a in analyses],
+            [a.mixed for a in analyses],
+            ["\n".join(a.drivers) for a in analyses],
+        ],
+    )
+    themes = [(a.comment_id, *theme) for a in analyses for theme in a.themes]
     if themes:
-        cur.executemany(
-            "INSERT INTO comment_themes (comment_id, theme_id, evidence, label, score, session_id)"
-            " SELECT ?, ?, ?, ?, ?, session_id FROM comments WHERE id = ?",
+        cur.execute(
+            """
+            INSERT INTO comment_themes (comment_id, theme_id, evidence, label, score,
+                session_id)
+            SELECT t.comment_id, t.theme_id, t.evidence, t.label, t.score, c.session_id
+            FROM (SELECT unnest(?::INTEGER[]) AS comment_id, unnest(?::VARCHAR[]) AS theme_id,
+                         unnest(?::VARCHAR[]) AS evidence, unnest(?::VARCHAR[]) AS label,
+                         unnest(?::DOUBLE[]) AS score) t
+            JOIN comments c ON c.id = t.comment_id
+            """,
             [
-                [comment_id, theme_id, "\n".join(evidence), theme_label, theme_score, comment_id]
-                for theme_id, evidence, theme_label, theme_score in themes
+                [t[0] for t in themes],
+                [t[1] for t in themes],
+                ["\n".join(t[2]) for t in themes],
+                [t[3] for t in themes],
+                [t[4] for t in themes],
             ],
         )
 
@@ -140,9 +152,14 @@ def analysed_theme_hashes(cur: Cursor) -> dict[str, str]:
 def replace_analysed_theme_hashes(cur: Cursor, hashes: dict[str, str]) -> None:
     cur.execute("DELETE FROM analysed_theme_definitions")
     if hashes:
-        cur.executemany(
-            "INSERT INTO analysed_theme_definitions (theme_id, definition_hash) VALUES (?, ?)",
-            [[theme_id, h] for theme_id, h in sorted(hashes.items())],
+        ordered = sorted(hashes.items())
+        insert_rows(
+            cur,
+            "analysed_theme_definitions",
+            {
+                "theme_id": ("VARCHAR", [theme_id for theme_id, _ in ordered]),
+                "definition_hash": ("VARCHAR", [h for _, h in ordered]),
+            },
         )
 
 
@@ -230,6 +247,7 @@ class AnalysedComment:
     machine_themes: tuple[str, ...]
     evidence: dict[str, tuple[str, ...]]
     theme_labels: dict[str, str]
+    corrected_by: str | None  # who last corrected the label or the themes, if anyone
 
 
 @dataclass
@@ -278,11 +296,18 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
         f"""
         SELECT c.id, c.session_id, s.title, s.starts_at, c.question, c.text,
                l.label, l.machine_label, l.corrected, a.score, COALESCE(a.mixed, FALSE),
-               COALESCE(a.drivers, '')
+               COALESCE(a.drivers, ''), who.corrected_by
         FROM comments c
         JOIN sessions s ON s.id = c.session_id
         JOIN comment_labels_effective l ON l.comment_id = c.id
         LEFT JOIN comment_analysis a ON a.comment_id = c.id
+        LEFT JOIN (
+            SELECT comment_id, arg_max(corrected_by, corrected_at) AS corrected_by
+            FROM (SELECT comment_id, corrected_by, corrected_at FROM comment_label_corrections
+                  UNION ALL
+                  SELECT comment_id, corrected_by, corrected_at FROM comment_theme_corrections)
+            GROUP BY 1
+        ) who ON who.comment_id = c.id
         WHERE {" AND ".join(conditions)}
         ORDER BY s.starts_at DESC, c.id DESC
         LIMIT ?
@@ -307,7 +332,7 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
             [ids],
         ).fetchall():
             machine[comment_id].append(theme_id)
-            evidence[comment_id][theme_id] = _lines(words)
+            evidence[comment_id][theme_id] = split_lines(words)
             theme_labels[comment_id][theme_id] = theme_label
     return [
         AnalysedComment(
@@ -322,11 +347,12 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
             label_corrected=bool(r[8]),
             score=r[9],
             mixed=bool(r[10]),
-            drivers=_lines(r[11]),
+            drivers=split_lines(r[11]),
             themes=tuple(effective[int(r[0])]),
             machine_themes=tuple(machine[int(r[0])]),
             evidence=evidence[int(r[0])],
             theme_labels=theme_labels[int(r[0])],
+            corrected_by=r[12],
         )
         for r in rows
     ]
@@ -337,6 +363,15 @@ def untagged_comment_texts(cur: Cursor, limit: int = 5000) -> list[str]:
         "SELECT c.text FROM comments c WHERE NOT EXISTS"
         " (SELECT 1 FROM comment_themes_effective e WHERE e.comment_id = c.id)"
         " ORDER BY c.id DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def recent_comment_texts(cur: Cursor, limit: int) -> list[str]:
+    """The texts of the newest `limit` comments, oldest of them first."""
+    rows = cur.execute(
+        "SELECT text FROM (SELECT id, text FROM comments ORDER BY id DESC LIMIT ?) ORDER BY id",
         [limit],
     ).fetchall()
     return [r[0] for r in rows]

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_DB_PATH = Path("data") / "lessons.duckdb"
 
@@ -71,17 +74,56 @@ class Database:
             finally:
                 cursor.close()
 
+    @contextmanager
+    def one_thread(self) -> Iterator[None]:
+        """Run on one thread while inside: for a load of many small statements, where
+        DuckDB's thread pool costs more than it saves; then give back the threads."""
+        cursor = self._connection.cursor()
+        try:
+            threads = int(cursor.execute("SELECT current_setting('threads')").fetchall()[0][0])
+            cursor.execute("SET threads = 1")
+            try:
+                yield
+            finally:
+                cursor.execute(f"SET threads = {threads}")
+        finally:
+            cursor.close()
+
     def close(self) -> None:
         self._connection.close()
 
 
-def _lines(text: str) -> tuple[str, ...]:
+def split_lines(text: str) -> tuple[str, ...]:
+    """A text column that holds one entry per line (terms, drivers, themes), as a tuple."""
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _frame(cur: Cursor, sql: str, params: list[Any]):
+def query_frame(cur: Cursor, sql: str, params: list[Any]) -> pd.DataFrame:
     """A query's result as a pandas DataFrame (DuckDB builds it without Python rows)."""
     return cur.execute(sql, params).df()
+
+
+def insert_rows(
+    cur: Cursor,
+    table: str,
+    columns: dict[str, tuple[str, Sequence[Any]]],
+    returning: str = "",
+) -> list[tuple[Any, ...]]:
+    """Insert many rows in one statement: each column's values travel as one list parameter
+    (`columns` maps a column to its SQL type and values), so the statement is the same
+    whatever the number of rows. Table and column names are ours, never user input."""
+    lengths = {len(values) for _, values in columns.values()}
+    if len(lengths) != 1:
+        raise ValueError(f"columns of unequal length for {table}: {sorted(lengths)}")
+    if not lengths.pop():
+        return []
+    names = ", ".join(columns)
+    unnested = ", ".join(f"unnest(?::{sql_type}[])" for sql_type, _ in columns.values())
+    sql = f"INSERT INTO {table} ({names}) SELECT {unnested}"
+    if returning:
+        sql += f" RETURNING {returning}"
+    result = cur.execute(sql, [list(values) for _, values in columns.values()])
+    return result.fetchall() if returning else []
 
 
 def count_rows(cur: Cursor, table: str) -> int:

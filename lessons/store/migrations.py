@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
+from lessons.clock import now_local
 from lessons.store.database import Cursor, Database
 
 # --- migrations -----------------------------------------------------------------------
@@ -367,12 +367,31 @@ def _m005_comment_themes_session(cur: Cursor) -> None:
         )
 
 
+def _m006_audit_status_columns(cur: Cursor) -> None:
+    # A lifecycle move keeps the status it left and the one it reached in columns of their
+    # own, so that charts read them instead of parsing the free-text detail. Past rows are
+    # filled in once from that detail ("Actioned → Embedded (applied in …)": each label is
+    # its code capitalised); a lesson's 'created' row enters the lifecycle at 'observed'.
+    cur.execute("ALTER TABLE audit_log ADD COLUMN from_status VARCHAR")
+    cur.execute("ALTER TABLE audit_log ADD COLUMN to_status VARCHAR")
+    move = "'^([A-Za-z]+) → ([A-Za-z]+)'"
+    cur.execute(
+        f"UPDATE audit_log SET from_status = lower(regexp_extract(detail, {move}, 1)),"
+        f" to_status = lower(regexp_extract(detail, {move}, 2))"
+        " WHERE entity = 'lesson' AND action = 'status'"
+    )
+    cur.execute(
+        "UPDATE audit_log SET to_status = 'observed' WHERE entity = 'lesson' AND action = 'created'"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("001_sessions_and_feedback", _m001_sessions_and_feedback),
     ("002_comment_analysis", _m002_comment_analysis),
     ("003_reflections_lessons_audit", _m003_reflections_lessons_audit),
     ("004_plans", _m004_plans),
     ("005_comment_themes_session", _m005_comment_themes_session),
+    ("006_audit_status_columns", _m006_audit_status_columns),
 ]
 
 
@@ -393,7 +412,7 @@ def migrate(database: Database) -> list[str]:
             apply(cur)
             cur.execute(
                 "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                [name, datetime.now()],
+                [name, now_local()],
             )
         applied.append(name)
     return applied

@@ -7,18 +7,28 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from lessons.store.database import Cursor, _lines
+from lessons.store.database import Cursor, insert_rows, split_lines
 
 # --- audit trail ---------------------------------------------------------------------------
 
 
 def append_audit(
-    cur: Cursor, actor: str, entity: str, entity_id: object, action: str, detail: str, now: datetime
+    cur: Cursor,
+    actor: str,
+    entity: str,
+    entity_id: object,
+    action: str,
+    detail: str,
+    now: datetime,
+    from_status: str | None = None,
+    to_status: str | None = None,
 ) -> None:
+    """One row of the append-only audit trail; a lifecycle move also names the status it
+    left and the status it reached, in columns of their own."""
     cur.execute(
-        "INSERT INTO audit_log (changed_at, actor, entity, entity_id, action, detail)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [now, actor, entity, str(entity_id), action, detail],
+        "INSERT INTO audit_log (changed_at, actor, entity, entity_id, action, detail,"
+        " from_status, to_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [now, actor, entity, str(entity_id), action, detail, from_status, to_status],
     )
 
 
@@ -28,11 +38,13 @@ class AuditEntry:
     actor: str
     action: str
     detail: str
+    from_status: str | None
+    to_status: str | None
 
 
 def audit_for(cur: Cursor, entity: str, entity_id: object) -> list[AuditEntry]:
     rows = cur.execute(
-        "SELECT changed_at, actor, action, detail FROM audit_log"
+        "SELECT changed_at, actor, action, detail, from_status, to_status FROM audit_log"
         " WHERE entity = ? AND entity_id = ? ORDER BY changed_at, id",
         [entity, str(entity_id)],
     ).fetchall()
@@ -94,35 +106,76 @@ def update_reflection(
     )
 
 
-def save_reflection_answer(
+@dataclass(frozen=True)
+class ReflectionAnswerValues:
+    """One answer of a reflection as saved, with its analysis (None when blank)."""
+
+    prompt: str
+    text: str
+    label: str | None
+    score: float | None
+    mixed: bool
+    drivers: Sequence[str]
+    themes: Sequence[str]
+
+
+def save_reflection_answers(
     cur: Cursor,
     reflection_id: int,
-    prompt: str,
-    text: str,
-    label: str | None,
-    score: float | None,
-    mixed: bool,
-    drivers: Sequence[str],
-    themes: Sequence[str],
-) -> None:
-    """Insert or update one answer in place, keeping its id (evidence links point at it)."""
-    existing = cur.execute(
-        "SELECT id FROM reflection_answers WHERE reflection_id = ? AND prompt = ?",
-        [reflection_id, prompt],
-    ).fetchall()
-    values = [text, label, score, mixed, "\n".join(drivers), "\n".join(themes)]
-    if existing:
-        cur.execute(
-            "UPDATE reflection_answers SET text = ?, label = ?, score = ?, mixed = ?,"
-            " drivers = ?, themes = ? WHERE id = ?",
-            [*values, existing[0][0]],
+    answers: Sequence[ReflectionAnswerValues],
+    new: bool = False,
+) -> dict[str, int]:
+    """Insert or update a reflection's answers in place, keeping each answer's id (evidence
+    links point at it): one statement for the new answers and one for the edited (`new`: a
+    reflection just inserted, with no answers yet). Returns prompt → answer id."""
+    existing: dict[str, int] = (
+        {}
+        if new
+        else dict(
+            cur.execute(
+                "SELECT prompt, id FROM reflection_answers WHERE reflection_id = ?",
+                [reflection_id],
+            ).fetchall()
         )
-    else:
+    )
+    edited = [a for a in answers if a.prompt in existing]
+    added = [a for a in answers if a.prompt not in existing]
+
+    def columns(rows: Sequence[ReflectionAnswerValues]) -> dict[str, tuple[str, Sequence[Any]]]:
+        return {
+            "text": ("VARCHAR", [a.text for a in rows]),
+            "label": ("VARCHAR", [a.label for a in rows]),
+            "score": ("DOUBLE", [a.score for a in rows]),
+            "mixed": ("BOOLEAN", [a.mixed for a in rows]),
+            "drivers": ("VARCHAR", ["\n".join(a.drivers) for a in rows]),
+            "themes": ("VARCHAR", ["\n".join(a.themes) for a in rows]),
+        }
+
+    if edited:
+        values = columns(edited)
         cur.execute(
-            "INSERT INTO reflection_answers (text, label, score, mixed, drivers, themes,"
-            " reflection_id, prompt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [*values, reflection_id, prompt],
+            """
+            UPDATE reflection_answers SET text = v.text, label = v.label, score = v.score,
+                mixed = v.mixed, drivers = v.drivers, themes = v.themes
+            FROM (SELECT unnest(?::INTEGER[]) AS id, unnest(?::VARCHAR[]) AS text,
+                         unnest(?::VARCHAR[]) AS label, unnest(?::DOUBLE[]) AS score,
+                         unnest(?::BOOLEAN[]) AS mixed, unnest(?::VARCHAR[]) AS drivers,
+                         unnest(?::VARCHAR[]) AS themes) v
+            WHERE reflection_answers.id = v.id
+            """,
+            [[existing[a.prompt] for a in edited], *(list(v) for _, v in values.values())],
         )
+    inserted = insert_rows(
+        cur,
+        "reflection_answers",
+        {
+            "reflection_id": ("INTEGER", [reflection_id] * len(added)),
+            "prompt": ("VARCHAR", [a.prompt for a in added]),
+            **columns(added),
+        },
+        returning="prompt, id",
+    )
+    return {**{a.prompt: existing[a.prompt] for a in edited}, **dict(inserted)}
 
 
 def reflections_for_session(cur: Cursor, session_id: int) -> list[ReflectionRow]:
@@ -141,7 +194,14 @@ def reflections_for_session(cur: Cursor, session_id: int) -> list[ReflectionRow]
     ).fetchall():
         answers[int(row[0])].append(
             ReflectionAnswerRow(
-                row[1], row[2], row[3], row[4], row[5], bool(row[6]), _lines(row[7]), _lines(row[8])
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                bool(row[6]),
+                split_lines(row[7]),
+                split_lines(row[8]),
             )
         )
     return [
@@ -173,7 +233,7 @@ def reflection_answer_by_id(
         return None
     r = rows[0]
     answer = ReflectionAnswerRow(
-        r[0], r[1], r[2], r[3], r[4], bool(r[5]), _lines(r[6]), _lines(r[7])
+        r[0], r[1], r[2], r[3], r[4], bool(r[5]), split_lines(r[6]), split_lines(r[7])
     )
     return answer, int(r[8]), r[9]
 
@@ -226,31 +286,33 @@ class LessonRow:
     source_session_title: str | None
 
 
-_LESSON_COLUMNS = """
-    l.id, l.title, l.what_happened, l.effect, l.cause, l.lesson, l.recommendation, l.polarity,
-    l.scope, l.priority, l.action, l.owner, l.due_date, l.status, l.applied_session_id,
-    l.effectiveness_evidence, l.rejection_reason, l.source_session_id, l.logged_at, l.logged_by,
-    l.updated_at,
-    (SELECT string_agg(t.theme_id, '\n' ORDER BY t.theme_id) FROM lesson_themes t
-        WHERE t.lesson_id = l.id) AS themes,
-    (SELECT count(*) FROM lesson_evidence e WHERE e.lesson_id = l.id) AS evidence_count,
-    applied.title, source.title
+# Each lesson with its themes, how much evidence it has and the titles of its sessions, in
+# one query: aggregates joined on, which DuckDB runs faster than subqueries.
+_LESSON_ROWS = """
+    SELECT l.id, l.title, l.what_happened, l.effect, l.cause, l.lesson, l.recommendation,
+           l.polarity, l.scope, l.priority, l.action, l.owner, l.due_date, l.status,
+           l.applied_session_id, l.effectiveness_evidence, l.rejection_reason,
+           l.source_session_id, l.logged_at, l.logged_by, l.updated_at,
+           COALESCE(t.themes, []), COALESCE(e.evidence, 0), applied.title, source.title
+    FROM lessons l
+    LEFT JOIN (SELECT lesson_id, list(theme_id ORDER BY theme_id) AS themes
+               FROM lesson_themes GROUP BY 1) t ON t.lesson_id = l.id
+    LEFT JOIN (SELECT lesson_id, count(*) AS evidence FROM lesson_evidence GROUP BY 1) e
+        ON e.lesson_id = l.id
+    LEFT JOIN sessions applied ON applied.id = l.applied_session_id
+    LEFT JOIN sessions source ON source.id = l.source_session_id
 """
 
 
+_LESSON_ROW_NAMES = [f.name for f in fields(LessonRow)][:21]
+
+
 def _lesson_rows(cur: Cursor, where: str, params: list[Any]) -> list[LessonRow]:
-    rows = cur.execute(
-        f"SELECT {_LESSON_COLUMNS} FROM lessons l"
-        " LEFT JOIN sessions applied ON applied.id = l.applied_session_id"
-        " LEFT JOIN sessions source ON source.id = l.source_session_id"
-        f" {where} ORDER BY l.id",
-        params,
-    ).fetchall()
-    names = [f.name for f in fields(LessonRow)][:21]
+    rows = cur.execute(f"{_LESSON_ROWS} {where} ORDER BY l.id", params).fetchall()
     return [
         LessonRow(
-            **dict(zip(names, r[:21], strict=True)),
-            themes=_lines(r[21] or ""),
+            **dict(zip(_LESSON_ROW_NAMES, r[:21], strict=True)),
+            themes=tuple(r[21]),
             evidence_count=int(r[22]),
             applied_session_title=r[23],
             source_session_title=r[24],
@@ -263,9 +325,46 @@ def all_lessons(cur: Cursor) -> list[LessonRow]:
     return _lesson_rows(cur, "", [])
 
 
+def lesson_titles(cur: Cursor, statuses: Sequence[str]) -> dict[int, str]:
+    """Id → title of the lessons at any of these statuses, oldest first."""
+    rows = cur.execute(
+        "SELECT id, title FROM lessons WHERE status IN (SELECT unnest(?::VARCHAR[])) ORDER BY id",
+        [list(statuses)],
+    ).fetchall()
+    return {int(lesson_id): title for lesson_id, title in rows}
+
+
+def lessons_applied_in(cur: Cursor, session_id: int) -> list[LessonRow]:
+    """The lessons applied (embedded) in a session, whatever stage they reached since."""
+    return _lesson_rows(cur, "WHERE l.applied_session_id = ?", [session_id])
+
+
+def lessons_by_ids(cur: Cursor, lesson_ids: Sequence[int]) -> list[LessonRow]:
+    if not lesson_ids:
+        return []
+    return _lesson_rows(cur, "WHERE l.id IN (SELECT unnest(?::INTEGER[]))", [list(lesson_ids)])
+
+
 def lesson_by_id(cur: Cursor, lesson_id: int) -> LessonRow | None:
     rows = _lesson_rows(cur, "WHERE l.id = ?", [lesson_id])
     return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class LessonState:
+    """What a lifecycle move is checked against: where a lesson stands and its action."""
+
+    status: str
+    action: str
+    owner: str
+    due_date: date | None
+
+
+def lesson_state(cur: Cursor, lesson_id: int) -> LessonState | None:
+    rows = cur.execute(
+        "SELECT status, action, owner, due_date FROM lessons WHERE id = ?", [lesson_id]
+    ).fetchall()
+    return LessonState(*rows[0]) if rows else None
 
 
 def insert_lesson(
@@ -300,12 +399,18 @@ def update_lesson(cur: Cursor, lesson_id: int, values: dict[str, Any], now: date
     )
 
 
-def set_lesson_themes(cur: Cursor, lesson_id: int, theme_ids: Sequence[str]) -> None:
-    cur.execute("DELETE FROM lesson_themes WHERE lesson_id = ?", [lesson_id])
+def set_lesson_themes(
+    cur: Cursor, lesson_id: int, theme_ids: Sequence[str], new: bool = False
+) -> None:
+    """A lesson's themes (`new`: a lesson just inserted, which has none to replace)."""
+    if not new:
+        cur.execute("DELETE FROM lesson_themes WHERE lesson_id = ?", [lesson_id])
     if theme_ids:
-        cur.executemany(
-            "INSERT INTO lesson_themes (lesson_id, theme_id) VALUES (?, ?)",
-            [[lesson_id, t] for t in sorted(set(theme_ids))],
+        chosen = sorted(set(theme_ids))
+        insert_rows(
+            cur,
+            "lesson_themes",
+            {"lesson_id": ("INTEGER", [lesson_id] * len(chosen)), "theme_id": ("VARCHAR", chosen)},
         )
 
 
@@ -326,15 +431,31 @@ def insert_lesson_evidence(
     return int(rows[0][0])
 
 
-def evidence_already_linked(
+@dataclass(frozen=True)
+class EvidenceTarget:
+    """What linking a piece of evidence to a lesson would find."""
+
+    lesson_exists: bool
+    comment_exists: bool  # False when no comment is named
+    answer_exists: bool  # False when no reflection answer is named
+    already_linked: bool  # the same comment or answer is linked to the lesson already
+
+
+def evidence_target(
     cur: Cursor, lesson_id: int, comment_id: int | None, reflection_answer_id: int | None
-) -> bool:
-    rows = cur.execute(
-        "SELECT 1 FROM lesson_evidence WHERE lesson_id = ?"
-        " AND comment_id IS NOT DISTINCT FROM ? AND reflection_answer_id IS NOT DISTINCT FROM ?",
-        [lesson_id, comment_id, reflection_answer_id],
-    ).fetchall()
-    return bool(rows)
+) -> EvidenceTarget:
+    row = cur.execute(
+        """
+        SELECT EXISTS (SELECT 1 FROM lessons WHERE id = $lesson),
+               EXISTS (SELECT 1 FROM comments WHERE id = $comment),
+               EXISTS (SELECT 1 FROM reflection_answers WHERE id = $answer),
+               EXISTS (SELECT 1 FROM lesson_evidence WHERE lesson_id = $lesson
+                       AND comment_id IS NOT DISTINCT FROM $comment
+                       AND reflection_answer_id IS NOT DISTINCT FROM $answer)
+        """,
+        {"lesson": lesson_id, "comment": comment_id, "answer": reflection_answer_id},
+    ).fetchall()[0]
+    return EvidenceTarget(*(bool(value) for value in row))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from lessons.store.database import Cursor
+from lessons.store.database import Cursor, insert_rows
 
 # --- sessions -------------------------------------------------------------------------
 
@@ -38,11 +38,24 @@ class SessionRow:
 _SESSION_COLUMNS = """
     s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online, s.council, s.programme,
     s.format, s.context_minutes, s.hands_on_minutes, s.expected_attendees, s.status,
-    s.feedback_open, s.feedback_token, s.short_code,
-    (SELECT count(*) FROM responses r WHERE r.session_id = s.id) AS response_count
+    s.feedback_open, s.feedback_token, s.short_code
 """
 
-_SESSION_ROW_NAMES = [f.name for f in fields(SessionRow)][:16]
+# Each session with its people (officers and councillors, each in order) and its responses
+# counted, in one query: aggregates joined on, which DuckDB runs faster than subqueries.
+_SESSION_ROWS = f"""
+    SELECT {_SESSION_COLUMNS},
+           COALESCE(p.officers, []), COALESCE(p.councillors, []), COALESCE(n.responses, 0)
+    FROM sessions s
+    LEFT JOIN (
+        SELECT session_id,
+               list(name ORDER BY position) FILTER (WHERE NOT is_councillor) AS officers,
+               list(name ORDER BY position) FILTER (WHERE is_councillor) AS councillors
+        FROM session_facilitators GROUP BY 1
+    ) p ON p.session_id = s.id
+    LEFT JOIN (SELECT session_id, count(*) AS responses FROM responses GROUP BY 1) n
+        ON n.session_id = s.id
+"""
 
 # The editable fields of a session, in the order insert_session and update_session take them.
 SESSION_FIELDS = (
@@ -62,39 +75,23 @@ SESSION_FIELDS = (
 )
 
 
-def _facilitators_by_session(
-    cur: Cursor, session_ids: Sequence[int]
-) -> dict[int, tuple[list[str], list[str]]]:
-    people: dict[int, tuple[list[str], list[str]]] = {sid: ([], []) for sid in session_ids}
-    if not session_ids:
-        return people
-    rows = cur.execute(
-        "SELECT session_id, name, is_councillor FROM session_facilitators"
-        " WHERE list_contains(?, session_id) ORDER BY session_id, is_councillor, position",
-        [list(session_ids)],
-    ).fetchall()
-    for session_id, name, is_councillor in rows:
-        people[session_id][1 if is_councillor else 0].append(name)
-    return people
+_SESSION_ROW_NAMES = [f.name for f in fields(SessionRow)][:16]
 
 
 def _session_rows(cur: Cursor, where: str, params: list[Any], order: str = "") -> list[SessionRow]:
-    rows = cur.execute(
-        f"SELECT {_SESSION_COLUMNS} FROM sessions s {where} {order}", params
-    ).fetchall()
-    people = _facilitators_by_session(cur, [row[0] for row in rows])
-    result = []
-    for row in rows:
-        officers, councillors = people[row[0]]
-        result.append(
-            SessionRow(
-                **dict(zip(_SESSION_ROW_NAMES, row[:16], strict=True)),
-                facilitators=tuple(officers),
-                councillor_facilitators=tuple(councillors),
-                response_count=row[16],
-            )
+    return _rows(cur.execute(f"{_SESSION_ROWS} {where} {order}", params).fetchall())
+
+
+def _rows(rows: list[tuple[Any, ...]]) -> list[SessionRow]:
+    return [
+        SessionRow(
+            **dict(zip(_SESSION_ROW_NAMES, row[:16], strict=True)),
+            facilitators=tuple(row[16]),
+            councillor_facilitators=tuple(row[17]),
+            response_count=int(row[18]),
         )
-    return result
+        for row in rows
+    ]
 
 
 def all_sessions(cur: Cursor) -> list[SessionRow]:
@@ -103,7 +100,22 @@ def all_sessions(cur: Cursor) -> list[SessionRow]:
 
 
 def session_by_id(cur: Cursor, session_id: int) -> SessionRow | None:
-    rows = _session_rows(cur, "WHERE s.id = ?", [session_id])
+    # With the id known, its people and responses are read by it directly: quicker than the
+    # aggregates over every session that _session_rows joins on.
+    rows = _rows(
+        cur.execute(
+            f"""
+            SELECT {_SESSION_COLUMNS},
+                   COALESCE((SELECT list(name ORDER BY position) FROM session_facilitators
+                             WHERE session_id = $id AND NOT is_councillor), []),
+                   COALESCE((SELECT list(name ORDER BY position) FROM session_facilitators
+                             WHERE session_id = $id AND is_councillor), []),
+                   (SELECT count(*) FROM responses WHERE session_id = $id)
+            FROM sessions s WHERE s.id = $id
+            """,
+            {"id": session_id},
+        ).fetchall()
+    )
     return rows[0] if rows else None
 
 
@@ -115,6 +127,20 @@ def session_by_token(cur: Cursor, token: str) -> SessionRow | None:
 def session_by_code(cur: Cursor, code: str) -> SessionRow | None:
     rows = _session_rows(cur, "WHERE s.short_code = ?", [code])
     return rows[0] if rows else None
+
+
+def existing_session_ids(cur: Cursor, session_ids: Sequence[int]) -> set[int]:
+    """Which of these sessions exist."""
+    rows = cur.execute(
+        "SELECT id FROM sessions WHERE id IN (SELECT unnest(?::INTEGER[]))", [list(session_ids)]
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def session_title_and_status(cur: Cursor, session_id: int) -> tuple[str, str] | None:
+    """A session's title and status: a quick check that it exists, and where it stands."""
+    rows = cur.execute("SELECT title, status FROM sessions WHERE id = ?", [session_id]).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 def short_code_taken(cur: Cursor, code: str) -> bool:
@@ -139,7 +165,7 @@ def insert_session(
         params,
     ).fetchall()
     session_id = int(row[0][0])
-    _replace_facilitators(cur, session_id, facilitators, councillor_facilitators)
+    _insert_facilitators(cur, session_id, facilitators, councillor_facilitators)
     return session_id
 
 
@@ -147,14 +173,15 @@ def update_session(
     cur: Cursor,
     session_id: int,
     values: dict[str, Any],
-    facilitators: Sequence[str],
-    councillor_facilitators: Sequence[str],
     now: datetime,
+    people: tuple[Sequence[str], Sequence[str]] | None = None,
 ) -> None:
+    """Save a session's fields; with `people` (officers, councillors), replace them too."""
     assignments = ", ".join(f"{name} = ?" for name in SESSION_FIELDS)
     params = [values[name] for name in SESSION_FIELDS] + [now, session_id]
     cur.execute(f"UPDATE sessions SET {assignments}, updated_at = ? WHERE id = ?", params)
-    _replace_facilitators(cur, session_id, facilitators, councillor_facilitators)
+    if people is not None:
+        _replace_facilitators(cur, session_id, *people)
 
 
 def _replace_facilitators(
@@ -164,14 +191,27 @@ def _replace_facilitators(
     councillor_facilitators: Sequence[str],
 ) -> None:
     cur.execute("DELETE FROM session_facilitators WHERE session_id = ?", [session_id])
-    rows = [[session_id, i, name, False] for i, name in enumerate(facilitators)]
-    rows += [[session_id, i, name, True] for i, name in enumerate(councillor_facilitators)]
-    if rows:
-        cur.executemany(
-            "INSERT INTO session_facilitators (session_id, position, name, is_councillor)"
-            " VALUES (?, ?, ?, ?)",
-            rows,
-        )
+    _insert_facilitators(cur, session_id, facilitators, councillor_facilitators)
+
+
+def _insert_facilitators(
+    cur: Cursor,
+    session_id: int,
+    facilitators: Sequence[str],
+    councillor_facilitators: Sequence[str],
+) -> None:
+    people = [(i, name, False) for i, name in enumerate(facilitators)]
+    people += [(i, name, True) for i, name in enumerate(councillor_facilitators)]
+    insert_rows(
+        cur,
+        "session_facilitators",
+        {
+            "session_id": ("INTEGER", [session_id] * len(people)),
+            "position": ("INTEGER", [p[0] for p in people]),
+            "name": ("VARCHAR", [p[1] for p in people]),
+            "is_councillor": ("BOOLEAN", [p[2] for p in people]),
+        },
+    )
 
 
 def known_councils(cur: Cursor) -> list[str]:
@@ -195,25 +235,53 @@ def response_count_for_session(cur: Cursor, session_id: int) -> int:
 
 # --- feedback -------------------------------------------------------------------------
 
-RESPONSE_FIELDS = (
-    "overall_rating",
-    "usefulness",
-    "confidence_before",
-    "confidence_after",
-    "balance",
-    "length",
-    "councillor_type",
-    "contact_opt_in",
-    "contact_name",
-    "contact_detail",
-)
+# The answers a response holds, with their SQL types.
+RESPONSE_FIELD_TYPES = {
+    "overall_rating": "INTEGER",
+    "usefulness": "INTEGER",
+    "confidence_before": "INTEGER",
+    "confidence_after": "INTEGER",
+    "balance": "VARCHAR",
+    "length": "VARCHAR",
+    "councillor_type": "VARCHAR",
+    "contact_opt_in": "BOOLEAN",
+    "contact_name": "VARCHAR",
+    "contact_detail": "VARCHAR",
+}
+RESPONSE_FIELDS = tuple(RESPONSE_FIELD_TYPES)
 
 
-def response_id_for_key(cur: Cursor, idempotency_key: str) -> int | None:
+def response_ids_for_keys(cur: Cursor, idempotency_keys: Sequence[str]) -> dict[str, int]:
+    """The responses already stored under any of these keys: key → response id."""
+    if not idempotency_keys:
+        return {}
     rows = cur.execute(
-        "SELECT id FROM responses WHERE idempotency_key = ?", [idempotency_key]
+        "SELECT idempotency_key, id FROM responses"
+        " WHERE idempotency_key IN (SELECT unnest(?::VARCHAR[]))",
+        [list(idempotency_keys)],
     ).fetchall()
-    return int(rows[0][0]) if rows else None
+    return {key: int(response_id) for key, response_id in rows}
+
+
+@dataclass(frozen=True)
+class NewResponse:
+    session_id: int
+    idempotency_key: str
+    submitted_at: datetime
+    values: dict[str, Any]  # RESPONSE_FIELDS
+
+
+def insert_responses(cur: Cursor, responses: Sequence[NewResponse]) -> dict[str, int]:
+    """Store many responses in one statement: idempotency key → new id."""
+    columns: dict[str, tuple[str, Sequence[Any]]] = {
+        "session_id": ("INTEGER", [r.session_id for r in responses]),
+        "idempotency_key": ("VARCHAR", [r.idempotency_key for r in responses]),
+        "submitted_at": ("TIMESTAMP", [r.submitted_at for r in responses]),
+    }
+    for name in RESPONSE_FIELDS:
+        columns[name] = (RESPONSE_FIELD_TYPES[name], [r.values[name] for r in responses])
+    rows = insert_rows(cur, "responses", columns, returning="idempotency_key, id")
+    return {key: int(response_id) for key, response_id in rows}
 
 
 def insert_response(
@@ -223,14 +291,35 @@ def insert_response(
     submitted_at: datetime,
     values: dict[str, Any],
 ) -> int:
-    columns = ["session_id", "idempotency_key", "submitted_at", *RESPONSE_FIELDS]
-    params = [session_id, idempotency_key, submitted_at] + [values[f] for f in RESPONSE_FIELDS]
-    placeholders = ", ".join("?" for _ in columns)
-    rows = cur.execute(
-        f"INSERT INTO responses ({', '.join(columns)}) VALUES ({placeholders}) RETURNING id",
-        params,
-    ).fetchall()
-    return int(rows[0][0])
+    ids = insert_responses(cur, [NewResponse(session_id, idempotency_key, submitted_at, values)])
+    return ids[idempotency_key]
+
+
+@dataclass(frozen=True)
+class NewComment:
+    response_id: int
+    session_id: int
+    question: str
+    text: str
+    created_at: datetime
+
+
+def insert_comments(cur: Cursor, comments: Sequence[NewComment]) -> dict[tuple[int, str], int]:
+    """Store many comments in one statement: (response id, question) → new comment id (a
+    response answers each question at most once)."""
+    rows = insert_rows(
+        cur,
+        "comments",
+        {
+            "response_id": ("INTEGER", [c.response_id for c in comments]),
+            "session_id": ("INTEGER", [c.session_id for c in comments]),
+            "question": ("VARCHAR", [c.question for c in comments]),
+            "text": ("VARCHAR", [c.text for c in comments]),
+            "created_at": ("TIMESTAMP", [c.created_at for c in comments]),
+        },
+        returning="response_id, question, id",
+    )
+    return {(int(response_id), question): int(i) for response_id, question, i in rows}
 
 
 def insert_comment(
@@ -241,12 +330,8 @@ def insert_comment(
     text: str,
     created_at: datetime,
 ) -> int:
-    rows = cur.execute(
-        "INSERT INTO comments (response_id, session_id, question, text, created_at)"
-        " VALUES (?, ?, ?, ?, ?) RETURNING id",
-        [response_id, session_id, question, text, created_at],
-    ).fetchall()
-    return int(rows[0][0])
+    comment = NewComment(response_id, session_id, question, text, created_at)
+    return insert_comments(cur, [comment])[(response_id, question)]
 
 
 @dataclass(frozen=True)

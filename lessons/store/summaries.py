@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from lessons.store.analysis import AnalysedComment, CommentFilter, analysed_comments
-from lessons.store.database import Cursor
+from lessons.store.database import Cursor, insert_rows
 
 # --- feedback summaries (post-mortem, plan comparisons) -------------------------------------
 
@@ -200,12 +200,18 @@ def update_plan_notes(cur: Cursor, plan_id: int, notes: str, now: datetime) -> N
     cur.execute("UPDATE plans SET notes = ?, updated_at = ? WHERE id = ?", [notes, now, plan_id])
 
 
-def set_plan_lessons(cur: Cursor, plan_id: int, lesson_ids: Sequence[int]) -> None:
-    cur.execute("DELETE FROM plan_lessons WHERE plan_id = ?", [plan_id])
+def set_plan_lessons(
+    cur: Cursor, plan_id: int, lesson_ids: Sequence[int], new: bool = False
+) -> None:
+    """The lessons a plan chose (`new`: a plan just inserted, with none to replace)."""
+    if not new:
+        cur.execute("DELETE FROM plan_lessons WHERE plan_id = ?", [plan_id])
     if lesson_ids:
-        cur.executemany(
-            "INSERT INTO plan_lessons (plan_id, lesson_id) VALUES (?, ?)",
-            [[plan_id, i] for i in sorted(set(lesson_ids))],
+        chosen = sorted(set(lesson_ids))
+        insert_rows(
+            cur,
+            "plan_lessons",
+            {"plan_id": ("INTEGER", [plan_id] * len(chosen)), "lesson_id": ("INTEGER", chosen)},
         )
 
 
@@ -214,15 +220,30 @@ def delete_checklist_items(cur: Cursor, item_ids: Sequence[int]) -> None:
         cur.execute("DELETE FROM plan_checklist WHERE list_contains(?, id)", [list(item_ids)])
 
 
+def insert_checklist_items(
+    cur: Cursor, plan_id: int, items: Sequence[tuple[int | None, int, str]]
+) -> list[int]:
+    """Add (lesson id or None, position, text) items to a plan's checklist; their ids."""
+    rows = insert_rows(
+        cur,
+        "plan_checklist",
+        {
+            "plan_id": ("INTEGER", [plan_id] * len(items)),
+            "lesson_id": ("INTEGER", [lesson_id for lesson_id, _, _ in items]),
+            "position": ("INTEGER", [position for _, position, _ in items]),
+            "text": ("VARCHAR", [text for _, _, text in items]),
+        },
+        returning="position, id",
+    )
+    ids = dict(rows)
+    return [int(ids[position]) for _, position, _ in items]
+
+
 def insert_checklist_item(
     cur: Cursor, plan_id: int, lesson_id: int | None, position: int, text: str
 ) -> int:
-    rows = cur.execute(
-        "INSERT INTO plan_checklist (plan_id, lesson_id, position, text) VALUES (?, ?, ?, ?)"
-        " RETURNING id",
-        [plan_id, lesson_id, position, text],
-    ).fetchall()
-    return int(rows[0][0])
+    [item_id] = insert_checklist_items(cur, plan_id, [(lesson_id, position, text)])
+    return item_id
 
 
 def set_checklist_done(cur: Cursor, item_id: int, done: bool, done_by: str, now: datetime) -> None:
@@ -246,13 +267,14 @@ def planned_session_ids(cur: Cursor) -> set[int]:
     return {int(r[0]) for r in cur.execute("SELECT session_id FROM plans").fetchall()}
 
 
-def lesson_ids_planned_for(cur: Cursor, session_id: int) -> list[int]:
+def lessons_planned_for(cur: Cursor, session_id: int) -> list[tuple[int, str]]:
+    """(id, status) of each lesson the session's plan chose."""
     rows = cur.execute(
-        "SELECT pl.lesson_id FROM plan_lessons pl JOIN plans p ON p.id = pl.plan_id"
-        " WHERE p.session_id = ? ORDER BY pl.lesson_id",
+        "SELECT l.id, l.status FROM plan_lessons pl JOIN plans p ON p.id = pl.plan_id"
+        " JOIN lessons l ON l.id = pl.lesson_id WHERE p.session_id = ? ORDER BY l.id",
         [session_id],
     ).fetchall()
-    return [int(r[0]) for r in rows]
+    return [(int(r[0]), r[1]) for r in rows]
 
 
 def planned_hands_on_share(cur: Cursor, session_ids: Sequence[int]) -> tuple[float | None, int]:
@@ -281,12 +303,7 @@ def responses_with_negative_theme(
         """,
         [list(session_ids), theme_id, list(session_ids)],
     ).fetchall()
-    total = rows[0][1]
-    if total is None:
-        total = cur.execute(
-            "SELECT count(*) FROM responses WHERE list_contains(?, session_id)", [list(session_ids)]
-        ).fetchall()[0][0]
-    return int(rows[0][0] or 0), int(total)
+    return int(rows[0][0] or 0), int(rows[0][1])
 
 
 def last_visit(cur: Cursor, user_name: str) -> datetime | None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lessons.store.database import Cursor, _frame
+from lessons.store.database import Cursor, query_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 from lessons.store.sessions import known_councils, known_programmes
 
 # --- trends across sessions (programme leads) -----------------------------------------------
@@ -150,10 +153,10 @@ def trend_headline(cur: Cursor, where: TrendFilter) -> Headline:
     return Headline(int(row[0]), int(row[1]), expected, rate, row[4], row[5], row[6], int(row[7]))
 
 
-def trend_by_month(cur: Cursor, where: TrendFilter):
+def trend_by_month(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
     """Per month: responses, mean rating, mean confidence before and after."""
     chosen, params = _chosen(where)
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen}
@@ -168,11 +171,11 @@ def trend_by_month(cur: Cursor, where: TrendFilter):
     )
 
 
-def trend_sentiment_by_month(cur: Cursor, where: TrendFilter):
+def trend_sentiment_by_month(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
     """Per month and label: comments (after corrections)."""
     chosen, params = _chosen(where)
     labelled = _MACHINE_LABELS.format(only="")
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen},
@@ -187,7 +190,7 @@ def trend_sentiment_by_month(cur: Cursor, where: TrendFilter):
     )
 
 
-def trend_theme_by_month(cur: Cursor, where: TrendFilter):
+def trend_theme_by_month(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
     """Per month and theme: comments tagged, of all comments that month, and how many
     of them were critical."""
     chosen, params = _chosen(where)
@@ -197,7 +200,7 @@ def trend_theme_by_month(cur: Cursor, where: TrendFilter):
         "SELECT c.month, t.theme_id, t.label"
         " FROM comment_themes t JOIN chosen c ON c.id = t.session_id"
     )
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen},
@@ -242,10 +245,10 @@ def trend_theme_by_month(cur: Cursor, where: TrendFilter):
     )
 
 
-def trend_confidence(cur: Cursor, where: TrendFilter):
+def trend_confidence(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
     """How many answered each confidence level, before and after."""
     chosen, params = _chosen(where)
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen}
@@ -262,9 +265,9 @@ def trend_confidence(cur: Cursor, where: TrendFilter):
     )
 
 
-def trend_types_by_quarter(cur: Cursor, where: TrendFilter):
+def trend_types_by_quarter(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
     chosen, params = _chosen(where)
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen}
@@ -286,7 +289,7 @@ HANDS_ON_BANDS = (
 )
 
 
-def trend_answers_by_hands_on(cur: Cursor, where: TrendFilter):
+def trend_answers_by_hands_on(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
     """Balance and length answers, by the planned share of hands-on minutes."""
     chosen, params = _chosen(where)
     band = " ".join(
@@ -295,7 +298,7 @@ def trend_answers_by_hands_on(cur: Cursor, where: TrendFilter):
     )
     # One pass over the responses counts both answers together; the two questions are then
     # read off the few dozen combinations.
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen},
@@ -323,11 +326,11 @@ def trend_answers_by_hands_on(cur: Cursor, where: TrendFilter):
     )
 
 
-def trend_co_delivery(cur: Cursor, where: TrendFilter):
+def trend_co_delivery(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
     """Co-delivered with councillors or not: sessions, responses, rating, uplift, wanting
     more of the why."""
     chosen, params = _chosen(where)
-    return _frame(
+    return query_frame(
         cur,
         f"""
         WITH {chosen},
@@ -355,17 +358,15 @@ def trend_co_delivery(cur: Cursor, where: TrendFilter):
     )
 
 
-def trend_lessons_by_status(cur: Cursor):
+def trend_lessons_by_status(cur: Cursor) -> pd.DataFrame:
     """For each month since the first lesson, how many lessons were in each status at its end
-    (from the audit trail: 'created' is observed, each 'status' entry names the new stage)."""
-    return _frame(
+    (from the audit trail, where logging a lesson and every move name the status reached)."""
+    return query_frame(
         cur,
         """
         WITH changes AS (
-            SELECT CAST(entity_id AS INTEGER) AS lesson_id, changed_at, id,
-                   CASE WHEN action = 'created' THEN 'observed'
-                        ELSE lower(regexp_extract(detail, '→ ([A-Za-z]+)', 1)) END AS status
-            FROM audit_log WHERE entity = 'lesson' AND action IN ('created', 'status')
+            SELECT CAST(entity_id AS INTEGER) AS lesson_id, changed_at, id, to_status AS status
+            FROM audit_log WHERE entity = 'lesson' AND to_status IS NOT NULL
         ),
         months AS (
             SELECT unnest(generate_series(date_trunc('month', min(changed_at)),
@@ -409,7 +410,7 @@ def trend_date_range(cur: Cursor) -> tuple[date | None, date | None]:
     return (row[0].date() if row[0] else None, row[1].date() if row[1] else None)
 
 
-def data_version(cur: Cursor) -> tuple:
+def data_version(cur: Cursor) -> tuple[object, ...]:
     """Changes whenever feedback, analysis, corrections, sessions, themes or lessons change:
     part of every cached trend's key, so a change made by any process shows at once."""
     # Side by side in one FROM list: as scalar subqueries DuckDB takes several times longer.
@@ -429,12 +430,14 @@ def data_version(cur: Cursor) -> tuple:
     )
 
 
-def export_responses(cur: Cursor, where: TrendFilter, include_contact: bool = False):
+def export_responses(
+    cur: Cursor, where: TrendFilter, include_contact: bool = False
+) -> pd.DataFrame:
     """Responses with their session, for CSV and Excel exports (contact details only where
     the attendee opted in, and only when asked for)."""
     condition, params = where.sql()
     contact = ", r.contact_name, r.contact_detail" if include_contact else ""
-    return _frame(
+    return query_frame(
         cur,
         f"""
         SELECT r.id AS response_id, s.title AS session, s.starts_at AS session_date, s.council,
@@ -449,10 +452,10 @@ def export_responses(cur: Cursor, where: TrendFilter, include_contact: bool = Fa
     )
 
 
-def export_comments(cur: Cursor, where: TrendFilter):
+def export_comments(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
     """Comments with their effective sentiment and themes, for CSV and Excel exports."""
     condition, params = where.sql()
-    return _frame(
+    return query_frame(
         cur,
         f"""
         SELECT m.id AS comment_id, m.response_id, s.title AS session, s.starts_at AS session_date,

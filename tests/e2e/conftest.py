@@ -74,7 +74,8 @@ class StreamlitServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {self.process.stderr.read().decode()}")
+                stderr = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"streamlit exited: {stderr}")
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
                     if reply.status == 200:

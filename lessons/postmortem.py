@@ -1,0 +1,190 @@
+"""The post-mortem of one session: which sessions wait for one, what the feedback shows
+(as the anonymity rule allows), the lessons applied in it with their verdicts, and
+turning a comment or a reflection answer into a lesson."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lessons import charts, loop, store
+from lessons.anonymity import SummaryShown, summary_shown
+from lessons.choices import BALANCE_CHOICES, COUNCILLOR_TYPE_SHORT, LENGTH_CHOICES, MIN_GROUP_SIZE
+from lessons.register import EvidenceLink, LessonDraft
+
+TOP_THEMES = 5
+
+
+def sessions_for_post_mortem(sessions: Sequence[store.SessionRow]) -> list[store.SessionRow]:
+    """Sessions that took place: those awaiting their post-mortem (delivered, not yet
+    reviewed) first, then the rest; the newest first within each."""
+    held = [s for s in sessions if s.status != "planned"]
+    return sorted(held, key=lambda s: (s.status != "delivered", -s.starts_at.timestamp()))
+
+
+def awaiting_post_mortem(session: store.SessionRow) -> bool:
+    return session.status == "delivered"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One chart with its numbers, or, when the rule hides it, only a note saying why."""
+
+    key: str
+    figure: go.Figure | None
+    frame: pd.DataFrame | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FeedbackFigures:
+    """What the post-mortem shows of a session's feedback. With too few responses
+    (`hidden`), only the count: no figure, chart or quote."""
+
+    shown: SummaryShown
+    responses: int
+    expected: int | None
+    response_rate: float | None
+    hidden: bool
+    hidden_message: str
+    mean_rating: float | None
+    uplift: float | None
+    uplift_help: str
+    panels: list[Panel]  # shown two to a row, in this order
+    themes: Panel | None  # the themes chart, full width
+    top_themes: list[store.ThemeSummary]  # the most talked-about, with a quote each way
+
+
+def feedback_figures(
+    summary: store.FeedbackSummary, theme_names: Mapping[str, str]
+) -> FeedbackFigures:
+    shown = summary_shown(summary)
+    responses = summary.responses
+    rate = responses / summary.expected if summary.expected else None
+    hidden_message = (
+        f"Only {responses} response{'s' if responses != 1 else ''}: figures and breakdowns"
+        f" appear from {MIN_GROUP_SIZE} responses, so that no one's answers can be picked out."
+        " The comments are still listed under 'Comments'."
+    )
+    if not shown.figures:
+        return FeedbackFigures(
+            shown, responses, summary.expected, rate, True, hidden_message, None, None, "", [],
+            None, [],
+        )  # fmt: skip
+    uplift = uplift_help = None
+    panels = [
+        _bar("postmortem_rating", charts.rating_frame(summary.rating_counts), "Overall rating")
+    ]
+    if shown.confidence:
+        uplift = (summary.mean_confidence_after or 0) - (summary.mean_confidence_before or 0)
+        gained = f"{summary.share_gained_confidence or 0:.0%}"
+        uplift_help = f"{gained} of {summary.confidence_pairs} felt more confident"
+        frame = charts.confidence_frame(
+            summary.mean_confidence_before, summary.mean_confidence_after, summary.confidence_pairs
+        )
+        panels.append(
+            Panel(
+                "postmortem_confidence",
+                charts.confidence_chart(frame),
+                frame,
+                f"{gained} of the {summary.confidence_pairs} who answered both felt more"
+                " confident afterwards.",
+            )
+        )
+    else:
+        panels.append(
+            Panel(
+                "postmortem_confidence",
+                None,
+                None,
+                "Too few answered both confidence questions to compare.",
+            )
+        )
+    balance = charts.counts_frame(summary.balance_counts, BALANCE_CHOICES)
+    panels.append(_bar("postmortem_balance", balance, "Balance of why and how", horizontal=True))
+    length = charts.counts_frame(summary.length_counts, LENGTH_CHOICES)
+    panels.append(_bar("postmortem_length", length, "Length", horizontal=True))
+    if shown.types:
+        types = charts.counts_frame(summary.type_counts, COUNCILLOR_TYPE_SHORT, "Councillor type")
+        panels.append(_bar("postmortem_types", types, "Who came (self-described)", True))
+    else:
+        panels.append(
+            Panel(
+                "postmortem_types",
+                None,
+                None,
+                "Too few described themselves to show the mix of councillor types.",
+            )
+        )
+    sentiment = charts.sentiment_frame(summary.sentiment_counts)
+    panels.append(Panel("postmortem_sentiment", charts.sentiment_chart(sentiment), sentiment))
+    themes = None
+    if summary.themes:
+        frame = charts.themes_frame(
+            (theme_names.get(t.theme_id, t.theme_id), t.comments, t.positive, t.negative)
+            for t in summary.themes
+        )
+        themes = Panel("postmortem_themes", charts.themes_chart(frame), frame)
+    top = list(summary.themes[:TOP_THEMES])
+    return FeedbackFigures(
+        shown, responses, summary.expected, rate, False, hidden_message, summary.mean_rating,
+        uplift, uplift_help or "", panels, themes, top,
+    )  # fmt: skip
+
+
+def _bar(key: str, frame: pd.DataFrame, title: str, horizontal: bool = False) -> Panel:
+    return Panel(key, charts.bar_chart(frame, title, horizontal=horizontal), frame)
+
+
+@dataclass(frozen=True)
+class PostMortem:
+    """Everything the post-mortem page shows of one session."""
+
+    figures: FeedbackFigures
+    reflections: list[store.ReflectionRow]
+    comments: list[store.AnalysedComment]
+    lessons_per_comment: dict[int, int]  # how many lessons each comment is evidence for
+    applied: list[tuple[store.LessonRow, loop.Comparison | None]]
+
+
+def post_mortem(
+    database: store.Database, session_id: int, theme_names: Mapping[str, str]
+) -> PostMortem:
+    with database.reading() as cur:
+        summary = store.feedback_summary(cur, [session_id])
+        comments = store.comments_for_session(cur, session_id)
+        return PostMortem(
+            figures=feedback_figures(summary, theme_names),
+            reflections=store.reflections_for_session(cur, session_id),
+            comments=comments,
+            lessons_per_comment=store.lesson_counts_by_comment(cur, [c.id for c in comments]),
+            applied=loop.applied_lessons(cur, session_id, theme_names),
+        )
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A comment or a reflection answer on its way to becoming a lesson."""
+
+    kind: str  # "comment" or "reflection"
+    item_id: int
+    text: str
+
+    def draft(self, session_id: int) -> LessonDraft:
+        """The lesson form, filled in from what is promoted: a comment says what
+        happened; a reflection answer is the facilitator's lesson."""
+        return LessonDraft(
+            title="",
+            what_happened=self.text if self.kind == "comment" else "",
+            lesson=self.text if self.kind == "reflection" else "",
+            polarity="improve",
+            source_session_id=session_id,
+        )
+
+    def evidence(self) -> EvidenceLink:
+        if self.kind == "comment":
+            return EvidenceLink(comment_id=self.item_id)
+        return EvidenceLink(reflection_answer_id=self.item_id)

@@ -1,0 +1,84 @@
+"""Small widgets every page uses: the house style, labels, plain text, query parameters,
+and re-analysis with a progress bar."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+import streamlit as st
+
+from lessons import store, tagging
+from lessons.ui_data import clear_read_cache
+
+_BASE_CSS = """
+<style>
+/* Comfortable tap targets and readable text on a phone. */
+div[data-testid="stRadio"] label { min-height: 2rem; }
+div[data-testid="stForm"] { border-radius: 0.75rem; }
+.block-container { padding-top: 2rem; max-width: 52rem; }
+@media (max-width: 640px) { .block-container { padding-left: 1rem; padding-right: 1rem; } }
+</style>
+"""
+
+LABEL_COLOURS: dict[str, Literal["green", "gray", "red"]] = {
+    "positive": "green",
+    "neutral": "gray",
+    "negative": "red",
+}
+LABEL_ICONS = {
+    "positive": ":material/sentiment_satisfied:",
+    "neutral": ":material/sentiment_neutral:",
+    "negative": ":material/sentiment_dissatisfied:",
+}
+
+# Markdown's punctuation that starts a construct (links and images, emphasis, code, HTML,
+# headings, lists, tables, maths, Streamlit's :directives:). "&" stays: an entity is inert.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=])")
+
+
+def plain(text: str) -> str:
+    """Text a person typed, made safe to place inside our own Markdown: it shows exactly
+    as typed, and can neither format the page nor make it fetch anything."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def apply_base_style() -> None:
+    st.html(_BASE_CSS)
+
+
+def session_label(session: store.SessionRow) -> str:
+    return f"{session.starts_at:%d %b %Y} · {session.title} · {session.council}"
+
+
+def query_param(name: str) -> str | None:
+    value: Any = st.query_params.get(name)
+    return str(value) if value else None
+
+
+def show_label(label: str | None, mixed: bool = False, corrected: bool = False) -> None:
+    """A sentiment label as a coloured badge; words, not colour alone, carry the meaning."""
+    if label is None:
+        st.badge("not analysed", color="gray")
+        return
+    text = label + (" · mixed" if mixed else "") + (" · corrected" if corrected else "")
+    st.badge(text, icon=LABEL_ICONS[label], color=LABEL_COLOURS[label])
+
+
+def run_reanalysis(database: store.Database) -> None:
+    """Re-analyse what a taxonomy change can affect, with a progress bar."""
+    bar = st.progress(0.0, text="Re-analysing comments…")
+
+    def report(done: int, total: int) -> None:
+        bar.progress(
+            done / total if total else 1.0, text=f"Re-analysed {done:,} of {total:,} comments"
+        )
+
+    result = tagging.reanalyse(database, progress=report)
+    bar.empty()
+    clear_read_cache()
+    changed = ", ".join(result.changed_themes) or "none"
+    st.session_state["reanalysis_flash"] = (
+        f"Re-analysed {result.analysed:,} comments that the change could affect"
+        f" (themes changed: {changed})."
+    )
