@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessons import analysis
+from lessons import analysis_pool
 from lessons.analysis import (
     ANALYSER_VERSION,
     Analysis,
@@ -359,9 +359,9 @@ def test_analyse_many_keeps_order_and_matches_analyse_in_process():
 
 
 def test_analyse_many_uses_the_process_pool_for_large_batches(monkeypatch):
-    monkeypatch.setattr(analysis, "_CHUNK_SIZE", 50)
+    monkeypatch.setattr(analysis_pool, "CHUNK_SIZE", 50)
     items = [(text, kind) for kind, _, _, text in FEEDBACK_CASES] * 8
-    assert len(items) >= analysis.POOL_MIN_ITEMS
+    assert len(items) >= analysis_pool.POOL_MIN_ITEMS
     calls: list[tuple[int, int]] = []
     results = analyse_many(items, workers=2, progress=lambda d, t: calls.append((d, t)))
     assert results == [analyse(text, kind, MATCHER) for text, kind in items]
@@ -374,8 +374,11 @@ def test_analyse_many_finishes_in_process_when_the_pool_cannot_start(monkeypatch
     def broken_pool(*args, **kwargs):
         raise BrokenProcessPool("no workers here")
 
-    monkeypatch.setattr(analysis, "_analyse_in_pool", broken_pool)
-    items = [("Too long", "to_change"), ("Great, thanks", "went_well")] * analysis.POOL_MIN_ITEMS
+    monkeypatch.setattr(analysis_pool, "run_in_pool", broken_pool)
+    items = [
+        ("Too long", "to_change"),
+        ("Great, thanks", "went_well"),
+    ] * analysis_pool.POOL_MIN_ITEMS
     calls: list[tuple[int, int]] = []
     results = analyse_many(items, workers=2, progress=lambda d, t: calls.append((d, t)))
     assert [r.label for r in results[:2]] == ["negative", "positive"]
