@@ -1,25 +1,31 @@
-"""Question-aware sentiment and explainable themes for feedback comments.
+"""Question-aware sentiment, requests and explainable themes for feedback comments.
 
 Pure functions of (text, question kind): no Streamlit, no database, no NLTK
-corpora. The approach, and why:
+corpora. The word lists and phrase rules are data in lessons.analysis_lexicon;
+this module is the engine that reads a comment with them. The approach, and why:
 
 * TextBlob's lexicon and its way of scoring (average of the opinion words,
   "very" strengthens, "not" halves and flips, "!" boosts) is the base, because
   people already know and trust it.
-* It misreads training feedback in predictable ways, so a few general rules sit
-  on top: complaint patterns ("too long", "not enough practice", "did not work",
-  "ran out of time", "could have been shorter"), praise idioms ("couldn't have
-  been better"), a wider negation window ("wasn't that useful"), and a small
-  lexicon of words TextBlob lacks or gets wrong for feedback ("helpful",
-  "rushed"; "first" and "more" carry no opinion).
+* It misreads training feedback in predictable ways, so general rules sit on
+  top: complaint patterns ("too long", "not enough practice", "did not work",
+  "still no reply"), praise idioms ("couldn't have been better", "nothing was
+  too much trouble", "sorted my problem"), a wider negation window ("wasn't
+  that useful") and a lexicon of words TextBlob lacks or gets wrong for feedback.
 * The text is cut into clauses at punctuation and contrast words ("but",
   "however"), each clause is scored alone, and the clause after "but" counts
-  more. Praise in one clause and criticism in another makes the comment mixed.
-* A request or a might-have-been ("more examples please", "it would have been
-  good to...") is not praise: its positive words describe what was missing.
+  more. Praise in one clause and criticism in another makes the comment mixed;
+  a mixed comment is neutral only when the two sides weigh about the same, and
+  a "thank you" does not weigh against a list of grievances.
+* A request ("more exercises please", "it would be good to have a break") is a
+  reading of its own: its praise words name what is wanted, and a plain request
+  with no complaint words is neutral. Asking for a basic standard ("be on
+  time") says it was not met.
 * The question sets the prior: "Nothing" under "what should we change?" is no
-  complaint, under "what worked well?" it is a complaint, and a bare suggestion
-  under "what should we change?" leans negative.
+  complaint, under "what worked well?" it is a complaint; a bare name under
+  "what worked well?" is praise and under "what should we change?" a complaint;
+  a long story with no opinion words, a question or a note about oneself is
+  neither.
 * Every label carries the words that drove it, and every theme the words that
   matched and the polarity of its own clauses.
 """
@@ -29,23 +35,29 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TypeVar
 
 from lessons.analysis_lexicon import (
+    ADVICE_RE,
     ANALYSER_VERSION,
+    ASK_RE,
+    ASK_START_RE,
     BARE_RE,
+    BASIC_STANDARD_RE,
     BELIEFS,
-    COMPARATIVES,
+    CONTRAST_ASK,
     CONTRAST_OPENERS,
-    COUNTERFACTUAL_RE,
     DETERMINERS,
     DOMAIN_LEXICON,
     EMOJI,
     EXCEPTION_RE,
     EXPLANATION_RE,
+    FINITE_RE,
+    IMPLIED_FAULT,
     INTENSIFIERS,
+    KEEP_RE,
     LEADING_NOTHING_RE,
     NARRATIVE_RE,
     NEAR,
@@ -59,14 +71,19 @@ from lessons.analysis_lexicon import (
     NOUN_WHEN_DETERMINED,
     PHRASE_RE,
     PHRASE_RULES,
+    POLITE,
     PREDICATIVE_CUES,
     PREDICATIVE_ONLY,
-    REQUEST_RE,
+    QUESTION_RE,
+    SELF_REPORT_RE,
     SHORT_NEGATORS,
+    SHORTFALL,
     SHORTFALL_RE,
     SINCERE,
     STANDALONE,
+    STORY_WORDS,
     SUGGESTION,
+    TO_CHANGE_STORY_WORDS,
     UNSURE_RE,
     WENT_WELL_PRIOR,
     WIDE,
@@ -99,10 +116,13 @@ POSITIVE, NEUTRAL, NEGATIVE = "positive", "neutral", "negative"
 LABEL_THRESHOLD = 0.05
 # A clause at least this far from zero is "clear" praise or criticism (for `mixed`).
 CLEAR_CLAUSE = 0.15
-# A mixed comment whose overall score is closer to zero than this is labelled neutral.
-MIXED_NEUTRAL_BAND = 0.2
+# A mixed comment is neutral when its weaker side weighs at least this share of its
+# stronger side ("useful, but too long"); otherwise the stronger side labels it.
+MIXED_BALANCE = 0.3
 # What follows "but" or "however" is usually the point the writer wants to make.
 CONTRAST_WEIGHT = 1.5
+# A "thank you" or a "nothing" beside real opinions is a formality, and weighs this much.
+FORMALITY_WEIGHT = 0.3
 # TextBlob: "not good" is "slightly bad" (x -0.5).
 NEGATION_FACTOR = -0.5
 # How many words after "not" a negation still reaches ("wasn't that useful");
@@ -126,13 +146,16 @@ class ThemeResult:
 @dataclass(frozen=True)
 class Analysis:
     """One answer, read: its label and score in [-1, 1], whether it mixes clear praise
-    with clear criticism, the words behind the label, and its themes."""
+    with clear criticism, the words behind the label, its themes, and whether it asks
+    for a change or an addition (`request`, with the clauses that ask in `asks`)."""
 
     label: str
     score: float
     mixed: bool
     drivers: tuple[str, ...]
     themes: tuple[ThemeResult, ...]
+    request: bool = False
+    asks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +164,7 @@ class _Hit:
 
     words: str
     polarity: float
+    negated: bool = False  # a word-level hit flipped by "not", "never", "no"...
 
 
 # Something found at a position in the text: a phrase rule's hit or an emoticon.
@@ -149,12 +173,17 @@ _Found = TypeVar("_Found", tuple[int, int, float, str], tuple[int, _Hit])
 
 @dataclass(frozen=True)
 class _Clause:
-    text: str
+    text: str  # as written
+    plain: str  # normalised
     hits: tuple[_Hit, ...]
     weight: float
     score: float | None  # None: the clause holds no opinion
     request: bool = False
     nothing: bool = False  # a bare "nothing": a formality when other clauses have opinions
+    question: bool = False  # ends with "?"
+
+
+# --- the lexicon -----------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
@@ -199,8 +228,11 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 _WORD_RE = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*|[" + "".join(EMOJI) + r"]")
 
 
+# --- reading one answer ----------------------------------------------------------------------
+
+
 def analyse(text: str, question_kind: str, matcher: ThemeMatcher | None = None) -> Analysis:
-    """Sentiment, mixed flag, drivers and themes of one answer to one kind of question.
+    """Sentiment, mixed flag, drivers, request and themes of one answer to one kind of question.
 
     `matcher` is the compiled taxonomy to tag themes with (the default one when None);
     an unknown question kind is read as "general".
@@ -221,13 +253,15 @@ def analyse(text: str, question_kind: str, matcher: ThemeMatcher | None = None) 
     ]
     clauses = _apply_question_prior(clauses, kind)
     score, label, mixed = _overall(clauses)
-    themes = _themes(matcher or _default_matcher(), normalised, spans, clauses)
+    asks = tuple(c.text for c in clauses if c.request)
     return Analysis(
         label=label,
         score=round(score, 4),
         mixed=mixed,
         drivers=_drivers(clauses, label, mixed),
-        themes=themes,
+        themes=_themes(matcher or _default_matcher(), normalised, spans, clauses),
+        request=bool(asks),
+        asks=asks,
     )
 
 
@@ -321,32 +355,66 @@ def _score_clause(
     clause = normalised[start:end]
     shown = original[start:end].strip()
     weight = CONTRAST_WEIGHT if clause.lstrip().startswith(CONTRAST_OPENERS) else 1.0
+    question = normalised[end : end + 1] == "?"
 
     nothing = _nothing_hit(clause, kind) if first else None
     if nothing is not None:
-        return _Clause(shown, (nothing,), weight, nothing.polarity, nothing=True)
+        return _Clause(shown, clause, (nothing,), weight, nothing.polarity, nothing=True)
 
-    request = bool(REQUEST_RE.search(clause))
-    # A might-have-been, or a request under "what should we change?", names what
-    # was missing. Other requests ("more sessions like this would be great")
-    # keep their praise, except a comparative ("be more patient").
-    if COUNTERFACTUAL_RE.search(clause) or (request and kind == "to_change"):
-        wanted = "all"
-    elif request:
-        wanted = "comparative"
-    else:
-        wanted = ""
-
-    hits = [_Hit(words, polarity) for _, _, polarity, words in phrase_hits]
+    request = _is_request(clause, kind)
+    hits = [_Hit(words, polarity) for _, _, polarity, words in phrase_hits if polarity]
     covered = [(p_start - start, p_end - start) for p_start, p_end, _, _ in phrase_hits]
-    hits.extend(_word_hits(clause, covered, wanted))
+    hits.extend(_word_hits(clause, covered))
     hits.extend(hit for _, hit in emoticons)
+    if request:
+        hits = _as_wanted(hits, clause)
+        if not hits and weight > 1.0:
+            hits = [_Hit(f"but asks for: {_short(shown)}", CONTRAST_ASK)]
     if hits and normalised[end : end + 1] == "!":
         # TextBlob: an exclamation mark strengthens the opinion just before it.
         last = hits[-1]
         hits[-1] = _Hit(last.words + "!", _clip(last.polarity * 1.25))
     score = sum(h.polarity for h in hits) / len(hits) if hits else None
-    return _Clause(shown, tuple(hits), weight, score, request)
+    return _Clause(shown, clause, tuple(hits), weight, score, request, question=question)
+
+
+def _is_request(clause: str, kind: str) -> bool:
+    """Does the clause ask for a change or an addition?
+
+    Clear asks count in any question; advice, wants and a clause that starts by
+    naming what is wanted only under "what should we change?" and "what next?",
+    since under "what worked well?" the same words describe.
+    """
+    if KEEP_RE.search(clause):
+        return False
+    if ASK_RE.search(clause):
+        return True
+    return kind != "went_well" and bool(ADVICE_RE.search(clause) or ASK_START_RE.match(clause))
+
+
+def _as_wanted(hits: list[_Hit], clause: str) -> list[_Hit]:
+    """In a request, praise words name what is wanted, not what was had; complaint
+    words stay complaints; and asking for a basic standard says it was not met."""
+    kept = [
+        _Hit(h.words, _clip(h.polarity / NEGATION_FACTOR)) if _negated(h) else h
+        for h in hits
+        if h.polarity < 0 or _negated(h) or h.words.split()[-1].strip("!") in SINCERE
+    ]
+    if any(h.polarity < 0 for h in kept):
+        return kept
+    standard = BASIC_STANDARD_RE.search(clause)
+    if standard:
+        kept.append(_Hit(f"not met: {standard.group(0)}", IMPLIED_FAULT))
+    else:
+        shortfall = SHORTFALL_RE.search(clause)
+        if shortfall:
+            kept.append(_Hit(f"wants it {shortfall.group(0)}", SHORTFALL))
+    return kept
+
+
+def _negated(hit: _Hit) -> bool:
+    """A complaint word under a negation: in a request, "shouldn't have to wait" still complains."""
+    return hit.negated and hit.polarity > 0
 
 
 def _nothing_hit(clause: str, kind: str) -> _Hit | None:
@@ -359,13 +427,11 @@ def _nothing_hit(clause: str, kind: str) -> _Hit | None:
     return None
 
 
-def _word_hits(clause: str, covered: list[tuple[int, int]], wanted: str = "") -> list[_Hit]:
+def _word_hits(clause: str, covered: list[tuple[int, int]]) -> list[_Hit]:
     """TextBlob's word-by-word reading, with a wider negation window.
 
     An opinion word after a modifier ("very") is scaled by it; after a negation
-    within the window it is flipped and halved ("not useful"). In a request,
-    praise words say what was wanted, not what was had: `wanted` "all" reads
-    every praise word so, "comparative" only those after "more" or "better".
+    within the window it is flipped and halved ("not useful").
     """
     lexicon = _lexicon()
     hits: list[_Hit] = []
@@ -376,7 +442,6 @@ def _word_hits(clause: str, covered: list[tuple[int, int]], wanted: str = "") ->
     belief_denied = False
     modifier: tuple[str, float, float] | None = None  # (word, multiplier, own polarity)
     previous = ""
-    comparative = False
     next_covered = 0  # phrases and words both run left to right
     for match in _WORD_RE.finditer(clause):
         while next_covered < len(covered) and covered[next_covered][1] <= match.start():
@@ -386,12 +451,6 @@ def _word_hits(clause: str, covered: list[tuple[int, int]], wanted: str = "") ->
             continue
         word = match.group(0)
         entry = _lookup(lexicon, word, previous)
-        # "better", "more helpful", "more really useful": a comparative reaches past a modifier.
-        comparative = (
-            word in COMPARATIVES
-            or previous in COMPARATIVES
-            or (comparative and entry is not None and entry[1] is not None)
-        )
         previous = word
         if word in NEGATORS or word in SHORT_NEGATORS:
             negation, negation_gap, belief_denied = word, 0, False
@@ -421,22 +480,15 @@ def _word_hits(clause: str, covered: list[tuple[int, int]], wanted: str = "") ->
             polarity = _clip(polarity * modifier[1])
             words = f"{modifier[0]} {word}"
             modifier = None
+        negated = negation is not None
         if negation:
-            if not (wanted and polarity < 0):  # "don't be so rude" asks, it does not praise
-                polarity *= NEGATION_FACTOR
+            polarity *= NEGATION_FACTOR
             words = f"{negation}{' … ' if negation_gap else ' '}{words}"
             negation_gap += 1
             if not belief_denied:
                 negation = None
-        if (
-            polarity > 0
-            and word not in SINCERE
-            and (wanted == "all" or (wanted == "comparative" and comparative))
-        ):
-            polarity *= NEGATION_FACTOR
-            words = f"wanted: {words}"
         if polarity != 0.0:
-            hits.append(_Hit(words, polarity))
+            hits.append(_Hit(words, polarity, negated))
     if modifier:
         hits.extend(_lone_modifier(modifier))
     return hits
@@ -461,66 +513,107 @@ def _lookup(
     return entry
 
 
+# --- the question's prior --------------------------------------------------------------------
+
+
 def _apply_question_prior(clauses: list[_Clause], kind: str) -> list[_Clause]:
-    """Read opinion-free clauses in the light of the question they answer."""
+    """Read an answer with no opinion words in the light of the question it answers.
+
+    Under "what worked well?" naming a thing is praise, under "what should we
+    change?" it names a problem, and under "what help next?" it asks for it. A
+    long story, a question or a note about oneself is none of these. When the
+    answer has opinion words, only an exception ("nothing, apart from the
+    wifi") is read this way.
+    """
     if not clauses:
         return clauses
-    has_opinion = any(c.score is not None for c in clauses)
-    if kind == "went_well" and not has_opinion:
-        # Naming what worked ("the breakout groups") is praise.
-        praise = _Hit(f"worked well: {_short(clauses[0].text)}", WENT_WELL_PRIOR)
-        return [_with_hit(clauses[0], praise), *clauses[1:]]
-    read: list[_Clause] = []
-    for index, clause in enumerate(clauses):
-        reading = _suggestion_reading(clause, index, kind, has_opinion)
-        if reading:
-            clause = _with_hit(clause, _Hit(f"{reading}: {_short(clause.text)}", SUGGESTION))
-        read.append(clause)
-    return read
+    if any(c.score is not None for c in clauses):
+        return [
+            _with_hit(c, _Hit(f"except: {_short(c.text)}", SUGGESTION))
+            if i > 0 and c.score is None and not c.request and EXCEPTION_RE.match(c.plain)
+            else c
+            for i, c in enumerate(clauses)
+        ]
+    if any(c.request for c in clauses):
+        return clauses
+    said = [i for i, c in enumerate(clauses) if _WORDY_RE.search(c.plain)]
+    if not said or _is_story(clauses, kind):
+        return clauses
+    first = clauses[said[0]]
+    if first.question or QUESTION_RE.match(first.plain) or SELF_REPORT_RE.match(first.plain):
+        return clauses
+    if kind == "general":
+        # Under "what help next?" a bare name ("a session on Instagram") asks for it.
+        if any(FINITE_RE.search(c.plain) for c in clauses):
+            return clauses
+        return [replace(c, request=True) for c in clauses]
+    if kind == "to_change" and EXPLANATION_RE.match(first.plain):
+        return clauses
+    if kind == "went_well":
+        hit = _Hit(f"worked well: {_short(first.text)}", WENT_WELL_PRIOR)
+    else:
+        hit = _Hit(f"to change: {_short(first.text)}", SUGGESTION)
+    return [_with_hit(c, hit) if i == said[0] else c for i, c in enumerate(clauses)]
 
 
-def _suggestion_reading(clause: _Clause, index: int, kind: str, has_opinion: bool) -> str:
-    """Why an opinion-free clause reads as a mild complaint, or "" when it does not."""
-    if clause.score is not None:
-        return ""
-    text = clause.text.lower()
-    if index > 0 and EXCEPTION_RE.match(text):
-        return "except"  # "Nothing, apart from the wifi": the exception is the complaint
-    if clause.request and SHORTFALL_RE.search(text):
-        return "wants"  # "answer the phone quicker": it was slow
-    if kind != "to_change" or EXPLANATION_RE.match(text):
-        return ""
-    if clause.request or not (has_opinion or NARRATIVE_RE.search(text)):
-        return "suggestion"  # under "what should we change?", "more time for practice"
-    return ""
+_WORDY_RE = re.compile(r"[a-z]{2}")
+
+
+def _is_story(clauses: list[_Clause], kind: str) -> bool:
+    """An account of what happened, too long to be naming one thing that worked or not."""
+    text = " ".join(c.plain for c in clauses)
+    limit = STORY_WORDS if kind == "went_well" else TO_CHANGE_STORY_WORDS
+    return len(text.split()) >= limit and bool(NARRATIVE_RE.search(text))
 
 
 def _with_hit(clause: _Clause, hit: _Hit) -> _Clause:
-    return _Clause(clause.text, (hit,), clause.weight, hit.polarity, clause.request)
+    return replace(clause, hits=(hit,), score=hit.polarity)
 
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# --- the verdict -----------------------------------------------------------------------------
+
+
 def _overall(clauses: list[_Clause]) -> tuple[float, str, bool]:
-    """Weighted mean of the clause scores; mixed when clear praise meets clear criticism."""
+    """Weighted mean of the clause scores; mixed when clear praise meets clear criticism.
+
+    A "nothing" or a "thank you" beside real opinions is a formality and weighs
+    little. A mixed comment is neutral when its two sides weigh about the same,
+    and otherwise takes the label of the heavier side.
+    """
     scored = [c for c in clauses if c.score is not None]
     if not scored:
         return 0.0, NEUTRAL, False
-    # "Nothing. Just waited three hours": the rest says more than the "nothing".
-    said = [c for c in scored if not c.nothing]
-    weights = [c.weight * (0.5 if c.nothing and said else 1.0) for c in scored]
+    said = [c for c in scored if not (c.nothing or _polite_only(c))]
+    weights = [c.weight * (FORMALITY_WEIGHT if said and c not in said else 1.0) for c in scored]
     score = _clip(
         sum(w * (c.score or 0.0) for w, c in zip(weights, scored, strict=True)) / sum(weights)
     )
-    judged = said or scored
-    mixed = any((c.score or 0.0) >= CLEAR_CLAUSE for c in judged) and any(
-        (c.score or 0.0) <= -CLEAR_CLAUSE for c in judged
-    )
-    if mixed and abs(score) < MIXED_NEUTRAL_BAND:
-        return score, NEUTRAL, True
+    # Each side's weight: its clear opinion words, each with its share of its clause,
+    # so "very good staff, response time very poor" is mixed within one clause.
+    praise = criticism = 0.0
+    for w, c in zip(weights, scored, strict=True):
+        if said and c not in said:
+            continue
+        for hit in c.hits:
+            share = w * hit.polarity / len(c.hits)
+            if hit.polarity >= CLEAR_CLAUSE:
+                praise += share
+            elif hit.polarity <= -CLEAR_CLAUSE:
+                criticism -= share
+    mixed = praise > 0 and criticism > 0
+    if mixed:
+        if min(praise, criticism) >= MIXED_BALANCE * max(praise, criticism):
+            return score, NEUTRAL, True
+        return score, POSITIVE if praise > criticism else NEGATIVE, True
     return score, _label(score), mixed
+
+
+def _polite_only(clause: _Clause) -> bool:
+    return bool(clause.hits) and all(h.words.strip("!").split()[-1] in POLITE for h in clause.hits)
 
 
 def _label(score: float) -> str:
@@ -536,7 +629,8 @@ def _clip(value: float) -> float:
 
 
 def _drivers(clauses: list[_Clause], label: str, mixed: bool) -> tuple[str, ...]:
-    """The opinion words behind the label, strongest first; both sides when mixed."""
+    """The opinion words behind the label, strongest first; both sides when mixed;
+    and what the answer asks for."""
     hits = [h for c in clauses for h in c.hits]
     if label == POSITIVE and not mixed:
         hits = [h for h in hits if h.polarity > 0]
@@ -544,9 +638,11 @@ def _drivers(clauses: list[_Clause], label: str, mixed: bool) -> tuple[str, ...]
         hits = [h for h in hits if h.polarity < 0]
     ordered = sorted(hits, key=lambda h: -abs(h.polarity))
     drivers: list[str] = []
-    for hit in ordered:
-        if hit.words not in drivers:
-            drivers.append(hit.words)
+    for words in [h.words for h in ordered] + [
+        f"asks for: {_short(c.text)}" for c in clauses if c.request
+    ]:
+        if words not in drivers:
+            drivers.append(words)
     return tuple(drivers[:MAX_DRIVERS])
 
 
@@ -587,6 +683,8 @@ def explain(analysis: Analysis) -> str:
     head = f"{analysis.label} ({analysis.score:+.2f})"
     if analysis.mixed:
         head += ", mixed"
+    if analysis.request:
+        head += ", a request"
     because = "; ".join(d if d.startswith('"') else f'"{d}"' for d in analysis.drivers)
     parts = [head + (f" because of {because}" if because else ": no opinion words found")]
     if analysis.themes:

@@ -80,20 +80,36 @@ DOMAIN_LEXICON: dict[str, float] = {
     "small": 0.0, "large": 0.0, "big": 0.0, "busy": 0.0, "loud": 0.0, "long": 0.0, "short": 0.0,
     "little": 0.0, "sure": 0.0, "free": 0.1, "social": 0.0, "public": 0.0, "certain": 0.0,
     "general": 0.0, "live": 0.0, "next": 0.0, "final": 0.0, "second": 0.0, "third": 0.0,
-    "mean": 0.0, "kind": 0.1, "most": 0.0, "enough": 0.0, "whole": 0.0, "main": 0.0, "extra": 0.0,
+    "mean": 0.0, "kind": 0.5, "most": 0.0, "enough": 0.0, "whole": 0.0, "main": 0.0, "extra": 0.0,
     "different": 0.0, "particular": 0.0, "specific": 0.0, "open": 0.0, "basic": 0.0, "simple": 0.1,
     "advanced": 0.0, "technical": 0.0, "quick": 0.1, "fast": 0.0, "right": 0.2, "light": 0.0,
     "top": 0.0, "straight": 0.0, "original": 0.0, "positive": 0.1, "ready": 0.0, "available": 0.0,
     "many": 0.0, "able": 0.2, "far": 0.0, "true": 0.1, "young": 0.0, "old": 0.0, "past": 0.0,
     "considerable": 0.0, "minor": 0.0, "becoming": 0.0, "alive": 0.0, "due": 0.0, "usual": 0.0,
-    "normal": 0.0, "near": 0.0, "special": 0.1, "major": 0.0, "certainly": 0.0, "ill": -0.2,
+    "normal": 0.0, "near": 0.0, "special": 0.1, "major": 0.0, "certainly": 0.0,
     "hesitation": -0.3, "expected": 0.0, "lately": 0.0, "down": 0.0, "spent": 0.0,
     "disabled": 0.0, "huge": 0.0, "honestly": 0.0, "convinced": 0.3,
     "unconvinced": -0.4, "sceptical": -0.3, "nightmare": -0.6, "responsive": 0.4,
     "compassionate": 0.5, "reassurance": 0.4, "dignity": 0.3, "respect": 0.3,
     "consideration": 0.3, "assured": 0.3, "well-mannered": 0.4, "truthful": 0.0,
     "truthfully": 0.0, "evident": 0.0, "logical": 0.0, "precisely": 0.0, "complete": 0.0,
-    "official": 0.0, "sound": 0.0,
+    "official": 0.0, "sound": 0.0, "half": 0.0, "straightforward": 0.4, "straight-forward": 0.4,
+    "swift": 0.3, "chatty": 0.2, "lifesaver": 0.7, "life-saver": 0.7, "a1": 0.6, "tip-top": 0.8,
+    "sorted": 0.3, "embarrassing": -0.4, "argumentative": -0.5, "dismissive": -0.5,
+    "unprepared": -0.4, "unnecessary": -0.3, "deleterious": -0.5, "inconsistent": -0.3,
+    "misleading": -0.4, "incorrect": -0.4, "conflicting": -0.3, "ridiculous": -0.6,
+    "appalling": -0.8, "shocking": -0.6, "dissatisfied": -0.5, "unhappy": -0.5,
+    "arrogant": -0.6, "stretched": -0.2, "shortage": -0.3, "shortages": -0.3,
+    "understaffed": -0.4, "under-resourced": -0.4, "gripe": -0.4, "criticism": -0.3,
+    "niggle": -0.3, "downside": -0.3, "compassion": 0.5, "professionalism": 0.5, "empathy": 0.4,
+    "empathic": 0.5, "careful": 0.3, "thourgh": 0.4, "promt": 0.3, "excellant": 1.0,
+    "profesional": 0.4, "queue": -0.2, "queues": -0.2, "queuing": -0.3,
+    "queueing": -0.3,
+    # A person's health or fear is the situation, not a verdict on the service or the
+    # session: "I was poorly and the crew were kind", "a very anxious time".
+    "poorly": 0.0, "ill": 0.0, "sick": 0.0, "unwell": 0.0, "anxious": 0.0, "scared": 0.0,
+    "frightened": 0.0, "distressing": 0.0, "distressed": 0.0, "serious": 0.0, "vulnerable": 0.0,
+    "severe": 0.0, "extreme": 0.0, "emergency": 0.0, "urgent": 0.0, "painful": 0.0,
 }
 # fmt: on
 
@@ -189,13 +205,97 @@ NEVER, NEAR, WIDE = 0, 1, 2
 # idioms that contain "not" come before the complaints that start with it.
 PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     # praise idioms that a word-by-word reading gets wrong
+    # "nothing was too much trouble", "no question was too basic"
     (
-        rf"{CANNOT}(?: have)?(?: been| be| done| do| ask(?:ed)? for| wish for| want)?"
+        r"\b(?:nothing|no (?:question|request|query|problem|task|job))"
+        r" (?:was|is|seemed|felt|ever seemed)(?: ever)?(?: too (?:much|big|small|silly|basic|hard"
+        r"|difficult|trivial)(?: (?:trouble|bother|effort|work|to ask))?| an? (?:trouble|bother"
+        r"|problem))\b",
+        0.6,
+        NEVER,
+    ),
+    # a remedy: "sorted my problem", "answered all my questions", "got me through a bad time"
+    (
+        r"\b(?:sorted|solved|fixed|resolved|dealt with|sort|solve|fix|resolve|eased|ease"
+        r"|relieved|addressed|cleared up|helped (?:me |us )?(?:with|overcome)|answered)(?: out)?"
+        r" (?:all )?(?:my|our|the|his|her|their|any|every|a|each|this|that|these|those|all)"
+        r"(?: \w+)?? (?:problems?|issues?|quer(?:y|ies)|worr(?:y|ies)|concerns?"
+        r"|difficult(?:y|ies)|pain|symptoms|confusion|doubts|fears?|anxiet(?:y|ies)|stress"
+        r"|mess|mistakes?|errors?|troubles?)\b"
+        r"|\b(?:got|get|gets|getting|helped|help|helping|pulled|saw|see|carried|talked)"
+        r" (?:me|us|him|her|them|people) through(?: (?:a|the|my|our|his|her|their|this|that"
+        r"|some|what|an)(?: \w+){0,2}? (?:time|times|day|days|period|night|patch|situation"
+        r"|moment|experience|ordeal|session|course|it)\b| (?:it|this|that|everything|all))?"
+        r"|\bput (?:my |our |his |her |their )?minds? at (?:rest|ease)\b"
+        r"|\b(?:problems?|issues?|quer(?:y|ies)|concerns?|worr(?:y|ies))(?: (?:was|were|got|has"
+        r" been|have been|is|are))?(?: (?:quickly|promptly|fully|soon|all|easily))?"
+        r" (?:resolved|solved|sorted|fixed|dealt with|handled|addressed|answered)\b"
+        r"|\b(?:nothing|anything)(?: (?:else|more))? (?:that )?(?:\w+ |the \w+ )?(?:could|can)"
+        r"(?: (?:have|of))?(?: been)? (?:done|improved|changed|better)\b",
+        0.5,
+        NEAR,
+    ),
+    # Understanding offered for a shortcoming: "not your fault", "I appreciate how busy you are"
+    (
+        r"\bnot (?:\w+ )?(?:your|their|his|her|the staff'?s?|anyone'?s?|individual'?s?|the crew'?s?"
+        r"|the \w+'s|our|my) fault\b|\bthrough no fault\b|\bcan'?t be helped\b"
+        r"|\b(?:i|we)(?: do| fully| totally| completely| can| really)? (?:understand|realise"
+        r"|realize|appreciate|know|accept)(?: that| how| it| you| they| the| there| this| why"
+        r"| what| staff)\b|\bout of (?:your|their|anyone'?s|the staff'?s) (?:control|hands)\b"
+        r"|\bgiven the (?:current )?(?:circumstances|situation|pressures?)\b"
+        r"|\bunder (?:a lot of |so much |great |huge |immense )?pressure\b|\bhard[- ]pushed\b"
+        r"|\b(?:doing|did|do|tried|trying) (?:their|your|his|her|our) (?:best|utmost|upmost)\b"
+        r"|\bunderstandabl[ey]\b",
+        0.3,
+        NEAR,
+    ),
+    # Speed and good care told as facts: "arrived within 10 minutes", "saved my life"
+    (
+        r"\bwithin (?:\d+|a few|an?|half an|the|minutes|an hour|ten|twenty|thirty|five|fifteen)"
+        r"(?: \w+)? (?:minutes?|mins?|hours?|hrs?|hour|day)\b|\b(?:straight|right) away\b"
+        r"|\bin no time\b|\b(?:short|no|little|minimal) wait(?:ing)?(?: times?)?\b"
+        r"|\bsaved? (?:my|his|her|their|our) li(?:fe|ves)\b|\babove (?:and|&) beyond\b"
+        r"|\bmet (?:all )?(?:my|our|his|her|their) needs\b|\btop class\b",
+        0.4,
+        NEAR,
+    ),
+    # "kind of", "sort of" hedge; they are not kindness
+    (r"\b(?:kind|sort) of\b", 0.0, NEVER),
+    # what only went wrong: "my only criticism", "only gripe"
+    (
+        r"\bonly (?:real )?(?:criticism|gripe|complaint|downside|issue|problem|negative|concern"
+        r"|niggle|quibble|fault|thing (?:i|that) (?:would|could|didn'?t|did not))\b",
+        -0.4,
+        NEVER,
+    ),
+    # Trouble named as the situation, not as a complaint: "helped when I was stuck",
+    # "let people make mistakes". Zero: these words carry no opinion here.
+    (
+        r"\b(?:when|whenever|if)(?: \w+){1,4}? (?:stuck|lost|problems?|issues?|trouble"
+        r"|difficult(?:y|ies)?|struggl\w*|confused|mistakes?|errors?|unsure)\b"
+        r"|\b(?:make|made|making|let|letting|allowed?|allowing|learn\w*|from)"
+        r"(?: \w+){0,2}? (?:mistakes?|errors?)\b",
+        0.0,
+        NEVER,
+    ),
+    (
+        rf"{CANNOT}(?: have)?(?: been| be| done| do| get| got| ask(?:ed)? for| wish for| want)?"
         r"(?: any| much)? (?:better|nicer|kinder|happier|more(?: \w+)?)\b",
         0.8,
         NEVER,
     ),
-    (rf"{CANNOT} fault\b", 0.7, NEVER),
+    (rf"{CANNOT}(?: (?:find|see))?(?: any)? fault\b", 0.7, NEVER),
+    (
+        r"\b(?:ready|willing|happy|eager|keen) to help\b|\bwent out of (?:their|his|her|the|our)"
+        r" way\b|\babove and beyond\b|\bk[e]pt (?:me|us|him|her|them|everyone|people)"
+        r" (?:informed|updated|up ?to ?date|in the loop)\b|\bin record time\b"
+        r"|\bfirst[- ]rate\b|\btip[- ]top\b|\bon point\b|\bstraight forward\b"
+        r"|\b(?:n't|not|never) (?:\w+ ){0,4}?(?:suggest|think of|see|find|recommend|fault)"
+        r" any(?:thing| improvements?| changes?| way| faults?)?\b"
+        r"|\bno (?:changes?|improvements?) (?:needed|necessary|required)\b",
+        0.5,
+        NEVER,
+    ),
     (rf"{CANNOT} (?:thank|praise|recommend)\w*(?: \w+){{0,3}} enough\b", 0.8, NEVER),
     (
         r"\b(?:would|i'd|we'd|wouldn't|would not) (?:have )?(?:been |be )?lost without\b"
@@ -225,6 +325,7 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|\bkeep doing\b|\bmore of (?:the same|this|these|that)\b|\bmore (?:sessions )?like this\b"
         r"|\bcarry on\b|\bwell done\b|\bspot on\b"
         r"|\b(?:can'?t|cannot) improve on\b|\b100 ?%|\b10 ?/ ?10\b|\b(?:five|5) stars?\b"
+        r"|\b(?:just )?(?:continue|keep) (?:with )?(?:the )?same\b|\bkeep (?:it )?up\b"
         r"|\bfirst class\b|\b1st class\b|\btop notch\b|\bat ease\b|\bthank you\b"
         r"|\blearn(?:t|ed) (?:a lot|so much|loads)\b|\blooked after\b"
         r"|\bcould have (?:stayed|listened|gone on|carried on)\b",
@@ -242,9 +343,21 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     ),
     # complaints
     (r"\bwaste of (?:time|money|space)\b", -0.7, NEAR),
+    # complaints with no negative word: a failing that persists, or nobody acting
+    (
+        r"\bstill (?:no|not|nothing|waiting|awaiting|haven'?t|hasn'?t|have not|has not|had no"
+        r"|nobody|no one|to (?:hear|receive|get))\b"
+        r"|\b(?:yet to|never) (?:hear|heard|receive|received|get|got|had) (?:back|a reply"
+        r"|a response|anything|from)\b"
+        r"|\b(?:no one|nobody|no-one|noone) (?:\w+ )?(?:called|rang|came|answered|replied"
+        r"|got back|told|explained|listened|bothered|turned up|showed up|contacted|helped"
+        r"|spoke|seemed|knew|cared|checked)\b",
+        -0.5,
+        NEVER,
+    ),
     (r"\blet (?:me |us |them |you |people )?down\b", -0.5, NEAR),
     # "started on time" is praise; "not on time" is not
-    (r"\b(?:on|in good|in plenty of) time\b(?! to| for)", 0.3, NEAR),
+    (r"\b(?:on|in good|in plenty of) time\b(?! to\b)", 0.3, NEAR),
     (
         r"\b(?:not|never|no|\w+n'?t)(?: \w+){0,2}? enough(?: (?!" + FUNCTION_WORDS + r")\w+)?"
         r"|\btoo (?:little|few)\b|\black of\b|\bnot up to (?:standard|scratch|par)\b"
@@ -275,25 +388,30 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         NEVER,
     ),
     (TIME_GONE, -0.5, NEAR),
+    # "a bit long", "a little fast": the hedge marks a complaint
+    (
+        r"\b(?:a (?:little|bit|tad|touch)|slightly|bit) (?:(?:too|over) )?(?:fast|quick|quickly"
+        r"|slow|slowly|long|short|basic|advanced|technical|early|late|much|loud|quiet|cold|hot"
+        r"|warm|busy|crowded|rushed|repetitive|dry|heavy|intense|brief|rigid|formal|hard"
+        r"|complicated|complex|vague|confusing)\b",
+        -0.4,
+        NEAR,
+    ),
+    (r"\bnot (?:really |strictly |always )?(?:necessary|needed|required)\b", -0.3, NEVER),
     (
         r"\b(?:could|should|would|might|needs? to|ought to|can)(?: have| of)?(?: been| be)?"
-        r"(?: done)?(?: any)? (?:a (?:lot |little |bit )?|much |far )?(?:better|shorter|longer"
+        r"(?: done| do)?(?: any)? (?:a (?:lot |little |bit )?|much |far )?(?:better|shorter|longer"
         r"|clearer|quicker|improved|simpler|slower|faster|tighter|more focused|more organised"
         r"|bettered|differently)\b"
         r"|\bmore could (?:have|of) been done\b",
         -0.4,
         WIDE,
     ),
+    # "you could have asked": a past might-have-been is a complaint; "could have had
+    # more breaks" asks for an addition, and is read as a request instead
     (
-        r"\b(?:would|could|should)(?: have)? (?:like|liked|prefer|preferred|welcome|appreciate"
-        r"|appreciated|benefit(?:ted)? from)d? (?:more|less|fewer|a bit more|some more|extra)\b"
-        r"|\bi wish\b",
-        -0.3,
-        NEVER,
-    ),
-    # "you could have asked": a past might-have-been is a complaint
-    (
-        r"\b(?:could|should) (?:have|of) (?!been\b)\w+",
+        r"\b(?:could|should) (?:have|of) (?!been\b|had\b|done with\b|used\b|included\b"
+        r"|added\b|offered\b|provided\b|given\b|spent\b|covered\b|liked\b|preferred\b)\w+",
         -0.3,
         NEVER,
     ),
@@ -343,9 +461,10 @@ NOTHING_RE = re.compile(
     r" )?(?:nothing|none|non|no|nope|nah|nil|n/?a|na|not really|nothing really|nothing at all"
     r"|nothing else|nothing more|nothing much|none really|not applicable|no comments?"
     r"|no changes?|no change needed|nothing to (?:add|say|report|mention)|not a thing"
-    r"|nothing (?:that )?i can think of|no thanks?|none needed|none at present|very little"
+    r"|(?:nothing|none|non|nowt|no) (?:that )?i can think of|no thanks?|none needed"
+    r"|none at present|very little|nowt|isn'?t nowt|nothing whatsoever|no comments? needed"
     r"|not much|not very much|not a lot|nothing obvious|none that i can think of"
-    r"|nothing at (?:the|this) (?:moment|time|stage)|nothing for now|all good|all fine"
+    r"|nothing at (?:the|this) (?:moment|time|stage)|nothing for now"
     r"|(?:on|for) this occasion nothing|nothing on this occasion|no improvements?"
     r"|for me nothing|-+|x)"
     r"(?: (?:really|at all|thanks?|thank you|for now|so far|to be honest|honestly|for me"
@@ -362,53 +481,132 @@ LEADING_NOTHING_RE = re.compile(
     r"|excellent|brilliant|fine|perfect|thanks|thank|they|you|keep)\b))"
     r"(?: (?:really|at all|else|thanks?|thank you))?)\s+"
     r"(?!(?:to|wrong|bad|negative|new|useful|of|in|about|that|which|more|much|but|better"
+    r"|really|at|else|thanks?|thank|for|i|comes?|needed|springs|whatsoever|obvious|come"
     r"|worked|helped|was|is|were|could|would|needs?|needed|i|we|one|way|doubt|problems?"
     r"|issues?|complaints?|real|major|apart|except|other|[a-z]+ed)\b)\S"
     r"|^\s*((?:nothing|none|no|nope))\s+(?=(?:i|we) (?:think|feel|thought|found|was|am|were)\b)"
 )
 BARE_RE = re.compile(r"[^\w\s/'-]+")
 
-# A request is not praise: "more examples please", "be more patient".
-# Asking for it quicker, shorter or clearer says it was slow, long or unclear.
-SHORTFALL = (
-    r"quicker|sooner|faster|earlier|shorter|longer|clearer|simpler|slower|louder|better|easier"
-    r"|more (?:quickly|clearly|slowly|promptly)"
-    # verbs that presuppose a fault: "improve the sound", "fix the wifi"
-    r"|(?:improve|fix|sort out|repair|upgrade|maintain|reduce|cut down|shorten|speed up)"
-    r"(?: on)? (?:the|your|its|their|this|that)"
+# --- requests: answers that ask for a change or an addition ----------------------------------
+
+# Clear asks, read in any question: "handout please", "I would have liked more time",
+# "it would be nice to have a break". Their praise words name what is wanted.
+ASK_RE = re.compile(
+    r"\bplease\b"
+    r"|\b(?:would|'d|could|might|may)(?: (?:have|of)|'ve)? (?:like|liked|love|loved|prefer"
+    r"|preferred|welcome|appreciate|appreciated|benefit(?:ted)? from)\b"
+    r"(?! to (?:thank|say|add|congratulate|praise|commend|compliment|express|mention|come))"
+    r"|\bi wish\b|\bif only\b|\bit'?d be\b|\bcould (?:do with|use|have had)\b"
+    r"|\b(?:would|could|might|may)(?: also)?(?: (?:have|of)(?: been)?| be)?"
+    r" (?:really |very |so |much |even |a lot |a bit |more )?(?:nice|good|great|helpful|useful"
+    r"|better|beneficial|ideal|brilliant|lovely|handy|interesting|worth\w*|cool|fun|valuable"
+    r"|easier|clearer|simpler|wonderful|excellent|an? (?:\w+ )?idea)\b"
+    r"|\b(?:would|could|might|may)(?: also)?(?: (?:have|of))? (?:help|helped|make sense)\b"
 )
-SHORTFALL_RE = re.compile(r"\b(?:" + SHORTFALL + r")\b")
-REQUEST_RE = re.compile(
-    r"^\s*(?:(?:but|and|also|so|just|please|maybe|perhaps|possibly|ideally|i think|i feel"
-    r"|i'd say|i would say|i would suggest|i'd suggest|suggest|a|some)\s+)*"
-    r"(?:more|less|fewer|better|quicker|faster|shorter|longer|clearer|simpler|bigger|smaller"
-    r"|earlier|later|be|get|make|give|provide|answer|increase|reduce|improve|ensure|check"
-    r"|listen|teach|stop|try|use|send|offer|allow|add|include|cut|speed|slow|explain"
-    r"|train|employ|hire|fix|don't|do not|avoid|consider|need|needs|spend|focus|split|hold"
-    r"|allocate|limit|cover|show|let|tell|update|organise|arrange|perhaps|getting|having"
-    r"|making|giving|providing|being more|being able"
-    r"|have (?:more|less|fewer|a|an|some|the|it|them|longer|shorter|smaller|bigger))\b"
-    r"|\b(?:should|would be|could be|could do with|could use|needs? to|ought to|i'd like"
-    r"|i would like|i'd love|i would love|would prefer|would welcome|would appreciate"
-    r"|would benefit|suggest|suggestion|hopefully|if (?:there|we|you|it|they|the))\b"
+# Advice and wants, read under "what should we change?" and "what help next?" (under
+# "what worked well?" the same words describe: "wanted to learn Python", "should use").
+ADVICE_RE = re.compile(
+    r"\bshould(?:n't| not)?\b(?! have been)|\bought to\b|\bmust\b"
+    r"|\bneeds? (?:to|more|less|fewer|a|an|some|better|longer|shorter|clearer|extra"
+    r"|additional)\b|\bneeded (?:a|an|more|some|extra|better|longer|clearer)\b"
+    r"|\b(?:was|were|is|are) needed\b|\bsuggest(?:ion)?s?\b"
+    r"|\b(?:what|how) about\b|\bwhy not\b|\bideally\b|\bhopefully\b|\bmaybe\b|\bperhaps\b"
+    r"|(?:^\s*|\b(?:i|we)(?: just| really| would have| would've)? )want(?:ed|s)? (?:more|less"
+    r"|fewer|a|an|some|to|the|just|extra)\b"
     r"|\b(?:quicker|sooner|faster|earlier|shorter|clearer|simpler|slower|louder"
     r"|more (?:quickly|clearly|slowly|promptly))\b(?! than)"
+    r"|\bis there (?:a|any)\b"
 )
-# A might-have-been: its positive words name what was missing, in any question.
-COUNTERFACTUAL_RE = re.compile(
-    r"\b(?:would|could|should|might|may|'d) (?:have|of) been\b|\b(?:would|could|may|might)"
-    r" (?:have|of) (?:liked|loved|preferred|appreciated|helped)\b|\bif only\b|\bi wish\b"
-    r"|\b(?:could|should) (?:have|of) (?!been\b)\w+"
+# A clause that starts by naming what is wanted: "more exercises", "send the slides first".
+# Not a statement that happens to start the same way ("use of the etherpad was great").
+ASK_START_RE = re.compile(
+    r"^\s*(?:(?:but|and|also|so|just|please|maybe|perhaps|possibly|ideally|i think|i feel"
+    r"|i'd say|i would say|a|some|a bit|a little|little|bit|much|lots|a lot|definitely)\s+)*"
+    r"(?:(?:more|less|fewer|extra|additional)(?! than| of (?:the same|this|these|that)"
+    r"| like this| confident| aware| comfortable| informed| able| likely| engaged)"
+    r"|(?:better|quicker|faster|shorter|longer|clearer|simpler|bigger|smaller|earlier|later"
+    r"|sooner|larger)(?! than)"
+    r"|(?:be|get|make|give|provide|answer|increase|reduce|improve|ensure|check|listen|teach"
+    r"|stop|try|use|send|offer|allow|add|include|cut|speed|slow|explain|train|employ|hire"
+    r"|recruit|fix|don't|do not|avoid|consider|spend|focus|split|hold|allocate|limit|cover"
+    r"|show|let|tell|update|organise|organize|arrange|take|tie|put|start|finish|run|call"
+    r"|ring|communicate|inform|separate|combine|introduce|invite|share|record|circulate"
+    r"|distribute|publish|prepare|plan|schedule|shorten|extend|lengthen|repeat|treat"
+    r"|respond|reply|open|bring|set|change|move|remove|drop|skip|encourage|support|target"
+    r"|emphasise|emphasize|define|clarify|simplify|keep (?:\w+ )?(?:informed|updated|in touch))"
+    r"(?! of\b)(?!(?: [\w'-]+){0,2} (?:was|were|is|are|has|had)\b)"
+    r"|(?:having|getting|have) (?:more|less|fewer|a|an|some|extra|longer|shorter))\b"
 )
+# Keeping things as they are is praise, not a request: "more of the same", "keep it up".
+KEEP_RE = re.compile(
+    r"\b(?:keep|continue|carry on)(?: (?:it|up|doing|going|the same|this|them|with|as)\b|$)"
+    r"|\bmore of (?:the same|this|these|that)\b"
+    r"|\bmore (?:\w+ )?like (?:this|these|it)\b|\bcarry on\b|\bdon'?t change\b"
+    r"|\bno (?:changes?|improvements?) (?:needed|necessary|required)\b"
+    r"|\b(?:n't|not|never) (?:\w+ ){0,4}?(?:suggest|think of) any"
+)
+# Asking for a basic standard says it was not met: "be on time", "treat people with respect".
+BASIC_STANDARD_RE = re.compile(
+    r"\b(?:on time|punctual\w*|respect\w*|dignity|courte\w+|polite\w*|manners|listen\w*"
+    r"|keep (?:\w+ )?(?:informed|updated|in the loop)|reply|respond|turn up|show up|common sense"
+    r"|treat\w* (?:\w+ ){0,2}with(?: \w+)?? (?:respect|dignity|courtesy|kindness|compassion"
+    r"|care)|(?:call|ring) (?:me |us |people |patients )?back"
+    r"|answer(?:ing)? (?:the )?(?:phones?|calls?))\b"
+)
+IMPLIED_FAULT = -0.3
+# Asking for a service to be quicker, better or better staffed says it was slow, poor or
+# short-handed ("quicker response", "answer the phone sooner", "more staff on the phones");
+# asking for more content or a handout does not.
+SHORTFALL_RE = re.compile(
+    r"\b(?:quicker|sooner|faster|speedier|better|easier|warmer|cooler|cleaner|safer|smoother"
+    r"|comfier|cheaper|closer|nearer|kinder|politer|calmer|quieter|louder"
+    r"|more (?:quickly|promptly|efficient\w*|helpful|polite|caring|comfortable|accurate"
+    r"|reliable|punctual|professional|organi[sz]ed|flexible|consistent|responsive"
+    r"|understanding|sympathetic|empathetic|patient|careful|considerate|informative"
+    r"|accessible|timely|attentive|friendly|respectful|courteous|compassionate"
+    r"|\w+ed|prepared|aware)"
+    # more of what a service runs on: "more staff on the phones", "a bigger fleet"
+    r"|(?:more|larger|bigger|extra|additional)(?: \w+)?? (?:staff|people|operators|handlers"
+    r"|crews?|ambulances|vehicles|fleet|drivers|doctors|nurses|paramedics|clinicians|phones"
+    r"|lines|transport|resources|funding|call takers|capacity)"
+    # verbs that presuppose a fault: "improve the sound", "fix the wifi", "change the questions"
+    r"|improve[ds]?|improving|fix|repair|maintain|reduced?|cut|cutting|shorten(?:ed)?"
+    r"|speed (?:\w+ )*?up|sort out|invest in|decrease|lessen|minimi[sz]e|get (?:\w+ )*?working"
+    r"|^\s*(?:change|stop|don'?t|do not|avoid)|be more \w+)\b(?! than)"
+)
+SHORTFALL = -0.25
+# "Great session, but what about the slides?": a request after praise and "but" names a gap.
+CONTRAST_ASK = -0.2
+# A clause with a subject and a finite verb is a statement; without, a bare name ("slides").
+FINITE_RE = re.compile(
+    r"\b(?:am|is|are|was|were|been|has|have|had|do|does|did|i|we|it|they|he|she|you"
+    r"|i'm|it's|we're|they're|there's|would|could|should|will|can|told|sent|took|got|came"
+    r"|went|said|gave|made|saw|felt|kept|left|found|stop|stopped|thought|knew)\b"
+    r"|\b[a-z]{3,}ed\b"
+)
+# A question with no attitude: "how do I import data?"
+QUESTION_RE = re.compile(r"^\s*(?:how|what|where|why|when|which|who|can|do|does|is|are)\b")
+# Telling about oneself is no verdict on the session: "I'm a new councillor".
+SELF_REPORT_RE = re.compile(
+    r"^\s*(?:i|we)(?:'m| am| are| was| were| have| had| use| used| work| worked| live"
+    r"| joined| came| do| don't| already| usually| mostly| only)\b"
+)
+# A long story with no opinion words tells what happened; it names no problem or praise.
+STORY_WORDS = 20
+# Under "what should we change?" a shorter story already tells rather than names a problem.
+TO_CHANGE_STORY_WORDS = 11
+
 # A clause that tells what happened, in the past tense, is not a suggestion.
 NARRATIVE_RE = re.compile(r"\b(?:was|were|had|did|got|came|went|took|gave|made|\w{3,}ed)\b")
 # "Because it was on time": an answer that explains, rather than suggests.
-EXPLANATION_RE = re.compile(r"^\s*(?:because|as|due to|since|cause|cos)\b")
+EXPLANATION_RE = re.compile(
+    r"^\s*(?:because|as|due to|since|cause|cos|so that|in order to|to (?:help|get|support|make"
+    r"|let|give|say|see|show|keep|be able))\b"
+)
 EXCEPTION_RE = re.compile(
     r"^\s*(?:except|apart from|other than|the only|my only|only thing|one thing)\b"
 )
-# "more helpful", "better": in a request, a comparative names what was lacking.
-COMPARATIVES = frozenset({"more", "better", "less"})
 SUGGESTION = -0.25
 # "Nothing" means "no complaint" under what-to-change, "nothing worked" under what-went-well.
 NOTHING_POLARITY = {"to_change": 0.4, "went_well": -0.4, "general": 0.2}
@@ -423,3 +621,5 @@ CONTRAST_OPENERS = (
     "but", "however", "yet", "although", "though", "unfortunately", "sadly", "except",
     "apart from", "other than",
 )  # fmt: skip
+# Courtesies: beside real opinions they are a formality ("thanks, but ...").
+POLITE = words("thank thanks thankyou cheers ta please you")

@@ -404,7 +404,7 @@ def _term_keys(term: str) -> tuple[str, ...]:
 # Clauses end at sentence punctuation, commas and dashes, and before words that
 # turn the sense of what follows ("useful, but too long").
 _CLAUSE_BREAK_RE = re.compile(
-    r"[.!?;:\n\u2026()]+|,|\s[-\u2013\u2014]+\s"
+    r"(?:(?<!\d)\.|\.(?!\d)|[!?;:\n\u2026()])+|,|\s[-\u2013\u2014]+\s"
     r"|\b(?=(?:but|however|although|though|whereas|except|apart from|other than|"
     r"otherwise|unfortunately|sadly)\b)"
 )
