@@ -486,7 +486,12 @@ def _word_hits(clause: str, covered: list[tuple[int, int]]) -> list[_Hit]:
             words = f"{negation}{' … ' if negation_gap else ' '}{words}"
             negation_gap += 1
             if not belief_denied:
-                negation = None
+                # "not respectful or helpful": the negation carries over "or" and "nor"
+                follows = clause[match.end() : match.end() + 5]
+                if follows.startswith((" or ", " nor ")):
+                    negation_left = 2
+                else:
+                    negation = None
         if polarity != 0.0:
             hits.append(_Hit(words, polarity, negated))
     if modifier:
@@ -629,8 +634,7 @@ def _clip(value: float) -> float:
 
 
 def _drivers(clauses: list[_Clause], label: str, mixed: bool) -> tuple[str, ...]:
-    """The opinion words behind the label, strongest first; both sides when mixed;
-    and what the answer asks for."""
+    """The opinion words behind the label, strongest first; both sides when mixed."""
     hits = [h for c in clauses for h in c.hits]
     if label == POSITIVE and not mixed:
         hits = [h for h in hits if h.polarity > 0]
@@ -638,11 +642,9 @@ def _drivers(clauses: list[_Clause], label: str, mixed: bool) -> tuple[str, ...]
         hits = [h for h in hits if h.polarity < 0]
     ordered = sorted(hits, key=lambda h: -abs(h.polarity))
     drivers: list[str] = []
-    for words in [h.words for h in ordered] + [
-        f"asks for: {_short(c.text)}" for c in clauses if c.request
-    ]:
-        if words not in drivers:
-            drivers.append(words)
+    for hit in ordered:
+        if hit.words not in drivers:
+            drivers.append(hit.words)
     return tuple(drivers[:MAX_DRIVERS])
 
 
@@ -683,10 +685,10 @@ def explain(analysis: Analysis) -> str:
     head = f"{analysis.label} ({analysis.score:+.2f})"
     if analysis.mixed:
         head += ", mixed"
-    if analysis.request:
-        head += ", a request"
     because = "; ".join(d if d.startswith('"') else f'"{d}"' for d in analysis.drivers)
     parts = [head + (f" because of {because}" if because else ": no opinion words found")]
+    if analysis.request:
+        parts.append("asks for " + "; ".join(f'"{_short(ask)}"' for ask in analysis.asks))
     if analysis.themes:
         parts.append(
             "themes: "

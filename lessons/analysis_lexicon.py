@@ -345,8 +345,10 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     (r"\bwaste of (?:time|money|space)\b", -0.7, NEAR),
     # complaints with no negative word: a failing that persists, or nobody acting
     (
-        r"\bstill (?:no|not|nothing|waiting|awaiting|haven'?t|hasn'?t|have not|has not|had no"
-        r"|nobody|no one|to (?:hear|receive|get))\b"
+        r"\bstill (?:no|nothing|waiting|awaiting|nobody|no one|to (?:hear|receive|get))\b"
+        r"|\bstill (?:not|haven'?t|hasn'?t|have not|has not|had no|not been) (?:\w+ )?(?:heard"
+        r"|received|had|got|been|arrived|fixed|working|sorted|replied|called|contacted|seen"
+        r"|resolved|answered|back)\b"
         r"|\b(?:yet to|never) (?:hear|heard|receive|received|get|got|had) (?:back|a reply"
         r"|a response|anything|from)\b"
         r"|\b(?:no one|nobody|no-one|noone) (?:\w+ )?(?:called|rang|came|answered|replied"
