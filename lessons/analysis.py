@@ -107,6 +107,7 @@ __all__ = [
     "analyse",
     "analyse_many",
     "explain",
+    "relabel",
 ]
 
 QUESTION_KINDS = ("went_well", "to_change", "general")
@@ -678,6 +679,31 @@ def _themes(
             )
         )
     return tuple(results)
+
+
+# The score a label stands for when a person or the learned layer sets the label.
+_LABEL_SCORE = {POSITIVE: 0.5, NEUTRAL: 0.0, NEGATIVE: -0.5}
+
+
+def relabel(analysis: Analysis, label: str, because: str) -> Analysis:
+    """The analysis with its sentiment set by a person or by the learned layer.
+
+    `because` leads the drivers ("corrected by a facilitator", "learnt from 14
+    corrections like this one"). When the answer was not mixed its themes took
+    their tone from the whole answer, so they take the new label too; a mixed
+    answer's themes keep the tone of their own clauses.
+    """
+    if label not in _LABEL_SCORE:
+        raise ValueError(f"unknown label {label!r}")
+    score = analysis.score if _label(analysis.score) == label else _LABEL_SCORE[label]
+    themes = analysis.themes
+    if not analysis.mixed:
+        themes = tuple(
+            replace(t, label=label, score=round(score, 4)) if t.label != label else t
+            for t in themes
+        )
+    drivers = (because, *(d for d in analysis.drivers if d != because))[:MAX_DRIVERS]
+    return replace(analysis, label=label, score=round(score, 4), drivers=drivers, themes=themes)
 
 
 def explain(analysis: Analysis) -> str:

@@ -51,8 +51,7 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
         id="pace",
         name="Pace & length",
         description=(
-            "Session length, timing, overrunning, rushed, too fast or too slow, keeping up, "
-            "breaks."
+            "Session length, timing, overrunning, rushed, too fast or too slow, keeping up, breaks."
         ),
         include_terms=_terms(
             "pace, paced, pacing, rushed, rush, rushing, hurried, slow, slowly, slower, slowed, "

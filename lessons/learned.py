@@ -1,0 +1,686 @@
+"""A learned layer over the rules, taught by people's corrections and confirmations.
+
+Pure functions, no database: the caller hands in the comments people have
+corrected or confirmed, stores the trained model as bytes (`LearnedModel.to_bytes`)
+and reads it back (`LearnedModel.from_bytes`) to analyse with it.
+
+* `train(examples, themes)` fits small logistic regressions (scikit-learn) on
+  the words and word pairs of each comment (on their match keys, so "laptops"
+  and "laptop" are one feature) together with what the rules said about it:
+  one for sentiment, one for "is it a request", and one per theme that has
+  enough labelled examples, including themes that have no terms at all and
+  are known only from examples.
+* `read(model, text, kind, analysis)` gives the learned layer's suggestions
+  with their evidence: how many corrections like this one taught it, and
+  which (`refs`, the caller's ids for those comments, so an erased comment
+  never needs its text kept here).
+* `apply(model, text, kind, analysis)` folds the suggestions into the rules'
+  analysis. The layer only overrides the rules where it is confident and has
+  seen enough corrections of that kind, so a few corrections cannot make the
+  analysis worse than the rules alone; a comment people corrected is read as
+  they corrected it.
+
+Training takes well under a second for a few thousand corrections, so it can
+run in the background whenever corrections change. A model is stored without
+pickle: JSON for its vocabulary and settings, numpy arrays for its weights.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from lessons.analysis import Analysis, ThemeResult, analyse, relabel
+from lessons.analysis_pool import run_in_chunks
+from lessons.themes import (
+    DEFAULT_THEMES,
+    ThemeDefinition,
+    ThemeMatcher,
+    compile_themes,
+    match_key,
+    normalise,
+    tokenise,
+)
+
+__all__ = [
+    "MODEL_FORMAT",
+    "Example",
+    "LearnedModel",
+    "LearnedReading",
+    "Suggestion",
+    "analyse_many_with",
+    "analyse_with",
+    "apply",
+    "read",
+    "train",
+]
+
+MODEL_FORMAT = 1
+LABELS = ("positive", "neutral", "negative")
+_MAGIC = b"LLM1"
+
+# The learned layer overrides a rule only with at least this probability...
+OVERRIDE_CONFIDENCE = 0.7
+# ...and only where people have moved the rules' reading that way at least this often
+# (a label, a request), or tagged a theme at least this often.
+MIN_CORRECTIONS = 5
+# ...of which at least this many are like the comment in hand.
+MIN_ALIKE = 2
+MIN_SUPPORT = 8
+# A theme is added when its model is at least this sure, and a tag the rules made
+# is taken away only when its model is this unsure and people have untagged it before.
+ADD_THEME = 0.6
+REMOVE_THEME = 0.1
+# Comments this alike (cosine of their word features) count as "like this one".
+SIMILAR = 0.3
+MAX_REFS = 3
+# Words and word pairs must be in at least this many corrections to be features.
+MIN_FEATURE_COUNT = 2
+# Inverse regularisation strength of every logistic regression.
+REGULARISATION = 2.0
+
+
+@dataclass(frozen=True)
+class Example:
+    """One comment a person corrected or confirmed.
+
+    Each reading is None when the person did not review it: `themes` None means
+    its themes were not looked at, an empty tuple that none apply. `ref` is the
+    caller's id for the comment, returned as evidence.
+    """
+
+    text: str
+    question_kind: str
+    sentiment: str | None = None
+    request: bool | None = None
+    themes: tuple[str, ...] | None = None
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One reading the learned layer suggests, and why."""
+
+    value: str  # a label, "yes"/"no" for a request, or a theme id
+    confidence: float
+    support: int  # corrections like this one that gave this reading
+    refs: tuple[str, ...] = ()  # the most alike of them, most alike first
+
+    @property
+    def evidence(self) -> str:
+        like = "like this one" if self.support else "of this kind"
+        plural = "correction" if self.support == 1 else "corrections"
+        return f"learnt from {self.support} {plural} {like}"
+
+
+@dataclass(frozen=True)
+class LearnedReading:
+    """What the learned layer makes of one comment: a suggestion for each reading it
+    would change (None where it agrees with the rules or is not sure enough), and the
+    themes it would add or take away."""
+
+    sentiment: Suggestion | None = None
+    request: Suggestion | None = None
+    add_themes: tuple[Suggestion, ...] = ()
+    remove_themes: tuple[Suggestion, ...] = ()
+    same_as: str | None = None  # the ref of a corrected comment this one repeats
+
+
+@dataclass(frozen=True)
+class _Linear:
+    """A logistic regression's weights over the model's vocabulary: one column per output."""
+
+    weights: np.ndarray  # (vocabulary, outputs), float32
+    bias: np.ndarray  # (outputs,)
+    outputs: tuple[str, ...]
+
+
+@dataclass
+class LearnedModel:
+    """Everything `read` needs, and nothing that needs pickle to store."""
+
+    vocabulary: dict[str, int]
+    sentiment: _Linear | None
+    request: _Linear | None
+    themes: _Linear | None  # one column per learned theme, each its own binary model
+    theme_names: dict[str, str]  # learned theme id -> name, for themes known from examples
+    # The corrections themselves, as rows of their word features (CSR: indptr, columns),
+    # for "corrections like this one"; no text is kept.
+    example_indptr: np.ndarray
+    example_columns: np.ndarray
+    example_refs: tuple[str, ...]
+    example_kinds: tuple[str, ...]
+    example_sentiment: tuple[str, ...]  # "" where not reviewed
+    example_request: tuple[str, ...]  # "yes", "no" or ""
+    # What the rules said of each correction, so a suggestion can count the corrections
+    # that moved the rules' reading the same way ("negative" -> "neutral").
+    example_rule_sentiment: tuple[str, ...]
+    example_rule_request: tuple[str, ...]
+    example_themes: tuple[tuple[str, ...] | None, ...]
+    example_untagged: tuple[tuple[str, ...], ...]  # themes the rules gave and people took away
+    counts: dict[str, int] = field(default_factory=dict)  # what it was trained on
+    _repeats: dict[tuple[str, frozenset[int]], int] = field(default_factory=dict, repr=False)
+    _columns: object = field(default=None, repr=False)  # the examples by column, built on use
+
+    def __post_init__(self) -> None:
+        for i, kind in enumerate(self.example_kinds):
+            words = self.example_columns[self.example_indptr[i] : self.example_indptr[i + 1]]
+            key = _repeat_key(words.tolist(), kind)
+            if key is not None:
+                self._repeats.setdefault(key, i)
+
+    def by_column(self) -> object:
+        """The examples' word features as a column-major matrix (for similarity)."""
+        if self._columns is None:
+            from scipy.sparse import csr_matrix
+
+            lengths = np.diff(self.example_indptr)
+            data = np.repeat(1.0 / np.sqrt(np.maximum(lengths, 1)), lengths).astype(np.float32)
+            shape = (len(self.example_refs), max(len(self.vocabulary), 1))
+            matrix = csr_matrix((data, self.example_columns, self.example_indptr), shape=shape)
+            self._columns = matrix.tocsc()
+        return self._columns
+
+    # --- storing ---------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        meta = {
+            "format": MODEL_FORMAT,
+            "vocabulary": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
+            "sentiment": list(self.sentiment.outputs) if self.sentiment else None,
+            "request": list(self.request.outputs) if self.request else None,
+            "themes": list(self.themes.outputs) if self.themes else None,
+            "theme_names": self.theme_names,
+            "example_refs": list(self.example_refs),
+            "example_kinds": list(self.example_kinds),
+            "example_sentiment": list(self.example_sentiment),
+            "example_request": list(self.example_request),
+            "example_rule_sentiment": list(self.example_rule_sentiment),
+            "example_rule_request": list(self.example_rule_request),
+            "example_themes": [list(t) if t is not None else None for t in self.example_themes],
+            "example_untagged": [list(t) for t in self.example_untagged],
+            "counts": self.counts,
+        }
+        arrays: dict[str, np.ndarray] = {
+            "example_indptr": self.example_indptr,
+            "example_columns": self.example_columns,
+        }
+        for name in ("sentiment", "request", "themes"):
+            linear = getattr(self, name)
+            if linear is not None:
+                arrays[f"{name}_weights"] = linear.weights
+                arrays[f"{name}_bias"] = linear.bias
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        header = json.dumps(meta).encode()
+        return _MAGIC + len(header).to_bytes(4, "big") + header + buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LearnedModel:
+        if data[:4] != _MAGIC:
+            raise ValueError("not a stored learned model")
+        size = int.from_bytes(data[4:8], "big")
+        meta = json.loads(data[8 : 8 + size])
+        if meta["format"] != MODEL_FORMAT:
+            raise ValueError(f"learned model format {meta['format']}, expected {MODEL_FORMAT}")
+        with np.load(io.BytesIO(data[8 + size :]), allow_pickle=False) as arrays:
+            stored = {name: arrays[name] for name in arrays.files}
+
+        def linear(name: str) -> _Linear | None:
+            if meta[name] is None:
+                return None
+            return _Linear(stored[f"{name}_weights"], stored[f"{name}_bias"], tuple(meta[name]))
+
+        return cls(
+            vocabulary={word: i for i, word in enumerate(meta["vocabulary"])},
+            sentiment=linear("sentiment"),
+            request=linear("request"),
+            themes=linear("themes"),
+            theme_names=meta["theme_names"],
+            example_indptr=stored["example_indptr"],
+            example_columns=stored["example_columns"],
+            example_refs=tuple(meta["example_refs"]),
+            example_kinds=tuple(meta["example_kinds"]),
+            example_sentiment=tuple(meta["example_sentiment"]),
+            example_request=tuple(meta["example_request"]),
+            example_rule_sentiment=tuple(meta["example_rule_sentiment"]),
+            example_rule_request=tuple(meta["example_rule_request"]),
+            example_themes=tuple(
+                tuple(t) if t is not None else None for t in meta["example_themes"]
+            ),
+            example_untagged=tuple(tuple(t) for t in meta["example_untagged"]),
+            counts=meta["counts"],
+        )
+
+
+# --- features ------------------------------------------------------------------------
+
+
+def _word_features(text: str) -> list[str]:
+    """The comment's words and word pairs, on their match keys."""
+    keys = [match_key(token) for token in tokenise(normalise(text))]
+    pairs = zip(keys, keys[1:], strict=False)
+    return [*(f"w:{k}" for k in keys), *(f"b:{a} {b}" for a, b in pairs)]
+
+
+def _rule_features(kind: str, analysis: Analysis) -> list[str]:
+    """What the question and the rules said, so the model learns where they go wrong."""
+    found = [f"q:{kind}", f"r:{analysis.label}"]
+    if analysis.request:
+        found.append("r:request")
+    if analysis.mixed:
+        found.append("r:mixed")
+    found.extend(f"t:{theme.theme_id}" for theme in analysis.themes)
+    return found
+
+
+# A comment repeats a corrected one when it has the same words and answers the same
+# question; short answers ("nothing", "good") differ too much with their context.
+REPEAT_MIN_WORDS = 4
+
+
+def _repeat_key(words: list[int], kind: str) -> tuple[str, frozenset[int]] | None:
+    """Its words and word pairs (a comment of n words has 2n - 1 of them) and its question."""
+    key = frozenset(words)
+    return (kind, key) if len(key) >= 2 * REPEAT_MIN_WORDS - 1 else None
+
+
+def _row(features: Iterable[str], vocabulary: dict[str, int]) -> list[int]:
+    return sorted({vocabulary[f] for f in features if f in vocabulary})
+
+
+# --- training ------------------------------------------------------------------------
+
+
+def train(
+    examples: Sequence[Example],
+    themes: Sequence[ThemeDefinition] = DEFAULT_THEMES,
+    analyse_rules: Callable[[str, str], Analysis] | None = None,
+    analyses: Sequence[Analysis] | None = None,
+) -> LearnedModel:
+    """A learned layer from people's corrections and confirmations.
+
+    `themes` is the taxonomy in use: a theme with no terms and no phrases is
+    known from its labelled examples only. `analyse_rules` is how the rules read
+    a comment (the default: `analyse` with `themes`); pass the same function
+    used at read time. `analyses`, when given, are the rules' readings of the
+    examples already made (the stored machine analyses), in the same order.
+    """
+    if analyse_rules is None:
+        matcher = compile_themes(themes)
+
+        def analyse_rules(text: str, kind: str) -> Analysis:
+            return analyse(text, kind, matcher)
+
+    readings = (
+        list(analyses)
+        if analyses is not None
+        else [analyse_rules(e.text, e.question_kind) for e in examples]
+    )
+    if len(readings) != len(examples):
+        raise ValueError("give one analysis per example")
+    words = [_word_features(e.text) for e in examples]
+    rules = [_rule_features(e.question_kind, a) for e, a in zip(examples, readings, strict=True)]
+    # A word or pair seen in only one correction teaches nothing general (and slows training).
+    seen = Counter(f for features in words for f in set(features))
+    vocabulary: dict[str, int] = {}
+    for features in rules:
+        for feature in features:
+            vocabulary.setdefault(feature, len(vocabulary))
+    for features in words:
+        for feature in features:
+            if seen[feature] >= MIN_FEATURE_COUNT:
+                vocabulary.setdefault(feature, len(vocabulary))
+    rows = [_row([*w, *r], vocabulary) for w, r in zip(words, rules, strict=True)]
+    matrix = _sparse(rows, len(vocabulary))
+
+    sentiment_rows = [i for i, e in enumerate(examples) if e.sentiment in LABELS]
+    sentiment = _fit_classes(
+        matrix, sentiment_rows, [examples[i].sentiment or "" for i in sentiment_rows], LABELS
+    )
+    request_rows = [i for i, e in enumerate(examples) if e.request is not None]
+    request = _fit_classes(
+        matrix,
+        request_rows,
+        ["yes" if examples[i].request else "no" for i in request_rows],
+        ("yes", "no"),
+    )
+    theme_rows = [i for i, e in enumerate(examples) if e.themes is not None]
+    learned_themes = _fit_themes(matrix, theme_rows, examples, [t.id for t in themes])
+
+    word_rows = [_row(w, vocabulary) for w in words]
+    return LearnedModel(
+        vocabulary=vocabulary,
+        sentiment=sentiment,
+        request=request,
+        themes=learned_themes,
+        theme_names={t.id: t.name for t in themes if not t.include_terms and not t.phrases},
+        example_indptr=np.cumsum([0, *map(len, word_rows)]).astype(np.int64),
+        example_columns=np.array([c for r in word_rows for c in r], dtype=np.int32),
+        example_refs=tuple(e.ref for e in examples),
+        example_kinds=tuple(e.question_kind for e in examples),
+        example_sentiment=tuple(e.sentiment or "" for e in examples),
+        example_request=tuple(
+            "" if e.request is None else "yes" if e.request else "no" for e in examples
+        ),
+        example_rule_sentiment=tuple(a.label for a in readings),
+        example_rule_request=tuple("yes" if a.request else "no" for a in readings),
+        example_themes=tuple(e.themes for e in examples),
+        example_untagged=tuple(
+            tuple(sorted({t.theme_id for t in a.themes} - set(e.themes)))
+            if e.themes is not None
+            else ()
+            for e, a in zip(examples, readings, strict=True)
+        ),
+        counts={
+            "examples": len(examples),
+            "sentiment": len(sentiment_rows),
+            "request": len(request_rows),
+            "themes": len(theme_rows),
+        },
+    )
+
+
+def _sparse(rows: list[list[int]], width: int) -> object:
+    from scipy.sparse import csr_matrix
+
+    indptr = np.cumsum([0, *(len(r) for r in rows)])
+    indices = np.array([c for r in rows for c in r], dtype=np.int32)
+    data = np.ones(len(indices), dtype=np.float32)
+    return csr_matrix((data, indices, indptr), shape=(len(rows), max(width, 1)))
+
+
+def _fit_classes(
+    matrix: object, rows: list[int], targets: list[str], order: tuple[str, ...]
+) -> _Linear | None:
+    """One-vs-rest logistic regressions over the classes people gave (None with fewer
+    than two): each class's column scores it against the rest, and `_probabilities`
+    turns the scores into a distribution."""
+    present = tuple(c for c in order if c in targets)
+    if len(present) < 2:
+        return None
+    if len(present) == 2:
+        weights, bias = _fit_binary(matrix, rows, [t == present[1] for t in targets])
+        return _Linear(
+            np.stack([-weights, weights], axis=1), np.array([-bias, bias], np.float32), present
+        )
+    fitted = [_fit_binary(matrix, rows, [t == c for t in targets]) for c in present]
+    return _Linear(
+        np.stack([w for w, _ in fitted], axis=1),
+        np.array([b for _, b in fitted], dtype=np.float32),
+        present,
+    )
+
+
+def _fit_binary(
+    matrix: object, rows: list[int], targets: list[bool], balanced: bool = False
+) -> tuple[np.ndarray, float]:
+    """A binary logistic regression's weights (float32) and bias; liblinear is quick on
+    sparse word features."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(
+        C=REGULARISATION,
+        solver="liblinear",
+        class_weight="balanced" if balanced else None,
+        max_iter=1000,
+    )
+    model.fit(matrix[rows], targets)  # type: ignore[index]
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
+def _probabilities(linear: _Linear, columns: list[int]) -> np.ndarray:
+    """Each output's sigmoid, scaled to sum to one."""
+    scores = linear.bias + linear.weights[columns].sum(axis=0)
+    odds = 1.0 / (1.0 + np.exp(-scores))
+    probabilities: np.ndarray = odds / odds.sum()
+    return probabilities
+
+
+def _fit_themes(
+    matrix: object, rows: list[int], examples: Sequence[Example], theme_ids: list[str]
+) -> _Linear | None:
+    """One binary logistic regression per theme with enough examples on each side."""
+    columns: list[np.ndarray] = []
+    biases: list[float] = []
+    learned: list[str] = []
+    for theme_id in theme_ids:
+        targets = [theme_id in (examples[i].themes or ()) for i in rows]
+        tagged = sum(targets)
+        if tagged < 2 or tagged == len(targets):
+            continue
+        weights, bias = _fit_binary(matrix, rows, targets, balanced=True)
+        columns.append(weights)
+        biases.append(bias)
+        learned.append(theme_id)
+    if not learned:
+        return None
+    return _Linear(np.stack(columns, axis=1), np.array(biases, dtype=np.float32), tuple(learned))
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def read(model: LearnedModel, text: str, question_kind: str, analysis: Analysis) -> LearnedReading:
+    """The learned layer's suggestions for one comment the rules read as `analysis`."""
+    word_features = _word_features(text)
+    words = _row(word_features, model.vocabulary)
+    key = _repeat_key(words, question_kind)
+    same = model._repeats.get(key) if key is not None else None
+    if same is not None:
+        return _repeat(model, same, analysis)
+    columns = _row([*word_features, *_rule_features(question_kind, analysis)], model.vocabulary)
+    alike = _Alike(model, words)
+    sentiment = request = None
+    if model.sentiment is not None:
+        sentiment = _suggest(
+            model.sentiment,
+            columns,
+            analysis.label,
+            _moved(model.example_rule_sentiment, model.example_sentiment, analysis.label),
+            alike,
+        )
+    if model.request is not None:
+        rules_say = "yes" if analysis.request else "no"
+        request = _suggest(
+            model.request,
+            columns,
+            rules_say,
+            _moved(model.example_rule_request, model.example_request, rules_say),
+            alike,
+        )
+    add: list[Suggestion] = []
+    remove: list[Suggestion] = []
+    if model.themes is not None and columns:
+        tagged = {t.theme_id for t in analysis.themes}
+        scores = model.themes.bias + model.themes.weights[columns].sum(axis=0)
+        for theme_id, score in zip(model.themes.outputs, scores.tolist(), strict=True):
+            probability = 1.0 / (1.0 + math.exp(-score))
+            if theme_id not in tagged and probability >= ADD_THEME:
+                has = [theme_id in (t or ()) for t in model.example_themes]
+                if sum(has) >= MIN_SUPPORT or theme_id in model.theme_names:
+                    add.append(Suggestion(theme_id, probability, *alike.support(has)))
+            elif theme_id in tagged and probability <= REMOVE_THEME:
+                # Only a tag people have taken away from the rules before, often enough.
+                untagged = [theme_id in t for t in model.example_untagged]
+                if sum(untagged) >= MIN_SUPPORT // 2:
+                    support, refs = alike.support(untagged)
+                    remove.append(Suggestion(theme_id, 1.0 - probability, support, refs))
+    return LearnedReading(sentiment, request, tuple(add), tuple(remove))
+
+
+class _Alike:
+    """How alike this comment is to each correction, worked out only when a suggestion
+    needs its evidence."""
+
+    def __init__(self, model: LearnedModel, words: list[int]) -> None:
+        self.model, self.words = model, words
+        self._similar: np.ndarray | None = None
+
+    def similar(self) -> np.ndarray:
+        if self._similar is None:
+            count = len(self.model.example_refs)
+            if not self.words or not count:
+                self._similar = np.zeros(count, dtype=np.float32)
+            else:
+                by_column = self.model.by_column()
+                picked = by_column[:, self.words].sum(axis=1)  # type: ignore[index]
+                self._similar = np.asarray(picked).ravel() / math.sqrt(len(self.words))
+        return self._similar
+
+    def support(
+        self, gave: Sequence[bool], only_alike: bool = False
+    ) -> tuple[int, tuple[str, ...]]:
+        """How many corrections like this one gave the reading, and the most alike of them.
+
+        When none is alike enough, every correction that gave the reading counts,
+        unless `only_alike`.
+        """
+        chosen = np.flatnonzero(np.asarray(gave, dtype=bool))
+        if not len(chosen):
+            return 0, ()
+        similar = self.similar()
+        alike = chosen[similar[chosen] >= SIMILAR]
+        if only_alike and not len(alike):
+            return 0, ()
+        ranked = alike[np.argsort(-similar[alike])] if len(alike) else chosen[:0]
+        refs = tuple(
+            self.model.example_refs[i] for i in ranked[:MAX_REFS] if self.model.example_refs[i]
+        )
+        return (len(alike) if len(alike) else len(chosen)), refs
+
+
+def _moved(rules: Sequence[str], people: Sequence[str], rules_say: str) -> list[str]:
+    """For each correction, the reading people gave where the rules said `rules_say` and
+    people said otherwise; "" elsewhere."""
+    return [
+        p if r == rules_say and p and p != r else "" for r, p in zip(rules, people, strict=True)
+    ]
+
+
+def _suggest(
+    linear: _Linear, columns: list[int], rules_say: str, moved: Sequence[str], alike: _Alike
+) -> Suggestion | None:
+    """A different reading than the rules', when the model is sure and people have moved
+    the rules' reading that way often enough (`moved`, from `_moved`)."""
+    if not columns:
+        return None
+    probabilities = _probabilities(linear, columns)
+    best = int(np.argmax(probabilities))
+    value = linear.outputs[best]
+    if value == rules_say or probabilities[best] < OVERRIDE_CONFIDENCE:
+        return None
+    if Counter(moved)[value] < MIN_CORRECTIONS:
+        return None
+    support, refs = alike.support([m == value for m in moved], only_alike=True)
+    if support < MIN_ALIKE:
+        return None
+    return Suggestion(value, float(probabilities[best]), support, refs)
+
+
+def _repeat(model: LearnedModel, index: int, analysis: Analysis) -> LearnedReading:
+    """A comment that repeats one people corrected reads as they corrected it."""
+    ref = model.example_refs[index]
+    refs = (ref,) if ref else ()
+    sentiment = model.example_sentiment[index]
+    request = model.example_request[index]
+    themes = model.example_themes[index]
+    tagged = {t.theme_id for t in analysis.themes}
+    return LearnedReading(
+        sentiment=Suggestion(sentiment, 1.0, 1, refs)
+        if sentiment and sentiment != analysis.label
+        else None,
+        request=Suggestion(request, 1.0, 1, refs)
+        if request and (request == "yes") != analysis.request
+        else None,
+        add_themes=tuple(Suggestion(t, 1.0, 1, refs) for t in themes or () if t not in tagged)
+        if themes is not None
+        else (),
+        remove_themes=tuple(Suggestion(t, 1.0, 1, refs) for t in tagged - set(themes))
+        if themes is not None
+        else (),
+        same_as=ref or None,
+    )
+
+
+def apply(model: LearnedModel, text: str, question_kind: str, analysis: Analysis) -> Analysis:
+    """The rules' analysis with the learned layer's suggestions folded in, each with its
+    evidence among the drivers or the theme's evidence."""
+    reading = read(model, text, question_kind, analysis)
+    result = analysis
+    if reading.sentiment is not None:
+        result = relabel(result, reading.sentiment.value, reading.sentiment.evidence)
+    if reading.request is not None:
+        asks = (text.strip(),) if reading.request.value == "yes" else ()
+        result = replace(result, request=reading.request.value == "yes", asks=asks)
+    if reading.add_themes or reading.remove_themes:
+        removed = {s.value for s in reading.remove_themes}
+        kept = tuple(t for t in result.themes if t.theme_id not in removed)
+        added = tuple(
+            ThemeResult(
+                theme_id=s.value,
+                evidence=(s.evidence,),
+                label=result.label,
+                score=result.score,
+            )
+            for s in reading.add_themes
+        )
+        result = replace(result, themes=kept + added)
+    return result
+
+
+def analyse_with(
+    model: LearnedModel | None,
+    text: str,
+    question_kind: str,
+    matcher: ThemeMatcher | None = None,
+) -> Analysis:
+    """The full analysis: the rules, then the learned layer when there is one."""
+    analysis = analyse(text, question_kind, matcher)
+    return apply(model, text, question_kind, analysis) if model is not None else analysis
+
+
+# --- many at once, on worker processes -----------------------------------------------
+
+_worker_state: tuple[ThemeMatcher, LearnedModel | None] | None = None
+
+
+def _init_worker(themes: tuple[ThemeDefinition, ...], model: bytes | None) -> None:
+    global _worker_state
+    _worker_state = (
+        compile_themes(themes),
+        LearnedModel.from_bytes(model) if model is not None else None,
+    )
+
+
+def _analyse_chunk(chunk: Sequence[tuple[str, str]]) -> list[Analysis]:
+    matcher, model = _worker_state or (compile_themes(DEFAULT_THEMES), None)
+    return [analyse_with(model, text, kind, matcher) for text, kind in chunk]
+
+
+def analyse_many_with(
+    model: LearnedModel | None,
+    items: Sequence[tuple[str, str]],
+    themes: Sequence[ThemeDefinition] = DEFAULT_THEMES,
+    workers: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Analysis]:
+    """`analyse_with` over many (text, question kind) pairs, in order, on `workers`
+    processes for large batches, calling `progress(done, total)` as chunks finish."""
+    matcher = compile_themes(themes)
+    stored = model.to_bytes() if model is not None else None
+    return run_in_chunks(
+        items,
+        in_process=lambda chunk: [analyse_with(model, t, k, matcher) for t, k in chunk],
+        in_worker=_analyse_chunk,
+        initializer=_init_worker,
+        initargs=(tuple(themes), stored),
+        workers=workers,
+        progress=progress,
+    )
