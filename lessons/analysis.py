@@ -40,9 +40,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from lessons.analysis_lexicon import (
-    ADVICE_RE,
     ANALYSER_VERSION,
-    ASK_RE,
     ASK_START_RE,
     BARE_RE,
     BASIC_STANDARD_RE,
@@ -57,7 +55,6 @@ from lessons.analysis_lexicon import (
     FINITE_RE,
     IMPLIED_FAULT,
     INTENSIFIERS,
-    KEEP_RE,
     LEADING_NOTHING_RE,
     NARRATIVE_RE,
     NEAR,
@@ -75,6 +72,7 @@ from lessons.analysis_lexicon import (
     PREDICATIVE_CUES,
     PREDICATIVE_ONLY,
     QUESTION_RE,
+    REQUEST_CUES_RE,
     SELF_REPORT_RE,
     SHORT_NEGATORS,
     SHORTFALL,
@@ -159,7 +157,7 @@ class Analysis:
     asks: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Hit:
     """One piece of opinion: the words as written and their polarity."""
 
@@ -172,7 +170,7 @@ class _Hit:
 _Found = TypeVar("_Found", tuple[int, int, float, str], tuple[int, _Hit])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Clause:
     text: str  # as written
     plain: str  # normalised
@@ -252,7 +250,7 @@ def analyse(text: str, question_kind: str, matcher: ThemeMatcher | None = None) 
         _score_clause(normalised, text, span, kind, phrase_hits[i], emoticons_by_clause[i], i == 0)
         for i, span in enumerate(spans)
     ]
-    clauses = _apply_question_prior(clauses, kind)
+    clauses = _apply_question_prior(_please_asks_for_what_came_before(clauses), kind)
     score, label, mixed = _overall(clauses)
     asks = tuple(c.text for c in clauses if c.request)
     return Analysis(
@@ -379,6 +377,19 @@ def _score_clause(
     return _Clause(shown, clause, tuple(hits), weight, score, request, question=question)
 
 
+_PLEASE_ONLY_RE = re.compile(r"^\s*(?:please|pls|plz)(?: (?:thanks|thank you))?\s*$")
+
+
+def _please_asks_for_what_came_before(clauses: list[_Clause]) -> list[_Clause]:
+    """ "Handouts to take away, please": the "please" makes the clause before it a request."""
+    read = list(clauses)
+    for i in range(1, len(read)):
+        if read[i].request and _PLEASE_ONLY_RE.match(read[i].plain):
+            read[i - 1] = replace(read[i - 1], request=True)
+            read[i] = replace(read[i], request=False)
+    return read
+
+
 def _is_request(clause: str, kind: str) -> bool:
     """Does the clause ask for a change or an addition?
 
@@ -386,11 +397,12 @@ def _is_request(clause: str, kind: str) -> bool:
     naming what is wanted only under "what should we change?" and "what next?",
     since under "what worked well?" the same words describe.
     """
-    if KEEP_RE.search(clause):
+    cues = {m.lastgroup for m in REQUEST_CUES_RE.finditer(clause.lstrip())}
+    if "keep" in cues:
         return False
-    if ASK_RE.search(clause):
+    if "ask" in cues:
         return True
-    return kind != "went_well" and bool(ADVICE_RE.search(clause) or ASK_START_RE.match(clause))
+    return kind != "went_well" and ("advice" in cues or bool(ASK_START_RE.match(clause)))
 
 
 def _as_wanted(hits: list[_Hit], clause: str) -> list[_Hit]:

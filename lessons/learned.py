@@ -27,6 +27,7 @@ pickle: JSON for its vocabulary and settings, numpy arrays for its weights.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -132,6 +133,9 @@ class LearnedReading:
     same_as: str | None = None  # the ref of a corrected comment this one repeats
 
 
+_NOTHING_LEARNT = LearnedReading()
+
+
 @dataclass(frozen=True)
 class _Linear:
     """A logistic regression's weights over the model's vocabulary: one column per output."""
@@ -156,6 +160,7 @@ class LearnedModel:
     example_columns: np.ndarray
     example_refs: tuple[str, ...]
     example_kinds: tuple[str, ...]
+    example_repeat_keys: tuple[str, ...]  # see _repeat_key
     example_sentiment: tuple[str, ...]  # "" where not reviewed
     example_request: tuple[str, ...]  # "yes", "no" or ""
     # What the rules said of each correction, so a suggestion can count the corrections
@@ -165,27 +170,46 @@ class LearnedModel:
     example_themes: tuple[tuple[str, ...] | None, ...]
     example_untagged: tuple[tuple[str, ...], ...]  # themes the rules gave and people took away
     counts: dict[str, int] = field(default_factory=dict)  # what it was trained on
-    _repeats: dict[tuple[str, frozenset[int]], int] = field(default_factory=dict, repr=False)
+    _repeats: dict[str, int] = field(default_factory=dict, repr=False)
     _columns: object = field(default=None, repr=False)  # the examples by column, built on use
+    # Every model's weights side by side, so one comment costs one lookup: (vocabulary, outputs)
+    _stacked: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    _stacked_bias: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    # How often people moved each reading of the rules to another: (rules, people) -> count
+    _moves: Counter[tuple[str, str, str]] = field(default_factory=Counter, repr=False)
+    _theme_counts: Counter[str] = field(default_factory=Counter, repr=False)
+    _untag_counts: Counter[str] = field(default_factory=Counter, repr=False)
 
     def __post_init__(self) -> None:
-        for i, kind in enumerate(self.example_kinds):
-            words = self.example_columns[self.example_indptr[i] : self.example_indptr[i + 1]]
-            key = _repeat_key(words.tolist(), kind)
-            if key is not None:
+        for i, key in enumerate(self.example_repeat_keys):
+            if key:
                 self._repeats.setdefault(key, i)
+        linears = [m for m in (self.sentiment, self.request, self.themes) if m is not None]
+        if linears:
+            self._stacked = np.hstack([m.weights for m in linears]).astype(np.float32)
+            self._stacked_bias = np.concatenate([m.bias for m in linears]).astype(np.float32)
+        for name, rules, people in (
+            ("sentiment", self.example_rule_sentiment, self.example_sentiment),
+            ("request", self.example_rule_request, self.example_request),
+        ):
+            for r, p in zip(rules, people, strict=True):
+                if p and p != r:
+                    self._moves[(name, r, p)] += 1
+        for themes in self.example_themes:
+            self._theme_counts.update(themes or ())
+        for untagged in self.example_untagged:
+            self._untag_counts.update(untagged)
 
-    def by_column(self) -> object:
-        """The examples' word features as a column-major matrix (for similarity)."""
+    def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The examples by word feature (indptr, example rows) and each example's length."""
         if self._columns is None:
-            from scipy.sparse import csr_matrix
-
             lengths = np.diff(self.example_indptr)
-            data = np.repeat(1.0 / np.sqrt(np.maximum(lengths, 1)), lengths).astype(np.float32)
-            shape = (len(self.example_refs), max(len(self.vocabulary), 1))
-            matrix = csr_matrix((data, self.example_columns, self.example_indptr), shape=shape)
-            self._columns = matrix.tocsc()
-        return self._columns
+            rows = np.repeat(np.arange(len(lengths)), lengths)
+            order = np.argsort(self.example_columns, kind="stable")
+            counts = np.bincount(self.example_columns, minlength=max(len(self.vocabulary), 1))
+            indptr = np.concatenate([[0], np.cumsum(counts)])
+            self._columns = (indptr, rows[order], np.sqrt(np.maximum(lengths, 1)))
+        return self._columns  # type: ignore[return-value]
 
     # --- storing ---------------------------------------------------------------------
 
@@ -199,6 +223,7 @@ class LearnedModel:
             "theme_names": self.theme_names,
             "example_refs": list(self.example_refs),
             "example_kinds": list(self.example_kinds),
+            "example_repeat_keys": list(self.example_repeat_keys),
             "example_sentiment": list(self.example_sentiment),
             "example_request": list(self.example_request),
             "example_rule_sentiment": list(self.example_rule_sentiment),
@@ -247,6 +272,7 @@ class LearnedModel:
             example_columns=stored["example_columns"],
             example_refs=tuple(meta["example_refs"]),
             example_kinds=tuple(meta["example_kinds"]),
+            example_repeat_keys=tuple(meta["example_repeat_keys"]),
             example_sentiment=tuple(meta["example_sentiment"]),
             example_request=tuple(meta["example_request"]),
             example_rule_sentiment=tuple(meta["example_rule_sentiment"]),
@@ -263,10 +289,11 @@ class LearnedModel:
 
 
 def _word_features(text: str) -> list[str]:
-    """The comment's words and word pairs, on their match keys."""
+    """The comment's words and word pairs, on their match keys ("laptop", "laptop crash").
+
+    Keys hold no spaces or colons, so they never meet a pair or a rule feature ("r:...")."""
     keys = [match_key(token) for token in tokenise(normalise(text))]
-    pairs = zip(keys, keys[1:], strict=False)
-    return [*(f"w:{k}" for k in keys), *(f"b:{a} {b}" for a, b in pairs)]
+    return [*keys, *map(" ".join, zip(keys, keys[1:], strict=False))]
 
 
 def _rule_features(kind: str, analysis: Analysis) -> list[str]:
@@ -285,10 +312,14 @@ def _rule_features(kind: str, analysis: Analysis) -> list[str]:
 REPEAT_MIN_WORDS = 4
 
 
-def _repeat_key(words: list[int], kind: str) -> tuple[str, frozenset[int]] | None:
-    """Its words and word pairs (a comment of n words has 2n - 1 of them) and its question."""
-    key = frozenset(words)
-    return (kind, key) if len(key) >= 2 * REPEAT_MIN_WORDS - 1 else None
+def _repeat_key(words: Sequence[str], kind: str) -> str:
+    """A digest of a comment's distinct words and its question ("" for a short comment):
+    two comments with the same digest say the same thing, whatever the punctuation or
+    case. A digest, so the model keeps no text."""
+    distinct = sorted({w for w in words if " " not in w})
+    if len(distinct) < REPEAT_MIN_WORDS:
+        return ""
+    return hashlib.sha256("\n".join([kind, *distinct]).encode()).hexdigest()[:24]
 
 
 def _row(features: Iterable[str], vocabulary: dict[str, int]) -> list[int]:
@@ -365,6 +396,9 @@ def train(
         example_columns=np.array([c for r in word_rows for c in r], dtype=np.int32),
         example_refs=tuple(e.ref for e in examples),
         example_kinds=tuple(e.question_kind for e in examples),
+        example_repeat_keys=tuple(
+            _repeat_key(w, e.question_kind) for w, e in zip(words, examples, strict=True)
+        ),
         example_sentiment=tuple(e.sentiment or "" for e in examples),
         example_request=tuple(
             "" if e.request is None else "yes" if e.request else "no" for e in examples
@@ -435,14 +469,6 @@ def _fit_binary(
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
-def _probabilities(linear: _Linear, columns: list[int]) -> np.ndarray:
-    """Each output's sigmoid, scaled to sum to one."""
-    scores = linear.bias + linear.weights[columns].sum(axis=0)
-    odds = 1.0 / (1.0 + np.exp(-scores))
-    probabilities: np.ndarray = odds / odds.sum()
-    return probabilities
-
-
 def _fit_themes(
     matrix: object, rows: list[int], examples: Sequence[Example], theme_ids: list[str]
 ) -> _Linear | None:
@@ -469,50 +495,72 @@ def _fit_themes(
 
 def read(model: LearnedModel, text: str, question_kind: str, analysis: Analysis) -> LearnedReading:
     """The learned layer's suggestions for one comment the rules read as `analysis`."""
-    word_features = _word_features(text)
-    words = _row(word_features, model.vocabulary)
-    key = _repeat_key(words, question_kind)
-    same = model._repeats.get(key) if key is not None else None
+    vocabulary = model.vocabulary
+    features = _word_features(text)
+    same = model._repeats.get(_repeat_key(features, question_kind)) if model._repeats else None
     if same is not None:
         return _repeat(model, same, analysis)
-    columns = _row([*word_features, *_rule_features(question_kind, analysis)], model.vocabulary)
+    words = list({vocabulary[f] for f in features if f in vocabulary})
+    rules = [vocabulary[f] for f in _rule_features(question_kind, analysis) if f in vocabulary]
+    columns = words + rules
+    if not columns or not model._stacked.size:
+        return _NOTHING_LEARNT
+    scores = (model._stacked_bias + model._stacked[columns].sum(axis=0)).tolist()
     alike = _Alike(model, words)
     sentiment = request = None
+    offset = 0
     if model.sentiment is not None:
+        width = len(model.sentiment.outputs)
         sentiment = _suggest(
-            model.sentiment,
-            columns,
-            analysis.label,
-            _moved(model.example_rule_sentiment, model.example_sentiment, analysis.label),
-            alike,
+            model, "sentiment", model.sentiment.outputs, scores[:width], analysis.label, alike
         )
+        offset = width
     if model.request is not None:
+        width = len(model.request.outputs)
         rules_say = "yes" if analysis.request else "no"
         request = _suggest(
-            model.request,
-            columns,
+            model,
+            "request",
+            model.request.outputs,
+            scores[offset : offset + width],
             rules_say,
-            _moved(model.example_rule_request, model.example_request, rules_say),
             alike,
         )
+        offset += width
     add: list[Suggestion] = []
     remove: list[Suggestion] = []
-    if model.themes is not None and columns:
+    if model.themes is not None:
         tagged = {t.theme_id for t in analysis.themes}
-        scores = model.themes.bias + model.themes.weights[columns].sum(axis=0)
-        for theme_id, score in zip(model.themes.outputs, scores.tolist(), strict=True):
-            probability = 1.0 / (1.0 + math.exp(-score))
-            if theme_id not in tagged and probability >= ADD_THEME:
-                has = [theme_id in (t or ()) for t in model.example_themes]
-                if sum(has) >= MIN_SUPPORT or theme_id in model.theme_names:
-                    add.append(Suggestion(theme_id, probability, *alike.support(has)))
-            elif theme_id in tagged and probability <= REMOVE_THEME:
-                # Only a tag people have taken away from the rules before, often enough.
+        add_score, remove_score = _logit(ADD_THEME), _logit(REMOVE_THEME)
+        for theme_id, score in zip(model.themes.outputs, scores[offset:], strict=True):
+            if theme_id not in tagged and score >= add_score:
+                if model._theme_counts[theme_id] >= MIN_SUPPORT or theme_id in model.theme_names:
+                    has = [theme_id in (t or ()) for t in model.example_themes]
+                    add.append(Suggestion(theme_id, _sigmoid(score), *alike.support(has)))
+            elif (
+                theme_id in tagged
+                and score <= remove_score
+                # only a tag people have taken away from the rules before, often enough
+                and model._untag_counts[theme_id] >= MIN_SUPPORT // 2
+            ):
                 untagged = [theme_id in t for t in model.example_untagged]
-                if sum(untagged) >= MIN_SUPPORT // 2:
-                    support, refs = alike.support(untagged)
-                    remove.append(Suggestion(theme_id, 1.0 - probability, support, refs))
+                support, refs = alike.support(untagged)
+                remove.append(Suggestion(theme_id, 1.0 - _sigmoid(score), support, refs))
+    if sentiment is None and request is None and not add and not remove:
+        return _NOTHING_LEARNT
     return LearnedReading(sentiment, request, tuple(add), tuple(remove))
+
+
+def _sigmoid(score: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
+
+
+def _logit(probability: float) -> float:
+    if probability <= 0.0:
+        return -math.inf
+    if probability >= 1.0:
+        return math.inf
+    return math.log(probability / (1.0 - probability))
 
 
 class _Alike:
@@ -524,14 +572,18 @@ class _Alike:
         self._similar: np.ndarray | None = None
 
     def similar(self) -> np.ndarray:
+        """Cosine of binary word features: shared features over the root of both lengths."""
         if self._similar is None:
             count = len(self.model.example_refs)
             if not self.words or not count:
                 self._similar = np.zeros(count, dtype=np.float32)
             else:
-                by_column = self.model.by_column()
-                picked = by_column[:, self.words].sum(axis=1)  # type: ignore[index]
-                self._similar = np.asarray(picked).ravel() / math.sqrt(len(self.words))
+                indptr, rows, lengths = self.model.by_column()
+                shared = np.bincount(
+                    np.concatenate([rows[indptr[w] : indptr[w + 1]] for w in self.words]),
+                    minlength=count,
+                )
+                self._similar = shared / lengths / math.sqrt(len(self.words))
         return self._similar
 
     def support(
@@ -556,32 +608,31 @@ class _Alike:
         return (len(alike) if len(alike) else len(chosen)), refs
 
 
-def _moved(rules: Sequence[str], people: Sequence[str], rules_say: str) -> list[str]:
-    """For each correction, the reading people gave where the rules said `rules_say` and
-    people said otherwise; "" elsewhere."""
-    return [
-        p if r == rules_say and p and p != r else "" for r, p in zip(rules, people, strict=True)
-    ]
-
-
 def _suggest(
-    linear: _Linear, columns: list[int], rules_say: str, moved: Sequence[str], alike: _Alike
+    model: LearnedModel,
+    reading: str,
+    outputs: tuple[str, ...],
+    scores: list[float],
+    rules_say: str,
+    alike: _Alike,
 ) -> Suggestion | None:
     """A different reading than the rules', when the model is sure and people have moved
-    the rules' reading that way often enough (`moved`, from `_moved`)."""
-    if not columns:
+    the rules' reading that way often enough, several times for comments like this one."""
+    odds = [_sigmoid(score) for score in scores]
+    total = sum(odds)
+    best = max(range(len(odds)), key=odds.__getitem__)
+    value, probability = outputs[best], odds[best] / total
+    if value == rules_say or probability < OVERRIDE_CONFIDENCE:
         return None
-    probabilities = _probabilities(linear, columns)
-    best = int(np.argmax(probabilities))
-    value = linear.outputs[best]
-    if value == rules_say or probabilities[best] < OVERRIDE_CONFIDENCE:
+    if model._moves[(reading, rules_say, value)] < MIN_CORRECTIONS:
         return None
-    if Counter(moved)[value] < MIN_CORRECTIONS:
-        return None
-    support, refs = alike.support([m == value for m in moved], only_alike=True)
+    rules = model.example_rule_sentiment if reading == "sentiment" else model.example_rule_request
+    people = model.example_sentiment if reading == "sentiment" else model.example_request
+    moved = [r == rules_say and p == value for r, p in zip(rules, people, strict=True)]
+    support, refs = alike.support(moved, only_alike=True)
     if support < MIN_ALIKE:
         return None
-    return Suggestion(value, float(probabilities[best]), support, refs)
+    return Suggestion(value, probability, support, refs)
 
 
 def _repeat(model: LearnedModel, index: int, analysis: Analysis) -> LearnedReading:
@@ -613,6 +664,8 @@ def apply(model: LearnedModel, text: str, question_kind: str, analysis: Analysis
     """The rules' analysis with the learned layer's suggestions folded in, each with its
     evidence among the drivers or the theme's evidence."""
     reading = read(model, text, question_kind, analysis)
+    if reading is _NOTHING_LEARNT:
+        return analysis
     result = analysis
     if reading.sentiment is not None:
         result = relabel(result, reading.sentiment.value, reading.sentiment.evidence)

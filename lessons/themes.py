@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nltk.stem import PorterStemmer
@@ -368,7 +368,7 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
         include_terms=_terms(
             "room, rooms, venue, venues, location, parking, refreshments, tea, coffee, biscuits, "
             "lunch, lunchtime, breakfast, food, sandwiches, snacks, snack, donuts, doughnuts, "
-            "cookies, pizza, cake, cakes, fruit, drinks, temperature, heating, seats, seating, "
+            "cookies, pizza, fruit, drinks, temperature, heating, seats, seating, "
             "layout, tables, toilets, lift, stairs, acoustics, noise, noisy, chamber, evening, "
             "evenings, morning, mornings, afternoon, afternoons, daytime, booking, booked, "
             "invitation, invite, travel, signage, reception, cramped, crowded, stuffy, "
@@ -542,37 +542,72 @@ class _Pattern:
 
 @dataclass(frozen=True)
 class ThemeMatcher:
-    """Themes compiled for fast matching: every pattern indexed by its first word's key."""
+    """Themes compiled for fast matching: single-word patterns by their word's key, and
+    longer ones by the keys of their first two words."""
 
     themes: tuple[ThemeDefinition, ...]
-    by_first_key: dict[str, tuple[_Pattern, ...]]
+    singles: dict[str, tuple[_Pattern, ...]]
+    pairs: dict[tuple[str, str], tuple[_Pattern, ...]]
+    # Filled as texts are matched: a token as written -> its key and the one-word patterns.
+    by_token: dict[str, tuple[str, tuple[_Pattern, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def compile_themes(themes: Iterable[ThemeDefinition] = DEFAULT_THEMES) -> ThemeMatcher:
     """Precompute the keys of every term so that matching many texts is cheap."""
     theme_tuple = tuple(themes)
-    index: dict[str, list[_Pattern]] = {}
+    singles: dict[str, list[_Pattern]] = {}
+    pairs: dict[tuple[str, str], list[_Pattern]] = {}
     for theme_index, theme in enumerate(theme_tuple):
         terms = [(term, False) for term in (*theme.include_terms, *theme.phrases)]
         terms += [(term, True) for term in theme.exclude_terms]
         for term, exclude in terms:
             keys = _term_keys(term)
-            if keys:
-                index.setdefault(keys[0], []).append(_Pattern(theme_index, keys, exclude))
-    frozen = {first: tuple(patterns) for first, patterns in index.items()}
-    return ThemeMatcher(themes=theme_tuple, by_first_key=frozen)
+            pattern = _Pattern(theme_index, keys, exclude)
+            if len(keys) == 1:
+                singles.setdefault(keys[0], []).append(pattern)
+            elif keys:
+                pairs.setdefault((keys[0], keys[1]), []).append(pattern)
+    return ThemeMatcher(
+        themes=theme_tuple,
+        singles={key: tuple(patterns) for key, patterns in singles.items()},
+        pairs={key: tuple(patterns) for key, patterns in pairs.items()},
+    )
+
+
+# Tokens remembered per matcher, so a long-running process does not grow without end.
+_MAX_REMEMBERED_TOKENS = 200_000
 
 
 def match_clause(matcher: ThemeMatcher, clause: str) -> dict[str, tuple[str, ...]]:
     """Theme id -> the words of one normalised clause that matched it, in text order."""
+    tokens = tokenise(clause)
+    by_token = matcher.by_token
+    known: list[tuple[str, tuple[_Pattern, ...]]] = []
+    for token in tokens:
+        entry = by_token.get(token)
+        if entry is None:
+            key = match_key(token)
+            entry = (key, matcher.singles.get(key, ()))
+            if len(by_token) < _MAX_REMEMBERED_TOKENS:
+                by_token[token] = entry
+        known.append(entry)
     found: dict[int, list[str]] = {}
     excluded: set[int] = set()
-    tokens = tokenise(clause)
-    keys = [match_key(token) for token in tokens]
-    for position, first in enumerate(keys):
-        for pattern in matcher.by_first_key.get(first, ()):
+    pairs = matcher.pairs
+    last = len(tokens) - 1
+    for position, (key, patterns) in enumerate(known):
+        if position < last:
+            longer = pairs.get((key, known[position + 1][0]))
+            if longer:
+                patterns = (*patterns, *longer)
+        for pattern in patterns:
             size = len(pattern.keys)
-            if size > 1 and tuple(keys[position : position + size]) != pattern.keys:
+            if size > 2 and (
+                position + size > len(tokens)
+                or tuple(k for k, _ in known[position : position + size]) != pattern.keys
+            ):
                 continue
             if pattern.exclude:
                 excluded.add(pattern.theme_index)
@@ -581,6 +616,8 @@ def match_clause(matcher: ThemeMatcher, clause: str) -> dict[str, tuple[str, ...
             hits = found.setdefault(pattern.theme_index, [])
             if words not in hits:
                 hits.append(words)
+    if not found:
+        return {}
     return {
         matcher.themes[i].id: _drop_contained(tuple(words))
         for i, words in sorted(found.items())
