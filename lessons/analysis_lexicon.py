@@ -99,7 +99,8 @@ DOMAIN_LEXICON: dict[str, float] = {
     "sorted": 0.3, "embarrassing": -0.4, "argumentative": -0.5, "dismissive": -0.5,
     "unprepared": -0.4, "unnecessary": -0.3, "deleterious": -0.5, "inconsistent": -0.3,
     "misleading": -0.4, "incorrect": -0.4, "conflicting": -0.3, "ridiculous": -0.6,
-    "appalling": -0.8, "shocking": -0.6, "dissatisfied": -0.5, "unhappy": -0.5,
+    "appalling": -0.8, "shocking": -0.6, "satisfaction": 0.5, "dissatisfaction": -0.5,
+    "dissatisfied": -0.5, "unhappy": -0.5, "inappropriate": -0.5, "inappropriately": -0.5,
     "arrogant": -0.6, "stretched": -0.2, "shortage": -0.3, "shortages": -0.3,
     "understaffed": -0.4, "under-resourced": -0.4, "gripe": -0.4, "criticism": -0.3,
     "niggle": -0.3, "downside": -0.3, "compassion": 0.5, "professionalism": 0.5, "empathy": 0.4,
@@ -179,8 +180,9 @@ TIME_GONE = (
     r"|running (?:over|late)|(?:started|start|starting|finished|finish|ended) late"
     r"|went on (?:too long|a bit|and on|for too long)|dragged(?: on)?|drags? on"
     r"|took (?:ages|forever|so long|too long|a (?:long|while)|(?:over |nearly |almost |about )?"
-    r"(?:an?|\d+|two|three|four|five|ten|twenty|thirty|forty) ?(?:hours?|hrs?|minutes|mins))"
-    r" (?:to|for|before|until)"
+    r"(?:(?:an?|\d+|two|three|four|five|ten|twenty|thirty|forty) ?(?:hours?|hrs?|hr|minutes"
+    r"|mins) ?)+)(?: (?:to|for|before|until)\b|(?=\s*(?:[.!?,;]|$)))"
+    r"|\b(?:length|amount) of time (?:it|they|we|you|i) (?:took|takes|had to wait)"
     r"|(?:a|such a|very) long time|on hold for"
 )
 NEEDED = (
@@ -193,6 +195,7 @@ NEEDED = (
 )
 FUNCTION_WORDS = (
     r"(?:and|but|or|i|we|you|they|it|the|a|an|so|as|is|was|which|though|who|that|for|with"
+    r"|before|after|when|if|because|then|there|here"
     r"|in|on|at|to|of|this|my|me)\b"
 )
 
@@ -228,6 +231,9 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|some|what|an)(?: (?!with\b|and\b|but\b|of\b|on\b|in\b)[\w'-]+){1,3}"
         r"| (?:it|this|that|everything|all))?"
         r"|\bput (?:my |our |his |her |their )?minds? at (?:rest|ease)\b"
+        r"|\bsaved? (?:me|us|him|her|them|my \w+) from(?: [\w'-]+){1,4}"
+        r"|\bsaved? (?:me |us )?(?:a |an |the |my |our )?(?:[\w'-]+ ){0,3}(?:wait|trip|journey"
+        r"|visit)\b"
         r"|\b(?:problems?|issues?|quer(?:y|ies)|concerns?|worr(?:y|ies))(?: (?:was|were|got|has"
         r" been|have been|is|are))?(?: (?:quickly|promptly|fully|soon|all|easily))?"
         r" (?:resolved|solved|sorted|fixed|dealt with|handled|addressed|answered)\b"
@@ -246,7 +252,7 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|\bgiven the (?:current )?(?:circumstances|situation|pressures?)\b"
         r"|\bunder (?:a lot of |so much |great |huge |immense )?pressure\b|\bhard[- ]pushed\b"
         r"|\b(?:doing|did|do|tried|trying) (?:their|your|his|her|our) (?:best|utmost|upmost)\b"
-        r"|\bunderstandabl[ey]\b",
+        r"|\bunderstandabl[ey]\b|\bunderstand (?:the (?:need|pressure|reason)|that|why|how)\b",
         0.3,
         NEAR,
     ),
@@ -260,8 +266,8 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         0.4,
         NEAR,
     ),
-    # "kind of", "sort of" hedge; they are not kindness
-    (r"\b(?:kind|sort) of\b", 0.0, NEVER),
+    # "kind of", "sort of" hedge; they are not kindness; "to be honest" is no praise
+    (r"\b(?:kind|sort) of\b|\bto be (?:honest|fair|truthful)\b|\bin all honesty\b", 0.0, NEVER),
     # what only went wrong: "my only criticism", "only gripe"
     (
         r"\bonly (?:real )?(?:criticism|gripe|complaint|downside|issue|problem|negative|concern"
@@ -280,8 +286,9 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         NEVER,
     ),
     (
-        rf"{CANNOT}(?: have)?(?: been| be| done| do| get| got| ask(?:ed)? for| wish for| want)?"
-        r"(?: any| much)? (?:better|nicer|kinder|happier|more(?: \w+)?)\b",
+        rf"{CANNOT}(?: have)?(?: been| be| done| do| get| got| had| ask(?:ed)? for| wish for"
+        r"| want)?(?: anything| any thing| any| much)? (?:better|nicer|kinder|happier"
+        r"|more(?: \w+)?)\b|\b(?:ask|wish|hope) for (?:no|nothing) better\b",
         0.8,
         NEVER,
     ),
@@ -297,10 +304,15 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         0.5,
         NEVER,
     ),
-    (rf"{CANNOT} (?:thank|praise|recommend)\w*(?: \w+){{0,3}} enough\b", 0.8, NEVER),
+    (rf"{CANNOT} (?:thank|praise|recommend|help|do)\w*(?: \w+){{0,3}} enough\b", 0.8, NEVER),
     (
-        r"\b(?:would|i'd|we'd|wouldn't|would not) (?:have )?(?:been |be )?lost without\b"
-        rf"|\b{CANNOT} (?:have )?(?:done|managed) (?:it |this )?without\b",
+        r"\b(?:would|i'd|we'd|wouldn't|would not|will) (?:have )?(?:been |be )?lost without\b"
+        rf"|\b{CANNOT} (?:have )?(?:done|managed) (?:it |this )?without\b"
+        # "I couldn't get to my appointment without the transport": the service made it possible
+        rf"|\b(?:{CANNOT}|wouldn't be able to|would not be able to|unable to) (?:\w+ ){{0,5}}?"
+        r"(?:without (?:this|the|your|their|it|them|you|such|that)\b|otherwise\b)"
+        r"|\bwithout (?:this|the|your|their|you|such|that)(?: [\w'-]+){0,4}? (?:i|we|he|she|they)"
+        rf" (?:{CANNOT}|would ?n'?t|would not|would be lost|would be stuck)\b",
         0.6,
         NEVER,
     ),
@@ -313,7 +325,8 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         NEVER,
     ),
     (
-        r"\bno (?:complaints?|problems?|issues?|faults?|concerns?|suggestions?"
+        r"\bwithout (?:a |any )?(?:faults?|complaints?|problems?|issues?|a hitch|hitch|fuss)\b"
+        r"|\bno (?:complaints?|problems?|issues?|faults?|concerns?|suggestions?"
         r"|improvements? (?:needed|necessary))\b|\bnothing (?:wrong|negative|bad)\b"
         r"|\b(?:can'?t|cannot|can not) (?:think of|suggest) any(?:thing| improvements?)?\b"
         r"|\bdon'?t change (?:a thing|anything)\b",
@@ -354,7 +367,10 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|a response|anything|from)\b"
         r"|\b(?:no one|nobody|no-one|noone) (?:\w+ )?(?:called|rang|came|answered|replied"
         r"|got back|told|explained|listened|bothered|turned up|showed up|contacted|helped"
-        r"|spoke|seemed|knew|cared|checked)\b",
+        r"|spoke|seemed|knew|cared|checked)\b"
+        r"|\bno (?:\w+ )?(?:turned up|showed up|arrived|came|ever came)\b"
+        r"|\b(?:should|ought to) (?:have|of) been (?:sent|told|given|seen|taken|referred|offered"
+        r"|informed|called|asked|warned|admitted)\b",
         -0.5,
         NEVER,
     ),
@@ -378,7 +394,7 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     # what should have happened and did not: "they didn't ring back", "never arrived"
     (
         rf"\b{AUX_NOT} (?:\w+ )?(?:get|help|answer|ring|call|arrive|arrived|turn up|turned up"
-        r"|come|came|show up|showed up|cover|explain|listen|reply|respond|happen|offer|tell"
+        r"|come|came|show up|showed up|cover|explain|listen|reply|respond|happen|offer|tell|wait"
         r"|bother)\b|\bexpected (?:more|better)\b",
         -0.4,
         NEVER,
@@ -448,8 +464,8 @@ PHRASE_RE = re.compile(
 )
 # A negation in the words just before a complaint denies it ("not too long").
 NEGATED_BEFORE_RE = re.compile(
-    r"\b(not|never|no|nothing|hardly|\w+n't)\s+(?:(?:a|an|the|at all|really|that|as|so|"
-    r"particularly|overly)\s+)?$"
+    r"\b(not|never|no|nothing|hardly|\w+n't)\s+(?:(?:\w+ing|arrive|come|get|start|finish|be"
+    r"|been)\s+)?(?:(?:a|an|the|at all|really|that|as|so|particularly|overly)\s+)?$"
 )
 
 NEGATED_IN_CLAUSE_RE = re.compile(
@@ -500,12 +516,13 @@ ASK_RE = re.compile(
     r"|\b(?:would|'d|could|might|may)(?: (?:have|of)|'ve)? (?:like|liked|love|loved|prefer"
     r"|preferred|welcome|appreciate|appreciated|benefit(?:ted)? from)\b"
     r"(?! to (?:thank|say|add|congratulate|praise|commend|compliment|express|mention|come))"
-    r"|\bi wish\b|\bif only\b|\bit'?d be\b|\bcould (?:do with|use|have had)\b"
+    r"|\bi wish\b|\bif only\b|\bit'?d be\b|\bcould (?:do with|use|have had|have done with)\b"
     r"|\b(?:would|could|might|may)(?: also)?(?: (?:have|of)(?: been)?| be)?"
     r" (?:really |very |so |much |even |a lot |a bit |more )?(?:nice|good|great|helpful|useful"
     r"|better|beneficial|ideal|brilliant|lovely|handy|interesting|worth\w*|cool|fun|valuable"
     r"|easier|clearer|simpler|wonderful|excellent|an? (?:\w+ )?idea)\b"
     r"|\b(?:would|could|might|may)(?: also)?(?: (?:have|of))? (?:help|helped|make sense)\b"
+    r"|\b(?:could|should|would|might)(?: (?:have|of)|'ve) been (?:a (?:bit|little|lot) )?more\b"
     r"|\b(?:could|can|would|will) (?:you|we|they) (?:please )?(?:send|share|provide|give|make"
     r"|add|include|run|do|have|offer|put|consider|arrange|record|circulate|email|let|start"
     r"|finish|book|repeat)\b"
@@ -514,7 +531,7 @@ ASK_RE = re.compile(
 # "what worked well?" the same words describe: "wanted to learn Python", "should use").
 ADVICE_RE = re.compile(
     r"\bshould(?:n't| not)?\b(?! have been)|\bought to\b|\bmust\b"
-    r"|\bneeds? (?:to|more|less|fewer|a|an|some|better|longer|shorter|clearer|extra"
+    r"|(?<!the )(?<!a )\bneeds? (?:to|more|less|fewer|a|an|some|better|longer|shorter|clearer|extra"
     r"|additional)\b|\bneeded (?:a|an|more|some|extra|better|longer|clearer)\b"
     r"|\b(?:was|were|is|are) needed\b|\bsuggest(?:ion)?s?\b"
     r"|\b(?:what|how) about\b|\bwhy not\b|\bideally\b|\bhopefully\b|\bmaybe\b|\bperhaps\b"
@@ -541,8 +558,12 @@ ASK_START_RE = re.compile(
     r"|distribute|publish|prepare|plan|schedule|shorten|extend|lengthen|repeat|treat"
     r"|respond|reply|open|bring|set|change|move|remove|drop|skip|encourage|support|target"
     r"|emphasise|emphasize|define|clarify|simplify|keep (?:\w+ )?(?:informed|updated|in touch))"
-    r"(?! of\b)(?!(?: [\w'-]+){0,2} (?:was|were|is|are|has|had)\b)"
-    r"|(?:having|getting|have) (?:more|less|fewer|a|an|some|extra|longer|shorter))\b"
+    r"(?! of\b)(?!(?: [\w'-]+){0,2} (?:was|were|is|are|has|had|very|really|extremely)\b)"
+    r"|(?:having|getting|have) (?:more|less|fewer|a|an|some|extra|longer|shorter)"
+    # what should have been done, told as done: "listened more", "been a bit more patient"
+    r"|(?:[a-z]+ed|been|spoke|spoken|given|taken|shown|told|had|got)(?: \w+)?? (?:a (?:bit|little"
+    r"|lot) |bit |little )?(?:more|better|less|sooner|quicker|earlier|faster|clearer)"
+    r"|to (?:[a-z]+ )(?:(?:it|them|things|this|that) )?(?:more|better|sooner|quicker|clearer))\b"
 )
 # Keeping things as they are is praise, not a request: "more of the same", "keep it up".
 KEEP_RE = re.compile(
@@ -551,6 +572,9 @@ KEEP_RE = re.compile(
     r"|\bmore (?:\w+ )?like (?:this|these|it)\b|\bcarry on\b|\bdon'?t change\b"
     r"|\bno (?:changes?|improvements?) (?:needed|necessary|required)\b"
     r"|\b(?:n't|not|never) (?:\w+ ){0,4}?(?:suggest|think of) any"
+    # "nothing could have been better", "I don't feel anything could be improved"
+    r"|\b(?:nothing|not a thing|not|no|n't|never|cannot|can't|couldn't|don'?t)\b[^.;!?]{0,40}?"
+    r"\b(?:better|improved?|improvements?|improving|fault)\b"
 )
 # Asking for a basic standard says it was not met: "be on time", "treat people with respect".
 BASIC_STANDARD_RE = re.compile(
@@ -570,7 +594,9 @@ SHORTFALL_RE = re.compile(
     r"|more (?:quickly|promptly|efficient\w*|helpful|polite|caring|comfortable|accurate"
     r"|reliable|punctual|professional|organi[sz]ed|flexible|consistent|responsive"
     r"|understanding|sympathetic|empathetic|patient|careful|considerate|informative"
-    r"|accessible|timely|attentive|friendly|respectful|courteous|compassionate"
+    r"|accessible|timely|attentive|friendly|respectful|courteous|compassionate|supportive"
+    r"|honest|approachable|sensitive|thorough|proactive|communicative|knowledgeable"
+    r"|transparent|realistic"
     r"|\w+ed|prepared|aware)"
     # more of what a service runs on: "more staff on the phones", "a bigger fleet"
     r"|(?:more|larger|bigger|extra|additional)(?: \w+)?? (?:staff|people|operators|handlers"

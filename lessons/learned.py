@@ -27,10 +27,10 @@ pickle: JSON for its vocabulary and settings, numpy arrays for its weights.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import math
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -179,15 +179,13 @@ class LearnedModel:
     _moves: Counter[tuple[str, str, str]] = field(default_factory=Counter, repr=False)
     _theme_counts: Counter[str] = field(default_factory=Counter, repr=False)
     _untag_counts: Counter[str] = field(default_factory=Counter, repr=False)
+    _slices: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _theme_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         for i, key in enumerate(self.example_repeat_keys):
             if key:
                 self._repeats.setdefault(key, i)
-        linears = [m for m in (self.sentiment, self.request, self.themes) if m is not None]
-        if linears:
-            self._stacked = np.hstack([m.weights for m in linears]).astype(np.float32)
-            self._stacked_bias = np.concatenate([m.bias for m in linears]).astype(np.float32)
         for name, rules, people in (
             ("sentiment", self.example_rule_sentiment, self.example_sentiment),
             ("request", self.example_rule_request, self.example_request),
@@ -199,6 +197,36 @@ class LearnedModel:
             self._theme_counts.update(themes or ())
         for untagged in self.example_untagged:
             self._untag_counts.update(untagged)
+        self._plan_reading()
+
+    def _plan_reading(self) -> None:
+        """Keep, side by side, the weights of only the outputs that may ever change a
+        reading: a label or request people have moved often enough, a theme with enough
+        examples (or known only from examples) or untagged often enough."""
+        moved = {reading for (reading, _r, _p), n in self._moves.items() if n >= MIN_CORRECTIONS}
+        blocks: list[tuple[np.ndarray, np.ndarray]] = []
+        self._slices = {}
+        start = 0
+        for name in ("sentiment", "request"):
+            linear = getattr(self, name)
+            if linear is not None and name in moved:
+                blocks.append((linear.weights, linear.bias))
+                self._slices[name] = (start, start + len(linear.outputs))
+                start += len(linear.outputs)
+        self._theme_checks = []
+        if self.themes is not None:
+            for i, theme_id in enumerate(self.themes.outputs):
+                can_add = (
+                    self._theme_counts[theme_id] >= MIN_SUPPORT or theme_id in self.theme_names
+                )
+                can_remove = self._untag_counts[theme_id] >= MIN_SUPPORT // 2
+                if can_add or can_remove:
+                    blocks.append((self.themes.weights[:, i : i + 1], self.themes.bias[i : i + 1]))
+                    self._theme_checks.append((start, theme_id))
+                    start += 1
+        if blocks:
+            self._stacked = np.hstack([w for w, _ in blocks]).astype(np.float32)
+            self._stacked_bias = np.concatenate([b for _, b in blocks]).astype(np.float32)
 
     def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The examples by word feature (indptr, example rows) and each example's length."""
@@ -319,7 +347,8 @@ def _repeat_key(words: Sequence[str], kind: str) -> str:
     distinct = sorted({w for w in words if " " not in w})
     if len(distinct) < REPEAT_MIN_WORDS:
         return ""
-    return hashlib.sha256("\n".join([kind, *distinct]).encode()).hexdigest()[:24]
+    data = "\n".join([kind, *distinct]).encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def _row(features: Iterable[str], vocabulary: dict[str, int]) -> list[int]:
@@ -505,34 +534,27 @@ def read(model: LearnedModel, text: str, question_kind: str, analysis: Analysis)
     columns = words + rules
     if not columns or not model._stacked.size:
         return _NOTHING_LEARNT
-    scores = (model._stacked_bias + model._stacked[columns].sum(axis=0)).tolist()
+    scores = (model._stacked_bias + model._stacked.take(columns, axis=0).sum(axis=0)).tolist()
     alike = _Alike(model, words)
     sentiment = request = None
-    offset = 0
-    if model.sentiment is not None:
-        width = len(model.sentiment.outputs)
+    if "sentiment" in model._slices and model.sentiment is not None:
+        start, end = model._slices["sentiment"]
         sentiment = _suggest(
-            model, "sentiment", model.sentiment.outputs, scores[:width], analysis.label, alike
+            model, "sentiment", model.sentiment.outputs, scores[start:end], analysis.label, alike
         )
-        offset = width
-    if model.request is not None:
-        width = len(model.request.outputs)
+    if "request" in model._slices and model.request is not None:
+        start, end = model._slices["request"]
         rules_say = "yes" if analysis.request else "no"
         request = _suggest(
-            model,
-            "request",
-            model.request.outputs,
-            scores[offset : offset + width],
-            rules_say,
-            alike,
+            model, "request", model.request.outputs, scores[start:end], rules_say, alike
         )
-        offset += width
     add: list[Suggestion] = []
     remove: list[Suggestion] = []
-    if model.themes is not None:
+    if model._theme_checks:
         tagged = {t.theme_id for t in analysis.themes}
         add_score, remove_score = _logit(ADD_THEME), _logit(REMOVE_THEME)
-        for theme_id, score in zip(model.themes.outputs, scores[offset:], strict=True):
+        for index, theme_id in model._theme_checks:
+            score = scores[index]
             if theme_id not in tagged and score >= add_score:
                 if model._theme_counts[theme_id] >= MIN_SUPPORT or theme_id in model.theme_names:
                     has = [theme_id in (t or ()) for t in model.example_themes]

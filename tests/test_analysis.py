@@ -188,6 +188,22 @@ FEEDBACK_CASES = [
      "Treat new councillors with respect"),
     ("general", "negative", {"materials"},
      "Still no reply about the follow-up session"),
+    ("to_change", "negative", {"tech"},
+     "The projector never turned up and no one came to fix it"),
+    ("to_change", "negative", {"tech"},
+     "Took over an hour to get everyone logged in"),
+    # more "could not be better" idioms, and praise told as "couldn't have... without"
+    ("to_change", "positive", {"facilitation"},
+     "Honestly nothing the officers could have done better"),
+    ("general", "positive", set(),
+     "I don't feel anything about the session could be improved"),
+    ("went_well", "positive", {"hands_on", "facilitation"},
+     "I couldn't have set up my page without the officer's help"),
+    # what should have been done, told as done, under "what should we change?"
+    ("to_change", "negative", {"facilitation"},
+     "Listened more to the newer councillors"),
+    ("to_change", "neutral", {"pace"},
+     "Could have done with a longer break"),
 ]  # fmt: skip
 
 
