@@ -20,9 +20,10 @@ and reads it back (`LearnedModel.from_bytes`) to analyse with it.
   analysis worse than the rules alone; a comment people corrected is read as
   they corrected it.
 
-Training takes well under a second for a few thousand corrections, so it can
-run in the background whenever corrections change. A model is stored without
-pickle: JSON for its vocabulary and settings, numpy arrays for its weights.
+Training takes about a second for a few thousand corrections (given the rules'
+stored analyses of them), so it can run in the background whenever corrections
+change. A model is stored without pickle: JSON for its vocabulary and settings,
+numpy arrays for its weights.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -68,11 +70,14 @@ _MAGIC = b"LLM1"
 
 # The learned layer overrides a rule only with at least this probability...
 OVERRIDE_CONFIDENCE = 0.7
-# ...and only where people have moved the rules' reading that way at least this often
-# (a label, a request), or tagged a theme at least this often.
+# ...and only where people have moved the rules' reading (a label, a request) that
+# way at least this often...
 MIN_CORRECTIONS = 5
 # ...of which at least this many are like the comment in hand.
 MIN_ALIKE = 2
+# A theme is added only once people have tagged it this often (a theme known from
+# examples alone needs only its examples); a rule's tag is taken away only once people
+# have taken it away half as often.
 MIN_SUPPORT = 8
 # A theme is added when its model is at least this sure, and a tag the rules made
 # is taken away only when its model is this unsure and people have untagged it before.
@@ -181,6 +186,7 @@ class LearnedModel:
     _untag_counts: Counter[str] = field(default_factory=Counter, repr=False)
     _slices: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
     _theme_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    _gave: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for i, key in enumerate(self.example_repeat_keys):
@@ -239,6 +245,28 @@ class LearnedModel:
             self._columns = (indptr, rows[order], np.sqrt(np.maximum(lengths, 1)))
         return self._columns  # type: ignore[return-value]
 
+    def gave(self, reading: str, value: str) -> np.ndarray:
+        """Indices of the corrections that gave a reading, worked out once and kept:
+        ("theme", id) tagged it, ("untagged", id) took it away from the rules,
+        ("sentiment" or "request", "rules>people") moved the rules' reading so."""
+        key = (reading, value)
+        found = self._gave.get(key)
+        if found is None:
+            if reading == "theme":
+                flags = [value in (t or ()) for t in self.example_themes]
+            elif reading == "untagged":
+                flags = [value in t for t in self.example_untagged]
+            else:
+                rules_say, people_say = value.split(">")
+                pairs = (
+                    zip(self.example_rule_sentiment, self.example_sentiment, strict=True)
+                    if reading == "sentiment"
+                    else zip(self.example_rule_request, self.example_request, strict=True)
+                )
+                flags = [r == rules_say and p == people_say for r, p in pairs]
+            found = self._gave[key] = np.flatnonzero(np.asarray(flags, dtype=bool))
+        return found
+
     # --- storing ---------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
@@ -276,14 +304,18 @@ class LearnedModel:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LearnedModel:
+        """A model stored by `to_bytes`; ValueError for anything else (then retrain)."""
         if data[:4] != _MAGIC:
             raise ValueError("not a stored learned model")
-        size = int.from_bytes(data[4:8], "big")
-        meta = json.loads(data[8 : 8 + size])
-        if meta["format"] != MODEL_FORMAT:
-            raise ValueError(f"learned model format {meta['format']}, expected {MODEL_FORMAT}")
-        with np.load(io.BytesIO(data[8 + size :]), allow_pickle=False) as arrays:
-            stored = {name: arrays[name] for name in arrays.files}
+        try:
+            size = int.from_bytes(data[4:8], "big")
+            meta = json.loads(data[8 : 8 + size])
+            if meta["format"] != MODEL_FORMAT:
+                raise ValueError(f"learned model format {meta['format']}, expected {MODEL_FORMAT}")
+            with np.load(io.BytesIO(data[8 + size :]), allow_pickle=False) as arrays:
+                stored = {name: arrays[name] for name in arrays.files}
+        except (KeyError, OSError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as error:
+            raise ValueError(f"a damaged learned model: {error}") from error
 
         def linear(name: str) -> _Linear | None:
             if meta[name] is None:
@@ -557,7 +589,7 @@ def read(model: LearnedModel, text: str, question_kind: str, analysis: Analysis)
             score = scores[index]
             if theme_id not in tagged and score >= add_score:
                 if model._theme_counts[theme_id] >= MIN_SUPPORT or theme_id in model.theme_names:
-                    has = [theme_id in (t or ()) for t in model.example_themes]
+                    has = model.gave("theme", theme_id)
                     add.append(Suggestion(theme_id, _sigmoid(score), *alike.support(has)))
             elif (
                 theme_id in tagged
@@ -565,7 +597,7 @@ def read(model: LearnedModel, text: str, question_kind: str, analysis: Analysis)
                 # only a tag people have taken away from the rules before, often enough
                 and model._untag_counts[theme_id] >= MIN_SUPPORT // 2
             ):
-                untagged = [theme_id in t for t in model.example_untagged]
+                untagged = model.gave("untagged", theme_id)
                 support, refs = alike.support(untagged)
                 remove.append(Suggestion(theme_id, 1.0 - _sigmoid(score), support, refs))
     if sentiment is None and request is None and not add and not remove:
@@ -609,14 +641,15 @@ class _Alike:
         return self._similar
 
     def support(
-        self, gave: Sequence[bool], only_alike: bool = False
+        self, gave: Sequence[bool] | np.ndarray, only_alike: bool = False
     ) -> tuple[int, tuple[str, ...]]:
         """How many corrections like this one gave the reading, and the most alike of them.
 
-        When none is alike enough, every correction that gave the reading counts,
-        unless `only_alike`.
+        `gave` is one flag per correction, or the indices of those that gave it. When
+        none is alike enough, every correction that gave the reading counts, unless
+        `only_alike`.
         """
-        chosen = np.flatnonzero(np.asarray(gave, dtype=bool))
+        chosen = gave if isinstance(gave, np.ndarray) else np.flatnonzero(np.asarray(gave, bool))
         if not len(chosen):
             return 0, ()
         similar = self.similar()
@@ -648,9 +681,7 @@ def _suggest(
         return None
     if model._moves[(reading, rules_say, value)] < MIN_CORRECTIONS:
         return None
-    rules = model.example_rule_sentiment if reading == "sentiment" else model.example_rule_request
-    people = model.example_sentiment if reading == "sentiment" else model.example_request
-    moved = [r == rules_say and p == value for r, p in zip(rules, people, strict=True)]
+    moved = model.gave(reading, f"{rules_say}>{value}")
     support, refs = alike.support(moved, only_alike=True)
     if support < MIN_ALIKE:
         return None

@@ -196,7 +196,7 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
             "installations, installer, setup, authenticator, 2fa, browser, crashed, crashing, "
             "froze, frozen, glitch, glitches, glitchy, lag, laggy, bandwidth, volume, webcam, "
             "camera, equipment, kit, wireless, clicker, buffering, crash, machine, machines, "
-            "computer, computers, pc, pcs, mac, macs, windows, linux, environment, environments, "
+            "computer, computers, pc, pcs, mac, macs, linux, environment, environments, "
             "a/v, av, firewall, admin rights, permissions"
         ),
         phrases=_terms(
@@ -211,7 +211,8 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
             "the sound, sound quality, sound system, couldn't hear, could not hear, "
             "hard to hear, screen froze, screen freezing, kept freezing, virtual machine, "
             "virtual machines, text editor, operating system, software setup, set up the "
-            "software, connect to the wifi, connect to the internet, connecting to the wifi"
+            "software, connect to the wifi, connect to the internet, connecting to the wifi, "
+            "on windows, windows pc, windows laptop, windows machine, windows 10, windows 11"
         ),
         exclude_terms=_terms(
             "screen time, too technical, technical language, technical jargon, technical terms, "
@@ -267,8 +268,7 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
             "templates, printed, printout, printouts, recording, recorded, pdf, materials, "
             "material, leaflet, crib, factsheet, follow-up, newsletter, documentation, summary, "
             "summaries, videos, video, webpage, intranet, website, websites, tutorial, "
-            "tutorials, instructions, syllabus, etherpad, handbook, manual, references, "
-            "reading, info, notebook, notebooks"
+            "tutorials, syllabus, etherpad, handbook, manual, references, reading, info"
         ),
         phrases=_terms(
             "slide deck, cheat sheet, crib sheet, follow up, followed up, further support, "
@@ -279,7 +279,9 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
             "information pack, welcome pack, training pack, web site, where to find, "
             "places to go, more info, more information, further information, pre course, "
             "pre-course, read before, reading list, google doc, google docs, shared document, "
-            "shared folder, in the chat"
+            "shared folder, in the chat, written instructions, the instructions, "
+            "install instructions, installation instructions, clear instructions, "
+            "clearer instructions, instructions for, step by step instructions"
         ),
         exclude_terms=_terms(
             "link with residents, link up, sticky notes, post it notes, links between"
@@ -372,7 +374,7 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
             "layout, tables, toilets, lift, stairs, acoustics, noise, noisy, chamber, evening, "
             "evenings, morning, mornings, afternoon, afternoons, daytime, booking, booked, "
             "invitation, invite, travel, signage, reception, cramped, crowded, stuffy, "
-            "draughty, catering, hybrid, in-person, remotely, remote, pens, whiteboard, "
+            "draughty, catering, hybrid, in-person, remotely, remote, pens, "
             "inconvenient, cold, hot, chilly, warm"
         ),
         phrases=_terms(
@@ -388,7 +390,7 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
         ),
         exclude_terms=_terms(
             "room for improvement, room to improve, chat room, cold calling, cold feet, "
-            "warm welcome, hot topic, hot topics"
+            "warm welcome, hot topic, hot topics, hard to see how, hard to see why"
         ),
     ),
     ThemeDefinition(

@@ -262,3 +262,9 @@ def test_the_evidence_reads_as_a_sentence():
     many = learned.Suggestion("neutral", 0.9, 14)
     assert one.evidence == "learnt from 1 correction like this one"
     assert many.evidence == "learnt from 14 corrections like this one"
+
+
+def test_a_damaged_model_is_refused_so_the_caller_can_retrain():
+    stored = train(buddy_examples(), TAXONOMY).to_bytes()
+    with pytest.raises(ValueError, match="damaged"):
+        LearnedModel.from_bytes(stored[: len(stored) // 2])
