@@ -4,21 +4,30 @@
 
 Reads any CSV with a `text` and a `gold3` column (positive / neutral / negative)
 and, when present, `question_kind` (went_well / to_change / general; missing
-means general). Prints accuracy and macro-F1 over the three classes for each
-method, and ends with one line of JSON for scripts to read.
+means general). Prints accuracy, macro-F1 and each class's F1 for each method.
+When the file has a `request` column (yes / no) it also prints how well ours
+finds requests, and with a `sentiment` column that says `mixed`, how many of
+those clearly mixed comments ours flags as mixed. Ends with one line of JSON
+for scripts to read.
+
+`--half a` or `--half b` keeps one stable half of the rows (by `post` where the
+file has one, so one blog post's comments stay together, else by `id` or text):
+rules are tried on one half and confirmed on the other.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from lessons.analysis import analyse
+from lessons.analysis import Analysis, analyse
 
 REPO = Path(__file__).resolve().parent.parent
 CLASSES = ("positive", "neutral", "negative")
@@ -39,20 +48,71 @@ def accuracy(gold: Sequence[str], predicted: Sequence[str]) -> float:
     return sum(g == p for g, p in zip(gold, predicted, strict=True)) / max(len(gold), 1)
 
 
+def f1(tp: int, fp: int, fn: int) -> float:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 def per_class_f1(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
     scores = {}
     for cls in CLASSES:
         tp = sum(g == cls and p == cls for g, p in zip(gold, predicted, strict=True))
         fp = sum(g != cls and p == cls for g, p in zip(gold, predicted, strict=True))
         fn = sum(g == cls and p != cls for g, p in zip(gold, predicted, strict=True))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        scores[cls] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores[cls] = f1(tp, fp, fn)
     return scores
 
 
 def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
     return sum(per_class_f1(gold, predicted).values()) / len(CLASSES)
+
+
+def binary_f1(gold: Sequence[bool], predicted: Sequence[bool]) -> float:
+    pairs = list(zip(gold, predicted, strict=True))
+    return f1(
+        sum(g and p for g, p in pairs),
+        sum(p and not g for g, p in pairs),
+        sum(g and not p for g, p in pairs),
+    )
+
+
+def in_half(key: str, half: str | None) -> bool:
+    """A stable half of the rows: "a" or "b" by the key's hash, or every row when None."""
+    if half is None:
+        return True
+    return "ab"[int(hashlib.md5(key.encode()).hexdigest(), 16) % 2] == half
+
+
+@dataclass(frozen=True)
+class Labelled:
+    texts: list[str]
+    gold: list[str]
+    kinds: list[str]
+    requests: list[bool] | None  # None: the file has no `request` column
+    clearly_mixed: list[bool] | None  # None: the file has no `sentiment` column
+
+
+def load(path: Path, half: str | None = None) -> Labelled:
+    frame = pd.read_csv(path, keep_default_na=False)
+    missing = {"text", "gold3"} - set(frame.columns)
+    if missing:
+        raise SystemExit(f"{path}: needs the column(s) {', '.join(sorted(missing))}")
+    if "question_kind" not in frame:
+        frame["question_kind"] = "general"
+    key = next((c for c in ("post", "id") if c in frame), "text")
+    frame = frame[[in_half(str(k), half) for k in frame[key]]]
+    return Labelled(
+        texts=list(map(str, frame["text"])),
+        gold=list(map(str, frame["gold3"])),
+        kinds=list(map(str, frame["question_kind"])),
+        requests=[str(r).lower() == "yes" for r in frame["request"]]
+        if "request" in frame
+        else None,
+        clearly_mixed=[str(s) == "mixed" for s in frame["sentiment"]]
+        if "sentiment" in frame
+        else None,
+    )
 
 
 def textblob_labels(texts: Sequence[str], _kinds: Sequence[str]) -> list[str]:
@@ -70,8 +130,12 @@ def vader_labels(texts: Sequence[str], _kinds: Sequence[str]) -> list[str] | Non
     return [label_of(vader.polarity_scores(text)["compound"]) for text in texts]
 
 
+_ours: list[Analysis] = []
+
+
 def our_labels(texts: Sequence[str], kinds: Sequence[str]) -> list[str]:
-    return [analyse(text, kind).label for text, kind in zip(texts, kinds, strict=True)]
+    _ours[:] = [analyse(text, kind) for text, kind in zip(texts, kinds, strict=True)]
+    return [a.label for a in _ours]
 
 
 METHODS: dict[str, Callable[[Sequence[str], Sequence[str]], list[str] | None]] = {
@@ -81,25 +145,19 @@ METHODS: dict[str, Callable[[Sequence[str], Sequence[str]], list[str] | None]] =
 }
 
 
-def load(path: Path) -> tuple[list[str], list[str], list[str]]:
-    frame = pd.read_csv(path, keep_default_na=False)
-    missing = {"text", "gold3"} - set(frame.columns)
-    if missing:
-        raise SystemExit(f"{path}: needs the column(s) {', '.join(sorted(missing))}")
-    kinds = frame["question_kind"] if "question_kind" in frame else ["general"] * len(frame)
-    return list(map(str, frame["text"])), list(map(str, frame["gold3"])), list(map(str, kinds))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="labelled CSV file")
+    parser.add_argument("--half", choices=("a", "b"), help="keep one stable half of the rows")
     parser.add_argument(
         "--errors", type=int, default=0, metavar="N", help="also print N of our mistakes"
     )
     args = parser.parse_args(argv)
 
-    texts, gold, kinds = load(args.data)
-    print(f"{args.data.name}: {len(texts)} comments")
+    data = load(args.data, args.half)
+    texts, gold, kinds = data.texts, data.gold, data.kinds
+    half = f" (half {args.half})" if args.half else ""
+    print(f"{args.data.name}{half}: {len(texts)} comments")
     print("gold: " + ", ".join(f"{c} {gold.count(c)}" for c in CLASSES))
     summary: dict[str, object] = {"n": len(texts)}
     ours: list[str] = []
@@ -111,14 +169,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{name:>9}: not installed")
             summary[name] = None
             continue
-        acc, f1 = accuracy(gold, predicted), macro_f1(gold, predicted)
+        acc, macro = accuracy(gold, predicted), macro_f1(gold, predicted)
         per_class = per_class_f1(gold, predicted)
         print(
-            f"{name:>9}: accuracy {acc:.3f}  macro-F1 {f1:.3f}  "
+            f"{name:>9}: accuracy {acc:.3f}  macro-F1 {macro:.3f}  "
             + "  ".join(f"F1 {c[:3]} {per_class[c]:.3f}" for c in CLASSES)
             + f"  ({seconds:.1f} s)"
         )
-        summary[name] = {"accuracy": round(acc, 4), "macro_f1": round(f1, 4)}
+        summary[name] = {
+            "accuracy": round(acc, 4),
+            "macro_f1": round(macro, 4),
+            **{f"f1_{c}": round(per_class[c], 4) for c in CLASSES},
+        }
         if name == "ours":
             ours = predicted
     always_positive = ["positive"] * len(gold)
@@ -126,6 +188,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"always positive: accuracy {accuracy(gold, always_positive):.3f}  "
         f"macro-F1 {macro_f1(gold, always_positive):.3f}"
     )
+    if data.requests is not None:
+        found = [a.request for a in _ours]
+        request_f1 = binary_f1(data.requests, found)
+        print(
+            f"  requests: F1 {request_f1:.3f}  (gold {sum(data.requests)}, ours {sum(found)}, "
+            f"both {sum(g and p for g, p in zip(data.requests, found, strict=True))})"
+        )
+        summary["request_f1"] = round(request_f1, 4)
+    if data.clearly_mixed is not None and any(data.clearly_mixed):
+        flagged = [a.mixed for a, m in zip(_ours, data.clearly_mixed, strict=True) if m]
+        print(f"  mixed flag: {sum(flagged)} of {len(flagged)} clearly mixed comments flagged")
+        summary["mixed_recall"] = round(sum(flagged) / len(flagged), 4)
     shown = 0
     for text, g, p, kind in zip(texts, gold, ours, kinds, strict=False):
         if shown >= args.errors:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nltk.stem import PorterStemmer
@@ -50,77 +50,103 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
     ThemeDefinition(
         id="pace",
         name="Pace & length",
-        description="Session length, timing, overrunning, rushed, too slow, breaks.",
+        description=(
+            "Session length, timing, overrunning, rushed, too fast or too slow, keeping up, breaks."
+        ),
         include_terms=_terms(
-            "pace, paced, pacing, rushed, rush, rushing, hurried, slow, slowly, slower, length, "
-            "lengthy, long, longer, short, shorter, overran, overrun, overrunning, timing, "
-            "timings, duration, break, breaks, dragged, drag, dragging, timekeeping, quicker, "
-            "faster, condensed, speed"
+            "pace, paced, pacing, rushed, rush, rushing, hurried, slow, slowly, slower, slowed, "
+            "fast, faster, quick, quicker, quickly, length, lengthy, long, longer, short, "
+            "shorter, overran, overrun, overrunning, timing, timings, duration, break, breaks, "
+            "pause, pauses, dragged, drag, dragging, timekeeping, condensed, speed, intense, "
+            "intensive, squeezed, crammed, cram, behind"
         ),
         phrases=_terms(
             "too fast, too quick, too quickly, ran over, run over, running over, over ran, "
             "out of time, short of time, more time, enough time, lack of time, time management, "
-            "time keeping, went on too long, went on a bit, dragged on, finished late, "
+            "time keeping, time constraints, time constraint, time pressure, time was tight, "
+            "tight for time, went on too long, went on a bit, dragged on, finished late, "
             "finish on time, started late, start on time, started on time, late start, "
-            "finished early, half day, full day, whole day, time for questions, time was tight, "
-            "tight for time, squeezed, crammed, cram, too much in, too much content, "
-            "too much information, info overload, information overload"
+            "finished early, half day, full day, whole day, two days, three days, few days, "
+            "more days, fewer days, too few days, time for questions, too much in, "
+            "too much content, too much information, info overload, information overload, "
+            "too many things, too much at once, at once, keep up, keeping up, keep up with, "
+            "catch up, catch back up, caught up, left behind, fell behind, got behind, "
+            "lost track, hard to follow along, slowed down, slow down, speed up"
         ),
         exclude_terms=_terms(
             "long term, long-term, as long as, in short, short term, short notice, long time, "
-            "how long"
+            "how long, long run, quick question, keep up the good work, keep it up, "
+            "time for exercises, time on exercises, time for practice, time to practise, "
+            "time to practice, time on examples, time on problems, time for case, "
+            "time to try, quickly answered, answered quickly"
         ),
     ),
     ThemeDefinition(
         id="hands_on",
         name="Hands-on practice",
         description=(
-            "Practical exercises, trying the tools, 'show me how', getting "
-            "started, surgery-style help."
+            "Practical exercises, worked examples, trying the tools, following along, "
+            "'show me how', getting started, surgery-style help."
         ),
         include_terms=_terms(
             "hands-on, practical, practicals, practice, practise, practising, exercise, "
-            "exercises, demo, demos, demonstration, demonstrated, walkthrough, surgery, "
-            "surgeries, tutorial, interactive, theory, theoretical"
+            "exercises, example, examples, demo, demos, demonstration, demonstrated, "
+            "walkthrough, surgery, surgeries, interactive, activity, activities, lab, labs, "
+            "project, projects, workshop-style, challenge, challenges, lecture, lectures, "
+            "lecturing"
         ),
         phrases=_terms(
             "hands on, have a go, had a go, having a go, try it, try out, tried out, trying out, "
-            "try things, trying things, show me how, show us how, showed us how, shown how, "
-            "walk through, walked through, step by step, set up, setting up, getting started, "
-            "get started, one to one, 1 to 1, 1 2 1, drop in, do it ourselves, doing it, "
-            "play around, playing around, live demo, real time, our own accounts, own account, "
-            "own phone, own device, own laptop, write a post, writing a post, create a post, "
-            "creating posts, post something, posted something, actually doing, learn by doing, "
-            "just show me, the activity, the activities, group activity, have a play, "
-            "had a play"
+            "try things, trying things, test out, show me how, show us how, showed us how, "
+            "shown how, walk through, walked through, worked through, working through, "
+            "step by step, set up, setting up, getting started, get started, one to one, "
+            "1 to 1, 1 2 1, drop in, do it ourselves, doing it, play around, playing around, "
+            "live demo, live coding, coding live, programmed live, code along, coding along, "
+            "type along, typing along, follow along, following along, in real time, "
+            "our own accounts, own account, own phone, own device, own laptop, write a post, "
+            "writing a post, create a post, creating posts, post something, posted something, "
+            "actually doing, learn by doing, just show me, the activity, the activities, "
+            "group activity, group exercise, group work, pair work, pair programming, "
+            "work in pairs, working in pairs, work in groups, independent work, have a play, "
+            "had a play, too much theory, more theory, less theory, theory and practice, "
+            "theory and hands, case study, case studies, open ended problems, problem solving, "
+            "practice problems, real problems, difficult problems, more problems"
         ),
-        exclude_terms=_terms("best practice, good practice, in practice"),
+        exclude_terms=_terms(
+            "best practice, good practice, in practice, working practices, coding practices, "
+            "good practices, best practices, for example, example of why, examples of why"
+        ),
     ),
     ThemeDefinition(
         id="relevance",
         name="Purpose & relevance",
         description=(
-            "Why bother, benefits, the case for it, relevance to the councillor "
-            "role, being convinced."
+            "Why bother, benefits, usefulness, the case for it, relevance to the role and "
+            "one's own work, being convinced."
         ),
         include_terms=_terms(
             "relevant, relevance, irrelevant, benefit, benefits, beneficial, purpose, "
             "worthwhile, value, valuable, convinced, convince, convincing, persuaded, persuade, "
-            "residents, constituents, ward, audience, reach, context, strategy, pointless, "
-            "motivation, motivated, inspired, inspiring, wards, resident"
+            "residents, constituents, ward, wards, resident, audience, reach, context, strategy, "
+            "pointless, motivation, motivated, inspired, inspiring, useful, usefulness, "
+            "applicable, applicability, apply, applying, applied, tailored, transferable"
         ),
         phrases=_terms(
             "why bother, the point of, point of it, the case for, worth it, worth my time, "
-            "worth the time, worth doing, real examples, real life examples, "
-            "real world examples, case study, case studies, my role, our role, as a councillor, "
-            "as councillors, councillor role, role of a councillor, local issues, "
-            "engage with residents, engaging with residents, reach people, reach residents, "
-            "make a difference, apply to, applies to, what's in it for me, the big picture, "
+            "worth the time, worth doing, real examples, real life examples, real world, "
+            "real life, case for, my role, our role, as a councillor, as councillors, "
+            "councillor role, role of a councillor, local issues, engage with residents, "
+            "engaging with residents, reach people, reach residents, make a difference, "
+            "apply to, applies to, what's in it for me, the big picture, big picture, "
             "why it matters, why we should, the why, why use, why i should, why councillors, "
-            "reasons to, reasons why, good reason, local community, our community, my community, "
-            "the community, applicable to"
+            "why better, see why, reasons to, reasons why, good reason, local community, "
+            "our community, my community, the community, applicable to, my field, our field, "
+            "my research, our research, my work, our work, my job, my data, my projects, "
+            "my own work, everyday work, day to day, in practice, use it, use them, use this, "
+            "use in, using it, put into practice, specific to, more specific, more targeted, "
+            "target the, got what i came for, what i came for, my area, their area"
         ),
-        exclude_terms=(),
+        exclude_terms=_terms("reach out, within reach"),
     ),
     ThemeDefinition(
         id="risk",
@@ -137,7 +163,7 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
             "disinformation, scam, scams, fake, hostile, hostility, backlash, block, blocking, "
             "blocked, mute, muting, doxxing, impersonation, dangers, danger, pitfalls, "
             "vulnerable, intimidation, bullying, boundaries, controversial, screenshot, "
-            "screenshots, abused"
+            "screenshots, abused, anonymous, anonymity, confidential, confidentiality"
         ),
         phrases=_terms(
             "code of conduct, personal data, data protection, monitoring officer, "
@@ -157,54 +183,62 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
         id="tech",
         name="Technology & set-up",
         description=(
-            "Wifi, laptops and devices, logins and accounts, projector, things not working."
+            "Wifi, laptops and devices, installing and setting up, logins and accounts, "
+            "projector and sound, things not working."
         ),
         include_terms=_terms(
             "wifi, wi-fi, internet, connection, connectivity, broadband, signal, 4g, 5g, laptop, "
             "laptops, ipad, ipads, tablet, tablets, device, devices, smartphone, smartphones, "
             "iphone, android, login, logins, logon, password, passwords, username, projector, "
-            "screen, screens, audio, microphone, mic, mics, speakers, hdmi, cable, adapter, "
-            "charger, chargers, battery, zoom, technology, technical, tech, helpdesk, app, apps, "
-            "download, downloaded, install, installed, authenticator, 2fa, browser, crashed, "
-            "crashing, froze, frozen, glitch, glitches, glitchy, lag, laggy, bandwidth, volume, "
-            "webcam, camera, connect, connected, connecting, equipment, kit, wireless, clicker, "
-            "buffering, crash"
+            "projectors, audio, microphone, mic, mics, speakers, hdmi, cable, adapter, charger, "
+            "chargers, battery, technology, technical, tech, helpdesk, app, apps, download, "
+            "downloaded, downloading, install, installed, installing, installation, "
+            "installations, installer, setup, authenticator, 2fa, browser, crashed, crashing, "
+            "froze, frozen, glitch, glitches, glitchy, lag, laggy, bandwidth, volume, webcam, "
+            "camera, equipment, kit, wireless, clicker, buffering, crash, machine, machines, "
+            "computer, computers, pc, pcs, mac, macs, linux, environment, environments, "
+            "a/v, av, firewall, admin rights, permissions"
         ),
         phrases=_terms(
             "wi fi, not working, did not work, didn't work, does not work, doesn't work, "
             "wasn't working, weren't working, stopped working, would not connect, "
             "wouldn't connect, could not connect, couldn't connect, couldn't log in, "
             "could not log in, can't log in, log in, logging in, logged in, log on, sign in, "
-            "signing in, microsoft teams, on teams, via teams, teams link, teams call, "
-            "zoom link, meeting link, it support, it team, it department, it help, it issues, "
-            "technical issues, technical problems, technical difficulties, tech issues, "
-            "two factor, verification code, mobile phone, my phone, our phones, phone signal, "
-            "council laptop, council phone, council ipad, the sound, sound quality, "
-            "sound system, couldn't hear, could not hear, hard to hear, screen froze, "
-            "screen freezing, kept freezing"
+            "signing in, teams link, zoom link, meeting link, it support, it team, "
+            "it department, it help, it issues, technical issues, technical problems, "
+            "technical difficulties, tech issues, two factor, verification code, mobile phone, "
+            "my phone, our phones, phone signal, council laptop, council phone, council ipad, "
+            "the sound, sound quality, sound system, couldn't hear, could not hear, "
+            "hard to hear, screen froze, screen freezing, kept freezing, virtual machine, "
+            "virtual machines, text editor, operating system, software setup, set up the "
+            "software, connect to the wifi, connect to the internet, connecting to the wifi, "
+            "on windows, windows pc, windows laptop, windows machine, windows 10, windows 11"
         ),
         exclude_terms=_terms(
-            "screen time, connect with residents, connect with people, "
-            "connecting with residents, connecting with people, connect with constituents, "
-            "too technical, technical language, technical jargon, technical terms"
+            "screen time, too technical, technical language, technical jargon, technical terms, "
+            "machine learning"
         ),
     ),
     ThemeDefinition(
         id="facilitation",
         name="Facilitators & delivery",
         description=(
-            "Presenter quality, clarity, engagement, co-delivery with councillors, helpers."
+            "Presenter and helper quality, clarity, structure, stories, engagement, "
+            "co-delivery with councillors, getting help."
         ),
         include_terms=_terms(
             "facilitator, facilitators, facilitation, facilitated, trainer, trainers, presenter, "
             "presenters, presentation, presented, presenting, speaker, speakers, delivery, "
             "delivered, explained, explaining, explanation, explanations, clearly, clear, "
             "unclear, knowledgeable, expert, experts, expertise, enthusiastic, enthusiasm, "
-            "approachable, patient, patience, host, hosts, hosted, helpers, tutor, instructor, "
-            "jargon, lecture, lectured, lecturing, style, humour, humor, engaging, energy, "
-            "listened, colleague, co-delivered, co-presented, co-facilitated, led, waffle, "
-            "waffled, rambling, patronising, condescending, answered, questions, q&a, confusing, "
-            "confused"
+            "approachable, patient, patience, host, hosts, hosted, helper, helpers, tutor, "
+            "tutors, instructor, instructors, teacher, teachers, teaching, taught, lecturer, "
+            "lecturers, ta, tas, volunteers, jargon, humour, humor, funny, engaging, engaged, "
+            "engagement, energy, energetic, atmosphere, listened, co-delivered, co-presented, "
+            "co-facilitated, led, waffle, waffled, rambling, patronising, condescending, "
+            "answered, questions, q&a, confusing, confused, stories, story, anecdotes, "
+            "anecdote, structure, structured, organisation, organization, encouraged, "
+            "encouraging, feedback, signposting, friendly, glossed"
         ),
         phrases=_terms(
             "q a, q and a, q & a, the team, comms team, communications team, digital team, "
@@ -214,20 +248,27 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
             "answered questions, answering questions, took time to, made it fun, made us feel, "
             "put us at ease, fellow councillor, councillor colleague, the officers, the trainer, "
             "the presenter, the facilitator, council officer, council officers, comms officer, "
-            "officers who, officer who"
+            "officers who, officer who, teaching style, presenting style, delivery style, "
+            "talked through, sticky notes, post it notes, post-it notes, one on one, "
+            "one-on-one, get help, got help, getting help, ask for help, asking for help, "
+            "summon help, help from, the staff, staff were, the people"
         ),
         exclude_terms=_terms("clear desk, at present, present day, at the present"),
     ),
     ThemeDefinition(
         id="materials",
         name="Materials & follow-up",
-        description="Slides, handouts, guides, links, further support, keeping in touch.",
+        description=(
+            "Slides, handouts, guides, instructions, websites and shared notes, links, "
+            "further support, keeping in touch."
+        ),
         include_terms=_terms(
             "slides, slide, powerpoint, handout, handouts, guide, guides, guidance, notes, "
             "checklist, links, link, resources, resource, toolkit, booklet, workbook, template, "
             "templates, printed, printout, printouts, recording, recorded, pdf, materials, "
             "material, leaflet, crib, factsheet, follow-up, newsletter, documentation, summary, "
-            "videos, video, webpage, intranet"
+            "summaries, videos, video, webpage, intranet, website, websites, tutorial, "
+            "tutorials, syllabus, etherpad, handbook, manual, references, reading, info"
         ),
         phrases=_terms(
             "slide deck, cheat sheet, crib sheet, follow up, followed up, further support, "
@@ -235,76 +276,106 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
             "send the slides, copy of the slides, copy of, one pager, step by step guide, "
             "written guide, something to take away, take away, refer back, refer to later, "
             "quick reference, further reading, useful links, top tips, tip sheet, info pack, "
-            "information pack, welcome pack, training pack"
+            "information pack, welcome pack, training pack, web site, where to find, "
+            "places to go, more info, more information, further information, pre course, "
+            "pre-course, read before, reading list, google doc, google docs, shared document, "
+            "shared folder, in the chat, written instructions, the instructions, "
+            "install instructions, installation instructions, clear instructions, "
+            "clearer instructions, instructions for, step by step instructions"
         ),
-        exclude_terms=_terms("link with residents, link up"),
+        exclude_terms=_terms(
+            "link with residents, link up, sticky notes, post it notes, links between"
+        ),
     ),
     ThemeDefinition(
         id="level",
         name="Level & group mix",
         description=(
-            "Too basic or too advanced, mixed abilities, pitched right, group "
-            "size, peer discussion."
+            "Too basic or too advanced, depth, prior experience, mixed abilities, pitched "
+            "right, group size, peer discussion."
         ),
         include_terms=_terms(
-            "basic, basics, advanced, beginner, beginners, novice, novices, pitched, pitch, "
-            "level, levels, simplistic, simple, complicated, complex, peer, peers, discussion, "
-            "discussions, breakout, breakouts, mix, mixed, group, groups, intermediate, "
-            "introductory, intro, beginner's, overwhelming, dumbed, patronising, ability, "
-            "abilities"
+            "advanced, beginner, beginners, novice, novices, newbie, newbies, pitched, pitch, "
+            "level, levels, simplistic, complicated, peer, peers, discussion, discussions, "
+            "breakout, breakouts, intermediate, beginner's, dumbed, depth, background, "
+            "backgrounds, proficient, experienced, inexperienced, ratio, escalation, "
+            "repetitive, repeated, jump, newcomers"
         ),
         phrases=_terms(
-            "mixed ability, mixed abilities, different levels, pitched right, pitched at, "
-            "over my head, over our heads, too technical, too basic, too advanced, already knew, "
-            "already know, assumed knowledge, assumed we knew, new to, never used, "
-            "complete beginner, group size, small group, smaller group, large group, "
-            "bigger group, other councillors, fellow councillors, learning from others, "
+            "mixed ability, mixed abilities, mix of abilities, mix of levels, "
+            "mix of backgrounds, mix of experience, mixed group, mixed levels, different levels, "
+            "different abilities, ability levels, pitched right, pitched at, over my head, "
+            "over our heads, too technical, too basic, too simple, too easy, too hard, "
+            "too advanced, very basic, already knew, already know, assumed knowledge, "
+            "assumed we knew, prior knowledge, previous knowledge, background knowledge, "
+            "no experience, prior experience, previous experience, programming experience, "
+            "new to, never used, complete beginner, group size, class size, small group, "
+            "smaller group, smaller groups, large group, bigger group, number of people, "
+            "other councillors, fellow councillors, learning from others, "
             "learn from each other, learning from each other, sharing experiences, "
             "share experiences, dumbed down, right level, wrong level, for beginners, "
             "not for beginners, knew nothing, know nothing, more advanced, next level, "
             "sharing ideas, share ideas, shared experiences, already use, already using, "
             "already on, already have, more experienced, less experienced, experienced users, "
-            "inexperienced"
+            "seen before, more depth, in depth, big jump"
         ),
         exclude_terms=_terms(
             "level of abuse, high level of, level playing field, group chat, facebook group, "
             "facebook groups, whatsapp group, whatsapp groups, community group, "
-            "community groups, residents group, residents groups, in advance, advance notice"
+            "community groups, residents group, residents groups, in advance, advance notice, "
+            "level of service, level of care"
         ),
     ),
     ThemeDefinition(
         id="platforms",
         name="Platforms & tools",
         description=(
-            "Named platforms and tools: Twitter/X, Facebook, blogs, LinkedIn, "
-            "Instagram, WhatsApp, YouTube, Nextdoor."
+            "Named platforms and tools: social media (Twitter/X, Facebook, LinkedIn, "
+            "Instagram, WhatsApp, YouTube, Nextdoor, blogs), office and video-call software "
+            "(Word, Excel, Outlook, Teams, Zoom), and other software tools and languages."
         ),
         include_terms=_terms(
             "twitter, tweet, tweets, tweeting, retweet, facebook, fb, linkedin, instagram, "
             "insta, whatsapp, youtube, nextdoor, tiktok, blog, blogs, blogging, blogger, "
             "snapchat, threads, bluesky, mastodon, reddit, hootsuite, canva, buffer, meta, "
             "messenger, podcast, podcasts, vlog, flickr, pinterest, hashtag, hashtags, chatgpt, "
-            "mailchimp, telegram"
+            "copilot, mailchimp, telegram, friendfeed, zoom, skype, webex, slack, outlook, "
+            "excel, spreadsheet, spreadsheets, powerpoint, sharepoint, onedrive, dropbox, "
+            "trello, miro, mentimeter, padlet, eventbrite, tool, tools, software, language, "
+            "languages, python, ipython, jupyter, numpy, scipy, pandas, matplotlib, r, "
+            "rstudio, matlab, perl, java, javascript, sql, sqlite, mysql, postgres, database, "
+            "databases, git, github, gitlab, svn, subversion, shell, bash, unix, linux, "
+            "terminal, grep, regex, makefile, makefiles, anaconda, conda, cygwin, openrefine, "
+            "stackoverflow, google"
         ),
         phrases=_terms(
             "on x, x formerly twitter, x twitter, twitter x, x account, x accounts, x post, "
             "x posts, post on x, posting on x, use x, using x, x com, facebook group, "
             "facebook groups, facebook page, whatsapp group, whatsapp groups, google business, "
-            "google my business, ai tools, scheduling tool, scheduling tools"
+            "google my business, ai tools, scheduling tool, scheduling tools, microsoft teams, "
+            "on teams, via teams, teams call, teams meeting, microsoft word, word document, "
+            "google meet, google docs, google sheets, google drive, office 365, microsoft 365, "
+            "version control, command line, regular expressions, regular expression, "
+            "text editor, source control, open source, conditional formatting, pivot tables"
         ),
         exclude_terms=_terms("x factor, x number, x amount"),
     ),
     ThemeDefinition(
         id="venue",
         name="Venue & logistics",
-        description="Room, location, parking, refreshments, time of day, booking.",
+        description=(
+            "Room, location, parking, refreshments and food, temperature, time of day, "
+            "booking, things to write with, seeing the screen from the room."
+        ),
         include_terms=_terms(
             "room, rooms, venue, venues, location, parking, refreshments, tea, coffee, biscuits, "
-            "lunch, lunchtime, food, sandwiches, temperature, heating, seats, seating, layout, "
-            "tables, toilets, lift, stairs, acoustics, noise, noisy, chamber, evening, evenings, "
-            "morning, mornings, afternoon, afternoons, weekend, daytime, booking, booked, "
-            "invitation, invite, travel, signage, reception, cramped, crowded, stuffy, draughty, "
-            "catering, hybrid, in-person, remotely, remote"
+            "lunch, lunchtime, breakfast, food, sandwiches, snacks, snack, donuts, doughnuts, "
+            "cookies, pizza, fruit, drinks, temperature, heating, seats, seating, "
+            "layout, tables, toilets, lift, stairs, acoustics, noise, noisy, chamber, evening, "
+            "evenings, morning, mornings, afternoon, afternoons, daytime, booking, booked, "
+            "invitation, invite, travel, signage, reception, cramped, crowded, stuffy, "
+            "draughty, catering, hybrid, in-person, remotely, remote, pens, "
+            "inconvenient, cold, hot, chilly, warm"
         ),
         phrases=_terms(
             "car park, town hall, civic centre, council chamber, committee room, meeting room, "
@@ -314,30 +385,36 @@ DEFAULT_THEMES: tuple[ThemeDefinition, ...] = (
             "do it online, online version, online instead, rather than online, "
             "wheelchair access, step free, accessible venue, disabled access, the building, "
             "council building, directions to, the chairs, uncomfortable chairs, "
-            "room was freezing, freezing cold, freezing room"
+            "room was freezing, freezing cold, freezing room, time set, hard to read, "
+            "hard to see, wind tunnel"
         ),
         exclude_terms=_terms(
-            "room for improvement, room to improve, chat room, cold calling, cold feet"
+            "room for improvement, room to improve, chat room, cold calling, cold feet, "
+            "warm welcome, hot topic, hot topics, hard to see how, hard to see why"
         ),
     ),
     ThemeDefinition(
         id="workload",
         name="Time & capacity",
-        description="Councillors' busy diaries, time to keep it up, casework.",
+        description=(
+            "Councillors' busy diaries, time away from work, homework, time to keep it up, "
+            "casework."
+        ),
         include_terms=_terms(
             "busy, diary, diaries, capacity, workload, casework, commitments, time-consuming, "
-            "juggling, juggle, burden, overwhelmed, admin, sustainable, sustain, routine, habit, "
-            "demands, demanding"
+            "juggling, juggle, burden, admin, sustainable, sustain, routine, demands, "
+            "demanding, homework, assignments, assignment"
         ),
         phrases=_terms(
-            "time consuming, case work, ward work, keep it up, keep up with, keeping up, "
-            "keep on top, find the time, finding the time, find time, finding time, "
-            "time to post, time to do, no time, not enough hours, don't have time, "
-            "don't have the time, haven't got time, haven't got the time, day job, "
-            "full time job, work full time, spare time, 24 7, always on, little and often, "
-            "minutes a day, schedule posts, scheduling posts, how often, how much time, "
-            "time it takes, time commitment, too much time, take up time, takes up time, "
-            "eat into, out of hours, more manageable"
+            "time consuming, case work, ward work, keep on top, find the time, "
+            "finding the time, find time, finding time, time to post, time to do, no time, "
+            "not enough hours, don't have time, don't have the time, haven't got time, "
+            "haven't got the time, day job, full time job, work full time, spare time, 24 7, "
+            "always on, little and often, minutes a day, schedule posts, scheduling posts, "
+            "how often, how much time, time it takes, time commitment, too much time, "
+            "take up time, takes up time, eat into, out of hours, more manageable, "
+            "away from work, time off work, time away from, personal time, learning curve, "
+            "keep it going, keeping it going"
         ),
         exclude_terms=(),
     ),
@@ -358,16 +435,49 @@ _MIN_STEM_LEN = 6
 _STEMMER = PorterStemmer()
 
 
+# Endings that make a word of another kind with another meaning: the stemmer cuts
+# "knowledgeable" and "knowledge", "interactive" and "interaction", "refresher" and
+# "refreshments" to the same stem, but a comment about the trainer being
+# knowledgeable is not one about the knowledge it gave. Two words match on their
+# stem only when they also end the same way, after their inflections are set aside.
+_DERIVATIONS = (
+    "ability", "ibility", "ively", "ingly", "ation", "ment", "ness", "able", "ible", "ive",
+    "ion", "ity", "ism", "ist", "ful", "less", "ous", "ally", "ly", "al", "er", "or",
+)  # fmt: skip
+
+
 @lru_cache(maxsize=65536)
 def match_key(token: str) -> str:
     """What a token is matched on: its Porter stem, or the token itself when that is too short.
 
-    Cached, since the same words recur across thousands of comments.
+    A possessive matches its owner ("instructor's" is "instructor"), and a stem
+    carries the word's derivational ending, so "knowledgeable" never matches
+    "knowledge". Cached, since the same words recur across thousands of comments.
     """
+    if token.endswith("'s"):
+        token = token[:-2]
     if not token.isalpha():
         return token  # "4g", "didn't", "&"
     stem = _STEMMER.stem(token, to_lowercase=False)
-    return stem if len(stem) >= _MIN_STEM_LEN else _singular(token)
+    if len(stem) < _MIN_STEM_LEN:
+        return _singular(token)
+    ending = _derivation(token)
+    return f"{stem}/{ending}" if ending else stem
+
+
+def _derivation(token: str) -> str:
+    """The derivational ending of a word once a plural, "-ed" or "-ing" is set aside."""
+    word = token
+    if len(word) > 4:
+        if word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+        elif word.endswith("ed"):
+            word = word[:-2]
+        elif word.endswith("ing"):
+            word = word[:-3]
+    return next((ending for ending in _DERIVATIONS if word.endswith(ending)), "")
 
 
 def _singular(token: str) -> str:
@@ -404,7 +514,7 @@ def _term_keys(term: str) -> tuple[str, ...]:
 # Clauses end at sentence punctuation, commas and dashes, and before words that
 # turn the sense of what follows ("useful, but too long").
 _CLAUSE_BREAK_RE = re.compile(
-    r"[.!?;:\n\u2026()]+|,|\s[-\u2013\u2014]+\s"
+    r"(?:(?<!\d)\.|\.(?!\d)|[!?;:\n\u2026()])+|,|\s[-\u2013\u2014]+\s"
     r"|\b(?=(?:but|however|although|though|whereas|except|apart from|other than|"
     r"otherwise|unfortunately|sadly)\b)"
 )
@@ -434,37 +544,72 @@ class _Pattern:
 
 @dataclass(frozen=True)
 class ThemeMatcher:
-    """Themes compiled for fast matching: every pattern indexed by its first word's key."""
+    """Themes compiled for fast matching: single-word patterns by their word's key, and
+    longer ones by the keys of their first two words."""
 
     themes: tuple[ThemeDefinition, ...]
-    by_first_key: dict[str, tuple[_Pattern, ...]]
+    singles: dict[str, tuple[_Pattern, ...]]
+    pairs: dict[tuple[str, str], tuple[_Pattern, ...]]
+    # Filled as texts are matched: a token as written -> its key and the one-word patterns.
+    by_token: dict[str, tuple[str, tuple[_Pattern, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def compile_themes(themes: Iterable[ThemeDefinition] = DEFAULT_THEMES) -> ThemeMatcher:
     """Precompute the keys of every term so that matching many texts is cheap."""
     theme_tuple = tuple(themes)
-    index: dict[str, list[_Pattern]] = {}
+    singles: dict[str, list[_Pattern]] = {}
+    pairs: dict[tuple[str, str], list[_Pattern]] = {}
     for theme_index, theme in enumerate(theme_tuple):
         terms = [(term, False) for term in (*theme.include_terms, *theme.phrases)]
         terms += [(term, True) for term in theme.exclude_terms]
         for term, exclude in terms:
             keys = _term_keys(term)
-            if keys:
-                index.setdefault(keys[0], []).append(_Pattern(theme_index, keys, exclude))
-    frozen = {first: tuple(patterns) for first, patterns in index.items()}
-    return ThemeMatcher(themes=theme_tuple, by_first_key=frozen)
+            pattern = _Pattern(theme_index, keys, exclude)
+            if len(keys) == 1:
+                singles.setdefault(keys[0], []).append(pattern)
+            elif keys:
+                pairs.setdefault((keys[0], keys[1]), []).append(pattern)
+    return ThemeMatcher(
+        themes=theme_tuple,
+        singles={key: tuple(patterns) for key, patterns in singles.items()},
+        pairs={key: tuple(patterns) for key, patterns in pairs.items()},
+    )
+
+
+# Tokens remembered per matcher, so a long-running process does not grow without end.
+_MAX_REMEMBERED_TOKENS = 200_000
 
 
 def match_clause(matcher: ThemeMatcher, clause: str) -> dict[str, tuple[str, ...]]:
     """Theme id -> the words of one normalised clause that matched it, in text order."""
+    tokens = tokenise(clause)
+    by_token = matcher.by_token
+    known: list[tuple[str, tuple[_Pattern, ...]]] = []
+    for token in tokens:
+        entry = by_token.get(token)
+        if entry is None:
+            key = match_key(token)
+            entry = (key, matcher.singles.get(key, ()))
+            if len(by_token) < _MAX_REMEMBERED_TOKENS:
+                by_token[token] = entry
+        known.append(entry)
     found: dict[int, list[str]] = {}
     excluded: set[int] = set()
-    tokens = tokenise(clause)
-    keys = [match_key(token) for token in tokens]
-    for position, first in enumerate(keys):
-        for pattern in matcher.by_first_key.get(first, ()):
+    pairs = matcher.pairs
+    last = len(tokens) - 1
+    for position, (key, patterns) in enumerate(known):
+        if position < last:
+            longer = pairs.get((key, known[position + 1][0]))
+            if longer:
+                patterns = (*patterns, *longer)
+        for pattern in patterns:
             size = len(pattern.keys)
-            if size > 1 and tuple(keys[position : position + size]) != pattern.keys:
+            if size > 2 and (
+                position + size > len(tokens)
+                or tuple(k for k, _ in known[position : position + size]) != pattern.keys
+            ):
                 continue
             if pattern.exclude:
                 excluded.add(pattern.theme_index)
@@ -473,6 +618,8 @@ def match_clause(matcher: ThemeMatcher, clause: str) -> dict[str, tuple[str, ...
             hits = found.setdefault(pattern.theme_index, [])
             if words not in hits:
                 hits.append(words)
+    if not found:
+        return {}
     return {
         matcher.themes[i].id: _drop_contained(tuple(words))
         for i, words in sorted(found.items())

@@ -12,13 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessons import analysis
+from lessons import analysis_pool
 from lessons.analysis import (
     ANALYSER_VERSION,
     Analysis,
     analyse,
     analyse_many,
     explain,
+    relabel,
 )
 from lessons.themes import DEFAULT_THEMES, ThemeDefinition, compile_themes
 
@@ -78,7 +79,8 @@ FEEDBACK_CASES = [
      "The wifi did not work for the first hour"),
     ("to_change", "negative", {"hands_on"},
      "Too much theory, not enough practice"),
-    ("to_change", "negative", {"hands_on"},
+    # A plain request is its own reading, not a complaint (issue 14): neutral.
+    ("to_change", "neutral", {"hands_on"},
      "More time for hands-on practice please"),
     ("to_change", "negative", {"pace"},
      "It could have been shorter"),
@@ -90,13 +92,13 @@ FEEDBACK_CASES = [
      "The room was too cold and the projector kept failing"),
     ("to_change", "positive", set(),
      "Keep it as it is, really useful"),
-    ("to_change", "negative", {"materials"},
+    ("to_change", "neutral", {"materials"},
      "A follow-up session in a few months would be good"),
     ("to_change", "negative", {"facilitation"},
      "Less jargon, not everyone knows what an algorithm is"),
     ("to_change", "negative", {"level"},
      "Smaller groups, it was hard to get help with 20 people"),
-    ("to_change", "negative", {"materials"},
+    ("to_change", "neutral", {"materials"},
      "Send the slides out beforehand"),
     ("to_change", "neutral", set(),
      "Not sure"),
@@ -112,7 +114,7 @@ FEEDBACK_CASES = [
      "The venue was hard to find and parking was a nightmare"),
     ("to_change", "negative", {"level", "platforms"},
      "Wasn't that useful for me as I already use Twitter every day"),
-    ("to_change", "negative", {"pace"},
+    ("to_change", "neutral", {"pace"},
      "Shorter session, and maybe a break halfway"),
     ("to_change", "negative", {"venue"},
      "Nothing really, although the room was a bit stuffy"),
@@ -141,6 +143,67 @@ FEEDBACK_CASES = [
      "Not as useful as I'd hoped"),
     ("general", "negative", set(),
      "I didn't find it useful at all"),
+    # --- issue 14: patterns found on comments the analysis had never seen ---------------
+    # a bare fact about oneself is no praise, even under "what worked well?"
+    ("went_well", "neutral", set(),
+     "I am a new councillor for the north ward"),
+    ("went_well", "neutral", {"venue", "platforms"},
+     "We met in the committee room on a Tuesday evening, there were twelve councillors and"
+     " two officers, and we went through Facebook, X and Nextdoor one after the other"),
+    # plain requests are neutral; a request with a complaint word is still a complaint
+    ("to_change", "neutral", {"materials"},
+     "A printed copy of the slides please"),
+    ("to_change", "neutral", {"platforms"},
+     "More time on Instagram"),
+    ("to_change", "neutral", {"platforms"},
+     "It would be nice to have a follow-up session on TikTok"),
+    ("to_change", "neutral", {"materials"},
+     "Could you send the slides before the session?"),
+    ("to_change", "negative", {"facilitation"},
+     "Less jargon please, it was confusing"),
+    # "no change needed" idioms and the reach of a negation
+    ("general", "positive", {"facilitation"},
+     "I don't think the trainer could have done any better"),
+    ("to_change", "positive", set(),
+     "I can't think of anything I would improve"),
+    ("general", "positive", {"facilitation"},
+     "Nothing was too much trouble for the comms officers"),
+    ("went_well", "positive", set(),
+     "All good"),
+    ("to_change", "positive", set(),
+     "All good thanks"),
+    # one polite word does not average a list of grievances to neutral
+    ("to_change", "negative", {"pace", "tech", "venue"},
+     "Thanks, but we started late, the projector failed and the room was freezing"),
+    # domain words inside praise, and complaints with no negative word
+    ("general", "positive", {"tech", "facilitation"},
+     "The comms officer sorted my login problem in minutes"),
+    ("general", "positive", {"risk"},
+     "Her advice got me through a difficult week of online abuse"),
+    ("went_well", "positive", {"tech", "facilitation"},
+     "The officer helped me when I got stuck with my password"),
+    ("to_change", "negative", set(),
+     "Be on time next session"),
+    ("to_change", "negative", set(),
+     "Treat new councillors with respect"),
+    ("general", "negative", {"materials"},
+     "Still no reply about the follow-up session"),
+    ("to_change", "negative", {"tech"},
+     "The projector never turned up and no one came to fix it"),
+    ("to_change", "negative", {"tech"},
+     "Took over an hour to get everyone logged in"),
+    # more "could not be better" idioms, and praise told as "couldn't have... without"
+    ("to_change", "positive", {"facilitation"},
+     "Honestly nothing the officers could have done better"),
+    ("general", "positive", set(),
+     "I don't feel anything about the session could be improved"),
+    ("went_well", "positive", {"hands_on", "facilitation"},
+     "I couldn't have set up my page without the officer's help"),
+    # what should have been done, told as done, under "what should we change?"
+    ("to_change", "negative", {"facilitation"},
+     "Listened more to the newer councillors"),
+    ("to_change", "neutral", {"pace"},
+     "Could have done with a longer break"),
 ]  # fmt: skip
 
 
@@ -153,6 +216,100 @@ def test_realistic_feedback_gets_the_expected_label_and_themes(kind, label, them
     result = analyse(text, kind, MATCHER)
     assert result.label == label, explain(result)
     assert themes <= {theme.theme_id for theme in result.themes}, explain(result)
+
+
+# (question kind, the answer, whether it asks for a change or an addition)
+REQUEST_CASES = [
+    ("to_change", "A printed copy of the slides please", True),
+    ("to_change", "More time on Instagram", True),
+    ("to_change", "It would be nice to have a follow-up session on TikTok", True),
+    ("to_change", "Maybe split the group by experience", True),
+    ("to_change", "Be on time next session", True),
+    ("general", "A session on dealing with trolls would be really helpful", True),
+    ("general", "One-to-one help with my Facebook page", True),
+    ("to_change", "I would have liked more examples from other councils", True),
+    ("went_well", "Wanted to learn about LinkedIn and now I have", False),
+    ("to_change", "Keep it up", False),
+    ("to_change", "More sessions like this please", False),
+    ("general", "I would like to thank the trainers", False),
+    ("to_change", "The projector failed twice", False),
+    ("went_well", "The breakout groups", False),
+    ("to_change", "Nothing, it was great", False),
+    ("to_change", "I can't think of anything I would improve", False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "asks"),
+    REQUEST_CASES,
+    ids=[f"{kind}:{text[:40]}" for kind, text, _ in REQUEST_CASES],
+)
+def test_requests_are_their_own_reading(kind, text, asks):
+    result = analyse(text, kind, MATCHER)
+    assert result.request is asks, explain(result)
+    assert bool(result.asks) is asks
+
+
+def test_a_plain_request_is_neutral_and_shows_what_was_asked():
+    result = analyse("Handouts to take away, please", "to_change", MATCHER)
+    assert (result.label, result.request) == ("neutral", True)
+    assert result.asks == ("Handouts to take away",)
+    assert 'asks for "Handouts to take away"' in explain(result)
+
+
+def test_asking_for_a_basic_standard_says_it_was_not_met():
+    result = analyse("Please start on time", "to_change", MATCHER)
+    assert result.label == "negative" and result.request
+    assert any(d.startswith("not met: on time") for d in result.drivers)
+
+
+def test_a_request_after_praise_and_but_names_a_gap():
+    result = analyse("The trainer was lovely, but what about a handout?", "to_change", MATCHER)
+    assert result.mixed and result.request
+    assert result.label == "neutral"
+
+
+def test_understanding_offered_for_a_shortcoming_softens_it_to_mixed():
+    result = analyse(
+        "The session overran but I understand there was a lot to cover", "general", MATCHER
+    )
+    assert result.mixed
+    assert result.label == "neutral"
+
+
+def test_trouble_named_as_the_situation_is_no_complaint():
+    result = analyse("The helpers came over whenever we had problems", "went_well", MATCHER)
+    assert result.label == "positive"
+    assert not any("problem" in d for d in result.drivers)
+
+
+def test_a_negation_reaches_over_or():
+    result = analyse("The trainer was not patient or helpful", "general", MATCHER)
+    assert result.label == "negative"
+    assert all(not d.startswith("helpful") for d in result.drivers)
+
+
+# --- a person (or the learned layer) sets the label -------------------------------------
+
+
+def test_relabel_sets_the_label_and_the_tone_of_an_unmixed_answers_themes():
+    machine = analyse("The wifi was patchy", "to_change", MATCHER)
+    corrected = relabel(machine, "positive", "corrected by a facilitator")
+    assert corrected.label == "positive" and corrected.score > 0
+    assert corrected.drivers[0] == "corrected by a facilitator"
+    assert [t.label for t in corrected.themes] == ["positive"]
+
+
+def test_relabel_keeps_a_mixed_answers_themes_on_their_own_clauses():
+    machine = analyse("The trainer was brilliant, but the room was freezing", "general", MATCHER)
+    corrected = relabel(machine, "negative", "corrected")
+    by_id = {t.theme_id: t.label for t in corrected.themes}
+    assert by_id == {"facilitation": "positive", "venue": "negative"}
+
+
+def test_relabel_refuses_an_unknown_label():
+    with pytest.raises(ValueError, match="unknown label"):
+        relabel(analyse("Fine", "general"), "great", "because")
 
 
 def test_the_table_is_big_enough_to_trust():
@@ -238,20 +395,25 @@ def test_a_wider_negation_window_reads_wasnt_that_useful_as_criticism():
     assert any("useful" in driver for driver in result.drivers)
 
 
-def test_a_request_under_what_to_change_is_a_mild_complaint():
+def test_a_plain_request_under_what_to_change_is_neutral_and_a_request():
+    # Issue 14 reverses the earlier reading ("a mild complaint"): people label plain
+    # requests neutral, and the request is shown as what was asked for.
     result = analyse("More examples from other councils please", "to_change")
-    assert result.label == "negative"
-    assert -0.5 < result.score < 0
+    assert result.label == "neutral"
+    assert result.request
+    assert result.asks == ("More examples from other councils please",)
 
 
 def test_the_same_request_for_next_time_help_is_neutral():
     assert analyse("More examples from other councils please", "general").label == "neutral"
 
 
-def test_a_might_have_been_is_not_praise():
+def test_a_might_have_been_is_not_praise_but_a_request():
+    # Its praise word names what was wanted; as a plain request it is neutral (issue 14).
     result = analyse("It would have been good to have a break", "general")
-    assert result.label == "negative"
-    assert any(driver.startswith("wanted:") for driver in result.drivers)
+    assert result.label == "neutral"
+    assert result.request
+    assert "good" not in result.drivers
 
 
 def test_an_unknown_question_kind_is_read_as_general():
@@ -301,6 +463,10 @@ def _check_well_formed(result: Analysis) -> None:
     assert result.label in LABELS
     assert -1.0 <= result.score <= 1.0
     assert all(isinstance(driver, str) and driver for driver in result.drivers)
+    # every label shows the words behind it: an opinion is never without its drivers
+    assert result.drivers or result.label == "neutral"
+    assert isinstance(result.request, bool)
+    assert result.request == bool(result.asks)
     for theme in result.themes:
         assert theme.label in LABELS
         assert -1.0 <= theme.score <= 1.0
@@ -310,6 +476,53 @@ def _check_well_formed(result: Analysis) -> None:
 @given(text=any_text, kind=kinds)
 def test_any_text_gives_a_well_formed_analysis(text, kind):
     _check_well_formed(analyse(text, kind, MATCHER))
+
+
+@given(text=any_text, kind=kinds)
+def test_what_is_asked_for_comes_from_the_answer(text, kind):
+    result = analyse(text, kind, MATCHER)
+    assert all(ask and ask in text for ask in result.asks)
+
+
+REQUESTS = [
+    "more time on Facebook", "a handout please", "it would be nice to have a guide",
+    "could you send the slides", "maybe a session on TikTok",
+]  # fmt: skip
+COMPLAINTS = ["too long", "the wifi did not work", "we started late", "it was confusing"]
+PRAISE = ["really helpful", "the trainer was brilliant", "very clear", "great session"]
+
+
+@given(ask=st.sampled_from(REQUESTS), kind=st.sampled_from(["to_change", "general"]))
+def test_a_plain_request_is_never_a_complaint(ask, kind):
+    result = analyse(ask, kind, MATCHER)
+    assert result.request
+    assert result.label == "neutral"
+
+
+@given(
+    complaints=st.lists(st.sampled_from(COMPLAINTS), min_size=2, max_size=4),
+    kind=kinds,
+)
+def test_a_thank_you_never_turns_grievances_neutral(complaints, kind):
+    result = analyse("Thanks, but " + ", ".join(complaints), kind, MATCHER)
+    assert result.label == "negative"
+
+
+@given(praise=st.sampled_from(PRAISE), complaint=st.sampled_from(COMPLAINTS), kind=kinds)
+def test_clear_praise_with_clear_criticism_is_mixed(praise, complaint, kind):
+    result = analyse(f"{praise}, but {complaint}", kind, MATCHER)
+    assert result.mixed
+    assert any(d in result.drivers for d in ("too long", "did not work", "started late")) or any(
+        "confusing" in d for d in result.drivers
+    )
+
+
+@given(text=any_text, kind=kinds, label=st.sampled_from(sorted(LABELS)))
+def test_relabel_gives_a_well_formed_analysis_with_that_label(text, kind, label):
+    corrected = relabel(analyse(text, kind, MATCHER), label, "corrected")
+    _check_well_formed(corrected)
+    assert corrected.label == label
+    assert corrected.drivers[0] == "corrected"
 
 
 @given(text=any_text, kind=kinds)
@@ -359,9 +572,9 @@ def test_analyse_many_keeps_order_and_matches_analyse_in_process():
 
 
 def test_analyse_many_uses_the_process_pool_for_large_batches(monkeypatch):
-    monkeypatch.setattr(analysis, "_CHUNK_SIZE", 50)
+    monkeypatch.setattr(analysis_pool, "CHUNK_SIZE", 50)
     items = [(text, kind) for kind, _, _, text in FEEDBACK_CASES] * 8
-    assert len(items) >= analysis.POOL_MIN_ITEMS
+    assert len(items) >= analysis_pool.POOL_MIN_ITEMS
     calls: list[tuple[int, int]] = []
     results = analyse_many(items, workers=2, progress=lambda d, t: calls.append((d, t)))
     assert results == [analyse(text, kind, MATCHER) for text, kind in items]
@@ -374,8 +587,11 @@ def test_analyse_many_finishes_in_process_when_the_pool_cannot_start(monkeypatch
     def broken_pool(*args, **kwargs):
         raise BrokenProcessPool("no workers here")
 
-    monkeypatch.setattr(analysis, "_analyse_in_pool", broken_pool)
-    items = [("Too long", "to_change"), ("Great, thanks", "went_well")] * analysis.POOL_MIN_ITEMS
+    monkeypatch.setattr(analysis_pool, "run_in_pool", broken_pool)
+    items = [
+        ("Too long", "to_change"),
+        ("Great, thanks", "went_well"),
+    ] * analysis_pool.POOL_MIN_ITEMS
     calls: list[tuple[int, int]] = []
     results = analyse_many(items, workers=2, progress=lambda d, t: calls.append((d, t)))
     assert [r.label for r in results[:2]] == ["negative", "positive"]

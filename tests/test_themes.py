@@ -204,3 +204,119 @@ def test_short_words_match_their_plurals(text, theme):
 def test_short_words_are_not_stemmed_into_other_words():
     assert match_key("timing") != match_key("time")
     assert match_key("class") == "class"
+
+
+# --- issue 14: themes people can trust on comments never seen ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("knowledge", "knowledgeable"),
+        ("interaction", "interactive"),
+        ("interact", "interactive"),
+        ("refresher", "refreshments"),
+        ("practical", "practically"),
+        ("commit", "commitments"),
+    ],
+)
+def test_stemming_never_joins_words_of_different_meaning(word, other):
+    assert match_key(word) != match_key(other)
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("facilitator", "facilitators"),
+        ("answering", "answer"),
+        ("recording", "recorded"),
+        ("exercise", "exercises"),
+        ("material", "materials"),
+    ],
+)
+def test_stemming_still_joins_forms_of_one_word(word, other):
+    assert match_key(word) == match_key(other)
+
+
+def test_a_refresher_session_is_not_about_refreshments():
+    assert "venue" not in themes_in("A refresher on the pre-election rules next spring")
+    assert "venue" in themes_in("The refreshments ran out by eleven")
+
+
+def test_a_theme_about_knowledge_does_not_tag_a_knowledgeable_trainer():
+    custom = compile_themes(
+        [ThemeDefinition("know", "Knowledge", "What we learnt.", ("knowledge",), ())]
+    )
+    assert match_themes(custom, "The trainer was very knowledgeable") == []
+    assert [m.theme_id for m in match_themes(custom, "It built my knowledge of Nextdoor")] == [
+        "know"
+    ]
+
+
+@given(word=st.from_regex(r"[a-z]{3,12}", fullmatch=True))
+def test_a_possessive_matches_its_owner(word):
+    assert match_key(f"{word}'s") == match_key(word)
+
+
+def test_possessives_are_tagged():
+    assert "instructor's" in evidence_for(
+        "The instructor's examples from her own ward", "facilitation"
+    )
+    assert "facilitation" in themes_in("Our trainer's patience with the slower ones")
+
+
+@pytest.mark.parametrize(
+    ("text", "theme_id"),
+    [
+        ("Pair work on our own Facebook pages", "hands_on"),
+        ("Typing along with the trainer on the big screen", "hands_on"),
+        ("The live coding of a scheduled post", "hands_on"),
+        ("Her anecdotes about the last election", "facilitation"),
+        ("Snacks in the afternoon would be welcome", "venue"),
+        ("Time constraints meant we skipped LinkedIn", "pace"),
+    ],
+)
+def test_common_synonyms_are_tagged(text, theme_id):
+    assert theme_id in themes_in(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "theme_id"),
+    [
+        ("A good mix of theory and hands-on", "level"),
+        ("The theory of why residents share posts", "hands_on"),
+        ("Mixing business and personal accounts", "level"),
+    ],
+)
+def test_single_broad_words_do_not_tag_on_their_own(text, theme_id):
+    assert theme_id not in themes_in(text)
+
+
+def test_mixed_abilities_still_tag_level():
+    assert "level" in themes_in("A mix of abilities in the room, from beginners to bloggers")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sharing my screen on Zoom",
+        "A quick guide to Microsoft Teams",
+        "Using Excel to track casework",
+        "Putting the post together in Canva",
+        "Our WhatsApp group for the ward",
+        "Drafting in Word then pasting into Outlook",
+    ],
+)
+def test_platforms_covers_tools_generally_not_only_social_media(text):
+    assert "platforms" in themes_in(text)
+
+
+SINGLE_TERMS = sorted(
+    {(t, theme.id) for theme in DEFAULT_THEMES for t in theme.include_terms if t.isalpha()}
+)
+
+
+@given(term=st.sampled_from(SINGLE_TERMS))
+def test_every_single_word_term_matches_in_its_possessive(term):
+    word, theme_id = term
+    assert theme_id in themes_in(f"the {word}'s part of it")

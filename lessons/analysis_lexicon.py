@@ -1,0 +1,664 @@
+"""The analyser's data: its version, lexicon, word lists and phrase rules.
+
+Everything here is data or a regular expression compiled from data; the engine
+that reads a comment with it is lessons.analysis. Keeping the two apart lets the
+word lists grow without the engine growing, and puts the version constant next
+to what it versions.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Bump whenever a rule, a word list or a threshold changes: stored analyses
+# made by an older version are then re-analysed, the rest are left alone.
+ANALYSER_VERSION = "2.0.0"
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- the lexicon -----------------------------------------------------------------------------
+
+# Words TextBlob lacks or misreads in feedback. Values are polarities on
+# TextBlob's scale. Zero means "carries no opinion here" ("first hour", "more
+# examples", "small group", "make sure").
+# fmt: off
+DOMAIN_LEXICON: dict[str, float] = {
+    # praise TextBlob does not know
+    "helpful": 0.5, "informative": 0.5, "knowledgeable": 0.5, "useful": 0.5, "insightful": 0.6,
+    "enjoyable": 0.6, "enjoyed": 0.5, "enjoy": 0.4, "thank": 0.4, "thanks": 0.4, "thankyou": 0.4,
+    "organised": 0.3, "well-organised": 0.5, "well-run": 0.5, "well-paced": 0.5,
+    "well-presented": 0.5, "clear": 0.35, "clearly": 0.3, "practical": 0.2, "valuable": 0.6,
+    "worthwhile": 0.5, "approachable": 0.5, "patient": 0.4, "supportive": 0.5, "friendly": 0.5,
+    "welcoming": 0.4, "reassuring": 0.4, "reassured": 0.3, "confident": 0.4, "empowering": 0.5,
+    "inspiring": 0.6, "inspired": 0.5, "eye-opening": 0.5, "learnt": 0.3, "learned": 0.3,
+    "understandable": 0.3, "polite": 0.4, "courteous": 0.4, "professional": 0.4,
+    "professionally": 0.4, "efficient": 0.4, "efficiently": 0.4, "efficiency": 0.3, "prompt": 0.3,
+    "promptly": 0.3, "punctual": 0.3, "caring": 0.5, "attentive": 0.4, "recommend": 0.4,
+    "recommended": 0.3, "appreciated": 0.4, "appreciate": 0.4, "engaging": 0.5, "interactive": 0.3,
+    "accessible": 0.2, "relevant": 0.4, "pleasant": 0.4, "thorough": 0.4, "concise": 0.3,
+    "succinct": 0.3, "excellent": 1.0, "fab": 0.6, "brill": 0.6, "superb": 1.0, "invaluable": 0.7,
+    "loved": 0.6, "liked": 0.4, "likes": 0.3, "love": 0.5, "loves": 0.5, "fun": 0.4, "helped": 0.3,
+    "helps": 0.3, "well-explained": 0.5, "user-friendly": 0.4, "tailored": 0.3, "empathetic": 0.5,
+    "reliable": 0.4, "kindness": 0.5, "smooth": 0.3, "seamless": 0.4, "yay": 0.5,
+    "congratulations": 0.5, "congrats": 0.5, "glad": 0.5, "grateful": 0.6, "thankful": 0.6,
+    "brilliantly": 0.8, "expertly": 0.6, "enthusiastic": 0.5, "quickly": 0.2, "swiftly": 0.3,
+    "speedy": 0.3, "competently": 0.4, "considerate": 0.4, "satisfactory": 0.3, "calming": 0.3,
+    "listened": 0.3, "respectful": 0.4, "understanding": 0.2, "fair": 0.2,
+    # the misspellings a phone keyboard lets through
+    "excelent": 1.0, "helpfull": 0.5, "usefull": 0.5, "brillant": 0.9, "proffesional": 0.4,
+    # criticism TextBlob does not know
+    "rushed": -0.5, "overran": -0.5, "overrun": -0.5, "overrunning": -0.5, "unhelpful": -0.5,
+    "confusing": -0.4, "confused": -0.4, "unclear": -0.4, "dull": -0.4, "waffle": -0.4,
+    "waffled": -0.4, "waffly": -0.4, "rambling": -0.4, "irrelevant": -0.5, "patronising": -0.6,
+    "patronizing": -0.6, "condescending": -0.6, "disorganised": -0.5, "disorganized": -0.5,
+    "chaotic": -0.5, "shambles": -0.7, "useless": -0.6, "pointless": -0.5, "waste": -0.5,
+    "wasted": -0.5, "struggled": -0.4, "struggle": -0.3, "struggling": -0.4, "delay": -0.4,
+    "delays": -0.4, "delayed": -0.4, "cancelled": -0.4, "rude": -0.6, "noisy": -0.4,
+    "cramped": -0.4, "stuffy": -0.3, "uncomfortable": -0.4, "draughty": -0.3, "freezing": -0.4,
+    "hot": -0.1, "problem": -0.3, "problems": -0.3, "issue": -0.2, "issues": -0.2,
+    "difficulty": -0.3, "difficulties": -0.3, "crashed": -0.4, "froze": -0.4, "glitchy": -0.4,
+    "laggy": -0.4, "broken": -0.5, "failed": -0.5, "fails": -0.4, "disappointing": -0.6,
+    "disappointed": -0.6, "disappointment": -0.6, "frustrating": -0.5, "frustrated": -0.5,
+    "annoying": -0.5, "annoyed": -0.5, "awkward": -0.3, "repetitive": -0.3, "jargon": -0.3,
+    "overwhelming": -0.3, "overwhelmed": -0.3, "lacking": -0.4, "lacked": -0.4, "lack": -0.3,
+    "insufficient": -0.4, "inadequate": -0.5, "wait": -0.2, "waiting": -0.3, "waited": -0.3,
+    "ages": -0.2, "upset": -0.5, "hate": -0.7, "hated": -0.7, "ugh": -0.5, "sucks": -0.6,
+    "sucked": -0.6, "unacceptable": -0.7, "complaint": -0.3, "complain": -0.3, "mistake": -0.3,
+    "mistakes": -0.3, "error": -0.3, "errors": -0.3, "lost": -0.2, "stressful": -0.5,
+    "stressed": -0.4, "worried": -0.2, "scary": -0.4, "shame": -0.4, "pity": -0.3, "sorry": -0.3,
+    "unfortunately": -0.4, "sadly": -0.4, "longwinded": -0.3, "long-winded": -0.3,
+    "unprofessional": -0.6, "unorganised": -0.5, "uninformative": -0.5, "unanswered": -0.3,
+    "ignored": -0.4, "defective": -0.6, "flimsy": -0.4, "junk": -0.6, "garbage": -0.6,
+    "rubbish": -0.6, "dreadful": -0.8, "slow": -0.3, "slower": -0.2, "late": -0.3,
+    "impatient": -0.4, "unable": -0.4,
+    # TextBlob gives these an opinion they rarely carry in feedback
+    "first": 0.0, "more": 0.0, "much": 0.0, "last": 0.0, "other": 0.0, "own": 0.0, "same": 0.0,
+    "real": 0.0, "high": 0.0, "few": 0.0, "full": 0.0, "early": 0.0, "only": 0.0, "less": 0.0,
+    "small": 0.0, "large": 0.0, "big": 0.0, "busy": 0.0, "loud": 0.0, "long": 0.0, "short": 0.0,
+    "little": 0.0, "sure": 0.0, "free": 0.1, "social": 0.0, "public": 0.0, "certain": 0.0,
+    "general": 0.0, "live": 0.0, "next": 0.0, "final": 0.0, "second": 0.0, "third": 0.0,
+    "mean": 0.0, "kind": 0.5, "most": 0.0, "enough": 0.0, "whole": 0.0, "main": 0.0, "extra": 0.0,
+    "different": 0.0, "particular": 0.0, "specific": 0.0, "open": 0.0, "basic": 0.0, "simple": 0.1,
+    "advanced": 0.0, "technical": 0.0, "quick": 0.1, "fast": 0.0, "right": 0.2, "light": 0.0,
+    "top": 0.0, "straight": 0.0, "original": 0.0, "positive": 0.1, "ready": 0.0, "available": 0.0,
+    "many": 0.0, "able": 0.2, "far": 0.0, "true": 0.1, "young": 0.0, "old": 0.0, "past": 0.0,
+    "considerable": 0.0, "minor": 0.0, "becoming": 0.0, "alive": 0.0, "due": 0.0, "usual": 0.0,
+    "normal": 0.0, "near": 0.0, "special": 0.1, "major": 0.0, "certainly": 0.0,
+    "hesitation": -0.3, "expected": 0.0, "lately": 0.0, "down": 0.0, "spent": 0.0,
+    "disabled": 0.0, "huge": 0.0, "honestly": 0.0, "convinced": 0.3,
+    "unconvinced": -0.4, "sceptical": -0.3, "nightmare": -0.6, "responsive": 0.4,
+    "compassionate": 0.5, "reassurance": 0.4, "dignity": 0.3, "respect": 0.3,
+    "consideration": 0.3, "assured": 0.3, "well-mannered": 0.4, "truthful": 0.0,
+    "truthfully": 0.0, "evident": 0.0, "logical": 0.0, "precisely": 0.0, "complete": 0.0,
+    "official": 0.0, "sound": 0.0, "half": 0.0, "new": 0.0, "straightforward": 0.4,
+    "straight-forward": 0.4,
+    "swift": 0.3, "chatty": 0.2, "lifesaver": 0.7, "life-saver": 0.7, "a1": 0.6, "tip-top": 0.8,
+    "sorted": 0.3, "embarrassing": -0.4, "argumentative": -0.5, "dismissive": -0.5,
+    "unprepared": -0.4, "unnecessary": -0.3, "deleterious": -0.5, "inconsistent": -0.3,
+    "misleading": -0.4, "incorrect": -0.4, "conflicting": -0.3, "ridiculous": -0.6,
+    "appalling": -0.8, "shocking": -0.6, "satisfaction": 0.5, "dissatisfaction": -0.5,
+    "dissatisfied": -0.5, "unhappy": -0.5, "inappropriate": -0.5, "inappropriately": -0.5,
+    "arrogant": -0.6, "stretched": -0.2, "shortage": -0.3, "shortages": -0.3,
+    "understaffed": -0.4, "under-resourced": -0.4, "gripe": -0.4, "criticism": -0.3,
+    "niggle": -0.3, "downside": -0.3, "compassion": 0.5, "professionalism": 0.5, "empathy": 0.4,
+    "empathic": 0.5, "careful": 0.3, "thourgh": 0.4, "promt": 0.3, "excellant": 1.0,
+    "profesional": 0.4, "queue": -0.2, "queues": -0.2, "queuing": -0.3,
+    "queueing": -0.3,
+    # A person's health or fear is the situation, not a verdict on the service or the
+    # session: "I was poorly and the crew were kind", "a very anxious time".
+    "poorly": 0.0, "ill": 0.0, "sick": 0.0, "unwell": 0.0, "anxious": 0.0, "scared": 0.0,
+    "frightened": 0.0, "distressing": 0.0, "distressed": 0.0, "serious": 0.0, "vulnerable": 0.0,
+    "severe": 0.0, "extreme": 0.0, "emergency": 0.0, "urgent": 0.0, "painful": 0.0,
+}
+# fmt: on
+
+# Words that strengthen or soften the next opinion word, and by how much.
+# fmt: off
+INTENSIFIERS: dict[str, float] = {
+    "very": 1.3, "really": 1.2, "so": 1.3, "extremely": 1.5, "incredibly": 1.5, "super": 1.3,
+    "absolutely": 1.4, "particularly": 1.2, "highly": 1.3, "truly": 1.3, "thoroughly": 1.3,
+    "exceptionally": 1.5, "genuinely": 1.2, "totally": 1.3, "completely": 1.3, "quite": 1.0,
+    "fairly": 0.8, "pretty": 1.0, "rather": 0.9, "slightly": 0.6, "somewhat": 0.7, "bit": 0.7,
+    "mostly": 0.8, "generally": 0.9, "reasonably": 0.8, "relatively": 0.8,
+}
+# fmt: on
+
+# Adjectives that also modify: alone they keep TextBlob's opinion ("very pretty").
+STANDALONE: dict[str, float] = {"pretty": 0.25, "super": 0.33}
+
+# Negations that reach NEGATION_WINDOW words, and the ones that reach fewer.
+NEGATORS = words(
+    """
+    not never cannot neither nor hardly barely dont didnt doesnt wasnt werent isnt cant couldnt
+    wouldnt wont shouldnt havent hasnt hadnt aint arent don't didn't doesn't wasn't weren't isn't
+    can't couldn't wouldn't won't shouldn't haven't hasn't hadn't ain't aren't mustn't needn't
+    """
+)
+SHORT_NEGATORS = frozenset({"no", "nothing", "none", "nobody", "without"})
+# "not sure it helped", "don't think it was useful": the doubt covers the whole clause.
+BELIEFS = words("think thought convinced sure believe feel felt certain")
+# Words after "not" that cancel the negation: "not only useful but...", "no doubt".
+NEGATION_BREAKERS = words("only just doubt matter wonder expect expected")
+# "the patient", "a patient" is a person, not praise.
+DETERMINERS = words("the a an my his her our your their each every this that another any")
+NOUN_WHEN_DETERMINED = words("patient kind positive right")
+# "patient" praises a person only after "was", "very", "and"...: "patient transport" does not.
+PREDICATIVE_ONLY = words("patient")
+PREDICATIVE_CUES = words(
+    "was were is are be been being very so really extremely incredibly and most more quite always"
+    " too how remained stayed felt"
+)
+# Words whose praise stands even inside a request ("I would recommend it").
+SINCERE = frozenset({"recommend", "recommended", "thank", "thanks", "thankyou", "grateful"})
+
+# Emoji people put in a quick phone answer.
+# fmt: off
+EMOJI: dict[str, float] = {
+    "\U0001f44d": 0.5, "\U0001f44f": 0.5, "\U0001f642": 0.5, "\U0001f600": 0.6, "\U0001f603": 0.6,
+    "\U0001f604": 0.6, "\U0001f601": 0.6, "\U0001f60a": 0.6, "\U0001f60d": 0.8, "\u2764": 0.6,
+    "\U0001f496": 0.6, "\U0001f4af": 0.5, "\U0001f389": 0.5, "\u2b50": 0.3, "\U0001f31f": 0.4,
+    "\U0001f64f": 0.4, "\U0001f44e": -0.5, "\U0001f641": -0.5, "\u2639": -0.5, "\U0001f61e": -0.6,
+    "\U0001f622": -0.6, "\U0001f62d": -0.6, "\U0001f621": -0.7, "\U0001f620": -0.7,
+    "\U0001f634": -0.4, "\U0001f612": -0.4, "\U0001f644": -0.4, "\U0001f615": -0.3,
+}
+# fmt: on
+
+
+# --- phrase rules ----------------------------------------------------------------------------
+
+AUX_NOT = (
+    r"(?:(?:did|does|do|was|were|is|are|would|could|can|will|wo|has|have|had|should)"
+    r"(?: not|n't|nt)|cannot|can not|never|not)"
+)
+CANNOT = r"(?:could ?n't|could ?not|couldnt|can't|cannot|can not|cant)"
+TIME_GONE = (
+    r"(?:ran|run|running|runs) out of time|(?:short|pushed|pressed|tight) (?:of|for|on) time"
+    r"|time was (?:tight|short|limited)|over ?ran|over ?run(?:ning)?|ran (?:over|late)"
+    r"|running (?:over|late)|(?:started|start|starting|finished|finish|ended) late"
+    r"|went on (?:too long|a bit|and on|for too long)|dragged(?: on)?|drags? on"
+    r"|took (?:ages|forever|so long|too long|a (?:long|while)|(?:over |nearly |almost |about )?"
+    r"(?:(?:an?|\d+|two|three|four|five|ten|twenty|thirty|forty) ?(?:hours?|hrs?|hr|minutes"
+    r"|mins) ?)+)(?: (?:to|for|before|until)\b|(?=\s*(?:[.!?,;]|$)))"
+    r"|\b(?:length|amount) of time (?:it|they|we|you|i) (?:took|takes|had to wait)"
+    r"|(?:a|such a|very) long time|on hold for"
+)
+NEEDED = (
+    r"wi-?fi|wi fi|internet|signal|connection|breaks?|handouts?|slides|microphone|mic"
+    r"|parking|refreshments|coffee|tea|water|time|chance|opportunity|examples|support"
+    r"|help|follow[- ]up|practice|practical|hands[- ]on|explanation|guidance|notes"
+    r"|agenda|structure|sound|projector|feedback|answers?|reply|response|information|info"
+    r"|updates?|contact|communication|apology|compassion|empathy|instructions|service|staff"
+    r"|one"
+)
+FUNCTION_WORDS = (
+    r"(?:and|but|or|i|we|you|they|it|the|a|an|so|as|is|was|which|though|who|that|for|with"
+    r"|before|after|when|if|because|then|there|here"
+    r"|in|on|at|to|of|this|my|me)\b"
+)
+
+# How far back a "not" reaches to deny a phrase: not at all, the word just
+# before ("not too long"), or anywhere earlier in its clause ("I don't think
+# anything could have been better").
+NEVER, NEAR, WIDE = 0, 1, 2
+
+# (pattern, polarity, how far back a negation denies it).
+# Order matters: the first pattern that matches at a place wins, so the
+# idioms that contain "not" come before the complaints that start with it.
+PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
+    # praise idioms that a word-by-word reading gets wrong
+    # "nothing was too much trouble", "no question was too basic"
+    (
+        r"\b(?:nothing|no (?:question|request|query|problem|task|job))"
+        r" (?:was|is|seemed|felt|ever seemed)(?: ever)?(?: too (?:much|big|small|silly|basic|hard"
+        r"|difficult|trivial)(?: (?:trouble|bother|effort|work|to ask))?| an? (?:trouble|bother"
+        r"|problem))\b",
+        0.6,
+        NEVER,
+    ),
+    # a remedy: "sorted my problem", "answered all my questions", "got me through a bad time"
+    (
+        r"\b(?:sorted|solved|fixed|resolved|dealt with|sort|solve|fix|resolve|eased|ease"
+        r"|relieved|addressed|cleared up|helped (?:me |us )?(?:with|overcome)|answered)(?: out)?"
+        r" (?:all )?(?:my|our|the|his|her|their|any|every|a|each|this|that|these|those|all)"
+        r"(?: \w+)?? (?:problems?|issues?|quer(?:y|ies)|worr(?:y|ies)|concerns?"
+        r"|difficult(?:y|ies)|pain|symptoms|confusion|doubts|fears?|anxiet(?:y|ies)|stress"
+        r"|mess|mistakes?|errors?|troubles?)\b"
+        r"|\b(?:got|get|gets|getting|helped|help|helping|pulled|saw|see|carried|talked)"
+        r" (?:me|us|him|her|them|people) through(?: (?:a|the|my|our|his|her|their|this|that"
+        r"|some|what|an)(?: (?!with\b|and\b|but\b|of\b|on\b|in\b)[\w'-]+){1,3}"
+        r"| (?:it|this|that|everything|all))?"
+        r"|\bput (?:my |our |his |her |their )?minds? at (?:rest|ease)\b"
+        r"|\bsaved? (?:me|us|him|her|them|my \w+) from(?: [\w'-]+){1,4}"
+        r"|\bsaved? (?:me |us )?(?:a |an |the |my |our )?(?:[\w'-]+ ){0,3}(?:wait|trip|journey"
+        r"|visit)\b"
+        r"|\b(?:problems?|issues?|quer(?:y|ies)|concerns?|worr(?:y|ies))(?: (?:was|were|got|has"
+        r" been|have been|is|are))?(?: (?:quickly|promptly|fully|soon|all|easily))?"
+        r" (?:resolved|solved|sorted|fixed|dealt with|handled|addressed|answered)\b"
+        r"|\b(?:nothing|anything)(?: (?:else|more))? (?:that )?(?:\w+ |the \w+ )?(?:could|can)"
+        r"(?: (?:have|of))?(?: been)? (?:done|improved|changed|better)\b",
+        0.5,
+        NEAR,
+    ),
+    # Understanding offered for a shortcoming: "not your fault", "I appreciate how busy you are"
+    (
+        r"\bnot (?:\w+ )?(?:your|their|his|her|the staff'?s?|anyone'?s?|individual'?s?|the crew'?s?"
+        r"|the \w+'s|our|my) fault\b|\bthrough no fault\b|\bcan'?t be helped\b"
+        r"|\b(?:i|we)(?: do| fully| totally| completely| can| really)? (?:understand|realise"
+        r"|realize|appreciate|know|accept)(?: that| how| it| you| they| the| there| this| why"
+        r"| what| staff)\b|\bout of (?:your|their|anyone'?s|the staff'?s) (?:control|hands)\b"
+        r"|\bgiven the (?:current )?(?:circumstances|situation|pressures?)\b"
+        r"|\bunder (?:a lot of |so much |great |huge |immense )?pressure\b|\bhard[- ]pushed\b"
+        r"|\b(?:doing|did|do|tried|trying) (?:their|your|his|her|our) (?:best|utmost|upmost)\b"
+        r"|\bunderstandabl[ey]\b|\bunderstand (?:the (?:need|pressure|reason)|that|why|how)\b",
+        0.3,
+        NEAR,
+    ),
+    # Speed and good care told as facts: "arrived within 10 minutes", "saved my life"
+    (
+        r"\bwithin (?:\d+|a few|an?|half an|the|minutes|an hour|ten|twenty|thirty|five|fifteen)"
+        r"(?: \w+)? (?:minutes?|mins?|hours?|hrs?|hour|day)\b|\b(?:straight|right) away\b"
+        r"|\bin no time\b|\b(?:short|no|little|minimal) wait(?:ing)?(?: times?)?\b"
+        r"|\bsaved? (?:my|his|her|their|our) li(?:fe|ves)\b|\babove (?:and|&) beyond\b"
+        r"|\bmet (?:all )?(?:my|our|his|her|their) needs\b|\btop class\b",
+        0.4,
+        NEAR,
+    ),
+    # "kind of", "sort of" hedge; they are not kindness; "to be honest" is no praise
+    (r"\b(?:kind|sort) of\b|\bto be (?:honest|fair|truthful)\b|\bin all honesty\b", 0.0, NEVER),
+    # what only went wrong: "my only criticism", "only gripe"
+    (
+        r"\bonly (?:real )?(?:criticism|gripe|complaint|downside|issue|problem|negative|concern"
+        r"|niggle|quibble|fault|thing (?:i|that) (?:would|could|didn'?t|did not))\b",
+        -0.4,
+        NEVER,
+    ),
+    # Trouble named as the situation, not as a complaint: "helped when I was stuck",
+    # "let people make mistakes". Zero: these words carry no opinion here.
+    (
+        r"\b(?:when|whenever|if)(?: \w+){1,4}? (?:stuck|lost|problems?|issues?|trouble"
+        r"|difficult(?:y|ies)?|struggl\w*|confused|mistakes?|errors?|unsure)\b"
+        r"|\b(?:make|made|making|let|letting|allowed?|allowing|learn\w*|from)"
+        r"(?: \w+){0,2}? (?:mistakes?|errors?)\b",
+        0.0,
+        NEVER,
+    ),
+    (
+        rf"{CANNOT}(?: have)?(?: been| be| done| do| get| got| had| ask(?:ed)? for| wish for"
+        r"| want)?(?: anything| any thing| any| much)? (?:better|nicer|kinder|happier"
+        r"|more(?: \w+)?)\b|\b(?:ask|wish|hope) for (?:no|nothing) better\b",
+        0.8,
+        NEVER,
+    ),
+    (rf"{CANNOT}(?: (?:find|see))?(?: any)? fault\b", 0.7, NEVER),
+    (
+        r"\b(?:ready|willing|happy|eager|keen) to help\b|\bwent out of (?:their|his|her|the|our)"
+        r" way\b|\babove and beyond\b|\bk[e]pt (?:me|us|him|her|them|everyone|people)"
+        r" (?:informed|updated|up ?to ?date|in the loop)\b|\bin record time\b"
+        r"|\bfirst[- ]rate\b|\btip[- ]top\b|\bon point\b|\bstraight forward\b"
+        r"|\b(?:n't|not|never) (?:\w+ ){0,4}?(?:suggest|think of|see|find|recommend|fault)"
+        r" any(?:thing| improvements?| changes?| way| faults?)?\b"
+        r"|\bno (?:changes?|improvements?) (?:needed|necessary|required)\b",
+        0.5,
+        NEVER,
+    ),
+    (rf"{CANNOT} (?:thank|praise|recommend|help|do)\w*(?: \w+){{0,3}} enough\b", 0.8, NEVER),
+    (
+        r"\b(?:would|i'd|we'd|wouldn't|would not|will) (?:have )?(?:been |be )?lost without\b"
+        rf"|\b{CANNOT} (?:have )?(?:done|managed) (?:it |this )?without\b"
+        # "I couldn't get to my appointment without the transport": the service made it possible
+        rf"|\b(?:{CANNOT}|wouldn't be able to|would not be able to|unable to) (?:\w+ ){{0,5}}?"
+        r"(?:without (?:this|the|your|their|it|them|you|such|that)\b|otherwise\b)"
+        r"|\bwithout (?:this|the|your|their|you|such|that)(?: [\w'-]+){0,4}? (?:i|we|he|she|they)"
+        rf" (?:{CANNOT}|would ?n'?t|would not|would be lost|would be stuck)\b",
+        0.6,
+        NEVER,
+    ),
+    (
+        r"\bnothing (?:(?:at all |really |much |else |i would |i'd |we would |that i would |"
+        r"that needs to be |that could be |that i'd |to be |i can think of to |in my opinion )?)"
+        r"(?:to |needs? to |needs? |needed |that needs? )?(?:be )?(?:change|changed|changing"
+        r"|improve|improved|improving|improvement|add|fault|complain about|better)\b",
+        0.5,
+        NEVER,
+    ),
+    (
+        r"\bwithout (?:a |any )?(?:faults?|complaints?|problems?|issues?|a hitch|hitch|fuss)\b"
+        r"|\bno (?:complaints?|problems?|issues?|faults?|concerns?|suggestions?"
+        r"|improvements? (?:needed|necessary))\b|\bnothing (?:wrong|negative|bad)\b"
+        r"|\b(?:can'?t|cannot|can not) (?:think of|suggest) any(?:thing| improvements?)?\b"
+        r"|\bdon'?t change (?:a thing|anything)\b",
+        0.5,
+        NEVER,
+    ),
+    (r"\b(?:can'?t|cannot|can not) wait\b|\blook(?:ing|ed)? forward\b", 0.5, NEVER),
+    (
+        r"\bkeep (?:it|up) (?:up|the (?:good|great) work|as it is|the same)\b"
+        r"|\bkeep doing\b|\bmore of (?:the same|this|these|that)\b|\bmore (?:sessions )?like this\b"
+        r"|\bcarry on\b|\bwell done\b|\bspot on\b"
+        r"|\b(?:can'?t|cannot) improve on\b|\b100 ?%|\b10 ?/ ?10\b|\b(?:five|5) stars?\b"
+        r"|\b(?:just )?(?:continue|keep) (?:with )?(?:the )?same\b|\bkeep (?:it )?up\b"
+        r"|\bfirst class\b|\b1st class\b|\btop notch\b|\bat ease\b|\bthank you\b"
+        r"|\blearn(?:t|ed) (?:a lot|so much|loads)\b|\blooked after\b"
+        r"|\bcould have (?:stayed|listened|gone on|carried on)\b",
+        0.5,
+        NEVER,
+    ),
+    (
+        r"\b(?:went|worked|explained|presented|organised|organized|run|paced|structured"
+        r"|delivered|planned|managed|thought out)"
+        r" (?:really |very |so |extremely |quite |pretty |fairly |all |very very )?well\b"
+        r"|\bwell (?:explained|presented|organised|organized|run|paced|structured|delivered"
+        r"|planned|managed|thought out|done|informed)\b",
+        0.5,
+        NEVER,
+    ),
+    # complaints
+    (r"\bwaste of (?:time|money|space)\b", -0.7, NEAR),
+    # complaints with no negative word: a failing that persists, or nobody acting
+    (
+        r"\bstill (?:no|nothing|waiting|awaiting|nobody|no one|to (?:hear|receive|get))\b"
+        r"|\bstill (?:not|haven'?t|hasn'?t|have not|has not|had no|not been) (?:\w+ )?(?:heard"
+        r"|received|had|got|been|arrived|fixed|working|sorted|replied|called|contacted|seen"
+        r"|resolved|answered|back)\b"
+        r"|\b(?:yet to|never) (?:hear|heard|receive|received|get|got|had) (?:back|a reply"
+        r"|a response|anything|from)\b"
+        r"|\b(?:no one|nobody|no-one|noone) (?:\w+ )?(?:called|rang|came|answered|replied"
+        r"|got back|told|explained|listened|bothered|turned up|showed up|contacted|helped"
+        r"|spoke|seemed|knew|cared|checked)\b"
+        r"|\bno (?:\w+ )?(?:turned up|showed up|arrived|came|ever came)\b"
+        r"|\b(?:should|ought to) (?:have|of) been (?:sent|told|given|seen|taken|referred|offered"
+        r"|informed|called|asked|warned|admitted)\b",
+        -0.5,
+        NEVER,
+    ),
+    (r"\blet (?:me |us |them |you |people )?down\b", -0.5, NEAR),
+    # "started on time" is praise; "not on time" is not
+    (r"\b(?:on|in good|in plenty of) time\b(?! to\b)", 0.3, NEAR),
+    (
+        r"\b(?:not|never|no|\w+n'?t)(?: \w+){0,2}? enough(?: (?!" + FUNCTION_WORDS + r")\w+)?"
+        r"|\btoo (?:little|few)\b|\black of\b|\bnot up to (?:standard|scratch|par)\b"
+        r"|\bbelow (?:par|standard)\b|\bsub-?standard\b",
+        -0.5,
+        NEVER,
+    ),
+    (
+        rf"\b{AUX_NOT} (?:\w+ )?(?:work|working|load|loading|connect|connecting|open|opening"
+        r"|turn on|switch on)\b|\bstopped working\b|\b(?:wasn't|was not|weren't|were not) "
+        r"(?:set up|ready|available|charged|switched on)\b",
+        -0.5,
+        NEVER,
+    ),
+    # what should have happened and did not: "they didn't ring back", "never arrived"
+    (
+        rf"\b{AUX_NOT} (?:\w+ )?(?:get|help|answer|ring|call|arrive|arrived|turn up|turned up"
+        r"|come|came|show up|showed up|cover|explain|listen|reply|respond|happen|offer|tell|wait"
+        r"|bother)\b|\bexpected (?:more|better)\b",
+        -0.4,
+        NEVER,
+    ),
+    (
+        rf"\b(?:{AUX_NOT}(?: be)?|unable to|(?:was|were)n't able to|not able to|struggled to"
+        r"|impossible to|hard to|difficult to|tricky to) (?:\w+ )?(?:hear|see|follow|understand"
+        r"|log|sign|get on|get in|get online|get connected|access|connect|keep up|read)\b",
+        -0.5,
+        NEVER,
+    ),
+    (TIME_GONE, -0.5, NEAR),
+    # "a bit long", "a little fast": the hedge marks a complaint
+    (
+        r"\b(?:a (?:little|bit|tad|touch)|slightly|bit) (?:(?:too|over) )?(?:fast|quick|quickly"
+        r"|slow|slowly|long|short|basic|advanced|technical|early|late|much|loud|quiet|cold|hot"
+        r"|warm|busy|crowded|rushed|repetitive|dry|heavy|intense|brief|rigid|formal|hard"
+        r"|complicated|complex|vague|confusing)\b",
+        -0.4,
+        NEAR,
+    ),
+    (r"\bnot (?:really |strictly |always )?(?:necessary|needed|required)\b", -0.3, NEVER),
+    (
+        r"\b(?:could|should|would|might|needs? to|ought to|can)(?: have| of)?(?: been| be)?"
+        r"(?: done| do)?(?: any)? (?:a (?:lot |little |bit )?|much |far )?(?:better|shorter|longer"
+        r"|clearer|quicker|improved|simpler|slower|faster|tighter|more focused|more organised"
+        r"|bettered|differently)\b"
+        r"|\bmore could (?:have|of) been done\b",
+        -0.4,
+        WIDE,
+    ),
+    # "you could have asked": a past might-have-been is a complaint; "could have had
+    # more breaks" asks for an addition, and is read as a request instead
+    (
+        r"\b(?:could|should) (?:have|of) (?!been\b|had\b|done with\b|used\b|included\b"
+        r"|added\b|offered\b|provided\b|given\b|spent\b|covered\b|liked\b|preferred\b)\w+",
+        -0.3,
+        NEVER,
+    ),
+    (
+        r"\b(?:(?:far|way|much|a bit|a little|slightly|rather|bit|just|simply|a tad) )?too "
+        r"(?:(?:much|many)(?: (?:of )?(?:the )?(?!" + FUNCTION_WORDS + r")\w+)?"
+        r"|(?!" + FUNCTION_WORDS + r"|good\b|kind\b)\w+)",
+        -0.5,
+        NEAR,
+    ),
+    (
+        rf"\b(?:no|without|never (?:got|had|given)(?: a| any)?|{AUX_NOT} (?:get|have|given)"
+        rf"(?: a| any)?) (?:{NEEDED})\b",
+        -0.4,
+        NEVER,
+    ),
+    (
+        r"\b(?:learn(?:t|ed)|gained|got) (?:nothing|very little|little)\b"
+        r"|\bnothing (?:new|useful|i didn'?t (?:already )?know)\b"
+        r"|\b(?:didn'?t|did not) (?:learn|get) (?:anything|much)\b",
+        -0.5,
+        NEVER,
+    ),
+)
+# One pass for all the rules. Every rule starts at the start of a word, and
+# saying so up front lets the engine skip the other positions (three times faster).
+PHRASE_RE = re.compile(
+    r"\b(?=[a-z0-9])(?:"
+    + "|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _, _) in enumerate(PHRASE_RULES))
+    + ")"
+)
+# A negation in the words just before a complaint denies it ("not too long").
+NEGATED_BEFORE_RE = re.compile(
+    r"\b(not|never|no|nothing|hardly|\w+n't)\s+(?:(?:\w+ing|arrive|come|get|start|finish|be"
+    r"|been)\s+)?(?:(?:a|an|the|at all|really|that|as|so|particularly|overly)\s+)?$"
+)
+
+NEGATED_IN_CLAUSE_RE = re.compile(
+    r"\b(not|never|no|nothing|\w+n't|dont|didnt|cant|couldnt)\b[^.,;:!?\n]*$"
+)
+
+# --- question-aware readings -----------------------------------------------------------------
+
+# Whole answers (or whole clauses) that say "nothing to report".
+NOTHING_RE = re.compile(
+    r"^(?:(?:absolutely|really|honestly|genuinely|there's|there is|there was|i think|literally)"
+    r" )?(?:nothing|none|non|no|nope|nah|nil|n/?a|na|not really|nothing really|nothing at all"
+    r"|nothing else|nothing more|nothing much|none really|not applicable|no comments?"
+    r"|no changes?|no change needed|nothing to (?:add|say|report|mention)|not a thing"
+    r"|(?:nothing|none|non|nowt|no) (?:that )?i can think of|no thanks?|none needed"
+    r"|none at present|very little|nowt|isn'?t nowt|nothing whatsoever|no comments? needed"
+    r"|not much|not very much|not a lot|nothing obvious|none that i can think of"
+    r"|nothing at (?:the|this) (?:moment|time|stage)|nothing for now"
+    r"|(?:on|for) this occasion nothing|nothing on this occasion|no improvements?"
+    r"|for me nothing|-+|x)"
+    r"(?: (?:really|at all|thanks?|thank you|for now|so far|to be honest|honestly|for me"
+    r"|in my case|from me))*$"
+)
+UNSURE_RE = re.compile(
+    r"^(?:not sure|unsure|don'?t know|do not know|no idea|idk|dunno|can'?t say|not certain)"
+    r"(?: (?:really|yet|at the moment|at this stage))*$"
+)
+# "Nothing great service": a leading "nothing" that does not govern what follows
+# is an answer of its own. Group 1 (or 2, before "I think") is that answer.
+LEADING_NOTHING_RE = re.compile(
+    r"^\s*((?:nothing|none|nope|no(?= (?:everything|it|its|it's|all|very|really|great|good"
+    r"|excellent|brilliant|fine|perfect|thanks|thank|they|you|keep)\b))"
+    r"(?: (?:really|at all|else|thanks?|thank you))?)\s+"
+    r"(?!(?:to|wrong|bad|negative|new|useful|of|in|about|that|which|more|much|but|better"
+    r"|really|at|else|thanks?|thank|for|i|comes?|needed|springs|whatsoever|obvious|come"
+    r"|worked|helped|was|is|were|could|would|needs?|needed|i|we|one|way|doubt|problems?"
+    r"|issues?|complaints?|real|major|apart|except|other|[a-z]+ed)\b)\S"
+    r"|^\s*((?:nothing|none|no|nope))\s+(?=(?:i|we) (?:think|feel|thought|found|was|am|were)\b)"
+)
+BARE_RE = re.compile(r"[^\w\s/'-]+")
+
+# --- requests: answers that ask for a change or an addition ----------------------------------
+
+# Clear asks, read in any question: "handout please", "I would have liked more time",
+# "it would be nice to have a break". Their praise words name what is wanted.
+ASK_RE = re.compile(
+    r"\bplease\b"
+    r"|\b(?:would|'d|could|might|may)(?: (?:have|of)|'ve)? (?:like|liked|love|loved|prefer"
+    r"|preferred|welcome|appreciate|appreciated|benefit(?:ted)? from)\b"
+    r"(?! to (?:thank|say|add|congratulate|praise|commend|compliment|express|mention|come))"
+    r"|\bi wish\b|\bif only\b|\bit'?d be\b|\bcould (?:do with|use|have had|have done with)\b"
+    r"|\b(?:would|could|might|may)(?: also)?(?: (?:have|of)(?: been)?| be)?"
+    r" (?:really |very |so |much |even |a lot |a bit |more )?(?:nice|good|great|helpful|useful"
+    r"|better|beneficial|ideal|brilliant|lovely|handy|interesting|worth\w*|cool|fun|valuable"
+    r"|easier|clearer|simpler|wonderful|excellent|an? (?:\w+ )?idea)\b"
+    r"|\b(?:would|could|might|may)(?: also)?(?: (?:have|of))? (?:help|helped|make sense)\b"
+    r"|\b(?:could|should|would|might)(?: (?:have|of)|'ve) been (?:a (?:bit|little|lot) )?more\b"
+    r"|\b(?:could|can|would|will) (?:you|we|they) (?:please )?(?:send|share|provide|give|make"
+    r"|add|include|run|do|have|offer|put|consider|arrange|record|circulate|email|let|start"
+    r"|finish|book|repeat)\b"
+)
+# Advice and wants, read under "what should we change?" and "what help next?" (under
+# "what worked well?" the same words describe: "wanted to learn Python", "should use").
+ADVICE_RE = re.compile(
+    r"\bshould(?:n't| not)?\b(?! have been)|\bought to\b|\bmust\b"
+    r"|(?<!the )(?<!a )\bneeds? (?:to|more|less|fewer|a|an|some|better|longer|shorter|clearer|extra"
+    r"|additional)\b|\bneeded (?:a|an|more|some|extra|better|longer|clearer)\b"
+    r"|\b(?:was|were|is|are) needed\b|\bsuggest(?:ion)?s?\b"
+    r"|\b(?:what|how) about\b|\bwhy not\b|\bideally\b|\bhopefully\b|\bmaybe\b|\bperhaps\b"
+    r"|(?:^\s*|\b(?:i|we)(?: just| really| would have| would've)? )want(?:ed|s)? (?:more|less"
+    r"|fewer|a|an|some|to|the|just|extra)\b"
+    r"|\b(?:quicker|sooner|faster|earlier|shorter|clearer|simpler|slower|louder"
+    r"|more (?:quickly|clearly|slowly|promptly))\b(?! than)"
+    r"|\bis there (?:a|any)\b"
+)
+# A clause that starts by naming what is wanted: "more exercises", "send the slides first".
+# Not a statement that happens to start the same way ("use of the etherpad was great").
+ASK_START_RE = re.compile(
+    r"^\s*(?:(?:but|and|also|so|just|please|maybe|perhaps|possibly|ideally|i think|i feel"
+    r"|i'd say|i would say|a|some|a bit|a little|little|bit|much|lots|a lot|definitely)\s+)*"
+    r"(?:(?:more|less|fewer|extra|additional)(?! than| of (?:the same|this|these|that)"
+    r"| like this| confident| aware| comfortable| informed| able| likely| engaged)"
+    r"|(?:better|quicker|faster|shorter|longer|clearer|simpler|bigger|smaller|earlier|later"
+    r"|sooner|larger)(?! than)"
+    r"|(?:be|get|make|give|provide|answer|increase|reduce|improve|ensure|check|listen|teach"
+    r"|stop|try|use|send|offer|allow|add|include|cut|speed|slow|explain|train|employ|hire"
+    r"|recruit|fix|don't|do not|avoid|consider|spend|focus|split|hold|allocate|limit|cover"
+    r"|show|let|tell|update|organise|organize|arrange|take|tie|put|start|finish|run|call"
+    r"|ring|communicate|inform|separate|combine|introduce|invite|share|record|circulate"
+    r"|distribute|publish|prepare|plan|schedule|shorten|extend|lengthen|repeat|treat"
+    r"|respond|reply|open|bring|set|change|move|remove|drop|skip|encourage|support|target"
+    r"|emphasise|emphasize|define|clarify|simplify|keep (?:\w+ )?(?:informed|updated|in touch))"
+    r"(?! of\b)(?!(?: [\w'-]+){0,2} (?:was|were|is|are|has|had|very|really|extremely)\b)"
+    r"|(?:having|getting|have) (?:more|less|fewer|a|an|some|extra|longer|shorter)"
+    # what should have been done, told as done: "listened more", "been a bit more patient"
+    r"|(?:[a-z]+ed|been|spoke|spoken|given|taken|shown|told|had|got)(?: \w+)?? (?:a (?:bit|little"
+    r"|lot) |bit |little )?(?:more|better|less|sooner|quicker|earlier|faster|clearer)"
+    r"|to (?:[a-z]+ )(?:(?:it|them|things|this|that) )?(?:more|better|sooner|quicker|clearer))\b"
+)
+# Keeping things as they are is praise, not a request: "more of the same", "keep it up".
+KEEP_RE = re.compile(
+    r"\b(?:keep|continue|carry on)(?: (?:it|up|doing|going|the same|this|them|with|as)\b|$)"
+    r"|\bmore of (?:the same|this|these|that)\b"
+    r"|\bmore (?:\w+ )?like (?:this|these|it)\b|\bcarry on\b|\bdon'?t change\b"
+    r"|\bno (?:changes?|improvements?) (?:needed|necessary|required)\b"
+    r"|\b(?:n't|not|never) (?:\w+ ){0,4}?(?:suggest|think of) any"
+    # "nothing could have been better", "I don't feel anything could be improved"
+    r"|\b(?:nothing|not a thing|not|no|n't|never|cannot|can't|couldn't|don'?t)\b[^.;!?]{0,40}?"
+    r"\b(?:better|improved?|improvements?|improving|fault)\b"
+)
+# Asking for a basic standard says it was not met: "be on time", "treat people with respect".
+BASIC_STANDARD_RE = re.compile(
+    r"\b(?:on time|punctual\w*|respect\w*|dignity|courte\w+|polite\w*|manners|listen\w*"
+    r"|keep (?:\w+ )?(?:informed|updated|in the loop)|reply|respond|turn up|show up|common sense"
+    r"|treat\w* (?:\w+ ){0,2}with(?: \w+)?? (?:respect|dignity|courtesy|kindness|compassion"
+    r"|care)|(?:call|ring) (?:me |us |people |patients )?back"
+    r"|answer(?:ing)? (?:the )?(?:phones?|calls?))\b"
+)
+IMPLIED_FAULT = -0.3
+# Asking for a service to be quicker, better or better staffed says it was slow, poor or
+# short-handed ("quicker response", "answer the phone sooner", "more staff on the phones");
+# asking for more content or a handout does not.
+SHORTFALL_RE = re.compile(
+    r"\b(?:quicker|sooner|faster|speedier|better|easier|warmer|cooler|cleaner|safer|smoother"
+    r"|comfier|cheaper|closer|nearer|kinder|politer|calmer|quieter|louder"
+    r"|more (?:quickly|promptly|efficient\w*|helpful|polite|caring|comfortable|accurate"
+    r"|reliable|punctual|professional|organi[sz]ed|flexible|consistent|responsive"
+    r"|understanding|sympathetic|empathetic|patient|careful|considerate|informative"
+    r"|accessible|timely|attentive|friendly|respectful|courteous|compassionate|supportive"
+    r"|honest|approachable|sensitive|thorough|proactive|communicative|knowledgeable"
+    r"|transparent|realistic"
+    r"|\w+ed|prepared|aware)"
+    # more of what a service runs on: "more staff on the phones", "a bigger fleet"
+    r"|(?:more|larger|bigger|extra|additional)(?: \w+)?? (?:staff|people|operators|handlers"
+    r"|crews?|ambulances|vehicles|fleet|drivers|doctors|nurses|paramedics|clinicians|phones"
+    r"|lines|transport|resources|funding|call takers|capacity)"
+    # verbs that presuppose a fault: "improve the sound", "fix the wifi", "change the questions"
+    r"|improve[ds]?|improving|fix|repair|maintain|reduced?|cut|cutting|shorten(?:ed)?"
+    r"|speed (?:\w+ )*?up|sort out|invest in|decrease|lessen|minimi[sz]e|get (?:\w+ )*?working"
+    r"|^\s*(?:change|stop|don'?t|do not|avoid)|be more \w+)\b(?! than)"
+)
+SHORTFALL = -0.25
+# "Great session, but what about the slides?": a request after praise and "but" names a gap.
+CONTRAST_ASK = -0.2
+# A clause with a subject and a finite verb is a statement; without, a bare name ("slides").
+FINITE_RE = re.compile(
+    r"\b(?:am|is|are|was|were|been|has|have|had|do|does|did|i|we|it|they|he|she|you"
+    r"|i'm|it's|we're|they're|there's|would|could|should|will|can|told|sent|took|got|came"
+    r"|went|said|gave|made|saw|felt|kept|left|found|stop|stopped|thought|knew)\b"
+    r"|\b[a-z]{3,}ed\b"
+)
+# A question with no attitude: "how do I import data?"
+QUESTION_RE = re.compile(r"^\s*(?:how|what|where|why|when|which|who|can|do|does|is|are)\b")
+# Telling about oneself is no verdict on the session: "I'm a new councillor".
+SELF_REPORT_RE = re.compile(
+    r"^\s*(?:i|we)(?:'m| am| are| was| were| have| had| use| used| work| worked| live"
+    r"| joined| came| do| don't| already| usually| mostly| only)\b"
+)
+# A long story with no opinion words tells what happened; it names no problem or praise.
+STORY_WORDS = 20
+# Under "what should we change?" a shorter story already tells rather than names a problem.
+TO_CHANGE_STORY_WORDS = 11
+
+# A clause that tells what happened, in the past tense, is not a suggestion.
+NARRATIVE_RE = re.compile(r"\b(?:was|were|had|did|got|came|went|took|gave|made|\w{3,}ed)\b")
+# "Because it was on time": an answer that explains, rather than suggests.
+EXPLANATION_RE = re.compile(
+    r"^\s*(?:because|as|due to|since|cause|cos|so that|in order to|to (?:help|get|support|make"
+    r"|let|give|say|see|show|keep|be able))\b"
+)
+EXCEPTION_RE = re.compile(
+    r"^\s*(?:except|apart from|other than|the only|my only|only thing|one thing)\b"
+)
+SUGGESTION = -0.25
+# "Nothing" means "no complaint" under what-to-change, "nothing worked" under what-went-well.
+NOTHING_POLARITY = {"to_change": 0.4, "went_well": -0.4, "general": 0.2}
+NOTHING_READING = {
+    "to_change": "no change wanted",
+    "went_well": "nothing worked well",
+    "general": "nothing to add",
+}
+# An opinion-free answer to "what worked well?" still names something that worked.
+WENT_WELL_PRIOR = 0.25
+CONTRAST_OPENERS = (
+    "but", "however", "yet", "although", "though", "unfortunately", "sadly", "except",
+    "apart from", "other than",
+)  # fmt: skip
+# Courtesies: beside real opinions they are a formality ("thanks, but ...").
+POLITE = words("thank thanks thankyou cheers ta please you")
+# The three kinds of cue in one pass over a clause, by group name.
+# Every cue starts a word; saying so up front lets the engine skip the other positions.
+REQUEST_CUES_RE = re.compile(
+    r"\b(?=[a-z0-9'])(?:"
+    f"(?P<keep>{KEEP_RE.pattern})|(?P<ask>{ASK_RE.pattern})|(?P<advice>{ADVICE_RE.pattern})"
+    ")"
+)

@@ -1,0 +1,792 @@
+"""A learned layer over the rules, taught by people's corrections and confirmations.
+
+Pure functions, no database: the caller hands in the comments people have
+corrected or confirmed, stores the trained model as bytes (`LearnedModel.to_bytes`)
+and reads it back (`LearnedModel.from_bytes`) to analyse with it.
+
+* `train(examples, themes)` fits small logistic regressions (scikit-learn) on
+  the words and word pairs of each comment (on their match keys, so "laptops"
+  and "laptop" are one feature) together with what the rules said about it:
+  one for sentiment, one for "is it a request", and one per theme that has
+  enough labelled examples, including themes that have no terms at all and
+  are known only from examples.
+* `read(model, text, kind, analysis)` gives the learned layer's suggestions
+  with their evidence: how many corrections like this one taught it, and
+  which (`refs`, the caller's ids for those comments, so an erased comment
+  never needs its text kept here).
+* `apply(model, text, kind, analysis)` folds the suggestions into the rules'
+  analysis. The layer only overrides the rules where it is confident and has
+  seen enough corrections of that kind, so a few corrections cannot make the
+  analysis worse than the rules alone; a comment people corrected is read as
+  they corrected it.
+
+Training takes about a second for a few thousand corrections (given the rules'
+stored analyses of them), so it can run in the background whenever corrections
+change. A model is stored without pickle: JSON for its vocabulary and settings,
+numpy arrays for its weights.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from lessons.analysis import Analysis, ThemeResult, analyse, relabel
+from lessons.analysis_pool import run_in_chunks
+from lessons.themes import (
+    DEFAULT_THEMES,
+    ThemeDefinition,
+    ThemeMatcher,
+    compile_themes,
+    match_key,
+    normalise,
+    tokenise,
+)
+
+__all__ = [
+    "MODEL_FORMAT",
+    "Example",
+    "LearnedModel",
+    "LearnedReading",
+    "Suggestion",
+    "analyse_many_with",
+    "analyse_with",
+    "apply",
+    "read",
+    "train",
+]
+
+MODEL_FORMAT = 1
+LABELS = ("positive", "neutral", "negative")
+_MAGIC = b"LLM1"
+
+# The learned layer overrides a rule only with at least this probability...
+OVERRIDE_CONFIDENCE = 0.7
+# ...and only where people have moved the rules' reading (a label, a request) that
+# way at least this often...
+MIN_CORRECTIONS = 5
+# ...of which at least this many are like the comment in hand.
+MIN_ALIKE = 2
+# A theme is added only once people have tagged it this often (a theme known from
+# examples alone needs only its examples); a rule's tag is taken away only once people
+# have taken it away half as often.
+MIN_SUPPORT = 8
+# A theme is added when its model is at least this sure, and a tag the rules made
+# is taken away only when its model is this unsure and people have untagged it before.
+ADD_THEME = 0.6
+REMOVE_THEME = 0.1
+# Comments this alike (cosine of their word features) count as "like this one".
+SIMILAR = 0.3
+MAX_REFS = 3
+# Words and word pairs must be in at least this many corrections to be features.
+MIN_FEATURE_COUNT = 2
+# Inverse regularisation strength of every logistic regression.
+REGULARISATION = 2.0
+
+
+@dataclass(frozen=True)
+class Example:
+    """One comment a person corrected or confirmed.
+
+    Each reading is None when the person did not review it: `themes` None means
+    its themes were not looked at, an empty tuple that none apply. `ref` is the
+    caller's id for the comment, returned as evidence.
+    """
+
+    text: str
+    question_kind: str
+    sentiment: str | None = None
+    request: bool | None = None
+    themes: tuple[str, ...] | None = None
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One reading the learned layer suggests, and why."""
+
+    value: str  # a label, "yes"/"no" for a request, or a theme id
+    confidence: float
+    support: int  # corrections like this one that gave this reading
+    refs: tuple[str, ...] = ()  # the most alike of them, most alike first
+
+    @property
+    def evidence(self) -> str:
+        like = "like this one" if self.support else "of this kind"
+        plural = "correction" if self.support == 1 else "corrections"
+        return f"learnt from {self.support} {plural} {like}"
+
+
+@dataclass(frozen=True)
+class LearnedReading:
+    """What the learned layer makes of one comment: a suggestion for each reading it
+    would change (None where it agrees with the rules or is not sure enough), and the
+    themes it would add or take away."""
+
+    sentiment: Suggestion | None = None
+    request: Suggestion | None = None
+    add_themes: tuple[Suggestion, ...] = ()
+    remove_themes: tuple[Suggestion, ...] = ()
+    same_as: str | None = None  # the ref of a corrected comment this one repeats
+
+
+_NOTHING_LEARNT = LearnedReading()
+
+
+@dataclass(frozen=True)
+class _Linear:
+    """A logistic regression's weights over the model's vocabulary: one column per output."""
+
+    weights: np.ndarray  # (vocabulary, outputs), float32
+    bias: np.ndarray  # (outputs,)
+    outputs: tuple[str, ...]
+
+
+@dataclass
+class LearnedModel:
+    """Everything `read` needs, and nothing that needs pickle to store."""
+
+    vocabulary: dict[str, int]
+    sentiment: _Linear | None
+    request: _Linear | None
+    themes: _Linear | None  # one column per learned theme, each its own binary model
+    theme_names: dict[str, str]  # learned theme id -> name, for themes known from examples
+    # The corrections themselves, as rows of their word features (CSR: indptr, columns),
+    # for "corrections like this one"; no text is kept.
+    example_indptr: np.ndarray
+    example_columns: np.ndarray
+    example_refs: tuple[str, ...]
+    example_kinds: tuple[str, ...]
+    example_repeat_keys: tuple[str, ...]  # see _repeat_key
+    example_sentiment: tuple[str, ...]  # "" where not reviewed
+    example_request: tuple[str, ...]  # "yes", "no" or ""
+    # What the rules said of each correction, so a suggestion can count the corrections
+    # that moved the rules' reading the same way ("negative" -> "neutral").
+    example_rule_sentiment: tuple[str, ...]
+    example_rule_request: tuple[str, ...]
+    example_themes: tuple[tuple[str, ...] | None, ...]
+    example_untagged: tuple[tuple[str, ...], ...]  # themes the rules gave and people took away
+    counts: dict[str, int] = field(default_factory=dict)  # what it was trained on
+    _repeats: dict[str, int] = field(default_factory=dict, repr=False)
+    _columns: object = field(default=None, repr=False)  # the examples by column, built on use
+    # Every model's weights side by side, so one comment costs one lookup: (vocabulary, outputs)
+    _stacked: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    _stacked_bias: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    # How often people moved each reading of the rules to another: (rules, people) -> count
+    _moves: Counter[tuple[str, str, str]] = field(default_factory=Counter, repr=False)
+    _theme_counts: Counter[str] = field(default_factory=Counter, repr=False)
+    _untag_counts: Counter[str] = field(default_factory=Counter, repr=False)
+    _slices: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _theme_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    _gave: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for i, key in enumerate(self.example_repeat_keys):
+            if key:
+                self._repeats.setdefault(key, i)
+        for name, rules, people in (
+            ("sentiment", self.example_rule_sentiment, self.example_sentiment),
+            ("request", self.example_rule_request, self.example_request),
+        ):
+            for r, p in zip(rules, people, strict=True):
+                if p and p != r:
+                    self._moves[(name, r, p)] += 1
+        for themes in self.example_themes:
+            self._theme_counts.update(themes or ())
+        for untagged in self.example_untagged:
+            self._untag_counts.update(untagged)
+        self._plan_reading()
+
+    def _plan_reading(self) -> None:
+        """Keep, side by side, the weights of only the outputs that may ever change a
+        reading: a label or request people have moved often enough, a theme with enough
+        examples (or known only from examples) or untagged often enough."""
+        moved = {reading for (reading, _r, _p), n in self._moves.items() if n >= MIN_CORRECTIONS}
+        blocks: list[tuple[np.ndarray, np.ndarray]] = []
+        self._slices = {}
+        start = 0
+        for name in ("sentiment", "request"):
+            linear = getattr(self, name)
+            if linear is not None and name in moved:
+                blocks.append((linear.weights, linear.bias))
+                self._slices[name] = (start, start + len(linear.outputs))
+                start += len(linear.outputs)
+        self._theme_checks = []
+        if self.themes is not None:
+            for i, theme_id in enumerate(self.themes.outputs):
+                can_add = (
+                    self._theme_counts[theme_id] >= MIN_SUPPORT or theme_id in self.theme_names
+                )
+                can_remove = self._untag_counts[theme_id] >= MIN_SUPPORT // 2
+                if can_add or can_remove:
+                    blocks.append((self.themes.weights[:, i : i + 1], self.themes.bias[i : i + 1]))
+                    self._theme_checks.append((start, theme_id))
+                    start += 1
+        if blocks:
+            self._stacked = np.hstack([w for w, _ in blocks]).astype(np.float32)
+            self._stacked_bias = np.concatenate([b for _, b in blocks]).astype(np.float32)
+
+    def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The examples by word feature (indptr, example rows) and each example's length."""
+        if self._columns is None:
+            lengths = np.diff(self.example_indptr)
+            rows = np.repeat(np.arange(len(lengths)), lengths)
+            order = np.argsort(self.example_columns, kind="stable")
+            counts = np.bincount(self.example_columns, minlength=max(len(self.vocabulary), 1))
+            indptr = np.concatenate([[0], np.cumsum(counts)])
+            self._columns = (indptr, rows[order], np.sqrt(np.maximum(lengths, 1)))
+        return self._columns  # type: ignore[return-value]
+
+    def gave(self, reading: str, value: str) -> np.ndarray:
+        """Indices of the corrections that gave a reading, worked out once and kept:
+        ("theme", id) tagged it, ("untagged", id) took it away from the rules,
+        ("sentiment" or "request", "rules>people") moved the rules' reading so."""
+        key = (reading, value)
+        found = self._gave.get(key)
+        if found is None:
+            if reading == "theme":
+                flags = [value in (t or ()) for t in self.example_themes]
+            elif reading == "untagged":
+                flags = [value in t for t in self.example_untagged]
+            else:
+                rules_say, people_say = value.split(">")
+                pairs = (
+                    zip(self.example_rule_sentiment, self.example_sentiment, strict=True)
+                    if reading == "sentiment"
+                    else zip(self.example_rule_request, self.example_request, strict=True)
+                )
+                flags = [r == rules_say and p == people_say for r, p in pairs]
+            found = self._gave[key] = np.flatnonzero(np.asarray(flags, dtype=bool))
+        return found
+
+    # --- storing ---------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        meta = {
+            "format": MODEL_FORMAT,
+            "vocabulary": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
+            "sentiment": list(self.sentiment.outputs) if self.sentiment else None,
+            "request": list(self.request.outputs) if self.request else None,
+            "themes": list(self.themes.outputs) if self.themes else None,
+            "theme_names": self.theme_names,
+            "example_refs": list(self.example_refs),
+            "example_kinds": list(self.example_kinds),
+            "example_repeat_keys": list(self.example_repeat_keys),
+            "example_sentiment": list(self.example_sentiment),
+            "example_request": list(self.example_request),
+            "example_rule_sentiment": list(self.example_rule_sentiment),
+            "example_rule_request": list(self.example_rule_request),
+            "example_themes": [list(t) if t is not None else None for t in self.example_themes],
+            "example_untagged": [list(t) for t in self.example_untagged],
+            "counts": self.counts,
+        }
+        arrays: dict[str, np.ndarray] = {
+            "example_indptr": self.example_indptr,
+            "example_columns": self.example_columns,
+        }
+        for name in ("sentiment", "request", "themes"):
+            linear = getattr(self, name)
+            if linear is not None:
+                arrays[f"{name}_weights"] = linear.weights
+                arrays[f"{name}_bias"] = linear.bias
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        header = json.dumps(meta).encode()
+        return _MAGIC + len(header).to_bytes(4, "big") + header + buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LearnedModel:
+        """A model stored by `to_bytes`; ValueError for anything else (then retrain)."""
+        if data[:4] != _MAGIC:
+            raise ValueError("not a stored learned model")
+        try:
+            size = int.from_bytes(data[4:8], "big")
+            meta = json.loads(data[8 : 8 + size])
+            if meta["format"] != MODEL_FORMAT:
+                raise ValueError(f"learned model format {meta['format']}, expected {MODEL_FORMAT}")
+            with np.load(io.BytesIO(data[8 + size :]), allow_pickle=False) as arrays:
+                stored = {name: arrays[name] for name in arrays.files}
+        except (KeyError, OSError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as error:
+            raise ValueError(f"a damaged learned model: {error}") from error
+
+        def linear(name: str) -> _Linear | None:
+            if meta[name] is None:
+                return None
+            return _Linear(stored[f"{name}_weights"], stored[f"{name}_bias"], tuple(meta[name]))
+
+        return cls(
+            vocabulary={word: i for i, word in enumerate(meta["vocabulary"])},
+            sentiment=linear("sentiment"),
+            request=linear("request"),
+            themes=linear("themes"),
+            theme_names=meta["theme_names"],
+            example_indptr=stored["example_indptr"],
+            example_columns=stored["example_columns"],
+            example_refs=tuple(meta["example_refs"]),
+            example_kinds=tuple(meta["example_kinds"]),
+            example_repeat_keys=tuple(meta["example_repeat_keys"]),
+            example_sentiment=tuple(meta["example_sentiment"]),
+            example_request=tuple(meta["example_request"]),
+            example_rule_sentiment=tuple(meta["example_rule_sentiment"]),
+            example_rule_request=tuple(meta["example_rule_request"]),
+            example_themes=tuple(
+                tuple(t) if t is not None else None for t in meta["example_themes"]
+            ),
+            example_untagged=tuple(tuple(t) for t in meta["example_untagged"]),
+            counts=meta["counts"],
+        )
+
+
+# --- features ------------------------------------------------------------------------
+
+
+def _word_features(text: str) -> list[str]:
+    """The comment's words and word pairs, on their match keys ("laptop", "laptop crash").
+
+    Keys hold no spaces or colons, so they never meet a pair or a rule feature ("r:...")."""
+    keys = [match_key(token) for token in tokenise(normalise(text))]
+    return [*keys, *map(" ".join, zip(keys, keys[1:], strict=False))]
+
+
+def _rule_features(kind: str, analysis: Analysis) -> list[str]:
+    """What the question and the rules said, so the model learns where they go wrong."""
+    found = [f"q:{kind}", f"r:{analysis.label}"]
+    if analysis.request:
+        found.append("r:request")
+    if analysis.mixed:
+        found.append("r:mixed")
+    found.extend(f"t:{theme.theme_id}" for theme in analysis.themes)
+    return found
+
+
+# A comment repeats a corrected one when it has the same words and answers the same
+# question; short answers ("nothing", "good") differ too much with their context.
+REPEAT_MIN_WORDS = 4
+
+
+def _repeat_key(words: Sequence[str], kind: str) -> str:
+    """A digest of a comment's distinct words and its question ("" for a short comment):
+    two comments with the same digest say the same thing, whatever the punctuation or
+    case. A digest, so the model keeps no text."""
+    distinct = sorted({w for w in words if " " not in w})
+    if len(distinct) < REPEAT_MIN_WORDS:
+        return ""
+    data = "\n".join([kind, *distinct]).encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
+def _row(features: Iterable[str], vocabulary: dict[str, int]) -> list[int]:
+    return sorted({vocabulary[f] for f in features if f in vocabulary})
+
+
+# --- training ------------------------------------------------------------------------
+
+
+def train(
+    examples: Sequence[Example],
+    themes: Sequence[ThemeDefinition] = DEFAULT_THEMES,
+    analyse_rules: Callable[[str, str], Analysis] | None = None,
+    analyses: Sequence[Analysis] | None = None,
+) -> LearnedModel:
+    """A learned layer from people's corrections and confirmations.
+
+    `themes` is the taxonomy in use: a theme with no terms and no phrases is
+    known from its labelled examples only. `analyse_rules` is how the rules read
+    a comment (the default: `analyse` with `themes`); pass the same function
+    used at read time. `analyses`, when given, are the rules' readings of the
+    examples already made (the stored machine analyses), in the same order.
+    """
+    if analyse_rules is None:
+        matcher = compile_themes(themes)
+
+        def analyse_rules(text: str, kind: str) -> Analysis:
+            return analyse(text, kind, matcher)
+
+    readings = (
+        list(analyses)
+        if analyses is not None
+        else [analyse_rules(e.text, e.question_kind) for e in examples]
+    )
+    if len(readings) != len(examples):
+        raise ValueError("give one analysis per example")
+    words = [_word_features(e.text) for e in examples]
+    rules = [_rule_features(e.question_kind, a) for e, a in zip(examples, readings, strict=True)]
+    # A word or pair seen in only one correction teaches nothing general (and slows training).
+    seen = Counter(f for features in words for f in set(features))
+    vocabulary: dict[str, int] = {}
+    for features in rules:
+        for feature in features:
+            vocabulary.setdefault(feature, len(vocabulary))
+    for features in words:
+        for feature in features:
+            if seen[feature] >= MIN_FEATURE_COUNT:
+                vocabulary.setdefault(feature, len(vocabulary))
+    rows = [_row([*w, *r], vocabulary) for w, r in zip(words, rules, strict=True)]
+    matrix = _sparse(rows, len(vocabulary))
+
+    sentiment_rows = [i for i, e in enumerate(examples) if e.sentiment in LABELS]
+    sentiment = _fit_classes(
+        matrix, sentiment_rows, [examples[i].sentiment or "" for i in sentiment_rows], LABELS
+    )
+    request_rows = [i for i, e in enumerate(examples) if e.request is not None]
+    request = _fit_classes(
+        matrix,
+        request_rows,
+        ["yes" if examples[i].request else "no" for i in request_rows],
+        ("yes", "no"),
+    )
+    theme_rows = [i for i, e in enumerate(examples) if e.themes is not None]
+    learned_themes = _fit_themes(matrix, theme_rows, examples, [t.id for t in themes])
+
+    word_rows = [_row(w, vocabulary) for w in words]
+    return LearnedModel(
+        vocabulary=vocabulary,
+        sentiment=sentiment,
+        request=request,
+        themes=learned_themes,
+        theme_names={t.id: t.name for t in themes if not t.include_terms and not t.phrases},
+        example_indptr=np.cumsum([0, *map(len, word_rows)]).astype(np.int64),
+        example_columns=np.array([c for r in word_rows for c in r], dtype=np.int32),
+        example_refs=tuple(e.ref for e in examples),
+        example_kinds=tuple(e.question_kind for e in examples),
+        example_repeat_keys=tuple(
+            _repeat_key(w, e.question_kind) for w, e in zip(words, examples, strict=True)
+        ),
+        example_sentiment=tuple(e.sentiment or "" for e in examples),
+        example_request=tuple(
+            "" if e.request is None else "yes" if e.request else "no" for e in examples
+        ),
+        example_rule_sentiment=tuple(a.label for a in readings),
+        example_rule_request=tuple("yes" if a.request else "no" for a in readings),
+        example_themes=tuple(e.themes for e in examples),
+        example_untagged=tuple(
+            tuple(sorted({t.theme_id for t in a.themes} - set(e.themes)))
+            if e.themes is not None
+            else ()
+            for e, a in zip(examples, readings, strict=True)
+        ),
+        counts={
+            "examples": len(examples),
+            "sentiment": len(sentiment_rows),
+            "request": len(request_rows),
+            "themes": len(theme_rows),
+        },
+    )
+
+
+def _sparse(rows: list[list[int]], width: int) -> object:
+    from scipy.sparse import csr_matrix
+
+    indptr = np.cumsum([0, *(len(r) for r in rows)])
+    indices = np.array([c for r in rows for c in r], dtype=np.int32)
+    data = np.ones(len(indices), dtype=np.float32)
+    return csr_matrix((data, indices, indptr), shape=(len(rows), max(width, 1)))
+
+
+def _fit_classes(
+    matrix: object, rows: list[int], targets: list[str], order: tuple[str, ...]
+) -> _Linear | None:
+    """One-vs-rest logistic regressions over the classes people gave (None with fewer
+    than two): each class's column scores it against the rest, and `_probabilities`
+    turns the scores into a distribution."""
+    present = tuple(c for c in order if c in targets)
+    if len(present) < 2:
+        return None
+    if len(present) == 2:
+        weights, bias = _fit_binary(matrix, rows, [t == present[1] for t in targets])
+        return _Linear(
+            np.stack([-weights, weights], axis=1), np.array([-bias, bias], np.float32), present
+        )
+    fitted = [_fit_binary(matrix, rows, [t == c for t in targets]) for c in present]
+    return _Linear(
+        np.stack([w for w, _ in fitted], axis=1),
+        np.array([b for _, b in fitted], dtype=np.float32),
+        present,
+    )
+
+
+def _fit_binary(
+    matrix: object, rows: list[int], targets: list[bool], balanced: bool = False
+) -> tuple[np.ndarray, float]:
+    """A binary logistic regression's weights (float32) and bias; liblinear is quick on
+    sparse word features."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(
+        C=REGULARISATION,
+        solver="liblinear",
+        class_weight="balanced" if balanced else None,
+        max_iter=1000,
+    )
+    model.fit(matrix[rows], targets)  # type: ignore[index]
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
+def _fit_themes(
+    matrix: object, rows: list[int], examples: Sequence[Example], theme_ids: list[str]
+) -> _Linear | None:
+    """One binary logistic regression per theme with enough examples on each side."""
+    columns: list[np.ndarray] = []
+    biases: list[float] = []
+    learned: list[str] = []
+    for theme_id in theme_ids:
+        targets = [theme_id in (examples[i].themes or ()) for i in rows]
+        tagged = sum(targets)
+        if tagged < 2 or tagged == len(targets):
+            continue
+        weights, bias = _fit_binary(matrix, rows, targets, balanced=True)
+        columns.append(weights)
+        biases.append(bias)
+        learned.append(theme_id)
+    if not learned:
+        return None
+    return _Linear(np.stack(columns, axis=1), np.array(biases, dtype=np.float32), tuple(learned))
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def read(model: LearnedModel, text: str, question_kind: str, analysis: Analysis) -> LearnedReading:
+    """The learned layer's suggestions for one comment the rules read as `analysis`."""
+    vocabulary = model.vocabulary
+    features = _word_features(text)
+    same = model._repeats.get(_repeat_key(features, question_kind)) if model._repeats else None
+    if same is not None:
+        return _repeat(model, same, analysis)
+    words = list({vocabulary[f] for f in features if f in vocabulary})
+    rules = [vocabulary[f] for f in _rule_features(question_kind, analysis) if f in vocabulary]
+    columns = words + rules
+    if not columns or not model._stacked.size:
+        return _NOTHING_LEARNT
+    scores = (model._stacked_bias + model._stacked.take(columns, axis=0).sum(axis=0)).tolist()
+    alike = _Alike(model, words)
+    sentiment = request = None
+    if "sentiment" in model._slices and model.sentiment is not None:
+        start, end = model._slices["sentiment"]
+        sentiment = _suggest(
+            model, "sentiment", model.sentiment.outputs, scores[start:end], analysis.label, alike
+        )
+    if "request" in model._slices and model.request is not None:
+        start, end = model._slices["request"]
+        rules_say = "yes" if analysis.request else "no"
+        request = _suggest(
+            model, "request", model.request.outputs, scores[start:end], rules_say, alike
+        )
+    add: list[Suggestion] = []
+    remove: list[Suggestion] = []
+    if model._theme_checks:
+        tagged = {t.theme_id for t in analysis.themes}
+        add_score, remove_score = _logit(ADD_THEME), _logit(REMOVE_THEME)
+        for index, theme_id in model._theme_checks:
+            score = scores[index]
+            if theme_id not in tagged and score >= add_score:
+                if model._theme_counts[theme_id] >= MIN_SUPPORT or theme_id in model.theme_names:
+                    has = model.gave("theme", theme_id)
+                    add.append(Suggestion(theme_id, _sigmoid(score), *alike.support(has)))
+            elif (
+                theme_id in tagged
+                and score <= remove_score
+                # only a tag people have taken away from the rules before, often enough
+                and model._untag_counts[theme_id] >= MIN_SUPPORT // 2
+            ):
+                untagged = model.gave("untagged", theme_id)
+                support, refs = alike.support(untagged)
+                remove.append(Suggestion(theme_id, 1.0 - _sigmoid(score), support, refs))
+    if sentiment is None and request is None and not add and not remove:
+        return _NOTHING_LEARNT
+    return LearnedReading(sentiment, request, tuple(add), tuple(remove))
+
+
+def _sigmoid(score: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
+
+
+def _logit(probability: float) -> float:
+    if probability <= 0.0:
+        return -math.inf
+    if probability >= 1.0:
+        return math.inf
+    return math.log(probability / (1.0 - probability))
+
+
+class _Alike:
+    """How alike this comment is to each correction, worked out only when a suggestion
+    needs its evidence."""
+
+    def __init__(self, model: LearnedModel, words: list[int]) -> None:
+        self.model, self.words = model, words
+        self._similar: np.ndarray | None = None
+
+    def similar(self) -> np.ndarray:
+        """Cosine of binary word features: shared features over the root of both lengths."""
+        if self._similar is None:
+            count = len(self.model.example_refs)
+            if not self.words or not count:
+                self._similar = np.zeros(count, dtype=np.float32)
+            else:
+                indptr, rows, lengths = self.model.by_column()
+                shared = np.bincount(
+                    np.concatenate([rows[indptr[w] : indptr[w + 1]] for w in self.words]),
+                    minlength=count,
+                )
+                self._similar = shared / lengths / math.sqrt(len(self.words))
+        return self._similar
+
+    def support(
+        self, gave: Sequence[bool] | np.ndarray, only_alike: bool = False
+    ) -> tuple[int, tuple[str, ...]]:
+        """How many corrections like this one gave the reading, and the most alike of them.
+
+        `gave` is one flag per correction, or the indices of those that gave it. When
+        none is alike enough, every correction that gave the reading counts, unless
+        `only_alike`.
+        """
+        chosen = gave if isinstance(gave, np.ndarray) else np.flatnonzero(np.asarray(gave, bool))
+        if not len(chosen):
+            return 0, ()
+        similar = self.similar()
+        alike = chosen[similar[chosen] >= SIMILAR]
+        if only_alike and not len(alike):
+            return 0, ()
+        ranked = alike[np.argsort(-similar[alike])] if len(alike) else chosen[:0]
+        refs = tuple(
+            self.model.example_refs[i] for i in ranked[:MAX_REFS] if self.model.example_refs[i]
+        )
+        return (len(alike) if len(alike) else len(chosen)), refs
+
+
+def _suggest(
+    model: LearnedModel,
+    reading: str,
+    outputs: tuple[str, ...],
+    scores: list[float],
+    rules_say: str,
+    alike: _Alike,
+) -> Suggestion | None:
+    """A different reading than the rules', when the model is sure and people have moved
+    the rules' reading that way often enough, several times for comments like this one."""
+    odds = [_sigmoid(score) for score in scores]
+    total = sum(odds)
+    best = max(range(len(odds)), key=odds.__getitem__)
+    value, probability = outputs[best], odds[best] / total
+    if value == rules_say or probability < OVERRIDE_CONFIDENCE:
+        return None
+    if model._moves[(reading, rules_say, value)] < MIN_CORRECTIONS:
+        return None
+    moved = model.gave(reading, f"{rules_say}>{value}")
+    support, refs = alike.support(moved, only_alike=True)
+    if support < MIN_ALIKE:
+        return None
+    return Suggestion(value, probability, support, refs)
+
+
+def _repeat(model: LearnedModel, index: int, analysis: Analysis) -> LearnedReading:
+    """A comment that repeats one people corrected reads as they corrected it."""
+    ref = model.example_refs[index]
+    refs = (ref,) if ref else ()
+    sentiment = model.example_sentiment[index]
+    request = model.example_request[index]
+    themes = model.example_themes[index]
+    tagged = {t.theme_id for t in analysis.themes}
+    return LearnedReading(
+        sentiment=Suggestion(sentiment, 1.0, 1, refs)
+        if sentiment and sentiment != analysis.label
+        else None,
+        request=Suggestion(request, 1.0, 1, refs)
+        if request and (request == "yes") != analysis.request
+        else None,
+        add_themes=tuple(Suggestion(t, 1.0, 1, refs) for t in themes or () if t not in tagged)
+        if themes is not None
+        else (),
+        remove_themes=tuple(Suggestion(t, 1.0, 1, refs) for t in tagged - set(themes))
+        if themes is not None
+        else (),
+        same_as=ref or None,
+    )
+
+
+def apply(model: LearnedModel, text: str, question_kind: str, analysis: Analysis) -> Analysis:
+    """The rules' analysis with the learned layer's suggestions folded in, each with its
+    evidence among the drivers or the theme's evidence."""
+    reading = read(model, text, question_kind, analysis)
+    if reading is _NOTHING_LEARNT:
+        return analysis
+    result = analysis
+    if reading.sentiment is not None:
+        result = relabel(result, reading.sentiment.value, reading.sentiment.evidence)
+    if reading.request is not None:
+        asks = (text.strip(),) if reading.request.value == "yes" else ()
+        result = replace(result, request=reading.request.value == "yes", asks=asks)
+    if reading.add_themes or reading.remove_themes:
+        removed = {s.value for s in reading.remove_themes}
+        kept = tuple(t for t in result.themes if t.theme_id not in removed)
+        added = tuple(
+            ThemeResult(
+                theme_id=s.value,
+                evidence=(s.evidence,),
+                label=result.label,
+                score=result.score,
+            )
+            for s in reading.add_themes
+        )
+        result = replace(result, themes=kept + added)
+    return result
+
+
+def analyse_with(
+    model: LearnedModel | None,
+    text: str,
+    question_kind: str,
+    matcher: ThemeMatcher | None = None,
+) -> Analysis:
+    """The full analysis: the rules, then the learned layer when there is one."""
+    analysis = analyse(text, question_kind, matcher)
+    return apply(model, text, question_kind, analysis) if model is not None else analysis
+
+
+# --- many at once, on worker processes -----------------------------------------------
+
+_worker_state: tuple[ThemeMatcher, LearnedModel | None] | None = None
+
+
+def _init_worker(themes: tuple[ThemeDefinition, ...], model: bytes | None) -> None:
+    global _worker_state
+    _worker_state = (
+        compile_themes(themes),
+        LearnedModel.from_bytes(model) if model is not None else None,
+    )
+
+
+def _analyse_chunk(chunk: Sequence[tuple[str, str]]) -> list[Analysis]:
+    matcher, model = _worker_state or (compile_themes(DEFAULT_THEMES), None)
+    return [analyse_with(model, text, kind, matcher) for text, kind in chunk]
+
+
+def analyse_many_with(
+    model: LearnedModel | None,
+    items: Sequence[tuple[str, str]],
+    themes: Sequence[ThemeDefinition] = DEFAULT_THEMES,
+    workers: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Analysis]:
+    """`analyse_with` over many (text, question kind) pairs, in order, on `workers`
+    processes for large batches, calling `progress(done, total)` as chunks finish."""
+    matcher = compile_themes(themes)
+    stored = model.to_bytes() if model is not None else None
+    return run_in_chunks(
+        items,
+        in_process=lambda chunk: [analyse_with(model, t, k, matcher) for t, k in chunk],
+        in_worker=_analyse_chunk,
+        initializer=_init_worker,
+        initargs=(tuple(themes), stored),
+        workers=workers,
+        progress=progress,
+    )
