@@ -1,8 +1,15 @@
-"""Entry point: builds the navigation. Attendees arriving by a feedback link see only the form."""
+"""Entry point: builds the navigation from the signed-in role. Attendees arriving by a
+feedback link see only the form.
+
+Every page is registered whatever the role, so that a page's address typed by hand runs
+that page, which refuses anyone whose role may not use it (ui_auth.require_role). The menu
+is drawn here, listing only the pages the role may use.
+"""
 
 import streamlit as st
 
 from lessons import ui_auth
+from lessons.auth import may
 
 st.set_page_config(
     page_title="Training feedback and lessons",
@@ -10,20 +17,24 @@ st.set_page_config(
     layout="centered",
 )
 
+role = ui_auth.current_role()
+signed_in = role is not None
+
 give_feedback = st.Page(
     "pages/feedback.py", title="Give feedback", icon=":material/rate_review:", url_path="feedback"
 )
-home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
+home = st.Page(
+    "pages/home.py", title="Home", icon=":material/home:", url_path="home", default=signed_in
+)
 sessions = st.Page(
     "pages/sessions.py", title="Sessions", icon=":material/event:", url_path="sessions"
 )
 plan = st.Page("pages/plan.py", title="Plan", icon=":material/checklist:", url_path="plan")
-
-comments = st.Page(
-    "pages/comments.py", title="Comments", icon=":material/chat:", url_path="comments"
-)
 postmortem = st.Page(
     "pages/postmortem.py", title="Post-mortem", icon=":material/forum:", url_path="postmortem"
+)
+comments = st.Page(
+    "pages/comments.py", title="Comments", icon=":material/chat:", url_path="comments"
 )
 lessons_page = st.Page(
     "pages/lessons.py", title="Lessons", icon=":material/lightbulb:", url_path="lessons"
@@ -34,35 +45,51 @@ trends = st.Page(
 reports_page = st.Page(
     "pages/reports.py", title="Reports", icon=":material/summarize:", url_path="reports"
 )
-settings = st.Page(
-    "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
+people = st.Page("pages/people.py", title="People", icon=":material/group:", url_path="people")
+themes = st.Page("pages/settings.py", title="Themes", icon=":material/label:", url_path="settings")
+account = st.Page(
+    "pages/sign_in.py",
+    title="Your account" if signed_in else "Sign in",
+    icon=":material/person:" if signed_in else ":material/login:",
+    url_path="sign_in",
+    default=not signed_in,
 )
+setup = st.Page("pages/setup.py", title="Set up", icon=":material/key:", url_path="setup")
 
-sign_in_page = st.Page(
-    "pages/sign_in.py", title="Sign in", icon=":material/login:", url_path="sign_in", default=True
-)
-# The same page, once signed in: who you are, and signing out.
-account_page = st.Page(
-    "pages/sign_in.py", title="Your account", icon=":material/person:", url_path="sign_in"
-)
+# The menu: each group's pages with the role each needs (the page checks the same itself).
+MENU: list[tuple[str, list[tuple[st.Page, str | None]]]] = [
+    (
+        "Facilitators",
+        [
+            (home, "facilitator"),
+            (sessions, "facilitator"),
+            (plan, "facilitator"),
+            (postmortem, "facilitator"),
+            (comments, "facilitator"),
+            (lessons_page, "facilitator"),
+        ],
+    ),
+    ("Programme lead", [(trends, "lead"), (reports_page, "lead")]),
+    ("Settings", [(people, "admin"), (themes, "admin")]),
+    ("Attendees", [(give_feedback, None)]),
+    ("Account", [(account, None)]),
+]
 
 arrived_by_link = "s" in st.query_params or "c" in st.query_params
-signed_in = ui_auth.staff_signed_in()
-if signed_in:
-    pages: dict[str, list] = {
-        "Facilitators": [home, sessions, plan, postmortem, comments, lessons_page],
-        "Programme lead": [trends, reports_page, settings],
-        "Attendees": [give_feedback],
-        "Account": [account_page],
-    }
-else:
-    pages = {"": [sign_in_page, give_feedback]}
-# Attendees arriving by a link see the form alone. The other pages stay registered (hidden)
-# so that /feedback is not the default page, whose address is the bare root.
-navigation = st.navigation(pages, position="hidden" if arrived_by_link else "sidebar")
+navigation = st.navigation(
+    [page for _, entries in MENU for page, _ in entries] + [setup], position="hidden"
+)
 if arrived_by_link and navigation.url_path != give_feedback.url_path:
     # A link to the bare address (e.g. "/?s=…") still opens the form.
     st.switch_page(give_feedback, query_params=st.query_params.to_dict())
-if signed_in and not arrived_by_link:
+if not arrived_by_link:
+    for group, entries in MENU:
+        shown = [page for page, needed in entries if needed is None or may(role, needed)]
+        if shown:
+            st.sidebar.caption(group)
+        for page in shown:
+            st.sidebar.page_link(page)
+    if ui_auth.open_mode():
+        st.sidebar.page_link(setup)
     ui_auth.identity_sidebar()
 navigation.run()

@@ -53,12 +53,12 @@ def what_needs_attention(database: store.Database, now: datetime) -> Attention:
         )
 
 
-def record_visit(database: store.Database, user: str, now: datetime) -> datetime | None:
-    """Record that `user` is looking now; return when they last looked (None the first
-    time), which is what "new since your last visit" is measured from."""
+def record_visit(database: store.Database, account_id: int, now: datetime) -> datetime | None:
+    """Record that the account's person is looking now; return when they last looked (None
+    the first time), which is what "new since your last visit" is measured from."""
     with database.transaction() as cur:
-        previous = store.last_visit(cur, user)
-        store.record_visit(cur, user, now)
+        previous = store.last_visit(cur, account_id)
+        store.record_visit(cur, account_id, now)
     return previous
 
 

@@ -77,9 +77,6 @@ QUESTION_KIND: dict[str, str] = {
     "help_next": "general",
 }
 
-# Who the audit trail names for a change made without a name (open mode, the command line).
-UNKNOWN_ACTOR = "unknown"
-
 MAX_FEEDBACK_ANSWER_CHARS = 2000  # each free-text answer on the attendees' form
 
 # The anonymity rule: a figure built on fewer responses (or comments) than this is not shown

@@ -1,15 +1,19 @@
-"""The `lessons` command: create the database, load the demo, list sessions."""
+"""The `lessons` command: create the database, load the demo, list sessions, manage people."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from lessons import store
-from lessons.auth import hash_password
+from lessons import accounts, store
+from lessons.auth import COMMAND_LINE, ROLES
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
+from lessons.errors import ValidationError
 from lessons.sessions import list_sessions
 from lessons.startup import open_app_database
 
@@ -92,10 +96,127 @@ def sessions_list(path: Path) -> None:
         )
 
 
-@main.command("hash-password")
-@click.password_option(prompt="Staff password", help="The password staff will type.")
-def hash_password_command(password: str) -> None:
-    """Print a hash of the staff password to put in LESSONS_STAFF_PASSWORD."""
-    if len(password) < 10:
-        raise click.ClickException("Use at least 10 characters: a short password is guessable.")
-    click.echo(hash_password(password))
+@main.group()
+def users() -> None:
+    """Staff accounts: add, list, change roles, deactivate, set passwords."""
+
+
+def _existing_database(path: Path) -> store.Database:
+    if not path.exists():
+        raise click.ClickException(
+            f"No database at {path}: run 'lessons init' or 'lessons demo' first."
+        )
+    return open_app_database(path)
+
+
+@contextmanager
+def _people(path: Path, new: bool = False) -> Iterator[store.Database]:
+    """The database (made if `new` allows), closed after; a refusal becomes one line."""
+    database = open_app_database(path) if new else _existing_database(path)
+    try:
+        yield database
+    except ValidationError as invalid:
+        raise click.ClickException(" ".join(invalid.errors.values())) from invalid
+    finally:
+        database.close()
+
+
+def _password_from(stdin: bool) -> str:
+    """A new password: the first line of standard input, or typed twice at a prompt."""
+    if stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("New password", hide_input=True, confirmation_prompt=True))
+
+
+def _account(database: store.Database, email: str) -> store.AccountRow:
+    account = accounts.account_by_email(database, email)
+    if account is None:
+        raise click.ClickException(f"No account has the email address {email}.")
+    return account
+
+
+ROLE_CHOICE = click.Choice(list(ROLES))
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name, as colleagues know them.")
+@click.option("--role", required=True, type=ROLE_CHOICE, help="What they may do.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read their password from the first line of standard input. Without it, they sign"
+    " in by single sign-on until a password is set.",
+)
+@click.pass_obj
+def users_add(path: Path, email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Add a person with a role: facilitator, lead (programme lead) or admin."""
+    password = _password_from(True) if password_stdin else None
+    with _people(path, new=True) as database:
+        accounts.add_account(database, email, name, role, password, COMMAND_LINE)
+    how = "a password" if password else "single sign-on only (no password yet)"
+    click.echo(f"Added {name.strip()} <{email.strip()}> as {ROLES[role].lower()}, with {how}.")
+
+
+@users.command("list")
+@click.pass_obj
+def users_list(path: Path) -> None:
+    """Every account: email, role, active or not, and how they sign in."""
+    with _people(path) as database:
+        people = accounts.list_accounts(database)
+    if not people:
+        click.echo("No accounts yet.")
+        return
+    for a in people:
+        click.echo(
+            f"{a.email:<40}  {ROLES[a.role]:<15}  {'active' if a.active else 'INACTIVE':<8}"
+            f"  {'password' if a.has_password else 'sso only':<8}  {a.display_name}"
+        )
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+@click.pass_obj
+def users_set_role(path: Path, email: str, role: str) -> None:
+    """Change a person's role."""
+    with _people(path) as database:
+        accounts.set_role(database, _account(database, email).id, role, COMMAND_LINE)
+    click.echo(f"{email} is now {ROLES[role].lower()}.")
+
+
+def _set_active(path: Path, email: str, active: bool) -> None:
+    with _people(path) as database:
+        accounts.set_active(database, _account(database, email).id, active, COMMAND_LINE)
+    click.echo(f"{'Reactivated' if active else 'Deactivated'} {email}.")
+
+
+@users.command("deactivate")
+@click.argument("email")
+@click.pass_obj
+def users_deactivate(path: Path, email: str) -> None:
+    """Stop a person signing in (their browsers are signed out; their history stays)."""
+    _set_active(path, email, False)
+
+
+@users.command("reactivate")
+@click.argument("email")
+@click.pass_obj
+def users_reactivate(path: Path, email: str) -> None:
+    """Let a deactivated person sign in again."""
+    _set_active(path, email, True)
+
+
+@users.command("reset-password")
+@click.argument("email")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read it from standard input instead of a prompt."
+)
+@click.pass_obj
+def users_reset_password(path: Path, email: str, password_stdin: bool) -> None:
+    """Set a person's password (typed twice at a prompt, or from standard input); every
+    browser signed in as them is signed out."""
+    with _people(path) as database:
+        account = _account(database, email)
+        accounts.reset_password(database, account.id, _password_from(password_stdin), COMMAND_LINE)
+    click.echo(f"Set a new password for {email}.")

@@ -15,9 +15,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from lessons import planning, store, tagging
+from lessons.accounts import add_account_in, mark_demo_in
 from lessons.analysis import Analysis
+from lessons.auth import Actor, hash_password
 from lessons.clock import today_local
 from lessons.demo_content import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
     DemoLesson,
     DemoProgramme,
     DemoSession,
@@ -46,8 +50,10 @@ class DatabaseNotEmpty(RuntimeError):
 CommentIds = dict[tuple[str, int, str], int]
 # (session key, author, prompt) -> reflection answer id
 AnswerIds = dict[tuple[str, str, str], int]
+# Each person of the story -> their account, as the one making a change
+People = dict[str, Actor]
 
-PROGRAMME_TEAM = "Programme team"
+DEMO_LOADER = Actor(None, "demo loader", "admin")
 
 
 def load_demo(database: store.Database, today: date | None = None) -> DemoProgramme:
@@ -55,37 +61,64 @@ def load_demo(database: store.Database, today: date | None = None) -> DemoProgra
     day = today or today_local()
     programme = generate_programme(day)
     tagging.seed_default_themes(database)
+    # Every demo account has the one demo password: hashed once, outside the transaction.
+    password_hash = hash_password(DEMO_PASSWORD)
     # About a thousand statements of a few rows each: quicker on one thread.
     with database.one_thread(), database.transaction() as cur:
-        if store.count_rows(cur, "sessions"):
+        if store.count_rows(cur, "sessions") or store.count_rows(cur, "accounts"):
             raise DatabaseNotEmpty(
-                f"{database.path} already holds sessions; the demo only loads into an"
-                " empty database. Use another LESSONS_DB file, or delete this one first."
+                f"{database.path} already holds sessions or accounts; the demo only loads into"
+                " an empty database. Use another LESSONS_DB file, or delete this one first."
             )
-        session_ids = _create_sessions(cur, programme, day)
+        people = _create_accounts(cur, programme, password_hash, day)
+        session_ids = _create_sessions(cur, programme, people, day)
         comment_ids = _record_feedback(cur, programme, session_ids)
-        answer_ids = _write_reflections(cur, programme, session_ids)
+        answer_ids = _write_reflections(cur, programme, people, session_ids)
         lesson_ids = {
-            lesson.key: _live_lesson(cur, programme, lesson, session_ids, comment_ids, answer_ids)
+            lesson.key: _live_lesson(
+                cur, programme, people, lesson, session_ids, comment_ids, answer_ids
+            )
             for lesson in programme.lessons
         }
-        _make_plans(cur, programme, session_ids, lesson_ids)
-        _deliver_sessions(cur, programme, session_ids)
+        _make_plans(cur, programme, people, session_ids, lesson_ids)
+        _deliver_sessions(cur, programme, people, session_ids)
+        mark_demo_in(cur, datetime.combine(day, time(9)))
     return programme
 
 
-def _organiser(session: DemoSession) -> str:
-    return (session.facilitators or (PROGRAMME_TEAM,))[0]
+def _create_accounts(
+    cur: store.Cursor, programme: DemoProgramme, password_hash: str, today: date
+) -> People:
+    """An account for each person of the story, made before their first session was."""
+    created = min(
+        min(s.starts_at for s in programme.sessions) - timedelta(days=35),
+        datetime.combine(today, time(8)),
+    )
+    return {
+        name: Actor(
+            add_account_in(cur, email, name, role, password_hash, DEMO_LOADER, created), name, role
+        )
+        for name, email, role in DEMO_ACCOUNTS
+    }
 
 
-def _create_sessions(cur: store.Cursor, programme: DemoProgramme, today: date) -> dict[str, int]:
+def _organiser(session: DemoSession, people: People) -> Actor:
+    """Who looks after a session in the app: its first facilitator, else the first lead."""
+    if session.facilitators:
+        return people[session.facilitators[0]]
+    return next(actor for actor in people.values() if actor.role == "lead")
+
+
+def _create_sessions(
+    cur: store.Cursor, programme: DemoProgramme, people: People, today: date
+) -> dict[str, int]:
     """Every session as it was first created: planned, four weeks ahead (never in the
     future)."""
     session_ids: dict[str, int] = {}
     for demo in programme.sessions:
         created = min(demo.starts_at - timedelta(days=28), datetime.combine(today, time(9)))
         draft = _draft(demo, "planned")
-        session_ids[demo.key] = create_session_in(cur, draft, _organiser(demo), created)
+        session_ids[demo.key] = create_session_in(cur, draft, _organiser(demo, people), created)
     return session_ids
 
 
@@ -144,7 +177,7 @@ def _record_feedback(
 
 
 def _write_reflections(
-    cur: store.Cursor, programme: DemoProgramme, session_ids: dict[str, int]
+    cur: store.Cursor, programme: DemoProgramme, people: People, session_ids: dict[str, int]
 ) -> AnswerIds:
     """Each facilitator's reflection, saved (and its answers analysed) as the post-mortem
     page saves it."""
@@ -154,7 +187,7 @@ def _write_reflections(
         _, saved = save_reflection_in(
             cur,
             session_ids[reflection.session_key],
-            reflection.author,
+            people[reflection.author],
             reflection.template,
             dict(reflection.answers),
             reflection.status == "final",
@@ -169,6 +202,7 @@ def _write_reflections(
 def _live_lesson(
     cur: store.Cursor,
     programme: DemoProgramme,
+    people: People,
     lesson: DemoLesson,
     session_ids: dict[str, int],
     comment_ids: CommentIds,
@@ -177,10 +211,10 @@ def _live_lesson(
     """One lesson's life through the register: logged, then each move and each piece of
     evidence in the order they happened (a move before the evidence linked at it)."""
     draft = draft_from_lesson(lesson, source_session_id=session_ids[lesson.source_session_key])
-    lesson_id = create_lesson_in(cur, draft, lesson.logged_by, lesson.logged_at)
+    lesson_id = create_lesson_in(cur, draft, people[lesson.logged_by], lesson.logged_at)
     applied = session_ids[lesson.applied_session_key] if lesson.applied_session_key else None
-    events: list[tuple[datetime, int, str, DemoStatusChange | EvidenceLink]] = [
-        (change.at, 0, change.actor, change) for change in lesson.history
+    events: list[tuple[datetime, int, Actor, DemoStatusChange | EvidenceLink]] = [
+        (change.at, 0, people[change.actor], change) for change in lesson.history
     ]
     for evidence in lesson.evidence:
         if evidence.kind == "comment":
@@ -201,8 +235,8 @@ def _live_lesson(
             )
         else:
             link = EvidenceLink(note=evidence.note)
-        at, actor = evidence_linked(programme, lesson, evidence)
-        events.append((at, 1, actor, link))
+        at, name = evidence_linked(programme, lesson, evidence)
+        events.append((at, 1, people[name], link))
     for at, _, actor, event in sorted(events, key=lambda e: (e[0], e[1])):
         if isinstance(event, EvidenceLink):
             link_evidence_in(cur, lesson_id, event, actor, at)
@@ -226,6 +260,7 @@ def _live_lesson(
 def _make_plans(
     cur: store.Cursor,
     programme: DemoProgramme,
+    people: People,
     session_ids: dict[str, int],
     lesson_ids: dict[str, int],
 ) -> None:
@@ -240,7 +275,7 @@ def _make_plans(
             applied.setdefault(lesson.applied_session_key, []).append(lesson_ids[lesson.key])
     for key, chosen in applied.items():
         session = demo_sessions[key]
-        author = _organiser(session)
+        author = _organiser(session, people)
         planned_at = session.starts_at - timedelta(days=7)
         planning.save_plan_in(cur, session_ids[key], sorted(chosen), "", author, planned_at)
         plan = store.plan_for_session(cur, session_ids[key])
@@ -262,12 +297,17 @@ def _make_plans(
             and planning.lesson_applies(x, target, all_sessions)
         ]
         planning.save_plan_in(
-            cur, target.id, chosen, "", _organiser(session), session.starts_at - timedelta(days=10)
+            cur,
+            target.id,
+            chosen,
+            "",
+            _organiser(session, people),
+            session.starts_at - timedelta(days=10),
         )
 
 
 def _deliver_sessions(
-    cur: store.Cursor, programme: DemoProgramme, session_ids: dict[str, int]
+    cur: store.Cursor, programme: DemoProgramme, people: People, session_ids: dict[str, int]
 ) -> None:
     """Each session that took place is marked delivered when it ended, and a reviewed one
     reviewed (its feedback closed) after its post-mortem, through the Sessions page's door."""
@@ -279,7 +319,7 @@ def _deliver_sessions(
             steps.append(("reviewed", _reviewed_at(programme, demo)))
         for status, at in steps:
             update_session_and_embed_in(
-                cur, session_ids[demo.key], _draft(demo, status), _organiser(demo), at
+                cur, session_ids[demo.key], _draft(demo, status), _organiser(demo, people), at
             )
 
 

@@ -179,6 +179,25 @@ AKHTAR = "Cllr Nasreen Akhtar"
 CROWTHER = "Cllr Helen Crowther"
 OLDROYD = "Cllr Martin Oldroyd"
 
+# Everyone in the story who writes in the app signs in as themselves. The leads are those
+# who judge whether a lesson worked (validate, archive); Fiona also runs the app (people,
+# themes). The password is shown on the sign-in page while the demo is loaded: the demo
+# database is never for real work.
+DEMO_PASSWORD = "lessons-demo"
+DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    (WHITAKER, "joanne.whitaker@councils.example", "lead"),
+    (SANDHU, "priya.sandhu@councils.example", "lead"),
+    (BENTLEY, "rachel.bentley@councils.example", "lead"),
+    (MARSDEN, "fiona.marsden@councils.example", "admin"),
+    (HOLROYD, "gareth.holroyd@councils.example", "facilitator"),
+    (AINSLEY, "tom.ainsley@councils.example", "facilitator"),
+    (QURESHI, "imran.qureshi@councils.example", "facilitator"),
+    (SHACKLETON, "dave.shackleton@councils.example", "facilitator"),
+    (AKHTAR, "nasreen.akhtar@councils.example", "facilitator"),
+    (CROWTHER, "helen.crowther@councils.example", "facilitator"),
+    (OLDROYD, "martin.oldroyd@councils.example", "facilitator"),
+)
+
 # Attendees who opt in to leave a name, built from these parts.
 _CONTACT_FIRST_NAMES: tuple[str, ...] = (
     "Jean",

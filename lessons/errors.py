@@ -9,3 +9,7 @@ class ValidationError(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
         self.errors = errors
+
+
+class NotAllowed(ValidationError):
+    """A change the person's role does not allow; `errors` says who may make it."""

@@ -17,7 +17,8 @@ from datetime import datetime
 
 from lessons import store
 from lessons.anonymity import enough
-from lessons.choices import MIN_GROUP_SIZE, UNKNOWN_ACTOR
+from lessons.auth import UNATTRIBUTED, Actor
+from lessons.choices import MIN_GROUP_SIZE
 from lessons.clock import now_local
 from lessons.register import EvidenceLink, move_lesson, move_lesson_in
 from lessons.sessions import SessionDraft, update_session_in
@@ -201,7 +202,7 @@ def applied_lessons(
 
 
 def embed_applied_lessons(
-    cur: store.Cursor, session_id: int, actor: str, now: datetime
+    cur: store.Cursor, session_id: int, actor: Actor, now: datetime
 ) -> list[int]:
     """When a session is delivered, the actioned lessons its plan applied become embedded,
     each through the register's one lifecycle door."""
@@ -223,14 +224,13 @@ def embed_applied_lessons(
 
 
 def update_session_and_embed_in(
-    cur: store.Cursor, session_id: int, draft: SessionDraft, actor: str, now: datetime
+    cur: store.Cursor, session_id: int, draft: SessionDraft, actor: Actor, now: datetime
 ) -> list[int]:
     """Save edits to a session inside the caller's transaction. Marking a planned session
     delivered embeds the lessons its plan applied; returns the ids of the lessons so moved."""
-    who = actor.strip() or UNKNOWN_ACTOR
-    before = update_session_in(cur, session_id, draft, who, now)
+    before = update_session_in(cur, session_id, draft, actor, now)
     if before.status == "planned" and draft.status == "delivered":
-        return embed_applied_lessons(cur, session_id, who, now)
+        return embed_applied_lessons(cur, session_id, actor, now)
     return []
 
 
@@ -238,7 +238,7 @@ def update_session_and_embed(
     database: store.Database,
     session_id: int,
     draft: SessionDraft,
-    actor: str = "",
+    actor: Actor = UNATTRIBUTED,
     now: datetime | None = None,
 ) -> list[int]:
     """Save edits to a session (the Sessions page's door); see update_session_and_embed_in."""
@@ -250,7 +250,7 @@ def validate_with_comparison(
     database: store.Database,
     lesson_id: int,
     comparison: Comparison,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
 ) -> None:
     """Mark a lesson validated, with its before/after comparison as the evidence."""

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from lessons import store
 from lessons.anonymity import enough
+from lessons.auth import Actor
 from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPE_SHORT,
@@ -110,7 +111,7 @@ def save_plan_in(
     session_id: int,
     lesson_ids: Sequence[int],
     notes: str,
-    actor: str,
+    actor: Actor,
     now: datetime,
 ) -> int:
     """Create or update the plan for a planned session inside the caller's transaction;
@@ -120,7 +121,7 @@ def save_plan_in(
     go, new lessons add items, and items already ticked or typed by hand stay.
     """
     errors: dict[str, str] = {}
-    if not actor.strip():
+    if not actor.name.strip():
         errors["actor"] = "Say who you are: your name is recorded against the plan."
     if len(notes) > MAX_NOTES_CHARS:
         errors["notes"] = f"Shorten the notes to {MAX_NOTES_CHARS:,} characters or fewer."
@@ -137,7 +138,7 @@ def save_plan_in(
         raise ValidationError(errors)
     plan = store.plan_for_session(cur, session_id)
     if plan is None:
-        plan_id = store.insert_plan(cur, session_id, notes.strip(), actor.strip(), now)
+        plan_id = store.insert_plan(cur, session_id, notes.strip(), actor, now)
         items: tuple[store.ChecklistItem, ...] = ()
         store.append_audit(cur, actor, "session", session_id, "planned", "Plan created", now)
     else:
@@ -169,7 +170,7 @@ def save_plan(
     session_id: int,
     lesson_ids: Sequence[int],
     notes: str,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
 ) -> int:
     """Create or update the plan for a planned session; return its id."""
@@ -177,7 +178,7 @@ def save_plan(
         return save_plan_in(cur, session_id, lesson_ids, notes, actor, now or now_local())
 
 
-def add_checklist_item(database: store.Database, session_id: int, text: str, actor: str) -> None:
+def add_checklist_item(database: store.Database, session_id: int, text: str, actor: Actor) -> None:
     """A checklist item typed by hand (not from a lesson)."""
     cleaned = " ".join(text.split())
     if not cleaned:
@@ -196,15 +197,15 @@ def add_checklist_item(database: store.Database, session_id: int, text: str, act
         store.insert_checklist_item(cur, plan.id, None, position, cleaned)
 
 
-def tick_in(cur: store.Cursor, item_id: int, done: bool, actor: str, now: datetime) -> None:
+def tick_in(cur: store.Cursor, item_id: int, done: bool, actor: Actor, now: datetime) -> None:
     """Tick (or untick) a checklist item inside the caller's transaction."""
     if store.checklist_item(cur, item_id) is None:
         raise ValidationError({"item": "That checklist item no longer exists."})
-    store.set_checklist_done(cur, item_id, done, actor.strip(), now)
+    store.set_checklist_done(cur, item_id, done, actor, now)
 
 
 def tick(
-    database: store.Database, item_id: int, done: bool, actor: str, now: datetime | None = None
+    database: store.Database, item_id: int, done: bool, actor: Actor, now: datetime | None = None
 ) -> None:
     with database.transaction() as cur:
         tick_in(cur, item_id, done, actor, now or now_local())

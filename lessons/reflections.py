@@ -12,8 +12,9 @@ from datetime import datetime
 
 from lessons import store, tagging
 from lessons.analysis import analyse
+from lessons.auth import Actor, may
 from lessons.clock import now_local
-from lessons.errors import ValidationError
+from lessons.errors import NotAllowed, ValidationError
 from lessons.themes import ThemeMatcher
 
 MAX_REFLECTION_ANSWER_CHARS = 5000  # each answer of a facilitator's reflection
@@ -109,11 +110,13 @@ TEMPLATES: dict[str, Template] = {
 
 
 def own_reflection(
-    reflections: Sequence[store.ReflectionRow], author: str
+    reflections: Sequence[store.ReflectionRow], author: Actor
 ) -> store.ReflectionRow | None:
-    """This facilitator's reflection among a session's (names match whatever their case,
-    as when saving)."""
-    return next((r for r in reflections if r.author.lower() == author.strip().lower()), None)
+    """This person's reflection among a session's: the one their account wrote (or was
+    handed)."""
+    if author.account_id is None:
+        return None
+    return next((r for r in reflections if r.author_account_id == author.account_id), None)
 
 
 def prompt_label(template: str, prompt: str) -> str:
@@ -123,16 +126,20 @@ def prompt_label(template: str, prompt: str) -> str:
     return prompt
 
 
+NEEDS_ACCOUNT = (
+    "Sign in with your own account to write a reflection: it is one facilitator's view, and"
+    " only its author may change it."
+)
+
+
 def reflection_errors(
-    author: str, template: str, answers: dict[str, str], final: bool
+    author: Actor, template: str, answers: dict[str, str], final: bool
 ) -> dict[str, str]:
     """Every problem with a reflection, by field. A draft may be partly blank; finishing it
     needs at least one answer."""
     errors: dict[str, str] = {}
-    if not author.strip():
-        errors["author"] = "Say who you are: a reflection is one facilitator's view."
-    elif len(author) > 100:
-        errors["author"] = "Shorten the name to 100 characters or fewer."
+    if author.account_id is None:
+        errors["author"] = NEEDS_ACCOUNT
     if template not in TEMPLATES:
         errors["template"] = "Choose After Action Review, Gibbs or Rolfe."
         return errors
@@ -152,17 +159,18 @@ def reflection_errors(
 def save_reflection_in(
     cur: store.Cursor,
     session_id: int,
-    author: str,
+    author: Actor,
     template: str,
     answers: dict[str, str],
     final: bool,
     now: datetime,
     matcher: ThemeMatcher | None = None,
 ) -> tuple[int, dict[str, int]]:
-    """Save (or update) one facilitator's reflection on a session inside the caller's
+    """Save (or update) the author's own reflection on a session inside the caller's
     transaction, each answer analysed as its prompt's kind of question; return its id and
-    its answers' ids by prompt. Answers keep their ids across edits, so lessons that cite
-    them stay linked."""
+    its answers' ids by prompt. A person only ever writes to the reflection their account
+    holds: others' can be read, never overwritten. Answers keep their ids across edits, so
+    lessons that cite them stay linked."""
     errors = reflection_errors(author, template, answers, final)
     if errors:
         raise ValidationError(errors)
@@ -171,12 +179,11 @@ def save_reflection_in(
     matcher = matcher or tagging.current_matcher(cur)
     kinds = {p.key: p.question_kind for p in TEMPLATES[template].prompts}
     status = "final" if final else "draft"
-    reflection_id = store.reflection_id_for(cur, session_id, author.strip())
+    assert author.account_id is not None  # reflection_errors saw to it
+    reflection_id = store.reflection_id_for(cur, session_id, author.account_id)
     new = reflection_id is None
     if reflection_id is None:
-        reflection_id = store.insert_reflection(
-            cur, session_id, author.strip(), template, status, now
-        )
+        reflection_id = store.insert_reflection(cur, session_id, author, template, status, now)
     else:
         store.update_reflection(cur, reflection_id, template, status, now)
     saved = []
@@ -199,7 +206,7 @@ def save_reflection_in(
 def save_reflection(
     database: store.Database,
     session_id: int,
-    author: str,
+    author: Actor,
     template: str,
     answers: dict[str, str],
     final: bool,
@@ -211,3 +218,41 @@ def save_reflection(
             cur, session_id, author, template, answers, final, now or now_local()
         )
     return reflection_id
+
+
+def reassign_reflection(
+    database: store.Database,
+    reflection_id: int,
+    to: store.AccountRow,
+    actor: Actor,
+    now: datetime | None = None,
+) -> None:
+    """Hand a reflection to another person (a programme lead's job: e.g. one written under
+    the wrong account, or a typed name from before accounts). Audited; its answers, and
+    the lessons citing them, stay as they are."""
+    if not may(actor.role, "lead"):
+        raise NotAllowed({"author": "Only a programme lead may hand a reflection to someone."})
+    if not to.active:
+        raise ValidationError({"author": f"{to.display_name}'s account is deactivated."})
+    when = now or now_local()
+    with database.transaction() as cur:
+        owner = store.reflection_owner(cur, reflection_id)
+        if owner is None:
+            raise ValidationError({"reflection": "That reflection no longer exists."})
+        session_id, author_account_id, author = owner
+        if author_account_id == to.id:
+            return
+        if store.reflection_id_for(cur, session_id, to.id) is not None:
+            raise ValidationError(
+                {"author": f"{to.display_name} already has a reflection on this session."}
+            )
+        store.set_reflection_author(cur, reflection_id, to.actor(), when)
+        store.append_audit(
+            cur,
+            actor,
+            "reflection",
+            reflection_id,
+            "reassigned",
+            f"{author} → {to.display_name}",
+            when,
+        )

@@ -15,9 +15,10 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from lessons import store
+from lessons.auth import Actor, may
 from lessons.choices import NEXT_STATUS, POLARITIES, PRIORITIES, SCOPES, STATUSES
 from lessons.clock import now_local
-from lessons.errors import ValidationError
+from lessons.errors import NotAllowed, ValidationError
 
 OPEN_ACTION_STATUSES = ("identified", "actioned")
 # A lesson still takes evidence until it is archived or rejected.
@@ -100,16 +101,24 @@ def _values(draft: LessonDraft) -> dict[str, object]:
 
 
 ACTOR_NEEDED = "Say who you are: your name is recorded against every change."
+# The register's review: judging that a lesson worked, and retiring it, is a programme
+# lead's call (or an administrator's).
+REVIEW_MOVES = ("validated", "archived")
+REVIEW_NEEDED = "A programme lead reviews the register: ask one to mark it {status}."
 
 
-def _check_in(cur: store.Cursor, draft: LessonDraft, actor: str) -> None:
+def may_make_move(actor: Actor, to_status: str) -> bool:
+    return to_status not in REVIEW_MOVES or may(actor.role, "lead")
+
+
+def _check_in(cur: store.Cursor, draft: LessonDraft, actor: Actor) -> None:
     """Raise ValidationError with every problem in the draft, or with the actor."""
     errors = validate_lesson(draft, store.theme_ids(cur))
     if draft.source_session_id is not None and (
         store.session_title_and_status(cur, draft.source_session_id) is None
     ):
         errors["source_session_id"] = "That session does not exist."
-    if not actor.strip():
+    if not actor.name.strip():
         errors["actor"] = ACTOR_NEEDED
     if errors:
         raise ValidationError(errors)
@@ -127,13 +136,13 @@ class EvidenceLink:
 def create_lesson_in(
     cur: store.Cursor,
     draft: LessonDraft,
-    actor: str,
+    actor: Actor,
     now: datetime,
     evidence: EvidenceLink | None = None,
 ) -> int:
     """Log a new lesson (status observed) inside the caller's transaction."""
     _check_in(cur, draft, actor)
-    lesson_id = store.insert_lesson(cur, _values(draft), "observed", actor.strip(), now)
+    lesson_id = store.insert_lesson(cur, _values(draft), "observed", actor, now)
     store.set_lesson_themes(cur, lesson_id, draft.themes, new=True)
     store.append_audit(
         cur,
@@ -153,7 +162,7 @@ def create_lesson_in(
 def create_lesson(
     database: store.Database,
     draft: LessonDraft,
-    actor: str,
+    actor: Actor,
     evidence: EvidenceLink | None = None,
     now: datetime | None = None,
 ) -> int:
@@ -166,7 +175,7 @@ def update_lesson(
     database: store.Database,
     lesson_id: int,
     draft: LessonDraft,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
 ) -> None:
     """Save edits to a lesson's fields; the audit trail names the fields that changed."""
@@ -244,7 +253,7 @@ def move_lesson_in(
     cur: store.Cursor,
     lesson_id: int,
     to_status: str,
-    actor: str,
+    actor: Actor,
     now: datetime,
     reason: str = "",
     applied_session_id: int | None = None,
@@ -260,8 +269,10 @@ def move_lesson_in(
     if lesson is None:
         raise ValidationError({"lesson": "That lesson no longer exists."})
     errors = move_errors(lesson, to_status, reason, applied_session_id, effectiveness_evidence)
-    if not actor.strip():
+    if not actor.name.strip():
         errors["actor"] = ACTOR_NEEDED
+    if not errors and not may_make_move(actor, to_status):
+        raise NotAllowed({"status": REVIEW_NEEDED.format(status=STATUSES[to_status].lower())})
     applied = (
         store.session_title_and_status(cur, applied_session_id)
         if applied_session_id is not None
@@ -308,7 +319,7 @@ def move_lesson(
     database: store.Database,
     lesson_id: int,
     to_status: str,
-    actor: str,
+    actor: Actor,
     reason: str = "",
     applied_session_id: int | None = None,
     effectiveness_evidence: str = "",
@@ -332,11 +343,11 @@ def move_lesson(
 
 
 def link_evidence_in(
-    cur: store.Cursor, lesson_id: int, evidence: EvidenceLink, actor: str, now: datetime
+    cur: store.Cursor, lesson_id: int, evidence: EvidenceLink, actor: Actor, now: datetime
 ) -> None:
     """Link evidence to a lesson inside the caller's transaction (linking the same comment
     or reflection answer twice does nothing)."""
-    if not actor.strip():
+    if not actor.name.strip():
         raise ValidationError({"actor": ACTOR_NEEDED})
     target = store.evidence_target(
         cur, lesson_id, evidence.comment_id, evidence.reflection_answer_id
@@ -384,7 +395,7 @@ def link_evidence(
     database: store.Database,
     lesson_id: int,
     evidence: EvidenceLink,
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
 ) -> None:
     """Link more evidence to a lesson (linking the same comment twice does nothing)."""

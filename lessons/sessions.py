@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from lessons import store
-from lessons.choices import SESSION_FORMATS, SESSION_STATUSES, UNKNOWN_ACTOR
+from lessons.auth import UNATTRIBUTED, Actor
+from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
 from lessons.clock import now_local
 from lessons.errors import ValidationError
 from lessons.share import Poster
@@ -114,7 +115,7 @@ def _values(draft: SessionDraft) -> dict[str, object]:
     return values
 
 
-def create_session_in(cur: store.Cursor, draft: SessionDraft, actor: str, now: datetime) -> int:
+def create_session_in(cur: store.Cursor, draft: SessionDraft, actor: Actor, now: datetime) -> int:
     """Check and save a new session with a fresh token and code, inside the caller's
     transaction; return its id."""
     errors = validate_session(draft)
@@ -134,7 +135,7 @@ def create_session_in(cur: store.Cursor, draft: SessionDraft, actor: str, now: d
     )
     store.append_audit(
         cur,
-        actor.strip() or UNKNOWN_ACTOR,
+        actor,
         "session",
         session_id,
         "created",
@@ -146,7 +147,10 @@ def create_session_in(cur: store.Cursor, draft: SessionDraft, actor: str, now: d
 
 
 def create_session(
-    database: store.Database, draft: SessionDraft, actor: str = "", now: datetime | None = None
+    database: store.Database,
+    draft: SessionDraft,
+    actor: Actor = UNATTRIBUTED,
+    now: datetime | None = None,
 ) -> int:
     """Check and save a new session with a fresh token and code; return its id."""
     with database.transaction() as cur:
@@ -154,7 +158,7 @@ def create_session(
 
 
 def update_session_in(
-    cur: store.Cursor, session_id: int, draft: SessionDraft, actor: str, now: datetime
+    cur: store.Cursor, session_id: int, draft: SessionDraft, actor: Actor, now: datetime
 ) -> store.SessionRow:
     """Check and save edits to a session inside the caller's transaction; the audit trail
     names the fields that changed (and a status change in its own columns). Returns the
@@ -189,7 +193,7 @@ def update_session_in(
         moved = before.status != draft.status
         store.append_audit(
             cur,
-            actor.strip() or UNKNOWN_ACTOR,
+            actor,
             "session",
             session_id,
             "edited",
@@ -202,7 +206,10 @@ def update_session_in(
 
 
 def mark_reviewed(
-    database: store.Database, session_id: int, actor: str = "", now: datetime | None = None
+    database: store.Database,
+    session_id: int,
+    actor: Actor = UNATTRIBUTED,
+    now: datetime | None = None,
 ) -> None:
     """The post-mortem is done: a delivered session becomes reviewed."""
     with database.transaction() as cur:

@@ -19,7 +19,8 @@ from typing import Any
 
 from lessons import store
 from lessons.analysis import ANALYSER_VERSION, Analysis, analyse, analyse_many
-from lessons.choices import QUESTION_KIND, UNKNOWN_ACTOR
+from lessons.auth import UNATTRIBUTED, Actor
+from lessons.choices import QUESTION_KIND
 from lessons.clock import now_local
 from lessons.errors import ValidationError
 from lessons.themes import (
@@ -186,7 +187,7 @@ def save_theme(
     database: store.Database,
     theme: store.ThemeRow,
     is_new: bool,
-    actor: str = "",
+    actor: Actor = UNATTRIBUTED,
     now: datetime | None = None,
     detail: str = "",
 ) -> None:
@@ -216,13 +217,11 @@ def save_theme(
             if not changed:
                 return
             action, text = "edited", detail or "Changed " + ", ".join(changed)
-        store.append_audit(
-            cur, actor.strip() or UNKNOWN_ACTOR, "theme", saved.id, action, text, when
-        )
+        store.append_audit(cur, actor, "theme", saved.id, action, text, when)
 
 
 def add_term_to_theme(
-    database: store.Database, theme_id: str, phrase: str, actor: str = ""
+    database: store.Database, theme_id: str, phrase: str, actor: Actor = UNATTRIBUTED
 ) -> None:
     """Add an emerging phrase to a theme (as a phrase if several words, else a term)."""
     with database.reading() as cur:
@@ -339,7 +338,7 @@ def correct_comment(
     comment_id: int,
     label: str | None,
     themes: Sequence[str],
-    actor: str = "",
+    actor: Actor = UNATTRIBUTED,
 ) -> None:
     """Record what a person (`actor`) says a comment's label and themes are.
 
@@ -357,13 +356,12 @@ def correct_comment(
     if unknown:
         raise ValidationError({"themes": f"Unknown theme: {unknown[0]}."})
     now = now_local()
-    corrected_by = actor.strip() or UNKNOWN_ACTOR
     machine = set(current.machine_themes)
     wanted = set(themes)
     with database.transaction() as cur:
         machine_label = current.machine_label
         store.set_label_correction(
-            cur, comment_id, None if label in (None, machine_label) else label, corrected_by, now
+            cur, comment_id, None if label in (None, machine_label) else label, actor, now
         )
         for theme_id in sorted(machine | wanted | set(current.themes)):
             if theme_id in wanted and theme_id not in machine:
@@ -372,7 +370,7 @@ def correct_comment(
                 action = "remove"
             else:
                 action = None
-            store.set_theme_correction(cur, comment_id, theme_id, action, corrected_by, now)
+            store.set_theme_correction(cur, comment_id, theme_id, action, actor, now)
 
 
 def _only(comment_id: int) -> store.CommentFilter:

@@ -295,7 +295,7 @@ LESSON_FIELD_LABELS = {
     "themes": "Themes",
     "action": "Action",
     "owner": "Owner",
-    "actor": "Your name",
+    "actor": "Who",
     "status": "Status",
     "reason": "Reason",
     "applied_session_id": "Applied in session",

@@ -13,7 +13,7 @@ PAGE_SIZE = 25
 MAX_LISTED = 2000
 
 plain = ui_widgets.plain
-ui_auth.staff_page()
+me = ui_auth.require_role("facilitator")
 database = ui_data.database()
 st.title("Comments")
 
@@ -103,9 +103,7 @@ def comment_card(comment, key: str) -> None:
             )
             if st.form_submit_button("Save correction", type="primary"):
                 try:
-                    correct_comment(
-                        database, comment.id, new_label, new_themes, ui_auth.current_user()
-                    )
+                    correct_comment(database, comment.id, new_label, new_themes, me)
                 except ValidationError as invalid:
                     ui_forms.show_validation_errors(invalid, {})
                 else:
@@ -122,13 +120,13 @@ def comment_card(comment, key: str) -> None:
                     format_func=lambda i: f"#{i} {open_lessons[i]}",
                     key=f"{key}_link_lesson_{comment.id}",
                 )
-                if st.form_submit_button("Link as evidence") and ui_auth.ask_for_name_if_missing():
+                if st.form_submit_button("Link as evidence"):
                     try:
                         link_evidence(
                             database,
                             chosen,
                             EvidenceLink(comment_id=comment.id),
-                            ui_auth.current_user(),
+                            me,
                         )
                     except ValidationError as invalid:
                         ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
@@ -199,7 +197,7 @@ with phrases_tab:
             )
             if add.button("Add", key=f"comments_phrase_add_{number}", width="stretch"):
                 try:
-                    add_term_to_theme(database, target, phrase.phrase, ui_auth.current_user())
+                    add_term_to_theme(database, target, phrase.phrase, me)
                 except ValidationError as invalid:
                     ui_forms.show_validation_errors(invalid, {})
                 else:

@@ -5,7 +5,7 @@ import streamlit as st
 from lessons import attention, ui_auth, ui_data, ui_widgets
 from lessons.clock import now_local
 
-ui_auth.staff_page()
+me = ui_auth.require_role("facilitator")
 database = ui_data.database()
 now = now_local()
 st.title("What needs attention")
@@ -14,10 +14,9 @@ found = attention.what_needs_attention(database, now)
 
 # "Since your last visit" is read once per browser session, then the visit is recorded,
 # so the list stays put while the facilitator works through it.
-me = ui_auth.current_user()
-if me and st.session_state.get("home_since_user") != me:
-    st.session_state["home_since"] = attention.record_visit(database, me, now)
-    st.session_state["home_since_user"] = me
+if me.account_id is not None and st.session_state.get("home_since_account") != me.account_id:
+    st.session_state["home_since"] = attention.record_visit(database, me.account_id, now)
+    st.session_state["home_since_account"] = me.account_id
 
 counts = st.columns(3)
 counts[0].metric("Awaiting a post-mortem", len(found.awaiting_post_mortem))
@@ -63,8 +62,8 @@ for s in found.upcoming:
     )
 
 st.subheader("New feedback since your last visit")
-if not me:
-    st.caption("Type your name in the sidebar to see what is new since you last looked.")
+if me.account_id is None:
+    st.caption("Sign in with your own account to see what is new since you last looked.")
 else:
     since = st.session_state.get("home_since")
     if since is None:

@@ -17,12 +17,13 @@ from lessons.register import (
     filter_lessons,
     is_overdue,
     link_evidence,
+    may_make_move,
     move_lesson,
     update_lesson,
 )
 
 plain = ui_widgets.plain
-ui_auth.staff_page()
+me = ui_auth.require_role("facilitator")
 database = ui_data.database()
 today = today_local()
 st.title("Lessons learnt")
@@ -54,9 +55,9 @@ if counts.overdue:
 
 with st.expander("Log a new lesson", icon=":material/add:"):
     new = ui_forms.lesson_form("lessons_new", LessonDraft(title=""), "Log lesson", session_names)
-    if new is not None and ui_auth.ask_for_name_if_missing():
+    if new is not None:
         try:
-            new_id = create_lesson(database, new, ui_auth.current_user())
+            new_id = create_lesson(database, new, me)
         except ValidationError as invalid:
             ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
         else:
@@ -175,10 +176,18 @@ move_tab, details_tab, evidence_tab, history_tab = st.tabs(
 )
 
 with move_tab:
-    moves = allowed_moves(lesson.status)
-    if not moves:
+    moves = [m for m in allowed_moves(lesson.status) if may_make_move(me, m)]
+    for_review = [m for m in allowed_moves(lesson.status) if m not in moves]
+    if for_review:
+        st.info(
+            "A programme lead reviews the register: ask one to mark this lesson "
+            + " or ".join(STATUSES[m].lower() for m in for_review)
+            + ".",
+            icon=":material/rate_review:",
+        )
+    if not moves and not for_review:
         st.info("This lesson is at the end of its lifecycle.")
-    else:
+    elif moves:
         with st.form(f"lessons_move_{lesson.id}"):
             to_status = st.radio(
                 "Move to",
@@ -198,16 +207,13 @@ with move_tab:
             reason = st.text_area(
                 "Why (required to reject)", key=f"lessons_move_reason_{lesson.id}"
             )
-            if (
-                st.form_submit_button("Move lesson", type="primary")
-                and ui_auth.ask_for_name_if_missing()
-            ):
+            if st.form_submit_button("Move lesson", type="primary"):
                 try:
                     move_lesson(
                         database,
                         lesson.id,
                         to_status,
-                        ui_auth.current_user(),
+                        me,
                         reason=reason,
                         applied_session_id=applied,
                         effectiveness_evidence=evidence_text,
@@ -230,9 +236,9 @@ with details_tab:
     edited = ui_forms.lesson_form(
         f"lessons_edit_{lesson.id}", draft_from_lesson(lesson), "Save changes", session_names
     )
-    if edited is not None and ui_auth.ask_for_name_if_missing():
+    if edited is not None:
         try:
-            update_lesson(database, lesson.id, edited, ui_auth.current_user())
+            update_lesson(database, lesson.id, edited, me)
         except ValidationError as invalid:
             ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
         else:
@@ -259,9 +265,9 @@ with evidence_tab:
             "Add evidence as a note (a figure, a link, an observation)",
             key=f"lessons_note_text_{lesson.id}",
         )
-        if st.form_submit_button("Add evidence") and ui_auth.ask_for_name_if_missing():
+        if st.form_submit_button("Add evidence"):
             try:
-                link_evidence(database, lesson.id, EvidenceLink(note=note), ui_auth.current_user())
+                link_evidence(database, lesson.id, EvidenceLink(note=note), me)
             except ValidationError as invalid:
                 ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
             else:

@@ -8,7 +8,7 @@ from lessons.clock import now_local
 from lessons.errors import ValidationError
 
 plain = ui_widgets.plain
-ui_auth.staff_page()
+me = ui_auth.require_role("facilitator")
 database = ui_data.database()
 st.title("Plan the next session")
 
@@ -85,14 +85,14 @@ with lessons_tab:
             key=f"plan_notes_{session.id}",
         )
         saved = st.form_submit_button("Save plan", type="primary")
-    if saved and ui_auth.ask_for_name_if_missing():
+    if saved:
         try:
             planning.save_plan(
                 database,
                 session.id,
                 [i for i, on in picks.items() if on],
                 notes,
-                ui_auth.current_user(),
+                me,
             )
         except ValidationError as invalid:
             ui_forms.show_validation_errors(
@@ -124,7 +124,7 @@ with checklist_tab:
             if item.done and item.done_at:
                 st.caption(plain(f"Done {item.done_at:%d %b, %H:%M} by {item.done_by or '—'}"))
             if ticked != item.done:
-                planning.tick(database, item.id, ticked, ui_auth.current_user())
+                planning.tick(database, item.id, ticked, me)
                 st.rerun()
         with st.form(f"plan_add_{session.id}", clear_on_submit=True):
             text = st.text_input(
@@ -132,7 +132,7 @@ with checklist_tab:
             )
             if st.form_submit_button("Add"):
                 try:
-                    planning.add_checklist_item(database, session.id, text, ui_auth.current_user())
+                    planning.add_checklist_item(database, session.id, text, me)
                 except ValidationError as invalid:
                     ui_forms.show_validation_errors(invalid, {"item": "Item"})
                 else:

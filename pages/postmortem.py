@@ -3,22 +3,25 @@ turning what was learnt into lessons."""
 
 import streamlit as st
 
-from lessons import loop, postmortem, reports, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons import accounts, loop, postmortem, reports, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons.auth import may
 from lessons.choices import MIN_GROUP_SIZE, QUESTIONS, STATUSES
 from lessons.clock import today_local
 from lessons.errors import ValidationError
 from lessons.reflections import (
     MAX_REFLECTION_ANSWER_CHARS,
+    NEEDS_ACCOUNT,
     TEMPLATES,
     own_reflection,
     prompt_label,
+    reassign_reflection,
     save_reflection,
 )
-from lessons.register import create_lesson
+from lessons.register import create_lesson, may_make_move
 from lessons.sessions import mark_reviewed
 
 plain = ui_widgets.plain
-ui_auth.staff_page()
+me = ui_auth.require_role("facilitator")
 database = ui_data.database()
 st.title("Post-mortem")
 
@@ -59,6 +62,29 @@ def promote_button(kind: str, item_id: int, text: str, key: str) -> None:
         st.rerun()  # the lesson form sits at the top of the page
 
 
+def reassign_control(reflection) -> None:
+    """A lead hands a reflection to its rightful author (e.g. one written before accounts,
+    under a typed name)."""
+    people = {a.id: a for a in accounts.list_accounts(database) if a.active}
+    with st.popover("Hand to someone else", icon=":material/swap_horiz:"):
+        chosen = st.selectbox(
+            "Author",
+            list(people),
+            format_func=lambda i: people[i].display_name,
+            key=f"postmortem_reassign_to_{reflection.id}",
+        )
+        if st.button("Hand over", key=f"postmortem_reassign_{reflection.id}"):
+            try:
+                reassign_reflection(database, reflection.id, people[chosen], me)
+            except ValidationError as invalid:
+                ui_forms.show_validation_errors(invalid, {"author": "Author"})
+            else:
+                st.session_state["postmortem_flash"] = (
+                    f"The reflection now belongs to {plain(people[chosen].display_name)}."
+                )
+                st.rerun()
+
+
 promotion = st.session_state.get("postmortem_promote")
 if promotion:
     with st.container(border=True):
@@ -72,11 +98,9 @@ if promotion:
         if st.button("Cancel", key="postmortem_cancel"):
             del st.session_state["postmortem_promote"]
             st.rerun()
-        if promoted is not None and ui_auth.ask_for_name_if_missing():
+        if promoted is not None:
             try:
-                lesson_id = create_lesson(
-                    database, promoted, ui_auth.current_user(), promotion.evidence()
-                )
+                lesson_id = create_lesson(database, promoted, me, promotion.evidence())
             except ValidationError as invalid:
                 ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
             else:
@@ -146,7 +170,7 @@ with feedback_tab:
         st.divider()
         if st.button("Mark the post-mortem done (status: reviewed)", key="postmortem_reviewed"):
             try:
-                mark_reviewed(database, session.id, ui_auth.current_user())
+                mark_reviewed(database, session.id, me)
             except ValidationError as invalid:
                 ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
             else:
@@ -187,19 +211,20 @@ with applied_tab:
                 hide_index=True,
                 width="stretch",
             )
+            may_validate = may_make_move(me, "validated")
             validate = lesson.status == "embedded" and st.button(
                 "Mark validated, saving this comparison as evidence",
                 key=f"postmortem_validate_{lesson.id}",
-                disabled=comparison.verdict != loop.IMPROVED,
-                help=None
-                if comparison.verdict == loop.IMPROVED
-                else "Only an improvement validates a lesson.",
+                disabled=comparison.verdict != loop.IMPROVED or not may_validate,
+                help="Only an improvement validates a lesson."
+                if comparison.verdict != loop.IMPROVED
+                else None
+                if may_validate
+                else "A programme lead validates lessons.",
             )
-            if validate and ui_auth.ask_for_name_if_missing():
+            if validate:
                 try:
-                    loop.validate_with_comparison(
-                        database, lesson.id, comparison, ui_auth.current_user()
-                    )
+                    loop.validate_with_comparison(database, lesson.id, comparison, me)
                 except ValidationError as invalid:
                     ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
                 else:
@@ -216,6 +241,8 @@ with reflections_tab:
         for column, reflection in zip(columns, view.reflections[start : start + 3], strict=False):
             with column, st.container(border=True):
                 st.markdown(f"**{plain(reflection.author)}**")
+                if may(me.role, "lead"):
+                    reassign_control(reflection)
                 st.caption(
                     f"{TEMPLATES[reflection.template].name} · "
                     f"{'draft' if reflection.status == 'draft' else 'finished'} · "
@@ -234,9 +261,8 @@ with reflections_tab:
                     )
 
 with mine_tab:
-    me = ui_auth.current_user()
-    if not me:
-        st.warning("Type your name in the sidebar to write your reflection.")
+    if me.account_id is None:
+        st.warning(NEEDS_ACCOUNT)
     else:
         mine = own_reflection(view.reflections, me)
         templates = list(TEMPLATES)
@@ -271,9 +297,7 @@ with mine_tab:
             try:
                 save_reflection(database, session.id, me, template, answers, final=final_clicked)
             except ValidationError as invalid:
-                ui_forms.show_validation_errors(
-                    invalid, {"author": "Your name", "answers": "Answers"}
-                )
+                ui_forms.show_validation_errors(invalid, {"author": "Author", "answers": "Answers"})
             else:
                 st.session_state["postmortem_flash"] = (
                     "Reflection finished." if final_clicked else "Draft saved."

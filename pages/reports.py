@@ -5,7 +5,7 @@ import streamlit as st
 from lessons import export, programme_report, reports, ui_auth, ui_data, ui_trends
 from lessons.clock import today_local
 
-ui_auth.staff_page()
+ui_auth.require_role("lead")
 database = ui_data.database()
 today = today_local()
 st.title("Reports")

@@ -15,7 +15,7 @@ from lessons.sessions import (
     session_response_count,
 )
 
-ui_auth.staff_page()
+me = ui_auth.require_role("facilitator")
 database = ui_data.database()
 
 st.title("Sessions")
@@ -24,7 +24,7 @@ with st.expander("Create a session", icon=":material/add:", expanded=False):
     new_draft = ui_forms.session_form("sessions_new", None, "Create session")
     if new_draft is not None:
         try:
-            new_id = create_session(database, new_draft, ui_auth.current_user())
+            new_id = create_session(database, new_draft, me)
         except ValidationError as invalid:
             ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
         else:
@@ -126,9 +126,7 @@ with edit_tab:
     )
     if edited is not None:
         try:
-            embedded = update_session_and_embed(
-                database, session.id, edited, ui_auth.current_user()
-            )
+            embedded = update_session_and_embed(database, session.id, edited, me)
         except ValidationError as invalid:
             ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
         else:

@@ -17,7 +17,7 @@ FIELD_LABELS = {
     "theme": "Theme",
 }
 
-ui_auth.staff_page()
+me = ui_auth.require_role("admin")
 database = ui_data.database()
 st.title("Settings")
 st.header("Themes", divider="gray")
@@ -105,7 +105,7 @@ st.dataframe(
 
 if st.button("Save and re-analyse", type="primary", key=f"{key}_save"):
     try:
-        save_theme(database, draft, is_new=is_new, actor=ui_auth.current_user())
+        save_theme(database, draft, is_new=is_new, actor=me)
     except ValidationError as invalid:
         ui_forms.show_validation_errors(invalid, FIELD_LABELS)
     else:

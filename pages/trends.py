@@ -5,7 +5,7 @@ import streamlit as st
 from lessons import ui_auth, ui_trends
 from lessons.choices import MIN_GROUP_SIZE
 
-ui_auth.staff_page()
+ui_auth.require_role("lead")
 st.title("Trends")
 
 where = ui_trends.trend_filter_controls("trends")

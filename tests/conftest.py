@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 
 import pytest
 from filelock import FileLock
+from streamlit import config as streamlit_config
 
-from lessons import store
+from lessons import accounts, store
 from lessons.demo import load_demo
 from lessons.demo_content import DemoProgramme
 from lessons.sessions import SessionDraft, create_session
@@ -104,6 +105,17 @@ def streamlit_deprecations_as_warnings() -> Iterator[None]:
 def _streamlit_deprecations_fail_tests() -> Iterator[None]:
     with streamlit_deprecations_as_warnings():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _served_on_a_laptop() -> Iterator[None]:
+    """AppTest runs no server: pages see the address `make run` listens on by default
+    (127.0.0.1), as on a laptop, where an empty database runs in open mode. Tests of a
+    server on another address set their own."""
+    before = streamlit_config.get_option("server.address")
+    streamlit_config.set_option("server.address", "127.0.0.1")
+    yield
+    streamlit_config.set_option("server.address", before)
 
 
 T = TypeVar("T")
@@ -209,3 +221,32 @@ def make_session(database: store.Database, **overrides) -> store.SessionRow:
 def table_count(database: store.Database, table: str) -> int:
     with database.reading() as cur:
         return store.count_rows(cur, table)
+
+
+def make_account(
+    database: store.Database,
+    name: str = "Priya Shah",
+    role: str = "lead",
+    password: str | None = None,
+    email: str | None = None,
+) -> store.AccountRow:
+    """A staff account (without a password unless given: no hashing, so quick); its
+    `.actor()` is it making a change."""
+    address = email or name.lower().replace(" ", ".").replace("'", "") + "@council.example"
+    return found(
+        accounts.account_by_id(
+            database, accounts.add_account(database, address, name, role, password)
+        )
+    )
+
+
+def signed_in(at: Any, account: store.AccountRow) -> Any:
+    """An AppTest whose browser session is signed in to `account` (AppTest cannot drive
+    st.login, so the session state is set as a sign-in sets it)."""
+    at.session_state["auth_account_id"] = account.id
+    return at
+
+
+def person(database: store.Database, name: str) -> store.AccountRow:
+    """The account of someone already in the database (e.g. a person of the demo)."""
+    return next(a for a in accounts.list_accounts(database) if a.display_name == name)

@@ -4,12 +4,14 @@ from streamlit.testing.v1 import AppTest
 
 from lessons import attention, reports, store
 from lessons.attention import needs_attention
+from lessons.auth import Actor
 from lessons.clock import today_local
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import LessonDraft, create_lesson, move_lesson
-from tests.conftest import ROOT, make_session
+from tests.conftest import ROOT, make_account, make_session, signed_in
 
 NOW = datetime(2026, 3, 1, 12, 0)
+ME = Actor(1, "Me", "facilitator")
 
 
 def on(days: int, **overrides):
@@ -24,9 +26,9 @@ def test_what_needs_attention_in_the_order_to_work_through_it(db):
     soon = make_session(db, title="Soon", **on(5))
     make_session(db, title="Past but still planned", **on(-1))
     overdue = create_lesson(
-        db, LessonDraft(title="Late", action="a", owner="o", due_date=date(2026, 2, 1)), "Me"
+        db, LessonDraft(title="Late", action="a", owner="o", due_date=date(2026, 2, 1)), ME
     )
-    move_lesson(db, overdue, "identified", "Me")
+    move_lesson(db, overdue, "identified", ME)
     with db.reading() as cur:
         attention = needs_attention(store.all_sessions(cur), store.all_lessons(cur), {soon.id}, NOW)
     assert [s.id for s in attention.awaiting_post_mortem] == [earlier.id, later.id]
@@ -36,7 +38,7 @@ def test_what_needs_attention_in_the_order_to_work_through_it(db):
 
 
 def test_register_columns_are_the_export_rows_keys(db):
-    create_lesson(db, LessonDraft(title="A lesson"), "Me")
+    create_lesson(db, LessonDraft(title="A lesson"), ME)
     with db.reading() as cur:
         rows = reports.register_rows(store.all_lessons(cur), {})
     assert tuple(rows[0]) == reports.REGISTER_COLUMNS
@@ -50,9 +52,10 @@ def store_lessons(db):
 
 def test_a_visit_is_recorded_and_the_last_one_returned(db):
     first = datetime(2026, 3, 1, 9, 0)
-    assert attention.record_visit(db, "Priya Shah", first) is None
-    assert attention.record_visit(db, "Priya Shah", first + timedelta(days=1)) == first
-    assert attention.record_visit(db, "Tom Ellery", first) is None  # each person their own
+    priya, tom = make_account(db, "Priya Shah"), make_account(db, "Tom Ellery")
+    assert attention.record_visit(db, priya.id, first) is None
+    assert attention.record_visit(db, priya.id, first + timedelta(days=1)) == first
+    assert attention.record_visit(db, tom.id, first) is None  # each person their own
 
 
 def test_new_feedback_since_a_visit(db):
@@ -72,14 +75,14 @@ def test_what_needs_attention_reads_the_database(db):
 
 
 def test_the_home_page_records_the_visit_once_per_browser_session(db):
-    at = AppTest.from_file(str(ROOT / "pages" / "home.py"), default_timeout=30)
-    at.session_state["user_name"] = "Priya Shah"
+    priya = make_account(db, "Priya Shah")
+    at = signed_in(AppTest.from_file(str(ROOT / "pages" / "home.py"), default_timeout=30), priya)
     at.run()
     assert not at.exception
     assert any("first visit" in c.value for c in at.caption)
     with db.reading() as cur:
-        first = store.last_visit(cur, "Priya Shah")
+        first = store.last_visit(cur, priya.id)
     assert first is not None
     at.run()  # a rerun in the same browser session keeps the list it showed
     with db.reading() as cur:
-        assert store.last_visit(cur, "Priya Shah") == first
+        assert store.last_visit(cur, priya.id) == first

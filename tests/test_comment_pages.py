@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons import store, ui_widgets
-from tests.conftest import ROOT, make_session
+from tests.conftest import ROOT, make_account, make_session, person, signed_in
 from tests.test_tagging import comments, submit
 
 
@@ -21,7 +21,7 @@ def page(name: str) -> AppTest:
 
 
 def test_the_comments_page_lists_demo_comments_with_their_reasons(demo_db):
-    at = page("comments.py").run()
+    at = signed_in(page("comments.py"), person(demo_db, "Gareth Holroyd")).run()
     assert not at.exception
     assert "comments" in at.caption[0].value
     # Each card says why it got its label and which words tagged its themes.
@@ -30,7 +30,7 @@ def test_the_comments_page_lists_demo_comments_with_their_reasons(demo_db):
 
 
 def test_filtering_by_theme_and_sentiment(demo_db):
-    at = page("comments.py").run()
+    at = signed_in(page("comments.py"), person(demo_db, "Gareth Holroyd")).run()
     at.selectbox(key="comments_theme").set_value("tech")
     at.selectbox(key="comments_label").set_value("negative")
     at.run()
@@ -101,8 +101,7 @@ def test_a_new_theme_with_a_bad_id_is_explained(db):
 def test_a_correction_on_the_page_records_who_made_it(db):
     session = make_session(db)
     submit(db, session, 1, went_well="The wifi did not work")
-    at = page("comments.py")
-    at.session_state["user_name"] = "Tom Ellery"
+    at = signed_in(page("comments.py"), make_account(db, "Tom Ellery", "facilitator"))
     at.run()
     [comment] = comments(db)
     at.selectbox(key=f"comments_all_fix_label_{comment.id}").set_value("neutral")
@@ -113,8 +112,7 @@ def test_a_correction_on_the_page_records_who_made_it(db):
 
 
 def test_a_theme_saved_in_settings_is_audited_with_the_name(db):
-    at = page("settings.py")
-    at.session_state["user_name"] = "Priya Shah"
+    at = signed_in(page("settings.py"), make_account(db, "Priya Shah", "admin"))
     at.run()
     at.selectbox(key="settings_theme_choice").set_value("venue").run()
     terms = at.text_area(key="settings_theme_venue_terms")

@@ -7,18 +7,24 @@ from datetime import date
 import openpyxl
 from streamlit.testing.v1 import AppTest
 
-from lessons import export, reports, store
+from lessons import accounts, export, reports, store
+from lessons.auth import Actor
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import LessonDraft, create_lesson, move_lesson
-from tests.conftest import ROOT, make_session
+from tests.conftest import ROOT, make_account, make_session, signed_in
 
-ME = "Priya Shah"
+ME = Actor(1, "Priya Shah", "lead")
 
 
-def page(name: str, user: str | None = ME) -> AppTest:
+def page(db, name: str, user: Actor | None = ME) -> AppTest:
+    """A page run signed in as `user`, whose account is made if it is not there yet."""
     at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
     if user:
-        at.session_state["user_name"] = user
+        account = accounts.account_by_id(db, user.account_id or 0) or make_account(
+            db, user.name, user.role
+        )
+        assert account.id == user.account_id, "ME is the first account of the database"
+        signed_in(at, account)
     return at
 
 
@@ -49,7 +55,7 @@ def lessons(db) -> list[store.LessonRow]:
 
 def test_reflect_then_promote_an_answer_to_a_lesson(db):
     session = delivered_session(db)
-    at = page("postmortem.py").run()
+    at = page(db, "postmortem.py").run()
     assert not at.exception
     key = f"postmortem_answer_{session.id}_aar"
     at.text_area(key=f"{key}_happened").input("Ran 40 minutes over; no time for the surgery.")
@@ -63,7 +69,7 @@ def test_reflect_then_promote_an_answer_to_a_lesson(db):
     with db.reading() as cur:
         [reflection] = store.reflections_for_session(cur, session.id)
     improve = next(a for a in reflection.answers if a.prompt == "improve")
-    assert reflection.status == "final" and reflection.author == ME
+    assert reflection.status == "final" and reflection.author == ME.name
 
     at.button(key=f"postmortem_promote_r{improve.id}").click().run()
     at.text_input(key="postmortem_lesson_title").input("Shorter context, earlier hands-on")
@@ -77,7 +83,7 @@ def test_reflect_then_promote_an_answer_to_a_lesson(db):
 
 def test_the_post_mortem_summary_hides_breakdowns_under_five(db):
     small = delivered_session(db, responses=4)
-    at = page("postmortem.py").run()
+    at = page(db, "postmortem.py").run()
     assert any("Only 4 responses" in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 0
     with db.reading() as cur:
@@ -86,7 +92,7 @@ def test_the_post_mortem_summary_hides_breakdowns_under_five(db):
 
 def test_the_post_mortem_summary_with_enough_responses(db):
     delivered_session(db, responses=8)
-    at = page("postmortem.py").run()
+    at = page(db, "postmortem.py").run()
     assert not at.exception
     assert len(at.get("plotly_chart")) >= 6
     assert any(m.label == "Confidence uplift" and m.value == "+2.0" for m in at.metric)
@@ -99,7 +105,7 @@ def test_a_lesson_moves_through_every_stage_on_the_lessons_page(db):
     lesson_id = create_lesson(
         db, LessonDraft(title="Test the wifi first", source_session_id=source.id), ME
     )
-    at = page("lessons.py").run()
+    at = page(db, "lessons.py").run()
     assert not at.exception
     form = f"FormSubmitter:lessons_move_{lesson_id}-Move lesson"
 
@@ -145,7 +151,7 @@ def test_a_lesson_moves_through_every_stage_on_the_lessons_page(db):
 
 def test_rejecting_needs_a_reason_on_the_page(db):
     lesson_id = create_lesson(db, LessonDraft(title="Use WhatsApp groups"), ME)
-    at = page("lessons.py").run()
+    at = page(db, "lessons.py").run()
     at.radio(key=f"lessons_move_to_{lesson_id}").set_value("rejected")
     at.button(key=f"FormSubmitter:lessons_move_{lesson_id}-Move lesson").click().run()
     assert "Give the reason" in at.error[0].value
@@ -156,11 +162,11 @@ def test_rejecting_needs_a_reason_on_the_page(db):
 
 
 def test_changes_without_a_name_are_not_made(db):
-    lesson_id = create_lesson(db, LessonDraft(title="A lesson"), ME)
-    at = page("lessons.py", user=None).run()
-    at.radio(key=f"lessons_move_to_{lesson_id}").set_value("identified")
-    at.button(key=f"FormSubmitter:lessons_move_{lesson_id}-Move lesson").click().run()
-    assert "Type your name in the sidebar" in at.warning[0].value
+    create_lesson(db, LessonDraft(title="A lesson"), ME)
+    make_account(db, "Someone else", "facilitator")  # accounts exist: no open mode
+    at = page(db, "lessons.py", user=None).run()
+    assert "Sign in first" in at.error[0].value
+    assert not at.radio  # no way to move it is even shown
     assert lessons(db)[0].status == "observed"
 
 
@@ -230,7 +236,7 @@ def test_the_report_marks_overdue_as_the_register_does(db):
 
 def test_marking_the_post_mortem_done_on_the_page(db):
     session = delivered_session(db, responses=1)
-    at = page("postmortem.py").run()
+    at = page(db, "postmortem.py").run()
     at.button(key="postmortem_reviewed").click().run()
     assert not at.exception
     assert "Marked reviewed" in at.success[0].value
@@ -238,4 +244,4 @@ def test_marking_the_post_mortem_done_on_the_page(db):
         reviewed = store.session_by_id(cur, session.id)
         last = store.audit_for(cur, "session", session.id)[-1]
     assert reviewed is not None and reviewed.status == "reviewed"
-    assert (last.actor, last.from_status, last.to_status) == (ME, "delivered", "reviewed")
+    assert (last.actor, last.from_status, last.to_status) == (ME.name, "delivered", "reviewed")

@@ -5,12 +5,13 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lessons import loop, planning, store
+from lessons import accounts, loop, planning, store
+from lessons.auth import Actor
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import LessonDraft, create_lesson, move_lesson, update_lesson
-from tests.conftest import ROOT, found, make_session, session_draft
+from tests.conftest import ROOT, found, make_account, make_session, session_draft, signed_in
 
-ME = "Priya Shah"
+ME = Actor(1, "Priya Shah", "lead")
 
 
 @pytest.mark.parametrize(
@@ -126,10 +127,12 @@ def test_the_comparison_says_when_there_are_too_few_responses(db):
     assert found(comparison).verdict == loop.TOO_FEW
 
 
-def page(name: str) -> AppTest:
+def page(db, name: str) -> AppTest:
+    """A page run signed in as ME (made the database's first account if it is not yet)."""
     at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
-    at.session_state["user_name"] = ME
-    return at
+    account = accounts.account_by_id(db, ME.account_id or 0) or make_account(db, ME.name, ME.role)
+    assert account.id == ME.account_id
+    return signed_in(at, account)
 
 
 def test_the_whole_loop_in_the_app(db):
@@ -139,7 +142,7 @@ def test_the_whole_loop_in_the_app(db):
     lesson_id = actioned_lesson(db, source)
 
     # Choose the lesson in the plan of the next session: it becomes a checklist item.
-    at = page("plan.py")
+    at = page(db, "plan.py")
     at.query_params["session"] = str(later.id)
     at.run()
     assert not at.exception
@@ -158,7 +161,7 @@ def test_the_whole_loop_in_the_app(db):
 
     # The session happens; councillors answer; it is marked delivered on the Sessions page.
     give(db, later, 7, 5, "Nothing, it all worked")
-    at = page("sessions.py")
+    at = page(db, "sessions.py")
     at.session_state["sessions_selected_id"] = later.id
     at.run()
     key = f"sessions_edit_{later.id}"
@@ -172,7 +175,7 @@ def test_the_whole_loop_in_the_app(db):
     assert "Actioned → Embedded (applied in 'Second run', marked delivered)" in history
 
     # Its post-mortem shows the comparison; the facilitator validates the lesson with it.
-    at = page("postmortem.py")
+    at = page(db, "postmortem.py")
     at.query_params["session"] = str(later.id)
     at.run()
     assert not at.exception
@@ -291,7 +294,7 @@ def test_marking_delivered_embeds_through_the_lifecycle_door(db):
     with db.reading() as cur:
         last = store.audit_for(cur, "lesson", lesson_id)[-1]
         session_edit = store.audit_for(cur, "session", later.id)[-1]
-    assert (last.actor, last.from_status, last.to_status) == (ME, "actioned", "embedded")
+    assert (last.actor, last.from_status, last.to_status) == (ME.name, "actioned", "embedded")
     assert (session_edit.from_status, session_edit.to_status) == ("planned", "delivered")
     # Saving the delivered session again moves nothing more.
     assert loop.update_session_and_embed(

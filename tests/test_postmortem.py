@@ -4,12 +4,13 @@ feedback show, the lessons applied in a session, and promoting a comment to a le
 from datetime import timedelta
 
 from lessons import anonymity, loop, postmortem, store, trends
+from lessons.auth import Actor
 from lessons.choices import MIN_GROUP_SIZE
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import LessonDraft, create_lesson, move_lesson
 from tests.conftest import make_session, session_draft
 
-ME = "Priya Shah"
+ME = Actor(1, "Priya Shah", "lead")
 
 
 def on(days: int, **overrides):

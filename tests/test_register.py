@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from lessons import store
+from lessons.auth import Actor
 from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import (
@@ -26,7 +27,7 @@ from lessons.register import (
 )
 from tests.conftest import make_session, table_count
 
-ME = "Priya Shah"
+ME = Actor(1, "Priya Shah", "lead")
 
 
 def lesson(db, lesson_id) -> store.LessonRow:
@@ -124,7 +125,7 @@ def test_each_invalid_move_is_refused_with_its_message(db, start, to, kwargs, fi
 
 def test_changes_need_a_name(db):
     with pytest.raises(ValidationError) as refused:
-        create_lesson(db, LessonDraft(title="Anonymous"), " ")
+        create_lesson(db, LessonDraft(title="Anonymous"), Actor(None, " ", "lead"))
     assert "Say who you are" in refused.value.errors["actor"]
 
 

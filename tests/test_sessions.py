@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from lessons import store
+from lessons.auth import Actor
 from lessons.errors import ValidationError
 from lessons.loop import update_session_and_embed as update_session
 from lessons.sessions import (
@@ -16,6 +17,8 @@ from lessons.sessions import (
     validate_session,
 )
 from tests.conftest import found, make_session, session_draft, table_count
+
+PRIYA = Actor(1, "Priya Shah", "facilitator")
 
 
 def test_a_created_session_reads_back_with_its_people(db):
@@ -136,10 +139,10 @@ def test_the_nearest_session_is_the_one_starting_closest_to_now(db):
 def test_marking_reviewed_needs_a_delivered_session(db):
     planned = make_session(db)
     with pytest.raises(ValidationError) as refused:
-        mark_reviewed(db, planned.id, "Priya Shah")
+        mark_reviewed(db, planned.id, PRIYA)
     assert "Only a delivered session" in refused.value.errors["status"]
     delivered = make_session(db, status="delivered")
-    mark_reviewed(db, delivered.id, "Priya Shah")
+    mark_reviewed(db, delivered.id, PRIYA)
     with db.reading() as cur:
         reviewed = store.session_by_id(cur, delivered.id)
         [created, edited] = store.audit_for(cur, "session", delivered.id)
@@ -148,7 +151,7 @@ def test_marking_reviewed_needs_a_delivered_session(db):
     assert (edited.actor, edited.detail) == ("Priya Shah", "Changed status")
     assert (edited.from_status, edited.to_status) == ("delivered", "reviewed")
     with pytest.raises(ValidationError) as missing:
-        mark_reviewed(db, 999, "Priya Shah")
+        mark_reviewed(db, 999, PRIYA)
     assert "no longer exists" in missing.value.errors["session"]
 
 

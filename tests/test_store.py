@@ -4,9 +4,10 @@ import duckdb
 import pytest
 
 from lessons import store
+from lessons.reflections import reassign_reflection, save_reflection
 from lessons.startup import open_app_database
 from lessons.store import migrations
-from tests.conftest import make_session, table_count
+from tests.conftest import make_account, make_session, table_count
 
 AT = datetime(2026, 1, 2, 9, 30)
 
@@ -113,7 +114,7 @@ def test_migration_006_fills_the_status_columns_of_past_lifecycle_moves(tmp_path
                 [AT, entity, action, detail],
             )
     monkeypatch.undo()
-    assert store.migrate(database) == ["006_audit_status_columns"]
+    assert store.migrate(database)[0] == "006_audit_status_columns"
     with database.reading() as cur:
         rows = cur.execute(
             "SELECT action, from_status, to_status FROM audit_log ORDER BY id"
@@ -136,3 +137,115 @@ def test_opening_the_store_migrates_and_the_app_seeds_the_themes(db_path):
     app = open_app_database(db_path)
     assert table_count(app, "themes") == 11
     app.close()
+
+
+# A database as the app left it before accounts (migrations 001-006), with names typed. Its
+# sequences had moved on (rows are inserted here with the ids the app once gave them).
+BEFORE_ACCOUNTS = [
+    "SELECT nextval('reflections_id_seq') FROM range(20)",
+    "INSERT INTO sessions (id, title, starts_at, ends_at, council, format, status,"
+    " feedback_token, short_code, created_at, updated_at) VALUES (1, 'Getting started',"
+    " $at, $at + INTERVAL 2 HOUR, 'Calderbrook', 'in_person', 'delivered', 't', 'ABCDEF',"
+    " $at, $at)",
+    "INSERT INTO responses (id, session_id, idempotency_key, submitted_at, overall_rating)"
+    " VALUES (1, 1, 'k1', $at, 4)",
+    "INSERT INTO comments (id, response_id, session_id, question, text, created_at)"
+    " VALUES (1, 1, 1, 'to_change', 'The wifi did not work', $at)",
+    "INSERT INTO reflections (id, session_id, author, template, status, created_at, updated_at)"
+    " VALUES (19, 1, 'gareth holroyd', 'aar', 'final', $at, $at),"
+    " (20, 1, 'Priya', 'rolfe', 'draft', $at, $at)",
+    "INSERT INTO reflection_answers (id, reflection_id, prompt, text, label, drivers, themes)"
+    " VALUES (7, 19, 'improve', 'Test the wifi first', 'negative', 'wifi', 'tech'),"
+    " (8, 20, 'what', 'Good energy', 'positive', '', '')",
+    "INSERT INTO lessons (id, title, polarity, scope, priority, status, logged_at, logged_by,"
+    " updated_at) VALUES (3, 'Test the wifi first', 'improve', 'session', 'high', 'observed',"
+    " $at, 'Priya', $at)",
+    "INSERT INTO lesson_evidence (id, lesson_id, comment_id, reflection_answer_id, note,"
+    " added_at, added_by) VALUES (1, 3, NULL, 7, '', $at, 'Priya'),"
+    " (2, 3, 1, NULL, 'said twice', $at, 'Tom Ellery')",
+    "INSERT INTO audit_log (changed_at, actor, entity, entity_id, action, detail, to_status)"
+    " VALUES ($at, 'Priya', 'lesson', '3', 'created', 'Logged', 'observed'),"
+    " ($at, 'unknown', 'session', '1', 'created', 'Getting started', 'planned')",
+    "INSERT INTO plans (id, session_id, notes, created_by, created_at, updated_at)"
+    " VALUES (1, 1, '', 'Tom Ellery', $at, $at)",
+    "INSERT INTO plan_checklist (id, plan_id, lesson_id, position, text, done, done_at, done_by)"
+    " VALUES (1, 1, 3, 0, 'Test the wifi', TRUE, $at, 'Tom Ellery'),"
+    " (2, 1, NULL, 1, 'Bring cables', FALSE, NULL, '')",
+    "INSERT INTO comment_label_corrections (comment_id, label, corrected_by, corrected_at)"
+    " VALUES (1, 'negative', 'Priya', $at)",
+    "INSERT INTO user_visits (user_name, last_seen_at) VALUES ('Priya', $at)",
+]
+
+
+def test_migration_008_keeps_every_row_and_marks_typed_names(tmp_path, monkeypatch):
+    """A database from before accounts keeps all its data; what was recorded against a
+    typed name keeps the name, shown as typed, and new changes name their account."""
+    database = store.Database(tmp_path / "before-accounts.duckdb")
+    monkeypatch.setattr(migrations, "MIGRATIONS", store.MIGRATIONS[:6])
+    store.migrate(database)
+    with database.transaction() as cur:
+        for statement in BEFORE_ACCOUNTS:
+            cur.execute(statement, {"at": AT} if "$at" in statement else None)
+    tables = ["sessions", "responses", "comments", "reflections", "reflection_answers",
+              "lessons", "lesson_evidence", "audit_log", "plans", "plan_checklist",
+              "comment_label_corrections"]  # fmt: skip
+    with database.reading() as cur:
+        before = {t: cur.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+    monkeypatch.undo()
+
+    assert store.migrate(database) == ["008_accounts"]
+
+    with database.reading() as cur:
+        after = {t: cur.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+        [[visits]] = cur.execute("SELECT count(*) FROM user_visits").fetchall()
+        reflections = store.reflections_for_session(cur, 1)
+        evidence = store.evidence_for_lesson(cur, 3)
+        lesson = store.lesson_by_id(cur, 3)
+        audit = store.audit_for(cur, "lesson", 3) + store.audit_for(cur, "session", 1)
+        plan = store.plan_for_session(cur, 1)
+        [comment] = store.analysed_comments(cur, store.CommentFilter(limit=1))
+    # Every row is there with its values; the new columns come after the old ones.
+    for table in tables:
+        assert len(after[table]) == len(before[table]), table
+        for old, new in zip(before[table], after[table], strict=True):
+            if table == "reflections":  # rebuilt: author's account and flag beside the author
+                assert new[:3] + new[5:] == old, table
+            else:
+                assert new[: len(old)] == old, table
+    assert visits == 1
+    assert [(r.id, r.author, r.author_account_id) for r in reflections] == [
+        (19, "gareth holroyd (typed name)", None),
+        (20, "Priya (typed name)", None),
+    ]
+    assert [e.added_by for e in evidence] == ["Priya (typed name)", "Tom Ellery (typed name)"]
+    assert "reflection by gareth holroyd (typed name)" in evidence[0].source
+    assert lesson is not None and lesson.logged_by == "Priya (typed name)"
+    assert [(e.actor, e.actor_account_id) for e in audit] == [
+        ("Priya (typed name)", None),
+        ("unknown", None),  # never typed: no name was given
+    ]
+    assert plan is not None and plan.created_by == "Tom Ellery (typed name)"
+    assert [i.done_by for i in plan.checklist] == ["Tom Ellery (typed name)", ""]
+    assert comment.corrected_by == "Priya (typed name)"
+
+    # The reflection tables work on: a lead hands the typed-name reflection to its author's
+    # account, who edits it; new rows carry on from the old ids.
+    open_database = open_app_database(database.path)
+    database.close()
+    gareth = make_account(open_database, "Gareth Holroyd", "facilitator")
+    joanne = make_account(open_database, "Joanne Whitaker", "lead")
+    reassign_reflection(open_database, 19, gareth, joanne.actor())
+    save_reflection(
+        open_database, 1, gareth.actor(), "aar", {"improve": "Test the wifi an hour early"}, True
+    )
+    tom = make_account(open_database, "Tom Ellery", "facilitator")
+    new_id = save_reflection(open_database, 1, tom.actor(), "rolfe", {"what": "Fine"}, True)
+    with open_database.reading() as cur:
+        mine = {r.id: r for r in store.reflections_for_session(cur, 1)}
+        [again] = store.evidence_for_lesson(cur, 3)[:1]
+    open_database.close()
+    assert mine[19].author == "Gareth Holroyd" and mine[19].author_account_id == gareth.id
+    assert mine[19].answers[0].id == 7  # the answer a lesson cites keeps its id
+    assert mine[19].answers[0].text == "Test the wifi an hour early"
+    assert again.reflection_answer_id == 7
+    assert new_id > 20

@@ -3,9 +3,14 @@
 import pytest
 
 from lessons import store, tagging
+from lessons.auth import Actor
 from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from tests.conftest import make_session, table_count
+
+PRIYA = Actor(1, "Priya Shah", "admin")
+TOM = Actor(2, "Tom Ellery", "admin")
+ANN = Actor(3, "Ann Lee", "facilitator")
 
 
 def submit(db, session, n, **answers):
@@ -208,7 +213,7 @@ def test_a_correction_records_who_made_it(db):
     submit(db, session, 1, to_change="Could the room be warmer")
     [comment] = comments(db)
     assert comment.corrected_by is None
-    tagging.correct_comment(db, comment.id, "neutral", ["venue", "workload"], actor="Priya Shah")
+    tagging.correct_comment(db, comment.id, "neutral", ["venue", "workload"], actor=PRIYA)
     [corrected] = comments(db)
     assert corrected.corrected_by == "Priya Shah"
     with db.reading() as cur:
@@ -224,17 +229,17 @@ def theme_history(db, theme_id):
 
 def test_every_theme_edit_is_audited_with_who_made_it(db):
     new = store.ThemeRow("access", "Access", "", ("hearing",), (), (), 0, False)
-    tagging.save_theme(db, new, is_new=True, actor="Priya Shah")
+    tagging.save_theme(db, new, is_new=True, actor=PRIYA)
     with db.reading() as cur:
         saved = next(t for t in store.all_themes(cur) if t.id == "access")
     tagging.save_theme(
         db, tagging._replace(saved, name="Accessibility", include_terms=("hearing", "loop")),
-        is_new=False, actor="Tom Ellery",
+        is_new=False, actor=TOM,
     )  # fmt: skip
     tagging.save_theme(db, tagging._replace(saved, name="Accessibility",
                                             include_terms=("hearing", "loop")),
-                       is_new=False, actor="Tom Ellery")  # fmt: skip
-    tagging.add_term_to_theme(db, "access", "large print", actor="Ann Lee")
+                       is_new=False, actor=TOM)  # fmt: skip
+    tagging.add_term_to_theme(db, "access", "large print", actor=ANN)
     assert theme_history(db, "access") == [
         ("Priya Shah", "created", "Added the theme 'Access'"),
         ("Tom Ellery", "edited", "Changed name, include_terms"),  # the repeat changed nothing

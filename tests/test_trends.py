@@ -7,9 +7,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons import programme_report, store, trends
+from lessons.auth import Actor
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import LessonDraft, create_lesson, move_lesson
-from tests.conftest import ROOT, make_session, session_draft
+from tests.conftest import ROOT, make_session, person, session_draft, signed_in
+
+ME = Actor(1, "Me", "facilitator")
 
 
 def session_on(db, day: date, **overrides):
@@ -172,12 +175,13 @@ def trends_page(name: str) -> AppTest:
 
 
 def test_the_trends_and_reports_pages_on_the_demo(demo_copy):
-    demo_copy(date(2026, 11, 25))
-    at = trends_page("trends.py").run()
+    db, _ = demo_copy(date(2026, 11, 25))
+    joanne = person(db, "Joanne Whitaker")  # the programme lead
+    at = signed_in(trends_page("trends.py"), joanne).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) >= 6
     assert any(m.label == "Responses" for m in at.metric)
-    at = trends_page("reports.py").run()
+    at = signed_in(trends_page("reports.py"), joanne).run()
     assert not at.exception
     at.button(key="reports_write").click().run()
     assert not at.exception
@@ -215,12 +219,12 @@ def test_analysis_rows_carry_their_comments_session(db, programme):
 
 
 def test_lessons_by_status_reads_the_status_columns_not_the_wording(db):
-    lesson_id = create_lesson(db, LessonDraft(title="A lesson"), "Me", now=datetime(2026, 1, 5))
-    move_lesson(db, lesson_id, "identified", "Me", now=datetime(2026, 2, 5))
+    lesson_id = create_lesson(db, LessonDraft(title="A lesson"), ME, now=datetime(2026, 1, 5))
+    move_lesson(db, lesson_id, "identified", ME, now=datetime(2026, 2, 5))
     with db.transaction() as cur:
         # A move whose wording no regex would read: the columns say what happened.
         store.append_audit(
-            cur, "Me", "lesson", lesson_id, "status", "moved on", datetime(2026, 3, 5),
+            cur, ME, "lesson", lesson_id, "status", "moved on", datetime(2026, 3, 5),
             from_status="identified", to_status="rejected",
         )  # fmt: skip
     with db.reading() as cur:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lessons.store.database import Cursor, insert_rows, split_lines
+from lessons.auth import Actor
+from lessons.store.database import Cursor, insert_rows, shown_name, split_lines
 
 # --- themes and comment analysis ------------------------------------------------------
 
@@ -190,15 +191,15 @@ def comment_ids_tagged_with(cur: Cursor, theme_ids: Sequence[str]) -> list[int]:
 
 
 def set_label_correction(
-    cur: Cursor, comment_id: int, label: str | None, corrected_by: str, now: datetime
+    cur: Cursor, comment_id: int, label: str | None, corrected_by: Actor, now: datetime
 ) -> None:
     """Record a person's label for a comment (None removes the correction)."""
     cur.execute("DELETE FROM comment_label_corrections WHERE comment_id = ?", [comment_id])
     if label is not None:
         cur.execute(
-            "INSERT INTO comment_label_corrections (comment_id, label, corrected_by, corrected_at)"
-            " VALUES (?, ?, ?, ?)",
-            [comment_id, label, corrected_by, now],
+            "INSERT INTO comment_label_corrections (comment_id, label, corrected_by,"
+            " corrected_by_account_id, corrected_at) VALUES (?, ?, ?, ?, ?)",
+            [comment_id, label, corrected_by.name, corrected_by.account_id, now],
         )
 
 
@@ -207,7 +208,7 @@ def set_theme_correction(
     comment_id: int,
     theme_id: str,
     action: str | None,
-    corrected_by: str,
+    corrected_by: Actor,
     now: datetime,
 ) -> None:
     """Record that a person added or removed a theme (None removes the correction)."""
@@ -217,9 +218,9 @@ def set_theme_correction(
     )
     if action is not None:
         cur.execute(
-            "INSERT INTO comment_theme_corrections"
-            " (comment_id, theme_id, action, corrected_by, corrected_at) VALUES (?, ?, ?, ?, ?)",
-            [comment_id, theme_id, action, corrected_by, now],
+            "INSERT INTO comment_theme_corrections (comment_id, theme_id, action, corrected_by,"
+            " corrected_by_account_id, corrected_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [comment_id, theme_id, action, corrected_by.name, corrected_by.account_id, now],
         )
 
 
@@ -303,9 +304,11 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
         LEFT JOIN comment_analysis a ON a.comment_id = c.id
         LEFT JOIN (
             SELECT comment_id, arg_max(corrected_by, corrected_at) AS corrected_by
-            FROM (SELECT comment_id, corrected_by, corrected_at FROM comment_label_corrections
+            FROM (SELECT comment_id, {shown_name("corrected_by")} AS corrected_by, corrected_at
+                  FROM comment_label_corrections
                   UNION ALL
-                  SELECT comment_id, corrected_by, corrected_at FROM comment_theme_corrections)
+                  SELECT comment_id, {shown_name("corrected_by")}, corrected_at
+                  FROM comment_theme_corrections)
             GROUP BY 1
         ) who ON who.comment_id = c.id
         WHERE {" AND ".join(conditions)}

@@ -13,10 +13,13 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+
+from lessons.auth import TYPED_NAME_MARK
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,6 +101,14 @@ def split_lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
+def shown_name(column: str) -> str:
+    """SQL for a recorded name as people see it: a name typed before accounts existed (the
+    row's `<column>_typed` is set) says so. `column` is ours, never user input, and may
+    carry its table's alias (`l.logged_by`)."""
+    mark = TYPED_NAME_MARK.replace("'", "''")
+    return f"CASE WHEN {column}_typed THEN {column} || '{mark}' ELSE {column} END"
+
+
 def query_frame(cur: Cursor, sql: str, params: list[Any]) -> pd.DataFrame:
     """A query's result as a pandas DataFrame (DuckDB builds it without Python rows)."""
     return cur.execute(sql, params).df()
@@ -126,6 +137,27 @@ def insert_rows(
     return result.fetchall() if returning else []
 
 
+def update_columns(
+    cur: Cursor,
+    table: str,
+    row_id: int,
+    values: dict[str, Any],
+    allowed: set[str],
+    now: datetime,
+) -> None:
+    """Update the columns of one row named in `values`, and its updated_at. The table is
+    ours; the column names are checked against `allowed`, never taken from user input."""
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"unknown {table} fields: {sorted(unknown)}")
+    names = sorted(values)
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    cur.execute(
+        f"UPDATE {table} SET {assignments}, updated_at = ? WHERE id = ?",
+        [*[values[n] for n in names], now, row_id],
+    )
+
+
 def count_rows(cur: Cursor, table: str) -> int:
     """Row count of one of our own tables (the name is checked, never user input)."""
     if table not in {
@@ -147,6 +179,9 @@ def count_rows(cur: Cursor, table: str) -> int:
         "plans",
         "plan_lessons",
         "plan_checklist",
+        "accounts",
+        "account_sessions",
+        "sign_in_events",
     }:
         raise ValueError(f"unknown table {table!r}")
     return int(cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])

@@ -385,6 +385,182 @@ def _m006_audit_status_columns(cur: Cursor) -> None:
     )
 
 
+def _m008_accounts(cur: Cursor) -> None:
+    # Staff accounts. Emails match whatever their case (email_key is the lower-cased
+    # address). No table points at accounts with REFERENCES: DuckDB would then refuse to
+    # update an account's indexed columns, and a deactivated account keeps its history.
+    cur.execute("CREATE SEQUENCE accounts_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY DEFAULT nextval('accounts_id_seq'),
+            email VARCHAR NOT NULL,
+            email_key VARCHAR NOT NULL UNIQUE,
+            display_name VARCHAR NOT NULL,
+            role VARCHAR NOT NULL CHECK (role IN ('facilitator', 'lead', 'admin')),
+            active BOOLEAN NOT NULL DEFAULT TRUE,
+            password_hash VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    # A browser signed in with a password: a one-time ticket, exchanged for the cookie's
+    # token; only their SHA-256 digests are kept. Ending the row signs the browser out.
+    cur.execute("CREATE SEQUENCE account_sessions_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE account_sessions (
+            id INTEGER PRIMARY KEY DEFAULT nextval('account_sessions_id_seq'),
+            account_id INTEGER NOT NULL,
+            ticket_digest VARCHAR,
+            ticket_expires_at TIMESTAMP,
+            token_digest VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            expires_at TIMESTAMP NOT NULL,
+            ended_at TIMESTAMP
+        )
+        """
+    )
+    # Every sign-in, failed or not (never a password). `email` is what was typed, kept only
+    # when it looks like an address; `email_key` is what throttling counts by.
+    cur.execute("CREATE SEQUENCE sign_in_events_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE sign_in_events (
+            id INTEGER PRIMARY KEY DEFAULT nextval('sign_in_events_id_seq'),
+            attempted_at TIMESTAMP NOT NULL,
+            method VARCHAR NOT NULL CHECK (method IN ('password', 'sso')),
+            email VARCHAR NOT NULL DEFAULT '',
+            email_key VARCHAR NOT NULL DEFAULT '',
+            account_id INTEGER,
+            address VARCHAR,
+            succeeded BOOLEAN NOT NULL,
+            reason VARCHAR NOT NULL DEFAULT ''
+        )
+        """
+    )
+    cur.execute("CREATE INDEX sign_in_events_at_idx ON sign_in_events (attempted_at)")
+    # Home's "new since your last visit", per account (user_visits, by typed name, stays
+    # as it was and is no longer read).
+    cur.execute(
+        "CREATE TABLE account_visits ("
+        " account_id INTEGER PRIMARY KEY, last_seen_at TIMESTAMP NOT NULL)"
+    )
+    # Council settings (the demo flag lives here). Migration 007 creates the same table on
+    # the privacy branch: whichever runs first makes it.
+    cur.execute(
+        """
+        CREATE TABLE IF NOT EXISTS app_settings (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            updated_by VARCHAR NOT NULL
+        )
+        """
+    )
+    _record_accounts_beside_names(cur)
+    _rebuild_reflections_without_unique_author(cur)
+
+
+# Each column that names who did something gains <column>_account_id (the account; NULL for
+# changes made without one) and <column>_typed (TRUE: a name typed before accounts existed,
+# shown as typed). Blank names and 'unknown' (what was recorded when no name was given) were
+# never typed. The literal is spelt out: a shipped migration must not change with the code.
+_NAMED = {
+    "audit_log": "actor",
+    "lessons": "logged_by",
+    "plans": "created_by",
+    "plan_checklist": "done_by",
+    "comment_label_corrections": "corrected_by",
+    "comment_theme_corrections": "corrected_by",
+}
+
+
+def _record_accounts_beside_names(cur: Cursor) -> None:
+    for table, column in _NAMED.items():
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN {column}_account_id INTEGER")
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN {column}_typed BOOLEAN DEFAULT FALSE")
+        cur.execute(f"UPDATE {table} SET {column}_typed = ({column} NOT IN ('', 'unknown'))")
+
+
+def _rebuild_reflections_without_unique_author(cur: Cursor) -> None:
+    """A reflection now belongs to an account, and a lead may hand it to another; migration
+    003's UNIQUE (session_id, author) would stop that (DuckDB can neither drop a constraint
+    nor update a constrained column that other rows reference). So the reflection tables,
+    and the evidence that points into them, are rebuilt as they were, less that constraint
+    and plus the author's account; every row and id is kept."""
+    for table in ("reflections", "reflection_answers", "lesson_evidence"):
+        cur.execute(f"CREATE TEMP TABLE {table}_before_008 AS SELECT * FROM {table}")
+    for table in ("lesson_evidence", "reflection_answers", "reflections"):
+        cur.execute(f"DROP TABLE {table}")
+    cur.execute(
+        """
+        CREATE TABLE reflections (
+            id INTEGER PRIMARY KEY DEFAULT nextval('reflections_id_seq'),
+            session_id INTEGER NOT NULL REFERENCES sessions (id),
+            author VARCHAR NOT NULL,
+            author_account_id INTEGER,
+            author_typed BOOLEAN DEFAULT FALSE,
+            template VARCHAR NOT NULL CHECK (template IN ('aar', 'gibbs', 'rolfe')),
+            status VARCHAR NOT NULL CHECK (status IN ('draft', 'final')),
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE reflection_answers (
+            id INTEGER PRIMARY KEY DEFAULT nextval('reflection_answers_id_seq'),
+            reflection_id INTEGER NOT NULL REFERENCES reflections (id),
+            prompt VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            label VARCHAR,
+            score DOUBLE,
+            mixed BOOLEAN,
+            drivers VARCHAR NOT NULL DEFAULT '',
+            themes VARCHAR NOT NULL DEFAULT '',
+            UNIQUE (reflection_id, prompt)
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE lesson_evidence (
+            id INTEGER PRIMARY KEY DEFAULT nextval('lesson_evidence_id_seq'),
+            lesson_id INTEGER NOT NULL REFERENCES lessons (id),
+            comment_id INTEGER REFERENCES comments (id),
+            reflection_answer_id INTEGER REFERENCES reflection_answers (id),
+            note VARCHAR NOT NULL DEFAULT '',
+            added_at TIMESTAMP NOT NULL,
+            added_by VARCHAR NOT NULL,
+            added_by_account_id INTEGER,
+            added_by_typed BOOLEAN DEFAULT FALSE,
+            CHECK (comment_id IS NOT NULL OR reflection_answer_id IS NOT NULL OR note <> '')
+        )
+        """
+    )
+    cur.execute(
+        "INSERT INTO reflections (id, session_id, author, author_typed, template, status,"
+        " created_at, updated_at) SELECT id, session_id, author, author NOT IN ('', 'unknown'),"
+        " template, status, created_at, updated_at FROM reflections_before_008"
+    )
+    cur.execute(
+        "INSERT INTO reflection_answers (id, reflection_id, prompt, text, label, score, mixed,"
+        " drivers, themes) SELECT id, reflection_id, prompt, text, label, score, mixed,"
+        " drivers, themes FROM reflection_answers_before_008"
+    )
+    cur.execute(
+        "INSERT INTO lesson_evidence (id, lesson_id, comment_id, reflection_answer_id, note,"
+        " added_at, added_by, added_by_typed) SELECT id, lesson_id, comment_id,"
+        " reflection_answer_id, note, added_at, added_by, added_by NOT IN ('', 'unknown')"
+        " FROM lesson_evidence_before_008"
+    )
+    for table in ("reflections", "reflection_answers", "lesson_evidence"):
+        cur.execute(f"DROP TABLE {table}_before_008")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("001_sessions_and_feedback", _m001_sessions_and_feedback),
     ("002_comment_analysis", _m002_comment_analysis),
@@ -392,6 +568,7 @@ MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("004_plans", _m004_plans),
     ("005_comment_themes_session", _m005_comment_themes_session),
     ("006_audit_status_columns", _m006_audit_status_columns),
+    ("008_accounts", _m008_accounts),
 ]
 
 

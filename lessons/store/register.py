@@ -7,14 +7,21 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from lessons.store.database import Cursor, insert_rows, split_lines
+from lessons.auth import Actor
+from lessons.store.database import (
+    Cursor,
+    insert_rows,
+    shown_name,
+    split_lines,
+    update_columns,
+)
 
 # --- audit trail ---------------------------------------------------------------------------
 
 
 def append_audit(
     cur: Cursor,
-    actor: str,
+    actor: Actor,
     entity: str,
     entity_id: object,
     action: str,
@@ -23,29 +30,42 @@ def append_audit(
     from_status: str | None = None,
     to_status: str | None = None,
 ) -> None:
-    """One row of the append-only audit trail; a lifecycle move also names the status it
-    left and the status it reached, in columns of their own."""
+    """One row of the append-only audit trail, naming the account that acted (and its name
+    then); a lifecycle move also names the status it left and the status it reached, in
+    columns of their own."""
     cur.execute(
-        "INSERT INTO audit_log (changed_at, actor, entity, entity_id, action, detail,"
-        " from_status, to_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [now, actor, entity, str(entity_id), action, detail, from_status, to_status],
+        "INSERT INTO audit_log (changed_at, actor, actor_account_id, entity, entity_id, action,"
+        " detail, from_status, to_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            now,
+            actor.name,
+            actor.account_id,
+            entity,
+            str(entity_id),
+            action,
+            detail,
+            from_status,
+            to_status,
+        ],
     )
 
 
 @dataclass(frozen=True)
 class AuditEntry:
     changed_at: datetime
-    actor: str
+    actor: str  # as shown: a name typed before accounts existed says so
     action: str
     detail: str
     from_status: str | None
     to_status: str | None
+    actor_account_id: int | None
 
 
 def audit_for(cur: Cursor, entity: str, entity_id: object) -> list[AuditEntry]:
     rows = cur.execute(
-        "SELECT changed_at, actor, action, detail, from_status, to_status FROM audit_log"
-        " WHERE entity = ? AND entity_id = ? ORDER BY changed_at, id",
+        f"SELECT changed_at, {shown_name('actor')}, action, detail, from_status, to_status,"
+        " actor_account_id FROM audit_log WHERE entity = ? AND entity_id = ?"
+        " ORDER BY changed_at, id",
         [entity, str(entity_id)],
     ).fetchall()
     return [AuditEntry(*row) for row in rows]
@@ -70,7 +90,8 @@ class ReflectionAnswerRow:
 class ReflectionRow:
     id: int
     session_id: int
-    author: str
+    author: str  # as shown: a name typed before accounts existed says so
+    author_account_id: int | None
     template: str
     status: str
     created_at: datetime
@@ -78,23 +99,43 @@ class ReflectionRow:
     answers: tuple[ReflectionAnswerRow, ...]
 
 
-def reflection_id_for(cur: Cursor, session_id: int, author: str) -> int | None:
+def reflection_id_for(cur: Cursor, session_id: int, author_account_id: int) -> int | None:
+    """The reflection an account wrote (or was handed) on a session."""
     rows = cur.execute(
-        "SELECT id FROM reflections WHERE session_id = ? AND lower(author) = lower(?)",
-        [session_id, author],
+        "SELECT id FROM reflections WHERE session_id = ? AND author_account_id = ?",
+        [session_id, author_account_id],
     ).fetchall()
     return int(rows[0][0]) if rows else None
 
 
 def insert_reflection(
-    cur: Cursor, session_id: int, author: str, template: str, status: str, now: datetime
+    cur: Cursor, session_id: int, author: Actor, template: str, status: str, now: datetime
 ) -> int:
     rows = cur.execute(
-        "INSERT INTO reflections (session_id, author, template, status, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        [session_id, author, template, status, now, now],
+        "INSERT INTO reflections (session_id, author, author_account_id, template, status,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [session_id, author.name, author.account_id, template, status, now, now],
     ).fetchall()
     return int(rows[0][0])
+
+
+def reflection_owner(cur: Cursor, reflection_id: int) -> tuple[int, int | None, str] | None:
+    """(session id, author's account, author as shown) of a reflection."""
+    rows = cur.execute(
+        f"SELECT session_id, author_account_id, {shown_name('author')} FROM reflections"
+        " WHERE id = ?",
+        [reflection_id],
+    ).fetchall()
+    return (int(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
+
+
+def set_reflection_author(cur: Cursor, reflection_id: int, author: Actor, now: datetime) -> None:
+    """Hand a reflection to another account (its answers and their ids stay)."""
+    cur.execute(
+        "UPDATE reflections SET author = ?, author_account_id = ?, author_typed = FALSE,"
+        " updated_at = ? WHERE id = ?",
+        [author.name, author.account_id, now, reflection_id],
+    )
 
 
 def update_reflection(
@@ -180,8 +221,8 @@ def save_reflection_answers(
 
 def reflections_for_session(cur: Cursor, session_id: int) -> list[ReflectionRow]:
     reflections = cur.execute(
-        "SELECT id, session_id, author, template, status, created_at, updated_at"
-        " FROM reflections WHERE session_id = ? ORDER BY created_at, id",
+        f"SELECT id, session_id, {shown_name('author')}, author_account_id, template, status,"
+        " created_at, updated_at FROM reflections WHERE session_id = ? ORDER BY created_at, id",
         [session_id],
     ).fetchall()
     if not reflections:
@@ -209,10 +250,11 @@ def reflections_for_session(cur: Cursor, session_id: int) -> list[ReflectionRow]
             id=int(r[0]),
             session_id=r[1],
             author=r[2],
-            template=r[3],
-            status=r[4],
-            created_at=r[5],
-            updated_at=r[6],
+            author_account_id=r[3],
+            template=r[4],
+            status=r[5],
+            created_at=r[6],
+            updated_at=r[7],
             answers=tuple(answers[int(r[0])]),
         )
         for r in reflections
@@ -225,7 +267,7 @@ def reflection_answer_by_id(
     """An answer with its session id and author."""
     rows = cur.execute(
         "SELECT a.id, a.prompt, a.text, a.label, a.score, COALESCE(a.mixed, FALSE), a.drivers,"
-        " a.themes, r.session_id, r.author FROM reflection_answers a"
+        f" a.themes, r.session_id, {shown_name('r.author')} FROM reflection_answers a"
         " JOIN reflections r ON r.id = a.reflection_id WHERE a.id = ?",
         [answer_id],
     ).fetchall()
@@ -278,7 +320,7 @@ class LessonRow:
     rejection_reason: str
     source_session_id: int | None
     logged_at: datetime
-    logged_by: str
+    logged_by: str  # as shown: a name typed before accounts existed says so
     updated_at: datetime
     themes: tuple[str, ...]
     evidence_count: int
@@ -288,11 +330,11 @@ class LessonRow:
 
 # Each lesson with its themes, how much evidence it has and the titles of its sessions, in
 # one query: aggregates joined on, which DuckDB runs faster than subqueries.
-_LESSON_ROWS = """
+_LESSON_ROWS = f"""
     SELECT l.id, l.title, l.what_happened, l.effect, l.cause, l.lesson, l.recommendation,
            l.polarity, l.scope, l.priority, l.action, l.owner, l.due_date, l.status,
            l.applied_session_id, l.effectiveness_evidence, l.rejection_reason,
-           l.source_session_id, l.logged_at, l.logged_by, l.updated_at,
+           l.source_session_id, l.logged_at, {shown_name("l.logged_by")}, l.updated_at,
            COALESCE(t.themes, []), COALESCE(e.evidence, 0), applied.title, source.title
     FROM lessons l
     LEFT JOIN (SELECT lesson_id, list(theme_id ORDER BY theme_id) AS themes
@@ -368,10 +410,23 @@ def lesson_state(cur: Cursor, lesson_id: int) -> LessonState | None:
 
 
 def insert_lesson(
-    cur: Cursor, values: dict[str, Any], status: str, logged_by: str, now: datetime
+    cur: Cursor, values: dict[str, Any], status: str, logged_by: Actor, now: datetime
 ) -> int:
-    columns = [*LESSON_FIELDS, "status", "logged_at", "logged_by", "updated_at"]
-    params = [values[f] for f in LESSON_FIELDS] + [status, now, logged_by, now]
+    columns = [
+        *LESSON_FIELDS,
+        "status",
+        "logged_at",
+        "logged_by",
+        "logged_by_account_id",
+        "updated_at",
+    ]
+    params = [values[f] for f in LESSON_FIELDS] + [
+        status,
+        now,
+        logged_by.name,
+        logged_by.account_id,
+        now,
+    ]
     rows = cur.execute(
         f"INSERT INTO lessons ({', '.join(columns)})"
         f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
@@ -388,15 +443,7 @@ def update_lesson(cur: Cursor, lesson_id: int, values: dict[str, Any], now: date
         "effectiveness_evidence",
         "rejection_reason",
     }
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValueError(f"unknown lesson fields: {sorted(unknown)}")
-    names = sorted(values)
-    assignments = ", ".join(f"{name} = ?" for name in names)
-    cur.execute(
-        f"UPDATE lessons SET {assignments}, updated_at = ? WHERE id = ?",
-        [*[values[n] for n in names], now, lesson_id],
-    )
+    update_columns(cur, "lessons", lesson_id, values, allowed, now)
 
 
 def set_lesson_themes(
@@ -420,13 +467,21 @@ def insert_lesson_evidence(
     comment_id: int | None,
     reflection_answer_id: int | None,
     note: str,
-    added_by: str,
+    added_by: Actor,
     now: datetime,
 ) -> int:
     rows = cur.execute(
         "INSERT INTO lesson_evidence (lesson_id, comment_id, reflection_answer_id, note,"
-        " added_at, added_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        [lesson_id, comment_id, reflection_answer_id, note, now, added_by],
+        " added_at, added_by, added_by_account_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [
+            lesson_id,
+            comment_id,
+            reflection_answer_id,
+            note,
+            now,
+            added_by.name,
+            added_by.account_id,
+        ],
     ).fetchall()
     return int(rows[0][0])
 
@@ -473,14 +528,14 @@ class EvidenceRow:
 
 def evidence_for_lesson(cur: Cursor, lesson_id: int) -> list[EvidenceRow]:
     rows = cur.execute(
-        """
+        f"""
         SELECT e.id,
                CASE WHEN e.comment_id IS NOT NULL THEN 'comment'
                     WHEN e.reflection_answer_id IS NOT NULL THEN 'reflection' ELSE 'note' END,
                COALESCE(c.text, a.text, ''),
                COALESCE(cs.title, rs.title, ''),
-               e.note, e.added_at, e.added_by, e.comment_id, e.reflection_answer_id,
-               r.author, a.prompt, c.question
+               e.note, e.added_at, {shown_name("e.added_by")}, e.comment_id,
+               e.reflection_answer_id, {shown_name("r.author")}, a.prompt, c.question
         FROM lesson_evidence e
         LEFT JOIN comments c ON c.id = e.comment_id
         LEFT JOIN sessions cs ON cs.id = c.session_id

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lessons.auth import Actor
 from lessons.store.analysis import AnalysedComment, CommentFilter, analysed_comments
-from lessons.store.database import Cursor, insert_rows
+from lessons.store.database import Cursor, insert_rows, shown_name
 
 # --- feedback summaries (post-mortem, plan comparisons) -------------------------------------
 
@@ -162,8 +163,8 @@ class PlanRow:
 
 def plan_for_session(cur: Cursor, session_id: int) -> PlanRow | None:
     rows = cur.execute(
-        "SELECT id, session_id, notes, created_by, created_at, updated_at FROM plans"
-        " WHERE session_id = ?",
+        f"SELECT id, session_id, notes, {shown_name('created_by')}, created_at, updated_at"
+        " FROM plans WHERE session_id = ?",
         [session_id],
     ).fetchall()
     if not rows:
@@ -178,8 +179,8 @@ def plan_for_session(cur: Cursor, session_id: int) -> PlanRow | None:
     items = tuple(
         ChecklistItem(int(r[0]), r[1], r[2], r[3], bool(r[4]), r[5], r[6])
         for r in cur.execute(
-            "SELECT id, lesson_id, position, text, done, done_at, done_by FROM plan_checklist"
-            " WHERE plan_id = ? ORDER BY position, id",
+            f"SELECT id, lesson_id, position, text, done, done_at, {shown_name('done_by')}"
+            " FROM plan_checklist WHERE plan_id = ? ORDER BY position, id",
             [plan_id],
         ).fetchall()
     )
@@ -187,11 +188,11 @@ def plan_for_session(cur: Cursor, session_id: int) -> PlanRow | None:
     return PlanRow(plan_id, r[1], r[2], r[3], r[4], r[5], lesson_ids, items)
 
 
-def insert_plan(cur: Cursor, session_id: int, notes: str, created_by: str, now: datetime) -> int:
+def insert_plan(cur: Cursor, session_id: int, notes: str, created_by: Actor, now: datetime) -> int:
     rows = cur.execute(
-        "INSERT INTO plans (session_id, notes, created_by, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?) RETURNING id",
-        [session_id, notes, created_by, now, now],
+        "INSERT INTO plans (session_id, notes, created_by, created_by_account_id, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        [session_id, notes, created_by.name, created_by.account_id, now, now],
     ).fetchall()
     return int(rows[0][0])
 
@@ -246,10 +247,19 @@ def insert_checklist_item(
     return item_id
 
 
-def set_checklist_done(cur: Cursor, item_id: int, done: bool, done_by: str, now: datetime) -> None:
+def set_checklist_done(
+    cur: Cursor, item_id: int, done: bool, done_by: Actor, now: datetime
+) -> None:
     cur.execute(
-        "UPDATE plan_checklist SET done = ?, done_at = ?, done_by = ? WHERE id = ?",
-        [done, now if done else None, done_by if done else "", item_id],
+        "UPDATE plan_checklist SET done = ?, done_at = ?, done_by = ?, done_by_account_id = ?,"
+        " done_by_typed = FALSE WHERE id = ?",
+        [
+            done,
+            now if done else None,
+            done_by.name if done else "",
+            done_by.account_id if done else None,
+            item_id,
+        ],
     )
 
 
@@ -304,18 +314,6 @@ def responses_with_negative_theme(
         [list(session_ids), theme_id, list(session_ids)],
     ).fetchall()
     return int(rows[0][0] or 0), int(rows[0][1])
-
-
-def last_visit(cur: Cursor, user_name: str) -> datetime | None:
-    rows = cur.execute(
-        "SELECT last_seen_at FROM user_visits WHERE user_name = ?", [user_name]
-    ).fetchall()
-    return rows[0][0] if rows else None
-
-
-def record_visit(cur: Cursor, user_name: str, now: datetime) -> None:
-    cur.execute("DELETE FROM user_visits WHERE user_name = ?", [user_name])
-    cur.execute("INSERT INTO user_visits (user_name, last_seen_at) VALUES (?, ?)", [user_name, now])
 
 
 def responses_since(cur: Cursor, since: datetime) -> list[tuple[int, str, int]]:

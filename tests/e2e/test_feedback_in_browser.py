@@ -51,7 +51,7 @@ def test_a_first_visit_to_a_page_goes_through_the_apps_navigation(tmp_path, star
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{server.url}/feedback")
     page.get_by_role("heading", name="Give feedback").wait_for(timeout=30_000)
-    navigation = page.locator('[data-testid="stSidebarNav"]')
+    navigation = page.locator('[data-testid="stSidebar"]')
     # app.py's menu names the form "Give feedback"; Streamlit's folder menu would say "feedback".
     navigation.get_by_text("Give feedback").wait_for(timeout=10_000)
     assert navigation.get_by_text("app", exact=True).count() == 0
