@@ -69,6 +69,10 @@ def account_errors(email: str, display_name: str, role: str, password: str | Non
     return errors
 
 
+def _taken(existing: store.AccountRow) -> str:
+    return f"{existing.display_name} already has an account with that address."
+
+
 def _insert_account(
     cur: store.Cursor,
     email: str,
@@ -79,9 +83,7 @@ def _insert_account(
 ) -> int:
     existing = store.account_by_email(cur, email_key(email))
     if existing is not None:
-        raise ValidationError(
-            {"email": f"{existing.display_name} already has an account with that address."}
-        )
+        raise ValidationError({"email": _taken(existing)})
     return store.insert_account(
         cur, email.strip(), email_key(email), display_name.strip(), role, password_hash, now
     )
@@ -99,6 +101,9 @@ def add_account(
     """Add a person (an administrator's job). Without a password they sign in only by
     single sign-on, until one is set."""
     errors = account_errors(email, display_name, role, password)
+    existing = account_by_email(database, email) if "email" not in errors else None
+    if existing is not None:
+        errors["email"] = _taken(existing)
     if errors:
         raise ValidationError(errors)
     # Hashed before the transaction: it takes a fifth of a second.

@@ -17,7 +17,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.errors import StreamlitAPIException, StreamlitSecretNotFoundError
 
 from lessons import accounts, store
 from lessons.auth import (
@@ -176,7 +176,11 @@ def sign_out() -> None:
     st.session_state.pop(SSO_REFUSAL, None)
     if via_sso:
         st.logout()
-    else:
+        return
+    try:
+        st.switch_page("pages/sign_in.py")
+    except StreamlitAPIException:
+        # A page run on its own, outside app.py's navigation (as AppTest runs pages).
         st.rerun()
 
 

@@ -6,6 +6,8 @@ Loads the demo into a temporary database, starts a real Streamlit server on
 127.0.0.1 and saves full-page PNGs at 375 px and 1280 px wide. A page is a
 URL path with an optional query, e.g. `sessions` or `feedback?s=TOKEN`; the
 value `/` is the start page; `feedback-demo` opens the form of the newest delivered session.
+Staff pages are taken signed in as a person of the demo (`--as`, the programme lead by
+default), with the demo's password.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from lessons import store  # noqa: E402
 from lessons.demo import load_demo  # noqa: E402
+from lessons.demo_content import DEMO_ACCOUNTS, DEMO_PASSWORD  # noqa: E402
 from lessons.startup import open_app_database  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, free_port  # noqa: E402
 
@@ -32,6 +35,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*", default=["feedback-demo", "/"])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    parser.add_argument(
+        "--as",
+        dest="email",
+        default=next(email for _, email, role in DEMO_ACCOUNTS if role == "lead"),
+        help="the demo account to sign in as for staff pages",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -55,6 +64,8 @@ def main() -> None:
                     for label, (width, height) in WIDTHS.items():
                         context = browser.new_context(viewport={"width": width, "height": height})
                         page = context.new_page()
+                        if not path.startswith("feedback"):
+                            sign_in(page, server.url, args.email)
                         page.goto(f"{server.url}/{path}")
                         page.wait_for_selector('[data-testid="stMainBlockContainer"]')
                         page.wait_for_timeout(2500)
@@ -72,6 +83,19 @@ def main() -> None:
                 browser.close()
         finally:
             server.stop()
+
+
+def sign_in(page, url: str, email: str) -> None:
+    """Sign in with the demo's password, and wait for the cookie that keeps it."""
+    page.goto(url)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_role("heading", name="What needs attention").wait_for(timeout=30_000)
+    for _ in range(50):
+        if any(c["name"] == "lessons_session" for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(200)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
+from lessons import accounts
+from lessons.startup import open_app_database
 from tests.conftest import CHROMIUM, ROOT
 
 # Without these, chromium reaches for Google's services and waits on this closed network.
@@ -44,9 +46,14 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    def __init__(self, db_path: Path, port: int) -> None:
+    def __init__(self, db_path: Path, port: int, env: dict[str, str] | None = None) -> None:
         self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "LESSONS_DB": str(db_path), "LESSONS_PUBLIC_URL": self.url}
+        env = {
+            **os.environ,
+            "LESSONS_DB": str(db_path),
+            "LESSONS_PUBLIC_URL": self.url,
+            **(env or {}),
+        }
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -95,12 +102,25 @@ class StreamlitServer:
                 self.process.wait()
 
 
+def with_accounts(db_path: Path, people: Sequence[tuple[str, str, str, str | None]]) -> None:
+    """Before the server starts: staff accounts (name, email, role, password or None for
+    single sign-on only) in the database it will serve."""
+    database = open_app_database(db_path)
+    try:
+        for name, email, role, password in people:
+            accounts.add_account(database, email, name, role, password)
+    finally:
+        database.close()
+
+
 @pytest.fixture
 def start_server() -> Iterator:
+    """Start the app on 127.0.0.1 for a database (`env`: more environment, e.g. the single
+    sign-on settings); stopped after the test."""
     servers: list[StreamlitServer] = []
 
-    def start(db_path: Path) -> StreamlitServer:
-        server = StreamlitServer(db_path, free_port())
+    def start(db_path: Path, env: dict[str, str] | None = None) -> StreamlitServer:
+        server = StreamlitServer(db_path, free_port(), env)
         servers.append(server)
         return server
 
