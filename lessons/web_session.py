@@ -36,6 +36,10 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
 
     def session(request: Request) -> Response:
         response = _pixel()
+        # Only the app's own page may fetch it: another site embedding the address could
+        # otherwise sign a visitor in to someone else's account (a login forgery).
+        if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
+            return response
         claimed = accounts.claim_browser_ticket(database(), request.query_params.get("ticket", ""))
         if claimed is not None:
             token, max_age = claimed
