@@ -7,7 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from lessons import accounts, store
 from lessons.demo_content import DEMO_PASSWORD
-from tests.conftest import ROOT, make_account, person, signed_in
+from lessons.reflections import save_reflection
+from tests.conftest import ROOT, make_account, make_session, person, signed_in
 
 
 def page(name: str) -> AppTest:
@@ -104,3 +105,39 @@ def test_open_mode_on_the_account_page_says_how_to_make_the_first_account(db):
     assert at.title[0].value == "Open mode"
     assert "create the first account" in at.info[0].value
     assert any("lessons users add" in c.value for c in at.caption)
+
+
+def test_a_lead_hands_a_reflection_over_on_the_post_mortem_page(db):
+    session = make_session(db, status="delivered")
+    tom = make_account(db, "Tom Ellery", "facilitator")
+    gareth = make_account(db, "Gareth Holroyd", "facilitator")
+    joanne = make_account(db, "Joanne Whitaker", "lead")
+    reflection_id = save_reflection(db, session.id, tom.actor(), "rolfe", {"what": "x"}, True)
+    facilitator = signed_in(page("postmortem.py"), gareth).run()
+    assert not facilitator.exception and facilitator.title[0].value == "Post-mortem"
+    keys = [s.key for s in facilitator.selectbox]
+    assert "postmortem_session_id" in keys  # the page is there, without the hand-over
+    assert f"postmortem_reassign_to_{reflection_id}" not in keys
+    at = signed_in(page("postmortem.py"), joanne).run()
+    at.selectbox(key=f"postmortem_reassign_to_{reflection_id}").set_value(gareth.id)
+    at.button(key=f"postmortem_reassign_{reflection_id}").click().run()
+    assert not at.exception
+    assert "now belongs to Gareth Holroyd" in at.success[0].value
+    with db.reading() as cur:
+        [reflection] = store.reflections_for_session(cur, session.id)
+    assert reflection.author_account_id == gareth.id
+
+
+def test_the_sign_in_page_says_how_long_to_wait_after_five_failures(db):
+    make_account(db, "Priya Shah", "facilitator", password="council staff only")
+    at = page("sign_in.py").run()
+    for _ in range(5):
+        at.text_input(key="sign_in_email").input("priya.shah@council.example")
+        at.text_input(key="sign_in_password").input("guess")
+        at.button(key="FormSubmitter:sign_in_form-Sign in").click().run()
+    shown = at.error[0].value.replace("\\", "")  # the message is escaped as text
+    assert "Too many failed sign-ins: wait 15 seconds" in shown
+    at.text_input(key="sign_in_password").input("council staff only")
+    at.button(key="FormSubmitter:sign_in_form-Sign in").click().run()
+    assert "Too many failed sign-ins" in at.error[0].value.replace("\\", "")  # even so
+    assert "auth_account_id" not in at.session_state
