@@ -147,6 +147,7 @@ def count_rows(cur: Cursor, table: str) -> int:
         "plans",
         "plan_lessons",
         "plan_checklist",
+        "app_settings",
     }:
         raise ValueError(f"unknown table {table!r}")
     return int(cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
