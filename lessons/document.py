@@ -104,8 +104,9 @@ def demoted(blocks: Iterable[Block], levels: int = 1) -> list[Block]:
 _ANYWHERE = re.compile(r"([\\`*_\[\]<>|~$:@#])")
 # An entity ("&#91;", "&lt;") would turn back into the character it names.
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-# "www." starts a GFM autolink even without a scheme.
-_WWW = re.compile(r"(?i)\b(www)\.")
+# A dot between a letter or digit and a letter: "www.x" starts a GFM autolink without a
+# scheme, and renderers with "fuzzy" links (markdown-it's linkify) link "evil.com" too.
+_DOMAIN_DOT = re.compile(r"(?<=[0-9A-Za-z])\.(?=[A-Za-z])")
 # At the start of a line: list items, blockquotes, setext underlines, thematic breaks.
 _LINE_START = re.compile(r"^([-+=])")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
@@ -117,16 +118,17 @@ def markdown_escape(text: str) -> str:
     lines = []
     for line in text.split("\n"):
         line = _ANYWHERE.sub(r"\\\1", line.strip())
-        line = _WWW.sub(r"\1\\.", _ENTITY.sub(r"\\&", line))
+        line = _DOMAIN_DOT.sub(r"\\.", _ENTITY.sub(r"\\&", line))
         line = _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", line))
         lines.append(line)
     return "\n".join(lines)
 
 
 def _markdown_text(span: Span) -> str:
-    text = span.text if span.ours else markdown_escape(span.text)
+    if span.ours:
+        return span.text
     # Several lines of typed text stay one paragraph, with its line breaks kept.
-    return "  \n".join(part for part in text.split("\n") if part.strip())
+    return "  \n".join(line for line in markdown_escape(span.text).split("\n") if line)
 
 
 def _runs(text: Inline) -> list[tuple[bool, bool, list[Span]]]:

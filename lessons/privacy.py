@@ -143,12 +143,17 @@ class Holdings:
     lessons: tuple[int, ...] = ()
 
     def describe(self) -> str:
+        """In words, leaving out what there is none of ("nothing" when there is nothing)."""
         parts = [
-            _count(self.responses, "response"),
-            _count(self.comments, "comment"),
-            _count(self.contacts, "set", "sets") + " of contact details",
+            _count(n, one, many)
+            for n, one, many in (
+                (self.responses, "response", "responses"),
+                (self.comments, "comment", "comments"),
+                (self.contacts, "set of contact details", "sets of contact details"),
+            )
+            if n
         ]
-        text = ", ".join(parts)
+        text = ", ".join(parts) or "nothing"
         if self.lesson_links:
             lessons = ", ".join(f"#{i}" for i in self.lessons)
             text += f"; {_count(self.lesson_links, 'link')} from lessons ({lessons})"
@@ -350,6 +355,12 @@ def erase_comment(
             )
         store.append_audit(cur, who, "privacy", "response", "erased", detail, when)
     return held
+
+
+def record(database: store.Database) -> list[store.PrivacyRecord]:
+    """What has been done under these doors, newest first (from the audit trail)."""
+    with database.reading() as cur:
+        return store.privacy_record(cur)
 
 
 # --- subject access ----------------------------------------------------------------------------

@@ -239,3 +239,24 @@ def session_titles(cur: Cursor, session_ids: Sequence[int]) -> dict[int, tuple[s
         [list(session_ids)],
     ).fetchall()
     return {int(r[0]): (r[1], r[2]) for r in rows}
+
+
+@dataclass(frozen=True)
+class PrivacyRecord:
+    """One row of the privacy record: a settings change, a purge, an erasure or an export."""
+
+    changed_at: datetime
+    actor: str
+    subject: str  # settings, retention, contact or response
+    action: str
+    detail: str
+
+
+def privacy_record(cur: Cursor, limit: int = 500) -> list[PrivacyRecord]:
+    """The audit trail's privacy rows, newest first."""
+    rows = cur.execute(
+        "SELECT changed_at, actor, entity_id, action, detail FROM audit_log"
+        " WHERE entity = 'privacy' ORDER BY changed_at DESC, id DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [PrivacyRecord(*row) for row in rows]

@@ -452,6 +452,7 @@ def export_responses(
         ORDER BY s.starts_at, s.id, r.id
         """,
         [*params, min_group],
+        dates_as_dates=True,
     )
 
 
