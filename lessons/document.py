@@ -112,11 +112,23 @@ _LINE_START = re.compile(r"^([-+=])")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 
 
+# Renderers that follow GFM (Streamlit's among them) also find "http://", "www." and
+# e-mail addresses in the text once escapes are read, so a backslash cannot stop them: a
+# word joiner (U+2060, invisible and unbreakable) between the parts of the pattern does.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)")
+
+
+def break_autolinks(text: str) -> str:
+    """Text that no renderer will turn into a link by itself: it looks the same."""
+    return _AUTOLINK.sub(WORD_JOINER, text)
+
+
 def markdown_escape(text: str) -> str:
     """Typed text made inert inside Markdown, line by line: it shows as typed (less the
     indentation, which would make a code block) and cannot format or fetch anything."""
     lines = []
-    for line in text.split("\n"):
+    for line in break_autolinks(text).split("\n"):
         line = _ANYWHERE.sub(r"\\\1", line.strip())
         line = _DOMAIN_DOT.sub(r"\\.", _ENTITY.sub(r"\\&", line))
         line = _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", line))

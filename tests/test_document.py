@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from lessons.document import (
+    WORD_JOINER,
     Block,
     Bullets,
     Heading,
@@ -71,7 +72,8 @@ def shown_text(markdown: str) -> str:
 
 
 def same_words(a: str, b: str) -> bool:
-    return a.split() == b.split()
+    """The same words, but for the word joiners that keep URLs from becoming links."""
+    return a.replace(WORD_JOINER, "").split() == b.split()
 
 
 def test_the_hostile_set_is_inert_and_reads_as_typed():
@@ -118,7 +120,7 @@ def test_a_document_renders_ours_as_written_and_typed_text_as_text():
     ]
     markdown = to_markdown(blocks)
     assert markdown.startswith("# Plan: \\<b\\>x\\</b\\> \\# y\n\n**Context and hands-on.** ")
-    assert "- [x] \\[a\\](http\\://b\\.example)" in markdown
+    assert "- [x] \\[a\\](http\\:\u2060//b\\.example)" in markdown
     assert "| Theme | Comments |" in markdown
     kinds = {t.type for t in tokens(markdown)}
     assert "link_open" not in kinds and "html_inline" not in kinds

@@ -261,7 +261,7 @@ def test_the_form_footer_names_the_controller_and_links_to_the_notice(db):
     assert not at.exception
     footer = at.caption[-1].value
     assert "Calderbrook Council keeps these answers for 24 months" in footer
-    assert "](/privacy)" in footer and "dpo\\@calderbrook\\.example" in footer
+    assert "](/privacy)" in footer and "dpo\u2060\\@calderbrook\\.example" in footer
 
 
 # --- retention ----------------------------------------------------------------------------------
