@@ -232,6 +232,17 @@ def plant(db_path, beacon: Beacon, text: str) -> Planted:
         submit_feedback(
             database, session.id, FeedbackAnswer(overall_rating=4, to_change="Nothing"), f"ok{n}"
         )
+    submit_feedback(
+        database,
+        session.id,
+        FeedbackAnswer(
+            overall_rating=4,
+            contact_opt_in=True,
+            contact_name=f"hostile # hostileheading [hostilelink]({beacon.url('/click')})",
+            contact_detail=f"![hostileimg]({beacon.url('/beacon.png')}) bob@hostile.example",
+        ),
+        "contact",
+    )
     save_reflection(
         database, session.id, "Tom Ellery", "aar", {"sustain": text, "improve": text}, final=True
     )
@@ -361,6 +372,14 @@ def test_the_hostile_set_is_inert_on_every_page_and_in_every_report(
 
     open_page(page, f"{server.url}/home", "What needs attention")
     check(page, matrix, beacon, "Home")
+
+    open_page(page, f"{server.url}/privacy_settings", "Privacy")
+    check(page, matrix, beacon, "Settings: Privacy notice")
+    click_tab(page, "Erasure and subject access")
+    page.get_by_label("Name or email (part of it will do)").fill("hostile")
+    page.get_by_label("Name or email (part of it will do)").press("Enter")
+    page.get_by_text("bob").first.wait_for(timeout=30_000)
+    check(page, matrix, beacon, "Settings: Erasure")
 
     open_page(page, f"{server.url}/comments", "The wifi did not work")
     check(page, matrix, beacon, "Comments")
