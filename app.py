@@ -34,8 +34,12 @@ trends = st.Page(
 reports_page = st.Page(
     "pages/reports.py", title="Reports", icon=":material/summarize:", url_path="reports"
 )
-settings = st.Page(
-    "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
+settings = st.Page("pages/settings.py", title="Themes", icon=":material/sell:", url_path="settings")
+privacy_page = st.Page(
+    "pages/privacy_settings.py",
+    title="Privacy",
+    icon=":material/shield_person:",
+    url_path="privacy_settings",
 )
 
 sign_in_page = st.Page(
@@ -51,7 +55,8 @@ signed_in = ui_auth.staff_signed_in()
 if signed_in:
     pages: dict[str, list] = {
         "Facilitators": [home, sessions, plan, postmortem, comments, lessons_page],
-        "Programme lead": [trends, reports_page, settings],
+        "Programme lead": [trends, reports_page],
+        "Settings": [settings, privacy_page],
         "Attendees": [give_feedback],
         "Account": [account_page],
     }

@@ -180,11 +180,12 @@ def generate(path: Path, responses: int) -> dict[str, int]:
         # councillor co-delivered.
         cur.execute(
             """
-            INSERT INTO responses (id, session_id, idempotency_key, submitted_at,
+            INSERT INTO responses (id, session_id, idempotency_key, submitted_on,
                 overall_rating, usefulness, confidence_before, confidence_after, balance,
                 length, councillor_type, contact_opt_in, contact_name, contact_detail)
             SELECT row_number() OVER (ORDER BY r.session_id, r.i), r.session_id,
-                   'bench-' || r.i, s.ends_at + to_minutes(CAST(floor(u(r.i, 31) * 2880) AS INT)),
+                   'bench-' || r.i,
+                   CAST(s.ends_at + to_minutes(CAST(floor(u(r.i, 31) * 2880) AS INT)) AS DATE),
                    CASE WHEN x < 0.04 THEN 1 WHEN x < 0.12 THEN 2 WHEN x < 0.30 THEN 3
                         WHEN x < 0.62 THEN 4 ELSE 5 END,
                    CASE WHEN u(r.i, 32) < 0.05 THEN NULL
@@ -220,13 +221,13 @@ def generate(path: Path, responses: int) -> dict[str, int]:
         # Three comments a response, numbered in the order of their responses.
         cur.execute(
             """
-            INSERT INTO comments (id, response_id, session_id, question, text, created_at)
+            INSERT INTO comments (id, response_id, session_id, question, text, created_on)
             SELECT j + 1, r.id, r.session_id,
                    ['went_well', 'to_change', 'help_next'][1 + j % 3],
                    CASE j % 3 WHEN 0 THEN pick($well, j, 50)
                               WHEN 1 THEN pick($change, j, 50)
                               ELSE pick($next, j, 50) END,
-                   r.submitted_at
+                   r.submitted_on
             FROM range($comments) t(j) JOIN responses r ON r.id = j // 3 + 1
             """,
             {
@@ -247,9 +248,9 @@ def generate(path: Path, responses: int) -> dict[str, int]:
                    u(id, 62) < 0.08,
                    CASE label WHEN 'positive' THEN 'helpful' WHEN 'negative' THEN 'too long'
                               ELSE '' END,
-                   'bench-1', created_at, session_id
+                   'bench-1', CAST(created_on AS TIMESTAMP), session_id
             FROM (
-                SELECT id, created_at, session_id,
+                SELECT id, created_on, session_id,
                        CASE question
                          WHEN 'went_well' THEN CASE WHEN u(id, 60) < 0.80 THEN 'positive'
                               WHEN u(id, 60) < 0.95 THEN 'neutral' ELSE 'negative' END

@@ -1,15 +1,18 @@
-"""The `lessons` command: create the database, load the demo, list sessions."""
+"""The `lessons` command: create the database, load the demo, list sessions, and the privacy
+doors (purge, find, erase, export)."""
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import click
 
-from lessons import store
+from lessons import privacy, store
 from lessons.auth import hash_password
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
+from lessons.errors import ValidationError
 from lessons.sessions import list_sessions
 from lessons.startup import open_app_database
 
@@ -90,6 +93,135 @@ def sessions_list(path: Path) -> None:
             f"{row.starts_at:%Y-%m-%d %H:%M}  {row.short_code}  {SESSION_STATUSES[row.status]:<9}"
             f"  {row.response_count:>3}/{expected:<3}  {row.title} ({row.council})"
         )
+
+
+def _existing_database(path: Path) -> store.Database:
+    if not path.exists():
+        raise click.ClickException(
+            f"No database at {path}: run 'lessons init' or 'lessons demo' first."
+        )
+    return open_app_database(path)
+
+
+def _command_line_actor() -> str:
+    """Who the audit trail names for a change made here: the system account running it."""
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "command line"
+
+
+@main.group("privacy")
+def privacy_group() -> None:
+    """Retention, erasure and subject access (each recorded in the audit trail)."""
+
+
+@privacy_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Say what would be deleted; delete nothing.")
+@click.pass_obj
+def privacy_purge(path: Path, dry_run: bool) -> None:
+    """Delete the responses older than the retention period, with their comments."""
+    database = _existing_database(path)
+    try:
+        due = privacy.purge_preview(database)
+        click.echo(
+            f"Retention: {due.months} months. Sent before {due.cutoff:%-d %B %Y}:"
+            f" {due.held.describe()}."
+        )
+        if dry_run:
+            click.echo("Dry run: nothing deleted.")
+            return
+        done = privacy.purge(database, _command_line_actor())
+    finally:
+        database.close()
+    click.echo(f"Deleted {done.held.describe()}. Recorded in the audit trail.")
+
+
+def _find(database: store.Database, query: str, err: bool = False) -> list[store.ContactRow]:
+    """The responses whose kept contact details contain `query`, listed one a line (on
+    standard error with `err`, to keep standard output for the JSON of an export)."""
+    try:
+        found = privacy.find_contacts(database, query)
+    except ValidationError as invalid:
+        raise click.ClickException(" ".join(invalid.errors.values())) from invalid
+    for match in found:
+        click.echo(
+            f"response {match.response_id:>6}  {match.submitted_on:%Y-%m-%d}"
+            f"  {match.contact_name or '—'} <{match.contact_detail or '—'}>"
+            f"  {match.session_title}  ({match.comments} comments)",
+            err=err,
+        )
+    if not found:
+        click.echo("No kept name or contact detail contains that.", err=err)
+    return found
+
+
+@privacy_group.command("find")
+@click.argument("query")
+@click.pass_obj
+def privacy_find(path: Path, query: str) -> None:
+    """List the responses whose kept name or contact detail contains QUERY."""
+    database = _existing_database(path)
+    try:
+        _find(database, query)
+    finally:
+        database.close()
+
+
+@privacy_group.command("erase")
+@click.argument("query")
+@click.option(
+    "--with-responses", is_flag=True, help="Delete the responses too, not only the details."
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def privacy_erase(path: Path, query: str, with_responses: bool, yes: bool) -> None:
+    """Erase the contact details (and, with --with-responses, the responses) that match QUERY."""
+    database = _existing_database(path)
+    try:
+        found = _find(database, query)
+        if not found:
+            return
+        what = "these responses" if with_responses else "the contact details of these responses"
+        if not yes:
+            click.confirm(f"Erase {what} for good?", abort=True)
+        erased = privacy.erase_contacts(
+            database,
+            [m.response_id for m in found],
+            _command_line_actor(),
+            with_responses=with_responses,
+        )
+    finally:
+        database.close()
+    click.echo(f"Erased {erased.describe()}. Recorded in the audit trail.")
+
+
+@privacy_group.command("export")
+@click.argument("query")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the JSON here instead of to standard output.",
+)
+@click.pass_obj
+def privacy_export(path: Path, query: str, output: str | None) -> None:
+    """Everything held with the contact details that match QUERY, as JSON (subject access)."""
+    database = _existing_database(path)
+    try:
+        found = _find(database, query, err=True)
+        if not found:
+            raise click.ClickException("Nothing to export.")
+        data = privacy.subject_access(
+            database, [m.response_id for m in found], _command_line_actor()
+        )
+    finally:
+        database.close()
+    if output:
+        Path(output).write_text(data, encoding="utf-8")
+        click.echo(f"Wrote {len(found)} responses to {output}.", err=True)
+    else:
+        click.echo(data, nl=False)
 
 
 @main.command("hash-password")

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from lessons import planning, store, tagging
+from lessons import planning, privacy, store, tagging
 from lessons.analysis import Analysis
 from lessons.clock import today_local
 from lessons.demo_content import (
+    DEMO_PRIVACY,
     DemoLesson,
     DemoProgramme,
     DemoSession,
@@ -62,6 +63,11 @@ def load_demo(database: store.Database, today: date | None = None) -> DemoProgra
                 f"{database.path} already holds sessions; the demo only loads into an"
                 " empty database. Use another LESSONS_DB file, or delete this one first."
             )
+        # The council filled in its privacy notice before the programme began.
+        first = min(s.starts_at for s in programme.sessions)
+        privacy.save_privacy_settings_in(
+            cur, DEMO_PRIVACY, PROGRAMME_TEAM, first - timedelta(days=30)
+        )
         session_ids = _create_sessions(cur, programme, day)
         comment_ids = _record_feedback(cur, programme, session_ids)
         answer_ids = _write_reflections(cur, programme, session_ids)

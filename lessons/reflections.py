@@ -15,6 +15,7 @@ from lessons.analysis import analyse
 from lessons.clock import now_local
 from lessons.errors import ValidationError
 from lessons.themes import ThemeMatcher
+from lessons.typed_text import clean, clean_fields
 
 MAX_REFLECTION_ANSWER_CHARS = 5000  # each answer of a facilitator's reflection
 
@@ -163,6 +164,8 @@ def save_reflection_in(
     transaction, each answer analysed as its prompt's kind of question; return its id and
     its answers' ids by prompt. Answers keep their ids across edits, so lessons that cite
     them stay linked."""
+    author = clean(author, "author")
+    answers = clean_fields(answers)
     errors = reflection_errors(author, template, answers, final)
     if errors:
         raise ValidationError(errors)

@@ -10,7 +10,7 @@ who, when and why.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -18,6 +18,7 @@ from lessons import store
 from lessons.choices import NEXT_STATUS, POLARITIES, PRIORITIES, SCOPES, STATUSES
 from lessons.clock import now_local
 from lessons.errors import ValidationError
+from lessons.typed_text import clean, clean_dataclass
 
 OPEN_ACTION_STATUSES = ("identified", "actioned")
 # A lesson still takes evidence until it is archived or rejected.
@@ -102,8 +103,10 @@ def _values(draft: LessonDraft) -> dict[str, object]:
 ACTOR_NEEDED = "Say who you are: your name is recorded against every change."
 
 
-def _check_in(cur: store.Cursor, draft: LessonDraft, actor: str) -> None:
-    """Raise ValidationError with every problem in the draft, or with the actor."""
+def _check_in(cur: store.Cursor, draft: LessonDraft, actor: str) -> LessonDraft:
+    """The draft as it is kept (lessons.typed_text); ValidationError with every problem in
+    it, or with the actor."""
+    draft = clean_dataclass(draft)
     errors = validate_lesson(draft, store.theme_ids(cur))
     if draft.source_session_id is not None and (
         store.session_title_and_status(cur, draft.source_session_id) is None
@@ -113,6 +116,7 @@ def _check_in(cur: store.Cursor, draft: LessonDraft, actor: str) -> None:
         errors["actor"] = ACTOR_NEEDED
     if errors:
         raise ValidationError(errors)
+    return draft
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ def create_lesson_in(
     evidence: EvidenceLink | None = None,
 ) -> int:
     """Log a new lesson (status observed) inside the caller's transaction."""
-    _check_in(cur, draft, actor)
+    draft = _check_in(cur, draft, actor)
     lesson_id = store.insert_lesson(cur, _values(draft), "observed", actor.strip(), now)
     store.set_lesson_themes(cur, lesson_id, draft.themes, new=True)
     store.append_audit(
@@ -171,7 +175,7 @@ def update_lesson(
 ) -> None:
     """Save edits to a lesson's fields; the audit trail names the fields that changed."""
     with database.transaction() as cur:
-        _check_in(cur, draft, actor)
+        draft = _check_in(cur, draft, actor)
         before = store.lesson_by_id(cur, lesson_id)
         if before is None:
             raise ValidationError({"lesson": "That lesson no longer exists."})
@@ -256,6 +260,8 @@ def move_lesson_in(
     audit row with the status left and the status reached in their own columns, inside the
     caller's transaction. `occasion` says what prompted the move (e.g. "marked delivered");
     with `also_link`, that evidence is linked too."""
+    reason = clean(reason, "reason")
+    effectiveness_evidence = clean(effectiveness_evidence, "effectiveness_evidence")
     lesson = store.lesson_state(cur, lesson_id)
     if lesson is None:
         raise ValidationError({"lesson": "That lesson no longer exists."})
@@ -336,6 +342,7 @@ def link_evidence_in(
 ) -> None:
     """Link evidence to a lesson inside the caller's transaction (linking the same comment
     or reflection answer twice does nothing)."""
+    evidence = replace(evidence, note=clean(evidence.note, "evidence"))
     if not actor.strip():
         raise ValidationError({"actor": ACTOR_NEEDED})
     target = store.evidence_target(

@@ -6,6 +6,7 @@ import streamlit as st
 from lessons import register, tagging, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.choices import QUESTIONS
 from lessons.errors import ValidationError
+from lessons.privacy import ERASE_REASONS, erase_comment
 from lessons.register import EvidenceLink, link_evidence
 from lessons.tagging import LABELS, add_term_to_theme, correct_comment
 
@@ -17,8 +18,9 @@ ui_auth.staff_page()
 database = ui_data.database()
 st.title("Comments")
 
-if flash := st.session_state.pop("reanalysis_flash", None):
-    st.success(flash, icon=":material/check:")
+for flash_key in ("reanalysis_flash", "comments_flash"):
+    if flash := st.session_state.pop(flash_key, None):
+        st.success(flash, icon=":material/check:")
 
 sessions = ui_data.all_sessions()
 session_names = {s.id: ui_widgets.session_label(s) for s in sessions}
@@ -110,6 +112,38 @@ def comment_card(comment, key: str) -> None:
                     ui_forms.show_validation_errors(invalid, {})
                 else:
                     ui_data.clear_read_cache()
+                    st.rerun()
+        with (
+            st.popover("Remove", icon=":material/delete:"),
+            st.form(f"{key}_remove_{comment.id}", border=False),
+        ):
+            st.caption(
+                "For a comment that names someone, say. It goes for good, with its analysis;"
+                " a lesson that quoted it keeps a note in its history. The record keeps why,"
+                " never the words."
+            )
+            reason = st.radio(
+                "Why",
+                list(ERASE_REASONS),
+                format_func=lambda r: ERASE_REASONS[r].capitalize(),
+                key=f"{key}_remove_reason_{comment.id}",
+            )
+            whole = st.checkbox(
+                "Remove this attendee's whole response (every answer), not only this comment",
+                key=f"{key}_remove_whole_{comment.id}",
+            )
+            if st.form_submit_button("Remove for good", type="primary"):
+                try:
+                    erase_comment(
+                        database, comment.id, ui_auth.current_user(), reason, whole_response=whole
+                    )
+                except ValidationError as invalid:
+                    ui_forms.show_validation_errors(invalid, {"reason": "Why"})
+                else:
+                    ui_data.clear_read_cache()
+                    st.session_state["comments_flash"] = (
+                        "Removed the response." if whole else "Removed the comment."
+                    )
                     st.rerun()
         if open_lessons:
             with (

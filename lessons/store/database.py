@@ -98,9 +98,12 @@ def split_lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def query_frame(cur: Cursor, sql: str, params: list[Any]) -> pd.DataFrame:
-    """A query's result as a pandas DataFrame (DuckDB builds it without Python rows)."""
-    return cur.execute(sql, params).df()
+def query_frame(
+    cur: Cursor, sql: str, params: list[Any], dates_as_dates: bool = False
+) -> pd.DataFrame:
+    """A query's result as a pandas DataFrame (DuckDB builds it without Python rows). With
+    `dates_as_dates`, a DATE column holds dates, not timestamps at midnight."""
+    return cur.execute(sql, params).df(date_as_object=dates_as_dates)
 
 
 def insert_rows(
@@ -147,6 +150,7 @@ def count_rows(cur: Cursor, table: str) -> int:
         "plans",
         "plan_lessons",
         "plan_checklist",
+        "app_settings",
     }:
         raise ValueError(f"unknown table {table!r}")
     return int(cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])

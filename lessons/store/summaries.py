@@ -306,23 +306,39 @@ def responses_with_negative_theme(
     return int(rows[0][0] or 0), int(rows[0][1])
 
 
-def last_visit(cur: Cursor, user_name: str) -> datetime | None:
+@dataclass(frozen=True)
+class Visit:
+    """When someone last looked at the home page, and the newest response there was then
+    (responses keep no time of day, so what is new is counted by id)."""
+
+    seen_at: datetime
+    last_response_id: int
+
+
+def last_visit(cur: Cursor, user_name: str) -> Visit | None:
     rows = cur.execute(
-        "SELECT last_seen_at FROM user_visits WHERE user_name = ?", [user_name]
+        "SELECT last_seen_at, COALESCE(last_response_id, 0) FROM user_visits WHERE user_name = ?",
+        [user_name],
     ).fetchall()
-    return rows[0][0] if rows else None
+    return Visit(rows[0][0], int(rows[0][1])) if rows else None
 
 
 def record_visit(cur: Cursor, user_name: str, now: datetime) -> None:
+    """Record a visit now, with the newest response there is."""
     cur.execute("DELETE FROM user_visits WHERE user_name = ?", [user_name])
-    cur.execute("INSERT INTO user_visits (user_name, last_seen_at) VALUES (?, ?)", [user_name, now])
+    cur.execute(
+        "INSERT INTO user_visits (user_name, last_seen_at, last_response_id)"
+        " SELECT ?, ?, COALESCE(max(id), 0) FROM responses",
+        [user_name, now],
+    )
 
 
-def responses_since(cur: Cursor, since: datetime) -> list[tuple[int, str, int]]:
-    """(session id, title, new responses) for sessions with responses after `since`."""
+def responses_since(cur: Cursor, last_response_id: int) -> list[tuple[int, str, int]]:
+    """(session id, title, new responses) for sessions with responses newer than
+    `last_response_id`, the most recently answered first."""
     rows = cur.execute(
         "SELECT s.id, s.title, count(*) FROM responses r JOIN sessions s ON s.id = r.session_id"
-        " WHERE r.submitted_at > ? GROUP BY s.id, s.title ORDER BY max(r.submitted_at) DESC",
-        [since],
+        " WHERE r.id > ? GROUP BY s.id, s.title ORDER BY max(r.id) DESC",
+        [last_response_id],
     ).fetchall()
     return [(int(r[0]), r[1], int(r[2])) for r in rows]
