@@ -47,6 +47,12 @@ reports_page = st.Page(
 )
 people = st.Page("pages/people.py", title="People", icon=":material/group:", url_path="people")
 themes = st.Page("pages/settings.py", title="Themes", icon=":material/label:", url_path="settings")
+privacy_settings = st.Page(
+    "pages/privacy_settings.py",
+    title="Privacy",
+    icon=":material/shield_person:",
+    url_path="privacy_settings",
+)
 account = st.Page(
     "pages/sign_in.py",
     title="Your account" if signed_in else "Sign in",
@@ -70,7 +76,7 @@ MENU: list[tuple[str, list[tuple[st.Page, str | None]]]] = [
         ],
     ),
     ("Programme lead", [(trends, "lead"), (reports_page, "lead")]),
-    ("Settings", [(people, "admin"), (themes, "admin")]),
+    ("Settings", [(people, "admin"), (themes, "admin"), (privacy_settings, "admin")]),
     ("Attendees", [(give_feedback, None)]),
     ("Account", [(account, None)]),
 ]

@@ -8,8 +8,9 @@ so, over four years), facilitators, responses, three comments each with syntheti
 analysis results and themes, a few corrections, and lessons with their audit trail.
 This measures the dashboard, not the analysis. Then, in the same process:
 
-- renders the Trends page with `AppTest`, with no filter and with a council and a year
-  chosen, each with Streamlit's caches cleared first (cold), and once more cached (warm);
+- renders the Trends page with `AppTest` for a signed-in programme lead, with no filter and
+  with a council and a year chosen, each with Streamlit's caches cleared first (cold), and
+  once more cached (warm);
 - times every store query the page uses, unfiltered and filtered (best of 3 after a
   warm-up);
 - reads the peak resident memory of the process;
@@ -41,6 +42,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "pages" / "trends.py"
+# The programme lead the Trends page is rendered for (Trends is for leads and administrators).
+READER_EMAIL = "reader@bench.example"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 # DuckDB's own memory cap for every connection of the child (generation and the page):
 # without it DuckDB may use most of the machine's memory for a 3-million-row insert.
@@ -110,11 +113,13 @@ LESSON_STATUSES = ("Observed", "Identified", "Actioned", "Embedded", "Validated"
 
 def generate(path: Path, responses: int) -> dict[str, int]:
     """A fresh database at `path` with `responses` responses; returns the row counts."""
-    from lessons import store
+    from lessons import accounts, store
     from lessons.startup import open_app_database
     from lessons.themes import DEFAULT_THEMES
 
     database = open_app_database(path)
+    # The programme lead the Trends page is rendered for (no password: no hashing).
+    accounts.add_account(database, READER_EMAIL, "Benchmark reader", "lead")
     sessions = max(1, responses // 25)
     lessons = max(20, responses // 2000)
     theme_ids = [t.id for t in DEFAULT_THEMES]
@@ -180,11 +185,12 @@ def generate(path: Path, responses: int) -> dict[str, int]:
         # councillor co-delivered.
         cur.execute(
             """
-            INSERT INTO responses (id, session_id, idempotency_key, submitted_at,
+            INSERT INTO responses (id, session_id, idempotency_key, submitted_on,
                 overall_rating, usefulness, confidence_before, confidence_after, balance,
                 length, councillor_type, contact_opt_in, contact_name, contact_detail)
             SELECT row_number() OVER (ORDER BY r.session_id, r.i), r.session_id,
-                   'bench-' || r.i, s.ends_at + to_minutes(CAST(floor(u(r.i, 31) * 2880) AS INT)),
+                   'bench-' || r.i,
+                   CAST(s.ends_at + to_minutes(CAST(floor(u(r.i, 31) * 2880) AS INT)) AS DATE),
                    CASE WHEN x < 0.04 THEN 1 WHEN x < 0.12 THEN 2 WHEN x < 0.30 THEN 3
                         WHEN x < 0.62 THEN 4 ELSE 5 END,
                    CASE WHEN u(r.i, 32) < 0.05 THEN NULL
@@ -220,13 +226,13 @@ def generate(path: Path, responses: int) -> dict[str, int]:
         # Three comments a response, numbered in the order of their responses.
         cur.execute(
             """
-            INSERT INTO comments (id, response_id, session_id, question, text, created_at)
+            INSERT INTO comments (id, response_id, session_id, question, text, created_on)
             SELECT j + 1, r.id, r.session_id,
                    ['went_well', 'to_change', 'help_next'][1 + j % 3],
                    CASE j % 3 WHEN 0 THEN pick($well, j, 50)
                               WHEN 1 THEN pick($change, j, 50)
                               ELSE pick($next, j, 50) END,
-                   r.submitted_at
+                   r.submitted_on
             FROM range($comments) t(j) JOIN responses r ON r.id = j // 3 + 1
             """,
             {
@@ -247,9 +253,9 @@ def generate(path: Path, responses: int) -> dict[str, int]:
                    u(id, 62) < 0.08,
                    CASE label WHEN 'positive' THEN 'helpful' WHEN 'negative' THEN 'too long'
                               ELSE '' END,
-                   'bench-1', created_at, session_id
+                   'bench-1', CAST(created_on AS TIMESTAMP), session_id
             FROM (
-                SELECT id, created_at, session_id,
+                SELECT id, created_on, session_id,
                        CASE question
                          WHEN 'went_well' THEN CASE WHEN u(id, 60) < 0.80 THEN 'positive'
                               WHEN u(id, 60) < 0.95 THEN 'neutral' ELSE 'negative' END
@@ -319,7 +325,8 @@ def generate(path: Path, responses: int) -> dict[str, int]:
             """
             INSERT INTO audit_log (id, changed_at, actor, entity, entity_id, action, detail,
                 from_status, to_status)
-            SELECT row_number() OVER (ORDER BY changed_at, entity_id, action), changed_at,
+            SELECT (SELECT COALESCE(max(id), 0) FROM audit_log)
+                   + row_number() OVER (ORDER BY changed_at, entity_id, action), changed_at,
                    'Priya Shah', 'lesson', entity_id, action, detail, from_status, to_status
             FROM (
                 SELECT l.logged_at AS changed_at, l.id::VARCHAR AS entity_id,
@@ -389,7 +396,13 @@ def render(filter_values: dict[str, Any] | None, cold: bool) -> tuple[float, Any
         st.cache_data.clear()
         st.cache_resource.clear()
         gc.collect()
+    from lessons import accounts, ui_auth
+    from lessons.startup import shared_database
+
+    reader = accounts.account_by_email(shared_database(), READER_EMAIL)
+    assert reader is not None, "generate() adds the reader"
     at = AppTest.from_file(str(PAGE), default_timeout=120)
+    at.session_state[ui_auth.ACCOUNT] = reader.id
     if filter_values is not None:
         at.session_state["trends_filter_values"] = dict(filter_values)
     started = time.perf_counter()

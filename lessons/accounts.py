@@ -17,12 +17,12 @@ from lessons.auth import (
     ROLES,
     THROTTLE_WINDOW,
     Actor,
+    check_role,
     email_key,
     email_problem,
     hash_password,
     is_loopback,
     looks_like_email,
-    may,
     needs_rehash,
     new_token,
     password_matches,
@@ -33,6 +33,7 @@ from lessons.auth import (
 )
 from lessons.clock import now_local
 from lessons.errors import NotAllowed, ValidationError
+from lessons.typed_text import clean, clean_fields
 
 # A browser stays signed in for a working day at most, and its one-time ticket (exchanged
 # for the cookie) lasts two minutes.
@@ -43,8 +44,7 @@ SIGN_IN_REFUSED = "That email address and password don't match an active account
 
 
 def _need_admin(actor: Actor, what: str) -> None:
-    if not may(actor.role, "admin"):
-        raise NotAllowed({"role": f"Only an administrator may {what}."})
+    check_role(actor.role, "admin", what)
 
 
 def _account(cur: store.Cursor, account_id: int) -> store.AccountRow:
@@ -67,6 +67,12 @@ def account_errors(email: str, display_name: str, role: str, password: str | Non
     if password is not None and (problem := password_problem(password, email)):
         errors["password"] = problem
     return errors
+
+
+def _as_kept(email: str, display_name: str) -> tuple[str, str]:
+    """The email and name as they are kept (lessons.typed_text: what people type)."""
+    kept = clean_fields({"email": email, "name": display_name})
+    return kept["email"], kept["name"]
 
 
 def _taken(existing: store.AccountRow) -> str:
@@ -100,6 +106,7 @@ def add_account(
 ) -> int:
     """Add a person (an administrator's job). Without a password they sign in only by
     single sign-on, until one is set."""
+    email, display_name = _as_kept(email, display_name)
     errors = account_errors(email, display_name, role, password)
     existing = account_by_email(database, email) if "email" not in errors else None
     if existing is not None:
@@ -123,6 +130,7 @@ def add_account_in(
 ) -> int:
     """Add a person inside the caller's transaction, with their password already hashed."""
     _need_admin(actor, "add people")
+    email, display_name = _as_kept(email, display_name)
     errors = account_errors(email, display_name, role, None)
     if errors:
         raise ValidationError(errors)
@@ -144,6 +152,7 @@ def create_first_account(
 ) -> int:
     """The one-time set-up: the first account, an administrator, made by the person at the
     keyboard of a database with no accounts; refused once any account exists."""
+    email, display_name = _as_kept(email, display_name)
     errors = account_errors(email, display_name, "admin", password)
     if errors:
         raise ValidationError(errors)
@@ -240,6 +249,7 @@ def rename_account(
 ) -> None:
     """Change the name shown for an account (what it recorded before keeps the old name)."""
     _need_admin(actor, "rename accounts")
+    display_name = clean(display_name, "name")
     if not display_name.strip() or len(display_name) > MAX_NAME_CHARS:
         raise ValidationError({"name": f"Type a name of 1 to {MAX_NAME_CHARS} characters."})
     when = now or now_local()
@@ -517,8 +527,8 @@ def is_demo(database: store.Database) -> bool:
         return store.setting(cur, DEMO_SETTING) == "1"
 
 
-def mark_demo_in(cur: store.Cursor, now: datetime) -> None:
-    store.save_setting(cur, DEMO_SETTING, "1", "demo loader", now)
+def mark_demo_in(cur: store.Cursor, actor: Actor, now: datetime) -> None:
+    store.save_setting(cur, DEMO_SETTING, "1", actor, now)
 
 
 def open_mode(database: store.Database, address: str | None) -> bool:

@@ -9,9 +9,13 @@ exports show what it decided (`hidden` flags and counts of hidden groups).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lessons import store
 from lessons.choices import MIN_GROUP_SIZE
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def enough(count: int | None) -> bool:
@@ -52,3 +56,30 @@ def summary_shown(summary: store.FeedbackSummary) -> SummaryShown:
         confidence=figures and enough(summary.confidence_pairs),
         types=figures and enough(sum(summary.type_counts.values())),
     )
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """The sessions (and their responses) an export leaves out for being too small."""
+
+    sessions: int
+    responses: int
+
+    def note(self) -> str:
+        if not self.sessions:
+            return ""
+        sessions = "session" if self.sessions == 1 else "sessions"
+        return (
+            f"{self.responses:,} responses from {self.sessions:,} {sessions} with fewer than"
+            f" {MIN_GROUP_SIZE} responses are left out, so that no one's answers can be"
+            " picked out."
+        )
+
+
+def responses_export(
+    cur: store.Cursor, where: store.TrendFilter, include_contact: bool = False
+) -> tuple[pd.DataFrame, LeftOut]:
+    """The responses export as the rule allows it: one row per response, only from
+    sessions with at least MIN_GROUP_SIZE responses; and what was left out."""
+    frame = store.export_responses(cur, where, MIN_GROUP_SIZE, include_contact)
+    return frame, LeftOut(*store.export_small_groups(cur, where, MIN_GROUP_SIZE))

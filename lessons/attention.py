@@ -53,17 +53,17 @@ def what_needs_attention(database: store.Database, now: datetime) -> Attention:
         )
 
 
-def record_visit(database: store.Database, account_id: int, now: datetime) -> datetime | None:
-    """Record that the account's person is looking now; return when they last looked (None
-    the first time), which is what "new since your last visit" is measured from."""
+def record_visit(database: store.Database, account_id: int, now: datetime) -> store.Visit | None:
+    """Record that the account's person is looking now; return their last visit (None the
+    first time): what "new since your last visit" is counted from."""
     with database.transaction() as cur:
         previous = store.last_visit(cur, account_id)
         store.record_visit(cur, account_id, now)
     return previous
 
 
-def new_feedback_since(database: store.Database, since: datetime) -> list[tuple[int, str, int]]:
-    """(session id, title, new responses) for sessions with feedback after `since`,
-    the most recently answered first."""
+def new_feedback_since(database: store.Database, visit: store.Visit) -> list[tuple[int, str, int]]:
+    """(session id, title, new responses) for sessions with feedback since `visit` (the
+    responses sent after it, by id: they keep no time), the most recently answered first."""
     with database.reading() as cur:
-        return store.responses_since(cur, since)
+        return store.responses_since(cur, visit.last_response_id)

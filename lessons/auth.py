@@ -19,6 +19,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from lessons.errors import NotAllowed
+
 # --- roles ---------------------------------------------------------------------------------
 
 ROLES: dict[str, str] = {
@@ -43,6 +45,12 @@ def may(role: str | None, needed: str) -> bool:
 def who_may(needed: str) -> str:
     """The people a page or an action is for, in words."""
     return _WHO[needed]
+
+
+def check_role(role: str | None, needed: str, what: str) -> None:
+    """Refuse (NotAllowed) what `role` may not do: "Only <who may> may <what>."."""
+    if not may(role, needed):
+        raise NotAllowed({"role": f"Only {who_may(needed)} may {what}."})
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lessons.choices import RATING_LABELS
+from lessons.document import plotly_label
 
 SENTIMENT_COLOURS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828"}
 BRAND = "#0b5563"
@@ -116,7 +117,7 @@ def themes_chart(frame: pd.DataFrame) -> go.Figure:
     figure = go.Figure(
         [
             go.Bar(
-                y=frame["Theme"],
+                y=[plotly_label(name) for name in frame["Theme"]],
                 x=frame[label.capitalize()],
                 name=label.capitalize(),
                 orientation="h",

@@ -1,7 +1,9 @@
-"""The `lessons` command: create the database, load the demo, list sessions, manage people."""
+"""The `lessons` command: create the database, load the demo, list sessions, manage people,
+and the privacy doors (purge, find, erase, export)."""
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from lessons import accounts, store
-from lessons.auth import COMMAND_LINE, ROLES
+from lessons import accounts, privacy, store
+from lessons.auth import COMMAND_LINE, ROLES, Actor
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
 from lessons.errors import ValidationError
@@ -109,6 +111,15 @@ def _existing_database(path: Path) -> store.Database:
     return open_app_database(path)
 
 
+def _command_line_actor() -> Actor:
+    """Who the audit trail names for a change made here: no account, but the system account
+    running the command. The command line on the server may do anything."""
+    try:
+        return Actor(None, f"{COMMAND_LINE.name} ({getpass.getuser()})", COMMAND_LINE.role)
+    except (KeyError, OSError):
+        return COMMAND_LINE
+
+
 @contextmanager
 def _people(path: Path, new: bool = False) -> Iterator[store.Database]:
     """The database (made if `new` allows), closed after; a refusal becomes one line."""
@@ -153,7 +164,7 @@ def users_add(path: Path, email: str, name: str, role: str, password_stdin: bool
     """Add a person with a role: facilitator, lead (programme lead) or admin."""
     password = _password_from(True) if password_stdin else None
     with _people(path, new=True) as database:
-        accounts.add_account(database, email, name, role, password, COMMAND_LINE)
+        accounts.add_account(database, email, name, role, password, _command_line_actor())
     how = "a password" if password else "single sign-on only (no password yet)"
     click.echo(f"Added {name.strip()} <{email.strip()}> as {ROLES[role].lower()}, with {how}.")
 
@@ -181,13 +192,13 @@ def users_list(path: Path) -> None:
 def users_set_role(path: Path, email: str, role: str) -> None:
     """Change a person's role."""
     with _people(path) as database:
-        accounts.set_role(database, _account(database, email).id, role, COMMAND_LINE)
+        accounts.set_role(database, _account(database, email).id, role, _command_line_actor())
     click.echo(f"{email} is now {ROLES[role].lower()}.")
 
 
 def _set_active(path: Path, email: str, active: bool) -> None:
     with _people(path) as database:
-        accounts.set_active(database, _account(database, email).id, active, COMMAND_LINE)
+        accounts.set_active(database, _account(database, email).id, active, _command_line_actor())
     click.echo(f"{'Reactivated' if active else 'Deactivated'} {email}.")
 
 
@@ -218,5 +229,120 @@ def users_reset_password(path: Path, email: str, password_stdin: bool) -> None:
     browser signed in as them is signed out."""
     with _people(path) as database:
         account = _account(database, email)
-        accounts.reset_password(database, account.id, _password_from(password_stdin), COMMAND_LINE)
+        accounts.reset_password(
+            database, account.id, _password_from(password_stdin), _command_line_actor()
+        )
     click.echo(f"Set a new password for {email}.")
+
+
+@main.group("privacy")
+def privacy_group() -> None:
+    """Retention, erasure and subject access (each recorded in the audit trail)."""
+
+
+@privacy_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Say what would be deleted; delete nothing.")
+@click.pass_obj
+def privacy_purge(path: Path, dry_run: bool) -> None:
+    """Delete the responses older than the retention period, with their comments."""
+    database = _existing_database(path)
+    try:
+        due = privacy.purge_preview(database)
+        click.echo(
+            f"Retention: {due.months} months. Sent before {due.cutoff:%-d %B %Y}:"
+            f" {due.held.describe()}."
+        )
+        if dry_run:
+            click.echo("Dry run: nothing deleted.")
+            return
+        done = privacy.purge(database, _command_line_actor())
+    finally:
+        database.close()
+    click.echo(f"Deleted {done.held.describe()}. Recorded in the audit trail.")
+
+
+def _find(database: store.Database, query: str, err: bool = False) -> list[store.ContactRow]:
+    """The responses whose kept contact details contain `query`, listed one a line (on
+    standard error with `err`, to keep standard output for the JSON of an export)."""
+    try:
+        found = privacy.find_contacts(database, query)
+    except ValidationError as invalid:
+        raise click.ClickException(" ".join(invalid.errors.values())) from invalid
+    for match in found:
+        click.echo(
+            f"response {match.response_id:>6}  {match.submitted_on:%Y-%m-%d}"
+            f"  {match.contact_name or '—'} <{match.contact_detail or '—'}>"
+            f"  {match.session_title}  ({match.comments} comments)",
+            err=err,
+        )
+    if not found:
+        click.echo("No kept name or contact detail contains that.", err=err)
+    return found
+
+
+@privacy_group.command("find")
+@click.argument("query")
+@click.pass_obj
+def privacy_find(path: Path, query: str) -> None:
+    """List the responses whose kept name or contact detail contains QUERY."""
+    database = _existing_database(path)
+    try:
+        _find(database, query)
+    finally:
+        database.close()
+
+
+@privacy_group.command("erase")
+@click.argument("query")
+@click.option(
+    "--with-responses", is_flag=True, help="Delete the responses too, not only the details."
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def privacy_erase(path: Path, query: str, with_responses: bool, yes: bool) -> None:
+    """Erase the contact details (and, with --with-responses, the responses) that match QUERY."""
+    database = _existing_database(path)
+    try:
+        found = _find(database, query)
+        if not found:
+            return
+        what = "these responses" if with_responses else "the contact details of these responses"
+        if not yes:
+            click.confirm(f"Erase {what} for good?", abort=True)
+        erased = privacy.erase_contacts(
+            database,
+            [m.response_id for m in found],
+            _command_line_actor(),
+            with_responses=with_responses,
+        )
+    finally:
+        database.close()
+    click.echo(f"Erased {erased.describe()}. Recorded in the audit trail.")
+
+
+@privacy_group.command("export")
+@click.argument("query")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the JSON here instead of to standard output.",
+)
+@click.pass_obj
+def privacy_export(path: Path, query: str, output: str | None) -> None:
+    """Everything held with the contact details that match QUERY, as JSON (subject access)."""
+    database = _existing_database(path)
+    try:
+        found = _find(database, query, err=True)
+        if not found:
+            raise click.ClickException("Nothing to export.")
+        data = privacy.subject_access(
+            database, [m.response_id for m in found], _command_line_actor()
+        )
+    finally:
+        database.close()
+    if output:
+        Path(output).write_text(data, encoding="utf-8")
+        click.echo(f"Wrote {len(found)} responses to {output}.", err=True)
+    else:
+        click.echo(data, nl=False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from lessons import planning, store, tagging
+from lessons import planning, privacy, store, tagging
 from lessons.accounts import add_account_in, mark_demo_in
 from lessons.analysis import Analysis
 from lessons.auth import Actor, hash_password
@@ -22,6 +22,7 @@ from lessons.clock import today_local
 from lessons.demo_content import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
+    DEMO_PRIVACY,
     DemoLesson,
     DemoProgramme,
     DemoSession,
@@ -71,6 +72,12 @@ def load_demo(database: store.Database, today: date | None = None) -> DemoProgra
                 " an empty database. Use another LESSONS_DB file, or delete this one first."
             )
         people = _create_accounts(cur, programme, password_hash, day)
+        # The council's administrator filled in its privacy notice before the programme began.
+        first = min(s.starts_at for s in programme.sessions)
+        administrator = next(actor for actor in people.values() if actor.role == "admin")
+        privacy.save_privacy_settings_in(
+            cur, DEMO_PRIVACY, administrator, first - timedelta(days=30)
+        )
         session_ids = _create_sessions(cur, programme, people, day)
         comment_ids = _record_feedback(cur, programme, session_ids)
         answer_ids = _write_reflections(cur, programme, people, session_ids)
@@ -82,7 +89,7 @@ def load_demo(database: store.Database, today: date | None = None) -> DemoProgra
         }
         _make_plans(cur, programme, people, session_ids, lesson_ids)
         _deliver_sessions(cur, programme, people, session_ids)
-        mark_demo_in(cur, datetime.combine(day, time(9)))
+        mark_demo_in(cur, DEMO_LOADER, datetime.combine(day, time(9)))
     return programme
 
 

@@ -24,6 +24,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from lessons.privacy_notice import DEFAULT_RETENTION_MONTHS, PrivacySettings
+
 __all__ = [
     "COUNCILS",
     "LESSON_STATUSES",
@@ -159,6 +161,15 @@ THORNWICK = "Thornwick and Dale District Council"
 SKELBROOK = "Skelbrook Town Council"
 
 COUNCILS: tuple[str, ...] = (CALDERBROOK, WHARFESIDE, HAVERLEIGH, BRACKENMOOR, THORNWICK, SKELBROOK)
+
+# The demo's privacy notice: fictional, like everything here (".example" addresses go nowhere).
+DEMO_PRIVACY = PrivacySettings(
+    controller=CALDERBROOK,
+    team="the Member Development team, for the councils sharing this programme",
+    dpo_email="data.protection@calderbrook.example",
+    address="Data Protection Officer, Calderbrook Town Hall, Market Street, Calderbrook",
+    retention_months=DEFAULT_RETENTION_MONTHS,
+)
 
 SOCIAL = "Councillors and Social Media"
 WARD = "Digital Ward Work"

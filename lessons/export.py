@@ -51,6 +51,9 @@ _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # Characters XML 1.0 cannot carry: openpyxl refuses the controls but writes the rest into a
 # file Excel then cannot open.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Control characters no exported cell should carry (NUL ends a C string in the programs
+# that read CSV; the rest are invisible). Tab, line feed and carriage return stay.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOLD = Font(bold=True)
 
 
@@ -150,6 +153,16 @@ def safe_sheet_title(title: str, taken: Iterable[str] = ()) -> str:
         number += 1
         candidate = _fit_title(base, f" ({number})")
     return candidate
+
+
+def without_controls(rows: Iterable[Row]) -> list[dict[str, object]]:
+    """Rows with the control characters dropped from their text (NUL and the like, which
+    text typed before they were removed on input may still hold); the writers above then
+    lose nothing of what is left."""
+    return [
+        {k: _CONTROL.sub("", v) if isinstance(v, str) else v for k, v in row.items()}
+        for row in rows
+    ]
 
 
 def dataframe_rows(df: pd.DataFrame) -> list[dict[str, object]]:

@@ -7,8 +7,8 @@ name or contact detail is kept only when the attendee ticks the opt-in.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, time
 
 from lessons import store, tagging
 from lessons.choices import (
@@ -21,6 +21,7 @@ from lessons.choices import (
 from lessons.clock import now_local
 from lessons.errors import ValidationError
 from lessons.sessions import CODE_LENGTH, normalise_code
+from lessons.typed_text import clean_dataclass
 
 MAX_CONTACT_CHARS = 200
 MAX_IDEMPOTENCY_KEY_CHARS = 100
@@ -129,15 +130,34 @@ def validate_feedback(answer: FeedbackAnswer) -> dict[str, str]:
     return errors
 
 
+# What an attendee types (rather than chooses): cleaned as it is kept (lessons.typed_text).
+TYPED_FIELDS = (*QUESTIONS, "contact_name", "contact_detail")
+
+
+def clean_answer(answer: FeedbackAnswer) -> FeedbackAnswer:
+    """The answers as they are kept: control characters removed; ValidationError for a
+    character that cannot be stored."""
+    return clean_dataclass(answer, TYPED_FIELDS)
+
+
 @dataclass(frozen=True)
 class Submission:
     """One set of answers to a session as it arrives: from the form, a paper card or the
-    demo."""
+    demo. Only the day of `submitted_at` is kept (responses keep no time of day)."""
 
     session_id: int
     answer: FeedbackAnswer
     idempotency_key: str
     submitted_at: datetime
+
+    def checked(self) -> Submission:
+        """The submission as it is kept, once it passes every check; else
+        ValidationError with every problem."""
+        kept = replace(self, answer=clean_answer(self.answer))
+        errors = submission_errors(kept)
+        if errors:
+            raise ValidationError(errors)
+        return kept
 
 
 @dataclass(frozen=True)
@@ -181,12 +201,16 @@ def record_responses_in(cur: store.Cursor, submissions: Sequence[Submission]) ->
     leaves them to `tagging.reanalyse`."""
     if not submissions:
         return []
+    kept = []
     for number, submission in enumerate(submissions, start=1):
-        errors = submission_errors(submission)
-        if errors and len(submissions) > 1:
-            errors = {"response": f"Response {number} of {len(submissions)}.", **errors}
-        if errors:
-            raise ValidationError(errors)
+        try:
+            kept.append(submission.checked())
+        except ValidationError as invalid:
+            if len(submissions) == 1:
+                raise
+            where = {"response": f"Response {number} of {len(submissions)}."}
+            raise ValidationError({**where, **invalid.errors}) from invalid
+    submissions = kept
     sessions = {s.session_id for s in submissions}
     if store.existing_session_ids(cur, sorted(sessions)) != sessions:
         raise SessionUnavailable("That session no longer exists.")
@@ -198,7 +222,7 @@ def record_responses_in(cur: store.Cursor, submissions: Sequence[Submission]) ->
         cur,
         [
             store.NewResponse(
-                s.session_id, s.idempotency_key, s.submitted_at, _response_values(s.answer)
+                s.session_id, s.idempotency_key, s.submitted_at.date(), _response_values(s.answer)
             )
             for s in fresh
         ],
@@ -209,7 +233,7 @@ def record_responses_in(cur: store.Cursor, submissions: Sequence[Submission]) ->
             s.session_id,
             question,
             getattr(s.answer, question).strip(),
-            s.submitted_at,
+            s.submitted_at.date(),
         )
         for s in fresh
         for question in QUESTIONS
@@ -245,10 +269,8 @@ def submit_feedback(
     The idempotency key is made once per rendering of the form, so a double click
     or a resubmitted form finds the first response and stores nothing more.
     """
-    submission = Submission(session_id, answer, idempotency_key, now or now_local())
-    errors = submission_errors(submission)
-    if errors:
-        raise ValidationError(errors)
+    submission = Submission(session_id, answer, idempotency_key, now or now_local()).checked()
+    answer = submission.answer
     # Analyse before taking the write lock: it is pure and the slowest part.
     with database.reading() as cur:
         matcher = tagging.current_matcher(cur)
@@ -268,6 +290,7 @@ def submit_feedback(
         tagging.store_analyses(
             cur,
             [(recorded.comment_ids[q], analysis) for q, analysis in analyses.items()],
-            submission.submitted_at,
+            # Analysed as it arrived: the moment would say when it was sent, so only the day.
+            datetime.combine(submission.submitted_at.date(), time()),
         )
     return recorded.response_id

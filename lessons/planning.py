@@ -8,7 +8,6 @@ sources, and says so when there is too little to go on rather than guess.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +24,20 @@ from lessons.choices import (
     STATUSES,
 )
 from lessons.clock import now_local
+from lessons.document import (
+    Block,
+    Bullets,
+    Heading,
+    Paragraph,
+    html_page,
+    inline,
+    ours,
+    to_html,
+    to_markdown,
+    typed,
+)
 from lessons.errors import ValidationError
+from lessons.typed_text import clean
 
 APPLICABLE_STATUSES = ("actioned", "embedded", "validated")
 MIN_BALANCE_ANSWERS = 10
@@ -120,6 +132,7 @@ def save_plan_in(
     The checklist follows the chosen lessons: items of lessons no longer chosen
     go, new lessons add items, and items already ticked or typed by hand stay.
     """
+    notes = clean(notes, "notes")
     errors: dict[str, str] = {}
     if not actor.name.strip():
         errors["actor"] = "Say who you are: your name is recorded against the plan."
@@ -180,7 +193,7 @@ def save_plan(
 
 def add_checklist_item(database: store.Database, session_id: int, text: str, actor: Actor) -> None:
     """A checklist item typed by hand (not from a lesson)."""
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(clean(text, "item").split())
     if not cleaned:
         raise ValidationError({"item": "Type what needs doing."})
     if len(cleaned) > MAX_ITEM_CHARS:
@@ -392,6 +405,93 @@ def plan_evidence(
 # --- exports -------------------------------------------------------------------------------------
 
 
+def plan_document(
+    session: store.SessionRow,
+    plan: store.PlanRow | None,
+    lessons: Mapping[int, store.LessonRow],
+    evidence: PlanEvidence,
+    theme_names: Mapping[str, str],
+) -> list[Block]:
+    """The plan to print or share. Everything people typed in it (the session, the notes,
+    the lessons, the checklist, the quotes) is text: the notes' "**bring**" shows as
+    typed, never as bold, and no line of them can become a heading or a link. (The
+    messages about the data are ours: figures, no names.)"""
+    place = ours("Online") if session.online else typed(session.venue)
+    blocks: list[Block] = [
+        Heading(1, inline(ours("Plan: "), typed(session.title))),
+        Paragraph(
+            inline(
+                ours(f"{session.starts_at:%A %-d %B %Y, %H:%M}–{session.ends_at:%H:%M} · "),
+                place,
+                ours(" · "),
+                typed(session.council),
+                ours(f" · {SESSION_FORMATS.get(session.format, session.format)}"),
+            )
+        ),
+        Paragraph(
+            inline(
+                ours(
+                    f"Planned: {session.context_minutes} minutes of context (why),"
+                    f" {session.hands_on_minutes} minutes hands-on (how)."
+                )
+            )
+        ),
+    ]
+    if plan and plan.notes:
+        blocks += [Heading(2, inline(ours("Notes"))), Paragraph(inline(typed(plan.notes)))]
+    if plan and plan.lesson_ids:
+        items = []
+        for lesson_id in plan.lesson_ids:
+            x = lessons[lesson_id]
+            kind = f"{POLARITIES[x.polarity].split(' ')[0].lower()}, {STATUSES[x.status].lower()}"
+            items.append(
+                inline(
+                    typed(x.title, bold=True),
+                    ours(f" ({kind}): "),
+                    typed(" ".join(x.lesson.split()) or x.recommendation),
+                )
+            )
+        blocks += [Heading(2, inline(ours("Lessons we are applying"))), Bullets(tuple(items))]
+    if plan and plan.checklist:
+        blocks += [
+            Heading(2, inline(ours("Checklist for the day"))),
+            Bullets(
+                tuple(inline(typed(i.text)) for i in plan.checklist),
+                ticked=tuple(i.done for i in plan.checklist),
+            ),
+        ]
+    blocks += [
+        Heading(2, inline(ours("What the data says"))),
+        Paragraph(
+            inline(
+                ours("Context and hands-on.", bold=True), ours(" "), ours(evidence.balance.message)
+            )
+        ),
+        Paragraph(inline(ours("Who to expect.", bold=True), ours(" "), ours(evidence.mix.message))),
+        Paragraph(
+            inline(ours("Guard against.", bold=True), ours(" "), ours(evidence.complaint_message))
+        ),
+    ]
+    if evidence.complaints:
+        blocks.append(
+            Bullets(
+                tuple(
+                    inline(
+                        typed(theme_names.get(c.theme_id, c.theme_id)),
+                        ours(f": {c.negative} critical comments."),
+                        *(
+                            (ours(' e.g. "'), typed(" ".join(c.example.split())), ours('"'))
+                            if c.example
+                            else ()
+                        ),
+                    )
+                    for c in evidence.complaints
+                )
+            )
+        )
+    return blocks
+
+
 def plan_markdown(
     session: store.SessionRow,
     plan: store.PlanRow | None,
@@ -399,92 +499,20 @@ def plan_markdown(
     evidence: PlanEvidence,
     theme_names: Mapping[str, str],
 ) -> str:
-    lines = [
-        f"# Plan: {session.title}",
-        "",
-        f"{session.starts_at:%A %-d %B %Y, %H:%M}–{session.ends_at:%H:%M} · "
-        f"{'Online' if session.online else session.venue} · {session.council} · "
-        f"{SESSION_FORMATS.get(session.format, session.format)}",
-        "",
-        f"Planned: {session.context_minutes} minutes of context (why),"
-        f" {session.hands_on_minutes} minutes hands-on (how).",
-        "",
-    ]
-    if plan and plan.notes:
-        lines += ["## Notes", "", plan.notes, ""]
-    if plan and plan.lesson_ids:
-        lines += ["## Lessons we are applying", ""]
-        for lesson_id in plan.lesson_ids:
-            x = lessons[lesson_id]
-            lines.append(
-                f"- **{x.title}** ({POLARITIES[x.polarity].split(' ')[0].lower()},"
-                f" {STATUSES[x.status].lower()}): {' '.join(x.lesson.split()) or x.recommendation}"
-            )
-        lines.append("")
-    if plan and plan.checklist:
-        lines += ["## Checklist for the day", ""]
-        lines += [f"- [{'x' if i.done else ' '}] {i.text}" for i in plan.checklist]
-        lines.append("")
-    lines += [
-        "## What the data says",
-        "",
-        f"**Context and hands-on.** {evidence.balance.message}",
-        "",
-    ]
-    lines += [f"**Who to expect.** {evidence.mix.message}", ""]
-    lines += [f"**Guard against.** {evidence.complaint_message}", ""]
-    for c in evidence.complaints:
-        example = f' e.g. "{" ".join(c.example.split())}"' if c.example else ""
-        lines.append(
-            f"- {theme_names.get(c.theme_id, c.theme_id)}: {c.negative} critical comments.{example}"
-        )
-    if evidence.complaints:
-        lines.append("")
-    return "\n".join(lines) + "\n"
+    return to_markdown(plan_document(session, plan, lessons, evidence, theme_names))
 
 
-def plan_html(markdown_text: str, title: str) -> str:
-    """A printable one-page version of the plan (user text escaped; no scripts)."""
-    body = []
-    in_list = False
-    for line in markdown_text.splitlines():
-        text = html.escape(line)
-        if line.startswith("- "):
-            if not in_list:
-                body.append("<ul>")
-                in_list = True
-            item = text[2:]
-            if item.startswith("[x] ") or item.startswith("[ ] "):
-                mark = "☑" if item.startswith("[x]") else "☐"
-                item = f"{mark} {item[4:]}"
-            body.append(f"<li>{_bold(item)}</li>")
-            continue
-        if in_list:
-            body.append("</ul>")
-            in_list = False
-        if line.startswith("# "):
-            body.append(f"<h1>{text[2:]}</h1>")
-        elif line.startswith("## "):
-            body.append(f"<h2>{text[3:]}</h2>")
-        elif line.strip():
-            body.append(f"<p>{_bold(text)}</p>")
-    if in_list:
-        body.append("</ul>")
-    return (
-        "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title><style>"
-        "body{font-family:Arial,Helvetica,sans-serif;max-width:46rem;margin:2rem auto;"
-        "line-height:1.45;color:#1b1b1b}h1{color:#0b5563}h2{border-bottom:1px solid #ccc}"
-        "li{margin:.3rem 0}@media print{body{margin:0}a{color:inherit}}</style></head><body>"
-        + "\n".join(body)
-        + "</body></html>\n"
-    )
+_PLAN_STYLE = (
+    "body{font-family:Arial,Helvetica,sans-serif;max-width:46rem;margin:2rem auto;"
+    "line-height:1.45;color:#1b1b1b}h1{color:#0b5563}h2{border-bottom:1px solid #ccc}"
+    "li{margin:.3rem 0}@media print{body{margin:0}a{color:inherit}}"
+)
 
 
-def _bold(text: str) -> str:
-    """**x** → <b>x</b> on already-escaped text."""
-    parts = text.split("**")
-    return "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
+def plan_html(blocks: Sequence[Block], title: str) -> str:
+    """A printable one-page version of the plan (`plan_document`): everything typed is
+    escaped; no scripts."""
+    return html_page(title, to_html(blocks), _PLAN_STYLE)
 
 
 def balance_rows(suggestion: BalanceSuggestion) -> list[dict[str, object]]:

@@ -3,22 +3,42 @@ built from the same figures and charts as the Trends page, honouring its filters
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
-import pandas as pd
 import plotly.io as pio
 
 from lessons import store
 from lessons.anonymity import hidden_groups_note
+from lessons.document import (
+    Block,
+    Bullets,
+    Heading,
+    Html,
+    Inline,
+    Paragraph,
+    Span,
+    Table,
+    demoted,
+    html_page,
+    inline,
+    ours,
+    table_from_rows,
+    to_html,
+    to_markdown,
+    typed,
+)
 from lessons.trends import TrendChart, TrendHeadline
 
 
-def describe_filter(where: store.TrendFilter) -> str:
-    parts = []
+def describe_filter(where: store.TrendFilter) -> Inline:
+    """The filter in words; the values chosen (a programme, council or person) are typed."""
+    parts: list[Inline] = []
     if where.start and where.end:
-        parts.append(f"sessions from {where.start:%-d %B %Y} to {where.end:%-d %B %Y}")
+        parts.append(
+            inline(ours(f"sessions from {where.start:%-d %B %Y} to {where.end:%-d %B %Y}"))
+        )
     for label, value in (
         ("programme", where.programme),
         ("council", where.council),
@@ -26,23 +46,30 @@ def describe_filter(where: store.TrendFilter) -> str:
         ("format", where.format),
     ):
         if value:
-            parts.append(f"{label}: {value}")
+            parts.append(inline(ours(f"{label}: "), typed(value)))
     if where.co_delivered is not None:
-        parts.append("co-delivered with councillors" if where.co_delivered else "not co-delivered")
-    return "; ".join(parts) or "all delivered sessions"
+        parts.append(
+            inline(
+                ours("co-delivered with councillors" if where.co_delivered else "not co-delivered")
+            )
+        )
+    if not parts:
+        return inline(ours("all delivered sessions"))
+    joined: list[Span] = []
+    for number, part in enumerate(parts):
+        joined += [*([ours("; ")] if number else []), *part]
+    return tuple(joined)
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A DataFrame as a Markdown table (pipes in cells escaped)."""
-
-    def cell(value: object) -> str:
-        text = "" if value is None or value != value else str(value)  # NaN is not equal to itself
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join(" --- " for _ in frame.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *rows])
+def chart_table(chart: TrendChart) -> Table:
+    """A chart's numbers as a table: our own column names over cells that may hold names
+    people typed (themes, sessions)."""
+    frame = chart.table
+    return table_from_rows(
+        [str(c) for c in frame.columns],
+        frame.itertuples(index=False, name=None),
+        label=f"{chart.title} in numbers",
+    )
 
 
 def _headline_lines(headline: TrendHeadline) -> list[str]:
@@ -59,34 +86,79 @@ def _headline_lines(headline: TrendHeadline) -> list[str]:
     return lines
 
 
+def report_blocks(
+    title: str,
+    where: store.TrendFilter,
+    headline: TrendHeadline,
+    charts: Sequence[TrendChart],
+    lessons: Sequence[Block],
+    today: date,
+    figures: bool = False,
+) -> list[Block]:
+    """The programme report as a document (with `figures`, each chart as inline HTML,
+    plotly.js once, for the HTML file)."""
+    blocks: list[Block] = [
+        Heading(1, inline(typed(title))),
+        Paragraph(
+            tuple(
+                replace(span, italic=True)
+                for span in (
+                    ours("Covering "),
+                    *describe_filter(where),
+                    ours(f". Written {today:%-d %B %Y}."),
+                )
+            )
+        ),
+        Heading(2, inline(ours("At a glance"))),
+        Bullets(tuple(inline(ours(line)) for line in _headline_lines(headline))),
+    ]
+    first = True
+    for chart in charts:
+        # A reading can name a theme, which someone typed.
+        blocks += [Heading(2, inline(ours(chart.title))), Paragraph(inline(typed(chart.reading)))]
+        if figures and chart.figure is not None:
+            blocks.append(
+                Html(
+                    pio.to_html(
+                        chart.figure,
+                        full_html=False,
+                        include_plotlyjs=first,
+                        config={"displaylogo": False},
+                    )
+                )
+            )
+            first = False
+        if not chart.table.empty:
+            blocks.append(chart_table(chart))
+        if chart.suppressed:
+            blocks.append(
+                Paragraph(inline(ours(hidden_groups_note(chart.suppressed), italic=True)))
+            )
+    # The lessons report's own title gives way to this report's section heading.
+    body = list(lessons)
+    if body and isinstance(body[0], Heading) and body[0].level == 1:
+        body = body[1:]
+    blocks += [Heading(2, inline(ours("Lessons learnt"))), *demoted(body)]
+    return blocks
+
+
 def report_markdown(
     title: str,
     where: store.TrendFilter,
     headline: TrendHeadline,
     charts: Sequence[TrendChart],
-    lessons_markdown: str,
+    lessons: Sequence[Block],
     today: date,
 ) -> str:
-    lines = [
-        f"# {title}",
-        "",
-        f"_Covering {describe_filter(where)}. Written {today:%-d %B %Y}._",
-        "",
-    ]
-    lines += ["## At a glance", ""] + [f"- {line}" for line in _headline_lines(headline)] + [""]
-    for chart in charts:
-        lines += [f"## {chart.title}", "", chart.reading, ""]
-        if not chart.table.empty:
-            lines += [markdown_table(chart.table), ""]
-        if chart.suppressed:
-            lines += [f"_{hidden_groups_note(chart.suppressed)}_", ""]
-    body = (
-        lessons_markdown.split("\n", 1)[1]
-        if lessons_markdown.startswith("# ")
-        else lessons_markdown
-    )
-    lines += ["## Lessons learnt", "", body.replace("\n## ", "\n### ")]
-    return "\n".join(lines).rstrip() + "\n"
+    return to_markdown(report_blocks(title, where, headline, charts, lessons, today))
+
+
+_STYLE = (
+    "body{font-family:Arial,Helvetica,sans-serif;max-width:60rem;margin:2rem auto;"
+    "line-height:1.45;color:#1b1b1b;padding:0 1rem}h1,h2{color:#0b5563}"
+    "table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;"
+    "padding:.25rem .5rem;text-align:left}caption{text-align:left;font-style:italic}"
+)
 
 
 def report_html(
@@ -94,56 +166,9 @@ def report_html(
     where: store.TrendFilter,
     headline: TrendHeadline,
     charts: Sequence[TrendChart],
-    lessons_markdown: str,
+    lessons: Sequence[Block],
     today: date,
 ) -> str:
     """One HTML file with plotly.js inlined once, so it opens offline and can be emailed."""
-    parts = [
-        "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title><style>",
-        "body{font-family:Arial,Helvetica,sans-serif;max-width:60rem;margin:2rem auto;"
-        "line-height:1.45;color:#1b1b1b;padding:0 1rem}h1,h2{color:#0b5563}"
-        "table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;"
-        "padding:.25rem .5rem;text-align:left}caption{text-align:left;font-style:italic}"
-        "</style></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p><em>Covering {html.escape(describe_filter(where))}."
-        f" Written {today:%-d %B %Y}.</em></p>",
-        "<h2>At a glance</h2><ul>",
-        *[f"<li>{html.escape(line)}</li>" for line in _headline_lines(headline)],
-        "</ul>",
-    ]
-    first = True
-    for chart in charts:
-        parts += [f"<h2>{html.escape(chart.title)}</h2>", f"<p>{html.escape(chart.reading)}</p>"]
-        if chart.figure is not None:
-            parts.append(
-                pio.to_html(
-                    chart.figure,
-                    full_html=False,
-                    include_plotlyjs=first,
-                    config={"displaylogo": False},
-                )
-            )
-            first = False
-        if not chart.table.empty:
-            parts.append(
-                chart.table.to_html(index=False, border=0, escape=True).replace(
-                    "<table", f"<table aria-label='{html.escape(chart.title)} in numbers'", 1
-                )
-            )
-        if chart.suppressed:
-            parts.append(
-                f"<p><small>{html.escape(hidden_groups_note(chart.suppressed))}</small></p>"
-            )
-    parts.append("<h2>Lessons learnt</h2>")
-    for line in lessons_markdown.splitlines()[1:]:
-        text = html.escape(line)
-        if line.startswith("## "):
-            parts.append(f"<h3>{text[3:]}</h3>")
-        elif line.startswith("- "):
-            parts.append(f"<p>• {text[2:].replace('**', '')}</p>")
-        elif line.strip():
-            parts.append(f"<p>{text.replace('**', '').strip('_')}</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    blocks = report_blocks(title, where, headline, charts, lessons, today, figures=True)
+    return html_page(title, to_html(blocks), _STYLE)

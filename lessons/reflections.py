@@ -16,6 +16,7 @@ from lessons.auth import Actor, may
 from lessons.clock import now_local
 from lessons.errors import NotAllowed, ValidationError
 from lessons.themes import ThemeMatcher
+from lessons.typed_text import clean_fields
 
 MAX_REFLECTION_ANSWER_CHARS = 5000  # each answer of a facilitator's reflection
 
@@ -171,6 +172,7 @@ def save_reflection_in(
     its answers' ids by prompt. A person only ever writes to the reflection their account
     holds: others' can be read, never overwritten. Answers keep their ids across edits, so
     lessons that cite them stay linked."""
+    answers = clean_fields(answers)
     errors = reflection_errors(author, template, answers, final)
     if errors:
         raise ValidationError(errors)

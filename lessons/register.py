@@ -10,7 +10,7 @@ who, when and why.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -19,6 +19,7 @@ from lessons.auth import Actor, may
 from lessons.choices import NEXT_STATUS, POLARITIES, PRIORITIES, SCOPES, STATUSES
 from lessons.clock import now_local
 from lessons.errors import NotAllowed, ValidationError
+from lessons.typed_text import clean, clean_dataclass
 
 OPEN_ACTION_STATUSES = ("identified", "actioned")
 # A lesson still takes evidence until it is archived or rejected.
@@ -111,8 +112,10 @@ def may_make_move(actor: Actor, to_status: str) -> bool:
     return to_status not in REVIEW_MOVES or may(actor.role, "lead")
 
 
-def _check_in(cur: store.Cursor, draft: LessonDraft, actor: Actor) -> None:
-    """Raise ValidationError with every problem in the draft, or with the actor."""
+def _check_in(cur: store.Cursor, draft: LessonDraft, actor: Actor) -> LessonDraft:
+    """The draft as it is kept (lessons.typed_text); ValidationError with every problem in
+    it, or with the actor."""
+    draft = clean_dataclass(draft)
     errors = validate_lesson(draft, store.theme_ids(cur))
     if draft.source_session_id is not None and (
         store.session_title_and_status(cur, draft.source_session_id) is None
@@ -122,6 +125,7 @@ def _check_in(cur: store.Cursor, draft: LessonDraft, actor: Actor) -> None:
         errors["actor"] = ACTOR_NEEDED
     if errors:
         raise ValidationError(errors)
+    return draft
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ def create_lesson_in(
     evidence: EvidenceLink | None = None,
 ) -> int:
     """Log a new lesson (status observed) inside the caller's transaction."""
-    _check_in(cur, draft, actor)
+    draft = _check_in(cur, draft, actor)
     lesson_id = store.insert_lesson(cur, _values(draft), "observed", actor, now)
     store.set_lesson_themes(cur, lesson_id, draft.themes, new=True)
     store.append_audit(
@@ -180,7 +184,7 @@ def update_lesson(
 ) -> None:
     """Save edits to a lesson's fields; the audit trail names the fields that changed."""
     with database.transaction() as cur:
-        _check_in(cur, draft, actor)
+        draft = _check_in(cur, draft, actor)
         before = store.lesson_by_id(cur, lesson_id)
         if before is None:
             raise ValidationError({"lesson": "That lesson no longer exists."})
@@ -265,6 +269,8 @@ def move_lesson_in(
     audit row with the status left and the status reached in their own columns, inside the
     caller's transaction. `occasion` says what prompted the move (e.g. "marked delivered");
     with `also_link`, that evidence is linked too."""
+    reason = clean(reason, "reason")
+    effectiveness_evidence = clean(effectiveness_evidence, "effectiveness_evidence")
     lesson = store.lesson_state(cur, lesson_id)
     if lesson is None:
         raise ValidationError({"lesson": "That lesson no longer exists."})
@@ -347,6 +353,7 @@ def link_evidence_in(
 ) -> None:
     """Link evidence to a lesson inside the caller's transaction (linking the same comment
     or reflection answer twice does nothing)."""
+    evidence = replace(evidence, note=clean(evidence.note, "evidence"))
     if not actor.name.strip():
         raise ValidationError({"actor": ACTOR_NEEDED})
     target = store.evidence_target(

@@ -4,11 +4,23 @@ that reads like the seed's blog post ("In summary, we have learnt: …")."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from lessons import export, store
-from lessons.anonymity import SummaryShown, summary_shown
+from lessons.anonymity import SummaryShown, responses_export, summary_shown
 from lessons.choices import STATUSES
+from lessons.document import (
+    Block,
+    Bullets,
+    Heading,
+    Paragraph,
+    Span,
+    inline,
+    ours,
+    to_markdown,
+    typed,
+)
 from lessons.register import is_overdue
 
 
@@ -16,33 +28,35 @@ def register_rows(
     lessons: Sequence[store.LessonRow], theme_names: Mapping[str, str]
 ) -> list[dict[str, object]]:
     """The register as plain rows for CSV and Excel exports."""
-    return [
-        {
-            "id": x.id,
-            "title": x.title,
-            "status": STATUSES[x.status],
-            "polarity": x.polarity,
-            "scope": x.scope,
-            "priority": x.priority,
-            "themes": "; ".join(theme_names.get(t, t) for t in x.themes),
-            "what_happened": x.what_happened,
-            "effect": x.effect,
-            "cause": x.cause,
-            "lesson": x.lesson,
-            "recommendation": x.recommendation,
-            "action": x.action,
-            "owner": x.owner,
-            "due_date": x.due_date,
-            "applied_session": x.applied_session_title or "",
-            "effectiveness_evidence": x.effectiveness_evidence,
-            "rejection_reason": x.rejection_reason,
-            "source_session": x.source_session_title or "",
-            "evidence_count": x.evidence_count,
-            "logged_at": x.logged_at,
-            "logged_by": x.logged_by,
-        }
-        for x in lessons
-    ]
+    return export.without_controls(
+        [
+            {
+                "id": x.id,
+                "title": x.title,
+                "status": STATUSES[x.status],
+                "polarity": x.polarity,
+                "scope": x.scope,
+                "priority": x.priority,
+                "themes": "; ".join(theme_names.get(t, t) for t in x.themes),
+                "what_happened": x.what_happened,
+                "effect": x.effect,
+                "cause": x.cause,
+                "lesson": x.lesson,
+                "recommendation": x.recommendation,
+                "action": x.action,
+                "owner": x.owner,
+                "due_date": x.due_date,
+                "applied_session": x.applied_session_title or "",
+                "effectiveness_evidence": x.effectiveness_evidence,
+                "rejection_reason": x.rejection_reason,
+                "source_session": x.source_session_title or "",
+                "evidence_count": x.evidence_count,
+                "logged_at": x.logged_at,
+                "logged_by": x.logged_by,
+            }
+            for x in lessons
+        ]
+    )
 
 
 REGISTER_COLUMNS = (
@@ -99,24 +113,29 @@ def _figures_paragraph(shown: SummaryShown, sessions: int, councils: int) -> str
     return sentence
 
 
-def lessons_report(
+def lessons_document(
     cur: store.Cursor,
     session_id: int | None,
     theme_names: Mapping[str, str],
     today: date,
     programme: str | None = None,
-) -> str:
-    """A lessons report for one session, one programme, or everything (both None)."""
+) -> list[Block]:
+    """A lessons report for one session, one programme, or everything (both None), as a
+    document: what people typed in it (titles, quotes, names) stays text in any format."""
     sessions = store.all_sessions(cur)
     if session_id is not None:
         chosen = [s for s in sessions if s.id == session_id]
-        title = f"What we learnt from '{chosen[0].title}'" if chosen else "What we learnt"
+        title = (
+            inline(ours("What we learnt from '"), typed(chosen[0].title), ours("'"))
+            if chosen
+            else inline(ours("What we learnt"))
+        )
     elif programme:
         chosen = [s for s in sessions if s.programme == programme]
-        title = f"What we have learnt: {programme}"
+        title = inline(ours("What we have learnt: "), typed(programme))
     else:
         chosen = sessions
-        title = "What we have learnt"
+        title = inline(ours("What we have learnt"))
     chosen_ids = {s.id for s in chosen}
     delivered = [s for s in chosen if s.status != "planned"]
     lessons = [
@@ -131,7 +150,7 @@ def lessons_report(
     ]
     shown = summary_shown(store.feedback_summary(cur, [s.id for s in delivered]))
     summary = shown.summary
-    lines = [f"# {title}", ""]
+    blocks: list[Block] = [Heading(1, title)]
     if delivered:
         first = min(s.starts_at for s in delivered)
         last = max(s.starts_at for s in delivered)
@@ -140,57 +159,122 @@ def lessons_report(
             if first.date() == last.date()
             else f"Between {first:%B %Y} and {last:%B %Y}"
         )
-        lines += [
-            f"{span} we ran {len(delivered)} training session{'s' if len(delivered) != 1 else ''}"
-            " for councillors. "
-            + _figures_paragraph(shown, len(delivered), len({s.council for s in delivered})),
-            "",
-        ]
+        blocks.append(
+            Paragraph(
+                inline(
+                    ours(
+                        f"{span} we ran {len(delivered)} training"
+                        f" session{'s' if len(delivered) != 1 else ''} for councillors. "
+                        + _figures_paragraph(
+                            shown, len(delivered), len({s.council for s in delivered})
+                        )
+                    )
+                )
+            )
+        )
     complaints = sorted(
         (t for t in summary.themes if t.negative), key=lambda t: t.negative, reverse=True
     )[:3]
     if shown.figures and complaints:
-        lines += ["## What councillors told us", ""]
-        for theme in complaints:
-            quote = f' — "{_one_line(theme.negative_quote)}"' if theme.negative_quote else ""
-            lines.append(
-                f"- **{theme_names.get(theme.theme_id, theme.theme_id)}**:"
-                f" {theme.negative} critical and {theme.positive} positive comments{quote}"
-            )
-        lines.append("")
+        blocks += [
+            Heading(2, inline(ours("What councillors told us"))),
+            Bullets(
+                tuple(
+                    inline(
+                        typed(theme_names.get(theme.theme_id, theme.theme_id), bold=True),
+                        ours(f": {theme.negative} critical and {theme.positive} positive comments"),
+                        *(
+                            (ours(' — "'), typed(_one_line(theme.negative_quote)), ours('"'))
+                            if theme.negative_quote
+                            else ()
+                        ),
+                    )
+                    for theme in complaints
+                )
+            ),
+        ]
     proven = [x for x in lessons if x.status in ("validated", "archived")]
     applied = [x for x in lessons if x.status == "embedded"]
     open_ = [x for x in lessons if x.status in ("observed", "identified", "actioned")]
     if proven:
-        lines += ["## What we changed, and what it did", ""]
+        items = []
         for x in proven:
-            where = f" (tried in {x.applied_session_title})" if x.applied_session_title else ""
-            lines.append(f"- **{x.title}**{where}. {_one_line(x.effectiveness_evidence)}".rstrip())
-        lines.append("")
+            where = (
+                (ours(" (tried in "), typed(x.applied_session_title), ours(")"))
+                if x.applied_session_title
+                else ()
+            )
+            evidence = _one_line(x.effectiveness_evidence)
+            items.append(
+                inline(
+                    typed(x.title, bold=True),
+                    *where,
+                    ours("."),
+                    *((ours(" "), typed(evidence)) if evidence else ()),
+                )
+            )
+        blocks += [
+            Heading(2, inline(ours("What we changed, and what it did"))),
+            Bullets(tuple(items)),
+        ]
     if applied:
-        lines += ["## Being tried now", ""]
-        lines += [
-            f"- **{x.title}**: {_one_line(x.recommendation) or _statement(x)}" for x in applied
+        blocks += [
+            Heading(2, inline(ours("Being tried now"))),
+            Bullets(
+                tuple(
+                    inline(
+                        typed(x.title, bold=True),
+                        ours(": "),
+                        typed(_one_line(x.recommendation) or _statement(x)),
+                    )
+                    for x in applied
+                )
+            ),
         ]
-        lines.append("")
     if open_:
-        lines += ["## Still to do", ""]
+        items = []
         for x in open_:
-            due = f", due {x.due_date:%-d %B %Y}" if x.due_date else ""
-            overdue = " (overdue)" if is_overdue(x, today) else ""
-            owner = f" — {x.owner}{due}{overdue}" if x.owner else ""
-            lines.append(f"- {x.title}{owner}")
-        lines.append("")
+            owner: tuple[Span, ...] = ()
+            if x.owner:
+                due = f", due {x.due_date:%-d %B %Y}" if x.due_date else ""
+                overdue = " (overdue)" if is_overdue(x, today) else ""
+                owner = (ours(" — "), typed(x.owner), ours(f"{due}{overdue}"))
+            items.append(inline(typed(x.title), *owner))
+        blocks += [Heading(2, inline(ours("Still to do"))), Bullets(tuple(items))]
     if lessons:
-        lines += ["## In summary, we have learnt:", ""]
-        lines += [
-            f"- {_statement(x)}" for x in sorted(lessons, key=lambda x: x.polarity != "improve")
+        blocks += [
+            Heading(2, inline(ours("In summary, we have learnt:"))),
+            Bullets(
+                tuple(
+                    inline(typed(_statement(x)))
+                    for x in sorted(lessons, key=lambda x: x.polarity != "improve")
+                )
+            ),
         ]
-        lines.append("")
     else:
-        lines += ["No lessons have been logged for this yet.", ""]
-    lines.append(f"_Written {today:%-d %B %Y} from the feedback and lessons register._")
-    return "\n".join(lines) + "\n"
+        blocks.append(Paragraph(inline(ours("No lessons have been logged for this yet."))))
+    blocks.append(
+        Paragraph(
+            inline(
+                ours(
+                    f"Written {today:%-d %B %Y} from the feedback and lessons register.",
+                    italic=True,
+                )
+            )
+        )
+    )
+    return blocks
+
+
+def lessons_report(
+    cur: store.Cursor,
+    session_id: int | None,
+    theme_names: Mapping[str, str],
+    today: date,
+    programme: str | None = None,
+) -> str:
+    """`lessons_document` as Markdown."""
+    return to_markdown(lessons_document(cur, session_id, theme_names, today, programme))
 
 
 def write_lessons_report(
@@ -205,20 +289,45 @@ def write_lessons_report(
         return lessons_report(cur, session_id, theme_names, today, programme)
 
 
+def write_lessons_document(
+    database: store.Database,
+    theme_names: Mapping[str, str],
+    today: date,
+    programme: str | None = None,
+) -> list[Block]:
+    """The lessons of a programme (or of everything) as a document, for the programme
+    report."""
+    with database.reading() as cur:
+        return lessons_document(cur, None, theme_names, today, programme)
+
+
 EXPORTS = ("responses", "comments")
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """The rows of a CSV or Excel export, and what a reader is told was left out."""
+
+    columns: list[str]
+    rows: list[dict[str, object]]
+    note: str
 
 
 def export_table(
     database: store.Database, where: store.TrendFilter, what: str, include_contact: bool = False
-) -> tuple[list[str], list[dict[str, object]]]:
-    """The responses or the comments the filter chooses, as (columns, rows) for a CSV or
-    Excel file (contact details only where the attendee opted in, and only when asked)."""
+) -> ExportTable:
+    """The responses or the comments the filter chooses, for a CSV or Excel file (contact
+    details only where the attendee opted in, and only when asked). Neither carries a
+    respondent key, and the responses of sessions too small to stay anonymous are left
+    out (lessons.anonymity)."""
     if what not in EXPORTS:
         raise ValueError(f"unknown export {what!r}")
+    note = ""
     with database.reading() as cur:
-        frame = (
-            store.export_responses(cur, where, include_contact)
-            if what == "responses"
-            else store.export_comments(cur, where)
-        )
-    return [str(c) for c in frame.columns], export.dataframe_rows(frame)
+        if what == "responses":
+            frame, left_out = responses_export(cur, where, include_contact)
+            note = left_out.note()
+        else:
+            frame = store.export_comments(cur, where)
+    rows = export.without_controls(export.dataframe_rows(frame))
+    return ExportTable([str(c) for c in frame.columns], rows, note)

@@ -14,6 +14,7 @@ from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
 from lessons.clock import now_local
 from lessons.errors import ValidationError
 from lessons.share import Poster
+from lessons.typed_text import clean_dataclass
 
 # 31 characters: no 0/O, 1/I/L, so a code read off a projector can be typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -118,6 +119,7 @@ def _values(draft: SessionDraft) -> dict[str, object]:
 def create_session_in(cur: store.Cursor, draft: SessionDraft, actor: Actor, now: datetime) -> int:
     """Check and save a new session with a fresh token and code, inside the caller's
     transaction; return its id."""
+    draft = clean_dataclass(draft)
     errors = validate_session(draft)
     if errors:
         raise ValidationError(errors)
@@ -164,6 +166,7 @@ def update_session_in(
     names the fields that changed (and a status change in its own columns). Returns the
     session as it was. Marking a session delivered also embeds the lessons its plan
     applied: `loop.update_session_and_embed` is the door that does both."""
+    draft = clean_dataclass(draft)
     errors = validate_session(draft)
     if errors:
         raise ValidationError(errors)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from lessons import store, tagging
 
-_OPENED: dict[Path, store.Database] = {}
-_OPENING = threading.Lock()
+_shared: dict[Path, store.Database] = {}
+_shared_lock = threading.Lock()
 
 
 def open_app_database(path: Path | str | None = None) -> store.Database:
@@ -19,11 +19,12 @@ def open_app_database(path: Path | str | None = None) -> store.Database:
     return database
 
 
-def app_database(path: Path | str | None = None) -> store.Database:
-    """The server's one `Database` for a file, opened on first use: the pages and the
-    server's own routes share it, and so its single writer."""
-    key = Path(path if path is not None else store.db_path_from_env()).resolve()
-    with _OPENING:
-        if key not in _OPENED:
-            _OPENED[key] = open_app_database(key)
-        return _OPENED[key]
+def shared_database(path: Path | str | None = None) -> store.Database:
+    """The one `Database` of this process for a file, opened on first use: the server's
+    own routes (lessons.web_*) and the pages (lessons.ui_data) share it, and so its single
+    writer."""
+    resolved = Path(path if path is not None else store.db_path_from_env()).resolve()
+    with _shared_lock:
+        if resolved not in _shared:
+            _shared[resolved] = open_app_database(resolved)
+        return _shared[resolved]

@@ -30,6 +30,7 @@ from lessons.themes import (
     compile_themes,
     match_themes,
 )
+from lessons.typed_text import clean_dataclass
 
 LABELS = ("positive", "neutral", "negative")
 MAX_TERMS_PER_THEME = 300
@@ -195,6 +196,7 @@ def save_theme(
     describes the change instead of naming the fields); the caller then runs `reanalyse`
     to bring tags up to date."""
     when = now or now_local()
+    theme = clean_dataclass(theme)
     with database.transaction() as cur:
         themes = {t.id: t for t in store.all_themes(cur)}
         errors = validate_theme(theme, themes, is_new)

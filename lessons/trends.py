@@ -22,6 +22,7 @@ from lessons.choices import (
     MIN_GROUP_SIZE,
     STATUSES,
 )
+from lessons.document import plotly_label
 
 _LAYOUT = dict(
     margin=dict(l=10, r=10, t=30, b=10),
@@ -134,7 +135,7 @@ def theme_heatmap(themes: pd.DataFrame, names: Mapping[str, str]) -> TrendChart:
         go.Heatmap(
             z=share.values.round(0),
             x=months,
-            y=list(share.index),
+            y=[plotly_label(name) for name in share.index],
             customdata=critical.values.round(0),
             colorscale="Teal",
             colorbar=dict(title="% of comments"),

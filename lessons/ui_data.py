@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lessons import sessions, store, tagging
-from lessons.startup import app_database
+from lessons.startup import shared_database
 
 READ_CACHE_SECONDS = 30
 
@@ -21,9 +21,9 @@ def database_key() -> str:
 
 @st.cache_resource(show_spinner=False)
 def database_at(path: str) -> store.Database:
-    # One connection per process and database file (shared with the server's own routes);
+    # One connection per process and database file, shared with the server's own routes;
     # pages take a cursor per use.
-    return app_database(path)
+    return shared_database(path)
 
 
 def database() -> store.Database:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from lessons.choices import POLARITIES, PRIORITIES, SCOPES, SESSION_FORMATS, SESSION_STATUSES
 from lessons.clock import today_local
+from lessons.document import markdown_escape
 from lessons.errors import ValidationError
 from lessons.register import MAX_LESSON_TITLE_CHARS, LessonDraft
 from lessons.sessions import MAX_SESSION_TITLE_CHARS, SessionDraft, split_names
@@ -21,9 +22,11 @@ T = TypeVar("T")
 
 
 def show_validation_errors(error: ValidationError, labels: Mapping[str, str]) -> None:
-    """One clear message per field, named as the form names it."""
+    """One clear message per field, named as the form names it. A message can quote what
+    was typed (a theme's term, a session's title): it is escaped, so it shows as typed."""
     lines = [
-        f"- **{labels.get(field, field)}**: {message}" for field, message in error.errors.items()
+        f"- **{markdown_escape(labels.get(field, field))}**: {markdown_escape(message)}"
+        for field, message in error.errors.items()
     ]
     st.error("Please fix the following and submit again:\n\n" + "\n".join(lines))
 

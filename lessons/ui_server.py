@@ -24,9 +24,9 @@ import streamlit as st
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 
-from lessons import accounts, web_session
+from lessons import accounts, web_privacy, web_session
 from lessons.auth import SingleSignOnMisconfigured, oidc_secrets
-from lessons.startup import app_database
+from lessons.startup import shared_database
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -61,14 +61,17 @@ def main() -> None:
     # The address as Streamlit will read it: the flags, over .streamlit/config.toml.
     config.get_config_options(force_reparse=True, options_from_flags=flags)
     base_path = (config.get_option("server.baseUrlPath") or "").strip("/")
-    refusal = accounts.startup_problem(app_database(), config.get_option("server.address"))
+    refusal = accounts.startup_problem(shared_database(), config.get_option("server.address"))
     if refusal:
         raise SystemExit(refusal)
     PagesManager.uses_pages_directory = False
     app = st.App(
         APP,
         secrets=secrets,
-        routes=web_session.routes(app_database, f"/{base_path}" if base_path else ""),
+        routes=[
+            *web_privacy.ROUTES,
+            *web_session.routes(shared_database, f"/{base_path}" if base_path else ""),
+        ],
     )
     sys.argv = sys.argv[:1]
     app.run(config=flags)

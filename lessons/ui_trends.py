@@ -12,6 +12,7 @@ from lessons.anonymity import hidden_groups_note
 from lessons.choices import SESSION_FORMATS
 from lessons.ui_data import READ_CACHE_SECONDS, database_at, database_key, theme_names
 from lessons.ui_forms import any_or_one
+from lessons.ui_widgets import plain
 
 
 @st.cache_data(ttl=300, show_spinner="Working out the trends…", max_entries=64)
@@ -88,7 +89,7 @@ def trend_filter_controls(prefix: str) -> store.TrendFilter:
 def show_trend_chart(chart: trends.TrendChart) -> None:
     """One chart: its reading, the figure, and its numbers as a table."""
     st.subheader(chart.title)
-    st.markdown(chart.reading)
+    st.markdown(plain(chart.reading))  # a reading can name a theme, which someone typed
     if chart.figure is not None:
         st.plotly_chart(chart.figure, key=f"trend_{chart.key}")
     if not chart.table.empty:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from lessons import store, tagging
+from lessons.document import break_autolinks
 from lessons.ui_data import clear_read_cache
 
 _BASE_CSS = """
@@ -39,8 +40,9 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=])")
 
 def plain(text: str) -> str:
     """Text a person typed, made safe to place inside our own Markdown: it shows exactly
-    as typed, and can neither format the page nor make it fetch anything."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    as typed, and can neither format the page nor make it fetch anything (nor become a
+    link by itself: Streamlit links "http://", "www." and e-mails whatever the escapes)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", break_autolinks(text))
 
 
 def apply_base_style() -> None:

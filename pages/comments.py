@@ -4,8 +4,10 @@ untagged queue; emerging phrases to grow the taxonomy."""
 import streamlit as st
 
 from lessons import register, tagging, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons.auth import may
 from lessons.choices import QUESTIONS
 from lessons.errors import ValidationError
+from lessons.privacy import ERASE_REASONS, erase_comment
 from lessons.register import EvidenceLink, link_evidence
 from lessons.tagging import LABELS, add_term_to_theme, correct_comment
 
@@ -14,11 +16,15 @@ MAX_LISTED = 2000
 
 plain = ui_widgets.plain
 me = ui_auth.require_role("facilitator")
+# Removing a comment or a whole response cannot be undone and takes evidence from lessons:
+# a programme lead's call (or an administrator's), as in lessons.privacy.erase_comment.
+may_remove = may(me.role, "lead")
 database = ui_data.database()
 st.title("Comments")
 
-if flash := st.session_state.pop("reanalysis_flash", None):
-    st.success(flash, icon=":material/check:")
+for flash_key in ("reanalysis_flash", "comments_flash"):
+    if flash := st.session_state.pop(flash_key, None):
+        st.success(flash, icon=":material/check:")
 
 sessions = ui_data.all_sessions()
 session_names = {s.id: ui_widgets.session_label(s) for s in sessions}
@@ -109,6 +115,37 @@ def comment_card(comment, key: str) -> None:
                 else:
                     ui_data.clear_read_cache()
                     st.rerun()
+        if may_remove:
+            with (
+                st.popover("Remove", icon=":material/delete:"),
+                st.form(f"{key}_remove_{comment.id}", border=False),
+            ):
+                st.caption(
+                    "For a comment that names someone, say. It goes for good, with its analysis;"
+                    " a lesson that quoted it keeps a note in its history. The record keeps why,"
+                    " never the words."
+                )
+                reason = st.radio(
+                    "Why",
+                    list(ERASE_REASONS),
+                    format_func=lambda r: ERASE_REASONS[r].capitalize(),
+                    key=f"{key}_remove_reason_{comment.id}",
+                )
+                whole = st.checkbox(
+                    "Remove this attendee's whole response (every answer), not only this comment",
+                    key=f"{key}_remove_whole_{comment.id}",
+                )
+                if st.form_submit_button("Remove for good", type="primary"):
+                    try:
+                        erase_comment(database, comment.id, me, reason, whole_response=whole)
+                    except ValidationError as invalid:
+                        ui_forms.show_validation_errors(invalid, {"reason": "Why"})
+                    else:
+                        ui_data.clear_read_cache()
+                        st.session_state["comments_flash"] = (
+                            "Removed the response." if whole else "Removed the comment."
+                        )
+                        st.rerun()
         if open_lessons:
             with (
                 st.popover("Link to a lesson", icon=":material/link:"),
@@ -157,6 +194,7 @@ def comment_list(untagged_only: bool, key: str) -> None:
     summary.caption(
         f"{len(comments):,} comments"
         + (f" (the newest {MAX_LISTED:,})" if len(comments) == MAX_LISTED else "")
+        + ("" if may_remove else ". One that names someone? Ask a programme lead to remove it.")
     )
     page_number = pager.number_input("Page", 1, pages, 1, key=f"{key}_page") if pages > 1 else 1
     start = (int(page_number) - 1) * PAGE_SIZE

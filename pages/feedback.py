@@ -4,7 +4,7 @@ import uuid
 
 import streamlit as st
 
-from lessons import ui_data, ui_forms, ui_widgets
+from lessons import privacy, ui_data, ui_forms, ui_widgets
 from lessons.choices import (
     BALANCE_CHOICES,
     CONFIDENCE_LABELS,
@@ -14,8 +14,10 @@ from lessons.choices import (
     QUESTIONS,
     RATING_LABELS,
 )
+from lessons.document import demoted, markdown_escape, markdown_inline, to_markdown
 from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, SessionUnavailable, session_for_link, submit_feedback
+from lessons.privacy_notice import NOTICE_PATH, footer, notice_blocks
 
 FIELD_LABELS = {
     "overall_rating": "Overall rating",
@@ -36,10 +38,23 @@ ui_widgets.apply_base_style()
 database = ui_data.database()
 
 
+def privacy_footer() -> None:
+    """Who keeps the answers and for how long, a link to the full notice (/privacy), and the
+    notice itself for anyone who would rather not leave the form."""
+    settings = privacy.privacy_settings(database)
+    st.divider()
+    st.caption(
+        markdown_inline(footer(settings).text)
+        + f" [Privacy notice]({NOTICE_PATH}) (how we use your answers, your rights)."
+    )
+    with st.expander("Privacy notice", icon=":material/shield_person:"):
+        st.markdown(to_markdown(demoted(notice_blocks(settings), 2)))
+
+
 def ask_for_code(message: str | None = None) -> None:
     st.title("Give feedback")
     if message:
-        st.error(message)
+        st.error(markdown_escape(message))  # it can name the session, whose title was typed
     with st.form("feedback_code_form"):
         code = st.text_input(
             "Session code",
@@ -71,11 +86,13 @@ token = ui_widgets.query_param("s")
 code = ui_widgets.query_param("c")
 if not token and not code:
     ask_for_code()
+    privacy_footer()
     st.stop()
 try:
     session = session_for_link(database, token=token, code=code)
 except SessionUnavailable as unavailable:
     ask_for_code(unavailable.message)
+    privacy_footer()
     st.stop()
 
 done_key = f"feedback_done_{session.id}"
@@ -94,6 +111,7 @@ if st.session_state.get(done_key):
         del st.session_state[done_key]
         st.session_state.pop(form_key_name, None)
         st.rerun()
+    privacy_footer()
     st.stop()
 
 # One key per rendering of the form: a double click or a resubmit stores one response.
@@ -161,7 +179,7 @@ if sent:
     except ValidationError as invalid:
         ui_forms.show_validation_errors(invalid, FIELD_LABELS)
     except SessionUnavailable as closed:
-        st.error(closed.message)
+        st.error(markdown_escape(closed.message))
     else:
         # Forget the answers, so the next person on this phone starts with a blank form.
         for key in [k for k in st.session_state if str(k).startswith("feedback_")]:
@@ -169,3 +187,5 @@ if sent:
         st.session_state[done_key] = True
         ui_data.clear_read_cache()
         st.rerun()
+
+privacy_footer()

@@ -71,7 +71,7 @@ else:
     else:
         fresh = attention.new_feedback_since(database, since)
         if not fresh:
-            st.caption(f"Nothing new since {since:%d %b %Y, %H:%M}.")
+            st.caption(f"Nothing new since {since.seen_at:%d %b %Y, %H:%M}.")
         for session_id, title, count in fresh:
             st.page_link(
                 "pages/postmortem.py",

@@ -4,10 +4,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lessons import accounts, ui_auth, ui_data, ui_forms
+from lessons import accounts, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.auth import ROLES
 from lessons.errors import ValidationError
 
+plain = ui_widgets.plain
 me = ui_auth.require_role("admin")
 database = ui_data.database()
 LABELS = {"email": "Email", "name": "Name", "role": "Role", "password": "Password"}
@@ -52,7 +53,7 @@ with st.expander("Add a person", icon=":material/person_add:"):
     if add:
         attempt(
             lambda: accounts.add_account(database, email, name, role, password or None, me),
-            f"Added {name.strip()} as {ROLES[role].lower()}.",
+            f"Added {plain(name.strip())} as {ROLES[role].lower()}.",
         )
 
 people = accounts.list_accounts(database)
@@ -95,7 +96,7 @@ if people:
         if st.form_submit_button("Change role"):
             attempt(
                 lambda: accounts.set_role(database, chosen.id, new_role, me),
-                f"{chosen.display_name} is now {ROLES[new_role].lower()}.",
+                f"{plain(chosen.display_name)} is now {ROLES[new_role].lower()}.",
             )
     with name_col.form(f"people_rename_{chosen.id}"):
         new_name = st.text_input(
@@ -104,7 +105,7 @@ if people:
         if st.form_submit_button("Rename"):
             attempt(
                 lambda: accounts.rename_account(database, chosen.id, new_name, me),
-                f"Renamed to {new_name.strip()}.",
+                f"Renamed to {plain(new_name.strip())}.",
             )
     with st.form(f"people_password_{chosen.id}"):
         new_password = st.text_input(
@@ -116,13 +117,14 @@ if people:
         if st.form_submit_button("Set password"):
             attempt(
                 lambda: accounts.reset_password(database, chosen.id, new_password, me),
-                f"Set a new password for {chosen.display_name}.",
+                f"Set a new password for {plain(chosen.display_name)}.",
             )
     label = "Reactivate" if not chosen.active else "Deactivate (signs them out at once)"
     if st.button(label, key=f"people_active_{chosen.id}"):
         attempt(
             lambda: accounts.set_active(database, chosen.id, not chosen.active, me),
-            f"{chosen.display_name} is {'active again' if not chosen.active else 'deactivated'}.",
+            f"{plain(chosen.display_name)} is"
+            f" {'active again' if not chosen.active else 'deactivated'}.",
         )
 
 st.subheader("Failed sign-ins in the last 7 days")

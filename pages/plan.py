@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lessons import charts, planning, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons import charts, document, planning, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.choices import BALANCE_CHOICES, POLARITIES, STATUSES
 from lessons.clock import now_local
 from lessons.errors import ValidationError
@@ -182,7 +182,8 @@ with data_tab:
         st.info(evidence.complaint_message)
 
 with export_tab:
-    markdown_text = planning.plan_markdown(session, plan, view.lessons, evidence, theme_names)
+    plan_document = planning.plan_document(session, plan, view.lessons, evidence, theme_names)
+    markdown_text = document.to_markdown(plan_document)
     left, right = st.columns(2)
     left.download_button(
         "Plan (Markdown)",
@@ -194,7 +195,7 @@ with export_tab:
     )
     right.download_button(
         "Printable plan (HTML)",
-        planning.plan_html(markdown_text, f"Plan: {session.title}"),
+        planning.plan_html(plan_document, f"Plan: {session.title}"),
         f"plan-{session.short_code}.html",
         "text/html",
         icon=":material/print:",

@@ -23,14 +23,14 @@ title = st.text_input(
     key="reports_title",
 )
 if st.button("Write the report", type="primary", key="reports_write"):
-    lessons_text = reports.write_lessons_report(
-        database, None, theme_names, today, programme=where.programme
+    lessons = reports.write_lessons_document(
+        database, theme_names, today, programme=where.programme
     )
     st.session_state["reports_markdown"] = programme_report.report_markdown(
-        title, where, overview.headline, overview.charts, lessons_text, today
+        title, where, overview.headline, overview.charts, lessons, today
     )
     st.session_state["reports_html"] = programme_report.report_html(
-        title, where, overview.headline, overview.charts, lessons_text, today
+        title, where, overview.headline, overview.charts, lessons, today
     )
 if "reports_markdown" in st.session_state:
     left, right = st.columns(2)
@@ -71,7 +71,10 @@ include_contact = what == "responses" and st.checkbox(
 )
 file_format = st.radio("Format", ["CSV", "Excel"], horizontal=True, key="reports_file_format")
 if st.button("Prepare the export", key="reports_prepare"):
-    columns, rows = reports.export_table(database, where, what, include_contact)
+    table = reports.export_table(database, where, what, include_contact)
+    columns, rows = table.columns, table.rows
+    if table.note:
+        st.info(table.note)
     bar = st.progress(0.0, text=f"Writing {len(rows):,} rows…")
 
     def report(done: int, total: int) -> None:

@@ -54,17 +54,28 @@ def test_a_visit_is_recorded_and_the_last_one_returned(db):
     first = datetime(2026, 3, 1, 9, 0)
     priya, tom = make_account(db, "Priya Shah"), make_account(db, "Tom Ellery")
     assert attention.record_visit(db, priya.id, first) is None
-    assert attention.record_visit(db, priya.id, first + timedelta(days=1)) == first
+    last = attention.record_visit(db, priya.id, first + timedelta(days=1))
+    assert last is not None and last.seen_at == first
     assert attention.record_visit(db, tom.id, first) is None  # each person their own
 
 
 def test_new_feedback_since_a_visit(db):
+    # Responses keep no time of day (issue 10): what is new is counted from the newest
+    # response there was at the last visit.
     session = make_session(db, status="delivered")
-    before = datetime.combine(today_local(), datetime.min.time()) - timedelta(days=1)
+    priya = make_account(db, "Priya Shah")
+    now = datetime.combine(today_local(), datetime.min.time())
+    attention.record_visit(db, priya.id, now - timedelta(days=1))
+    before = attention.record_visit(db, priya.id, now)
+    assert before is not None
     submit_feedback(db, session.id, FeedbackAnswer(overall_rating=4), "one")
     submit_feedback(db, session.id, FeedbackAnswer(overall_rating=5), "two")
     assert attention.new_feedback_since(db, before) == [(session.id, session.title, 2)]
-    assert attention.new_feedback_since(db, before + timedelta(days=3)) == []
+    attention.record_visit(db, priya.id, now)  # this visit sees the two
+    with db.reading() as cur:
+        latest = store.last_visit(cur, priya.id)
+    assert latest is not None
+    assert attention.new_feedback_since(db, latest) == []
 
 
 def test_what_needs_attention_reads_the_database(db):

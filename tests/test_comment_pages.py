@@ -142,5 +142,9 @@ def test_what_attendees_type_is_shown_as_text_never_as_markdown(db):
 
 def test_plain_text_inside_our_markdown_cannot_format_or_fetch():
     escaped = ui_widgets.plain("![a](http://x.example/p.png) *b* `c` <d> $e$ :red[f]")
-    assert escaped == (r"\!\[a\]\(http\://x\.example/p\.png\) \*b\* \`c\` \<d\> \$e\$ \:red\[f\]")
+    # A word joiner splits "://": Streamlit links a URL in the text whatever its escapes
+    # (issue 10's browser test found it).
+    assert escaped == (
+        r"\!\[a\]\(http\:" + "\u2060" + r"//x\.example/p\.png\) \*b\* \`c\` \<d\> \$e\$ \:red\[f\]"
+    )
     assert ui_widgets.plain("Pace & length, 5 of 12") == "Pace & length, 5 of 12"

@@ -276,9 +276,11 @@ def test_the_plan_exports_escape_what_people_typed(db):
         evidence = planning.plan_evidence(cur, later, store.all_sessions(cur))
     text = planning.plan_markdown(later, plan, {}, evidence, {})
     assert text.startswith("# Plan: Second run")
-    page_html = planning.plan_html(text, "Plan")
+    page_html = planning.plan_html(planning.plan_document(later, plan, {}, evidence, {}), "Plan")
     assert "<script>" not in page_html and "&lt;script&gt;" in page_html
-    assert "<b>bring</b>" in page_html
+    # Typed text is data (issue 10): the notes' "**bring**" stays as typed, in both formats.
+    assert "**bring**" in page_html and "<b>bring</b>" not in page_html
+    assert r"\*\*bring\*\*" in text
 
 
 def test_marking_delivered_embeds_through_the_lifecycle_door(db):

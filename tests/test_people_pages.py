@@ -48,6 +48,25 @@ def test_the_people_page_says_what_to_fix(db):
     assert len(accounts.list_accounts(db)) == 1
 
 
+def test_a_name_quoted_in_a_message_shows_as_typed(db):
+    fiona = make_account(db, "Fiona Marsden", "admin")
+    make_account(db, "**Tom** [x](http://evil.example)", "facilitator", email="tom@council.example")
+    at = signed_in(page("people.py"), fiona).run()
+    at.text_input(key="people_add_name").input("Tom again")
+    at.text_input(key="people_add_email").input("tom@council.example")
+    at.button(key="FormSubmitter:people_add-Add").click().run()
+    assert not at.exception
+    message = at.error[0].value
+    # The typed name is escaped: no emphasis, no link (the message is Markdown).
+    assert "\\*\\*Tom\\*\\* \\[x\\](http" in message and "**Tom**" not in message
+    assert "already has an account" in message
+    # And the flash after adding someone quotes the typed name as text too.
+    at.text_input(key="people_add_name").input("Ann *Lee*")
+    at.text_input(key="people_add_email").input("ann@council.example")
+    at.button(key="FormSubmitter:people_add-Add").click().run()
+    assert "Added Ann \\*Lee\\* as facilitator." in at.success[0].value
+
+
 def test_an_administrator_sees_recent_failed_sign_ins(db):
     fiona = make_account(db, "Fiona Marsden", "admin")
     make_account(db, "Tom Ellery", "facilitator", password="the right password")

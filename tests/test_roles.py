@@ -26,6 +26,7 @@ TABLE: dict[str, tuple[bool, bool, bool]] = {
     "reports": (False, True, True),
     "people": (False, False, True),
     "settings": (False, False, True),
+    "privacy_settings": (False, False, True),
 }
 CASES = [
     pytest.param(page, role, allowed, id=f"{role}-{page}-{'allowed' if allowed else 'refused'}")
@@ -43,6 +44,7 @@ MENU_TITLES = {
     "reports": "Reports",
     "people": "People",
     "settings": "Themes",
+    "privacy_settings": "Privacy",
 }
 
 

@@ -3,7 +3,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from lessons import store
+from lessons import privacy, store
 from lessons.reflections import reassign_reflection, save_reflection
 from lessons.startup import open_app_database
 from lessons.store import migrations
@@ -113,8 +113,8 @@ def test_migration_006_fills_the_status_columns_of_past_lifecycle_moves(tmp_path
                 " VALUES (?, 'Priya Shah', ?, '1', ?, ?)",
                 [AT, entity, action, detail],
             )
-    monkeypatch.undo()
-    assert store.migrate(database)[0] == "006_audit_status_columns"
+    monkeypatch.setattr(migrations, "MIGRATIONS", store.MIGRATIONS[:6])
+    assert store.migrate(database) == ["006_audit_status_columns"]
     with database.reading() as cur:
         rows = cur.execute(
             "SELECT action, from_status, to_status FROM audit_log ORDER BY id"
@@ -139,8 +139,9 @@ def test_opening_the_store_migrates_and_the_app_seeds_the_themes(db_path):
     app.close()
 
 
-# A database as the app left it before accounts (migrations 001-006), with names typed. Its
-# sequences had moved on (rows are inserted here with the ids the app once gave them).
+# A database as the app left it before accounts and privacy (migrations 001-006), with names
+# typed. Its sequences had moved on (rows are inserted here with the ids the app once gave
+# them). It is then taken to 007 (privacy), as main left it before accounts were merged.
 BEFORE_ACCOUNTS = [
     "SELECT nextval('reflections_id_seq') FROM range(20)",
     "INSERT INTO sessions (id, title, starts_at, ends_at, council, format, status,"
@@ -186,9 +187,17 @@ def test_migration_008_keeps_every_row_and_marks_typed_names(tmp_path, monkeypat
     with database.transaction() as cur:
         for statement in BEFORE_ACCOUNTS:
             cur.execute(statement, {"at": AT} if "$at" in statement else None)
+    # As main left it: privacy (007) applied, its settings saved under a typed name.
+    monkeypatch.setattr(migrations, "MIGRATIONS", store.MIGRATIONS[:7])
+    assert store.migrate(database) == ["007_privacy"]
+    with database.transaction() as cur:
+        cur.execute(
+            "INSERT INTO app_settings VALUES ('privacy.controller', 'Calderbrook', ?, 'Priya')",
+            [AT],
+        )
     tables = ["sessions", "responses", "comments", "reflections", "reflection_answers",
               "lessons", "lesson_evidence", "audit_log", "plans", "plan_checklist",
-              "comment_label_corrections"]  # fmt: skip
+              "comment_label_corrections", "app_settings", "user_visits"]  # fmt: skip
     with database.reading() as cur:
         before = {t: cur.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
     monkeypatch.undo()
@@ -198,6 +207,9 @@ def test_migration_008_keeps_every_row_and_marks_typed_names(tmp_path, monkeypat
     with database.reading() as cur:
         after = {t: cur.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
         [[visits]] = cur.execute("SELECT count(*) FROM user_visits").fetchall()
+        [setting] = cur.execute(
+            "SELECT updated_by, updated_by_account_id, updated_by_typed FROM app_settings"
+        ).fetchall()
         reflections = store.reflections_for_session(cur, 1)
         evidence = store.evidence_for_lesson(cur, 3)
         lesson = store.lesson_by_id(cur, 3)
@@ -213,6 +225,7 @@ def test_migration_008_keeps_every_row_and_marks_typed_names(tmp_path, monkeypat
             else:
                 assert new[: len(old)] == old, table
     assert visits == 1
+    assert setting == ("Priya", None, True)
     assert [(r.id, r.author, r.author_account_id) for r in reflections] == [
         (19, "gareth holroyd (typed name)", None),
         (20, "Priya (typed name)", None),
@@ -240,12 +253,17 @@ def test_migration_008_keeps_every_row_and_marks_typed_names(tmp_path, monkeypat
     )
     tom = make_account(open_database, "Tom Ellery", "facilitator")
     new_id = save_reflection(open_database, 1, tom.actor(), "rolfe", {"what": "Fine"}, True)
+    # The rebuilt evidence keeps 007's shape: a comment a lesson cites is erased, with the
+    # lesson's link to it, in one transaction (no foreign key to trip over).
+    privacy.erase_comment(open_database, 1, joanne.actor(), "names_someone")
     with open_database.reading() as cur:
         mine = {r.id: r for r in store.reflections_for_session(cur, 1)}
-        [again] = store.evidence_for_lesson(cur, 3)[:1]
+        [again] = store.evidence_for_lesson(cur, 3)
+        [[comments]] = cur.execute("SELECT count(*) FROM comments").fetchall()
     open_database.close()
     assert mine[19].author == "Gareth Holroyd" and mine[19].author_account_id == gareth.id
     assert mine[19].answers[0].id == 7  # the answer a lesson cites keeps its id
     assert mine[19].answers[0].text == "Test the wifi an hour early"
     assert again.reflection_answer_id == 7
+    assert comments == 0
     assert new_id > 20

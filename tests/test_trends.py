@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lessons import programme_report, store, trends
+from lessons import document, programme_report, store, trends
 from lessons.auth import Actor
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import LessonDraft, create_lesson, move_lesson
@@ -158,11 +158,12 @@ def test_the_report_honours_the_filter(db, programme):
     with db.reading() as cur:
         headline = trends.headline_shown(store.trend_headline(cur, where))
         charts = trends.all_charts(cur, where, {})
+    lessons = [document.Heading(1, document.inline("x"))]
     text = programme_report.report_markdown(
-        "Ashdale report", where, headline, charts, "# x\n", date(2026, 6, 1)
+        "Ashdale report", where, headline, charts, lessons, date(2026, 6, 1)
     )
     page = programme_report.report_html(
-        "Ashdale <report>", where, headline, charts, "# x\n", date(2026, 6, 1)
+        "Ashdale <report>", where, headline, charts, lessons, date(2026, 6, 1)
     )
     assert "council: Ashdale" in text and "- 6 responses" in text
     assert "| Month | Responses | Mean rating | Critical comments |" in text

@@ -1,4 +1,4 @@
-"""Staff accounts, the browsers signed in to them, every sign-in, and council settings."""
+"""Staff accounts, the browsers signed in to them, every sign-in, and their visits to Home."""
 
 from __future__ import annotations
 
@@ -226,35 +226,28 @@ def sign_in_events(
 # --- visits --------------------------------------------------------------------------------
 
 
-def last_visit(cur: Cursor, account_id: int) -> datetime | None:
+@dataclass(frozen=True)
+class Visit:
+    """When someone last looked at the home page, and the newest response there was then
+    (responses keep no time of day, so what is new is counted by id)."""
+
+    seen_at: datetime
+    last_response_id: int
+
+
+def last_visit(cur: Cursor, account_id: int) -> Visit | None:
     rows = cur.execute(
-        "SELECT last_seen_at FROM account_visits WHERE account_id = ?", [account_id]
+        "SELECT last_seen_at, last_response_id FROM account_visits WHERE account_id = ?",
+        [account_id],
     ).fetchall()
-    return rows[0][0] if rows else None
+    return Visit(rows[0][0], int(rows[0][1])) if rows else None
 
 
 def record_visit(cur: Cursor, account_id: int, now: datetime) -> None:
+    """Record a visit now, with the newest response there is."""
     cur.execute("DELETE FROM account_visits WHERE account_id = ?", [account_id])
     cur.execute(
-        "INSERT INTO account_visits (account_id, last_seen_at) VALUES (?, ?)", [account_id, now]
-    )
-
-
-# --- council settings ----------------------------------------------------------------------
-
-
-def setting(cur: Cursor, key: str) -> str | None:
-    rows = cur.execute("SELECT value FROM app_settings WHERE key = ?", [key]).fetchall()
-    return rows[0][0] if rows else None
-
-
-def all_settings(cur: Cursor) -> dict[str, str]:
-    return dict(cur.execute("SELECT key, value FROM app_settings ORDER BY key").fetchall())
-
-
-def save_setting(cur: Cursor, key: str, value: str, actor: str, now: datetime) -> None:
-    cur.execute("DELETE FROM app_settings WHERE key = ?", [key])
-    cur.execute(
-        "INSERT INTO app_settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)",
-        [key, value, now, actor],
+        "INSERT INTO account_visits (account_id, last_seen_at, last_response_id)"
+        " SELECT ?, ?, COALESCE(max(id), 0) FROM responses",
+        [account_id, now],
     )

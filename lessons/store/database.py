@@ -109,9 +109,12 @@ def shown_name(column: str) -> str:
     return f"CASE WHEN {column}_typed THEN {column} || '{mark}' ELSE {column} END"
 
 
-def query_frame(cur: Cursor, sql: str, params: list[Any]) -> pd.DataFrame:
-    """A query's result as a pandas DataFrame (DuckDB builds it without Python rows)."""
-    return cur.execute(sql, params).df()
+def query_frame(
+    cur: Cursor, sql: str, params: list[Any], dates_as_dates: bool = False
+) -> pd.DataFrame:
+    """A query's result as a pandas DataFrame (DuckDB builds it without Python rows). With
+    `dates_as_dates`, a DATE column holds dates, not timestamps at midnight."""
+    return cur.execute(sql, params).df(date_as_object=dates_as_dates)
 
 
 def insert_rows(
@@ -182,6 +185,7 @@ def count_rows(cur: Cursor, table: str) -> int:
         "accounts",
         "account_sessions",
         "sign_in_events",
+        "app_settings",
     }:
         raise ValueError(f"unknown table {table!r}")
     return int(cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])

@@ -385,6 +385,169 @@ def _m006_audit_status_columns(cur: Cursor) -> None:
     )
 
 
+# The tables 007 rebuilds, children first (the order they are dropped in), each with its
+# new definition and how its rows are carried over from the copy `keep_<table>`.
+_M007_TABLES: list[tuple[str, str, str]] = [
+    (
+        "lesson_evidence",
+        """
+        CREATE TABLE lesson_evidence (
+            id INTEGER PRIMARY KEY DEFAULT nextval('lesson_evidence_id_seq'),
+            lesson_id INTEGER NOT NULL REFERENCES lessons (id),
+            comment_id INTEGER,
+            reflection_answer_id INTEGER REFERENCES reflection_answers (id),
+            note VARCHAR NOT NULL DEFAULT '',
+            added_at TIMESTAMP NOT NULL,
+            added_by VARCHAR NOT NULL,
+            CHECK (comment_id IS NOT NULL OR reflection_answer_id IS NOT NULL OR note <> '')
+        )
+        """,
+        "SELECT id, lesson_id, comment_id, reflection_answer_id, note, added_at, added_by",
+    ),
+    (
+        "comment_theme_corrections",
+        """
+        CREATE TABLE comment_theme_corrections (
+            comment_id INTEGER NOT NULL,
+            theme_id VARCHAR NOT NULL,
+            action VARCHAR NOT NULL CHECK (action IN ('add', 'remove')),
+            corrected_by VARCHAR NOT NULL DEFAULT '',
+            corrected_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (comment_id, theme_id)
+        )
+        """,
+        "SELECT comment_id, theme_id, action, corrected_by, corrected_at",
+    ),
+    (
+        "comment_label_corrections",
+        """
+        CREATE TABLE comment_label_corrections (
+            comment_id INTEGER PRIMARY KEY,
+            label VARCHAR NOT NULL CHECK (label IN ('positive', 'neutral', 'negative')),
+            corrected_by VARCHAR NOT NULL DEFAULT '',
+            corrected_at TIMESTAMP NOT NULL
+        )
+        """,
+        "SELECT comment_id, label, corrected_by, corrected_at",
+    ),
+    (
+        "comment_themes",
+        """
+        CREATE TABLE comment_themes (
+            comment_id INTEGER NOT NULL,
+            theme_id VARCHAR NOT NULL,
+            evidence VARCHAR NOT NULL,
+            label VARCHAR NOT NULL,
+            score DOUBLE NOT NULL,
+            session_id INTEGER,
+            PRIMARY KEY (comment_id, theme_id)
+        )
+        """,
+        "SELECT comment_id, theme_id, evidence, label, score, session_id",
+    ),
+    (
+        "comment_analysis",
+        """
+        CREATE TABLE comment_analysis (
+            comment_id INTEGER PRIMARY KEY,
+            label VARCHAR NOT NULL CHECK (label IN ('positive', 'neutral', 'negative')),
+            score DOUBLE NOT NULL,
+            mixed BOOLEAN NOT NULL,
+            drivers VARCHAR NOT NULL,
+            analyser_version VARCHAR NOT NULL,
+            analysed_at TIMESTAMP NOT NULL,
+            session_id INTEGER
+        )
+        """,
+        # A comment analysed as it arrived was analysed at the moment it was sent.
+        "SELECT comment_id, label, score, mixed, drivers, analyser_version,"
+        " date_trunc('day', analysed_at), session_id",
+    ),
+    (
+        "comments",
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY DEFAULT nextval('comments_id_seq'),
+            response_id INTEGER NOT NULL,
+            session_id INTEGER NOT NULL,
+            question VARCHAR NOT NULL CHECK (question IN ('went_well', 'to_change', 'help_next')),
+            text VARCHAR NOT NULL,
+            created_on DATE NOT NULL
+        )
+        """,
+        "SELECT id, response_id, session_id, question, text, CAST(created_at AS DATE)",
+    ),
+    (
+        "responses",
+        """
+        CREATE TABLE responses (
+            id INTEGER PRIMARY KEY DEFAULT nextval('responses_id_seq'),
+            session_id INTEGER NOT NULL,
+            idempotency_key VARCHAR NOT NULL UNIQUE,
+            submitted_on DATE NOT NULL,
+            overall_rating INTEGER NOT NULL CHECK (overall_rating BETWEEN 1 AND 5),
+            usefulness INTEGER CHECK (usefulness BETWEEN 1 AND 5),
+            confidence_before INTEGER CHECK (confidence_before BETWEEN 1 AND 5),
+            confidence_after INTEGER CHECK (confidence_after BETWEEN 1 AND 5),
+            balance VARCHAR CHECK (balance IN ('more_why', 'about_right', 'more_how')),
+            length VARCHAR CHECK (length IN ('too_short', 'about_right', 'too_long')),
+            councillor_type VARCHAR
+                CHECK (councillor_type IN ('sceptic', 'cautious', 'evangelist', 'next_generation')),
+            contact_opt_in BOOLEAN NOT NULL DEFAULT FALSE,
+            contact_name VARCHAR,
+            contact_detail VARCHAR
+        )
+        """,
+        "SELECT id, session_id, idempotency_key, CAST(submitted_at AS DATE), overall_rating,"
+        " usefulness, confidence_before, confidence_after, balance, length, councillor_type,"
+        " contact_opt_in, contact_name, contact_detail",
+    ),
+]
+
+
+def _m007_privacy(cur: Cursor) -> None:
+    # Responses keep the date they were sent, not the time: with times to the second,
+    # answers could be matched to the person seen leaving first. Comments' dates likewise,
+    # and an analysis made as a comment arrived keeps only that day.
+    #
+    # The tables holding attendees' answers lose their foreign keys at the same time:
+    # DuckDB checks a foreign key against rows deleted earlier in the same transaction, so
+    # with them an erasure (a response, its comments, their analyses and the lessons'
+    # links to them) could not be all-or-nothing. lessons.privacy and the write doors
+    # check what the keys checked. DuckDB cannot alter a column other tables depend on,
+    # so each table is copied aside, dropped (children first), made again and refilled; the
+    # views over them (comment_*_effective) read the new tables by name.
+    for table, _, _ in _M007_TABLES:
+        cur.execute(f"CREATE TABLE keep_{table} AS SELECT * FROM {table}")
+        cur.execute(f"DROP TABLE {table}")
+    # "New feedback since your last visit" counts from the last response seen, not a time.
+    cur.execute("ALTER TABLE user_visits ADD COLUMN last_response_id INTEGER")
+    cur.execute(
+        "UPDATE user_visits SET last_response_id = (SELECT max(id) FROM keep_responses r"
+        " WHERE r.submitted_at <= user_visits.last_seen_at)"
+    )
+    for table, create, carried in reversed(_M007_TABLES):
+        cur.execute(create)
+        cur.execute(f"INSERT INTO {table} {carried} FROM keep_{table}")
+        cur.execute(f"DROP TABLE keep_{table}")
+    cur.execute("CREATE INDEX responses_session_idx ON responses (session_id)")
+    cur.execute("CREATE INDEX comments_session_idx ON comments (session_id)")
+    cur.execute("CREATE INDEX comments_response_idx ON comments (response_id)")
+    cur.execute("CREATE INDEX comment_themes_theme_idx ON comment_themes (theme_id)")
+    cur.execute("CREATE INDEX lesson_evidence_comment_idx ON lesson_evidence (comment_id)")
+    # The council's own settings (the privacy notice's details, the retention period, ...).
+    cur.execute(
+        """
+        CREATE TABLE app_settings (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            updated_by VARCHAR NOT NULL
+        )
+        """
+    )
+
+
 def _m008_accounts(cur: Cursor) -> None:
     # Staff accounts. Emails match whatever their case (email_key is the lower-cased
     # address). No table points at accounts with REFERENCES: DuckDB would then refuse to
@@ -441,24 +604,16 @@ def _m008_accounts(cur: Cursor) -> None:
         """
     )
     cur.execute("CREATE INDEX sign_in_events_at_idx ON sign_in_events (attempted_at)")
-    # Home's "new since your last visit", per account (user_visits, by typed name, stays
-    # as it was and is no longer read).
+    # Home's "new since your last visit", per account, counted from the newest response
+    # there was then (responses keep no time of day; see 007). user_visits, by typed name,
+    # stays as it was and is no longer read.
     cur.execute(
         "CREATE TABLE account_visits ("
-        " account_id INTEGER PRIMARY KEY, last_seen_at TIMESTAMP NOT NULL)"
+        " account_id INTEGER PRIMARY KEY, last_seen_at TIMESTAMP NOT NULL,"
+        " last_response_id INTEGER NOT NULL DEFAULT 0)"
     )
-    # Council settings (the demo flag lives here). Migration 007 creates the same table on
-    # the privacy branch: whichever runs first makes it.
-    cur.execute(
-        """
-        CREATE TABLE IF NOT EXISTS app_settings (
-            key VARCHAR PRIMARY KEY,
-            value VARCHAR NOT NULL,
-            updated_at TIMESTAMP NOT NULL,
-            updated_by VARCHAR NOT NULL
-        )
-        """
-    )
+    # Council settings (the demo flag among them) go in 007's app_settings, which gains the
+    # account beside `updated_by` like every other recorded name.
     _record_accounts_beside_names(cur)
     _rebuild_reflections_without_unique_author(cur)
 
@@ -474,6 +629,7 @@ _NAMED = {
     "plan_checklist": "done_by",
     "comment_label_corrections": "corrected_by",
     "comment_theme_corrections": "corrected_by",
+    "app_settings": "updated_by",
 }
 
 
@@ -489,7 +645,8 @@ def _rebuild_reflections_without_unique_author(cur: Cursor) -> None:
     003's UNIQUE (session_id, author) would stop that (DuckDB can neither drop a constraint
     nor update a constrained column that other rows reference). So the reflection tables,
     and the evidence that points into them, are rebuilt as they were, less that constraint
-    and plus the author's account; every row and id is kept."""
+    and plus the author's account; every row and id is kept. The evidence keeps 007's
+    shape: no foreign key to comments (an erasure deletes both in one transaction)."""
     for table in ("reflections", "reflection_answers", "lesson_evidence"):
         cur.execute(f"CREATE TEMP TABLE {table}_before_008 AS SELECT * FROM {table}")
     for table in ("lesson_evidence", "reflection_answers", "reflections"):
@@ -530,7 +687,7 @@ def _rebuild_reflections_without_unique_author(cur: Cursor) -> None:
         CREATE TABLE lesson_evidence (
             id INTEGER PRIMARY KEY DEFAULT nextval('lesson_evidence_id_seq'),
             lesson_id INTEGER NOT NULL REFERENCES lessons (id),
-            comment_id INTEGER REFERENCES comments (id),
+            comment_id INTEGER,
             reflection_answer_id INTEGER REFERENCES reflection_answers (id),
             note VARCHAR NOT NULL DEFAULT '',
             added_at TIMESTAMP NOT NULL,
@@ -559,6 +716,7 @@ def _rebuild_reflections_without_unique_author(cur: Cursor) -> None:
     )
     for table in ("reflections", "reflection_answers", "lesson_evidence"):
         cur.execute(f"DROP TABLE {table}_before_008")
+    cur.execute("CREATE INDEX lesson_evidence_comment_idx ON lesson_evidence (comment_id)")
 
 
 MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
@@ -568,6 +726,7 @@ MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("004_plans", _m004_plans),
     ("005_comment_themes_session", _m005_comment_themes_session),
     ("006_audit_status_columns", _m006_audit_status_columns),
+    ("007_privacy", _m007_privacy),
     ("008_accounts", _m008_accounts),
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from lessons.store.database import Cursor, insert_rows
@@ -267,7 +267,7 @@ def response_ids_for_keys(cur: Cursor, idempotency_keys: Sequence[str]) -> dict[
 class NewResponse:
     session_id: int
     idempotency_key: str
-    submitted_at: datetime
+    submitted_on: date  # the day it was sent: responses keep no time of day
     values: dict[str, Any]  # RESPONSE_FIELDS
 
 
@@ -276,7 +276,7 @@ def insert_responses(cur: Cursor, responses: Sequence[NewResponse]) -> dict[str,
     columns: dict[str, tuple[str, Sequence[Any]]] = {
         "session_id": ("INTEGER", [r.session_id for r in responses]),
         "idempotency_key": ("VARCHAR", [r.idempotency_key for r in responses]),
-        "submitted_at": ("TIMESTAMP", [r.submitted_at for r in responses]),
+        "submitted_on": ("DATE", [r.submitted_on for r in responses]),
     }
     for name in RESPONSE_FIELDS:
         columns[name] = (RESPONSE_FIELD_TYPES[name], [r.values[name] for r in responses])
@@ -288,10 +288,10 @@ def insert_response(
     cur: Cursor,
     session_id: int,
     idempotency_key: str,
-    submitted_at: datetime,
+    submitted_on: date,
     values: dict[str, Any],
 ) -> int:
-    ids = insert_responses(cur, [NewResponse(session_id, idempotency_key, submitted_at, values)])
+    ids = insert_responses(cur, [NewResponse(session_id, idempotency_key, submitted_on, values)])
     return ids[idempotency_key]
 
 
@@ -301,7 +301,7 @@ class NewComment:
     session_id: int
     question: str
     text: str
-    created_at: datetime
+    created_on: date
 
 
 def insert_comments(cur: Cursor, comments: Sequence[NewComment]) -> dict[tuple[int, str], int]:
@@ -315,7 +315,7 @@ def insert_comments(cur: Cursor, comments: Sequence[NewComment]) -> dict[tuple[i
             "session_id": ("INTEGER", [c.session_id for c in comments]),
             "question": ("VARCHAR", [c.question for c in comments]),
             "text": ("VARCHAR", [c.text for c in comments]),
-            "created_at": ("TIMESTAMP", [c.created_at for c in comments]),
+            "created_on": ("DATE", [c.created_on for c in comments]),
         },
         returning="response_id, question, id",
     )
@@ -328,9 +328,9 @@ def insert_comment(
     session_id: int,
     question: str,
     text: str,
-    created_at: datetime,
+    created_on: date,
 ) -> int:
-    comment = NewComment(response_id, session_id, question, text, created_at)
+    comment = NewComment(response_id, session_id, question, text, created_on)
     return insert_comments(cur, [comment])[(response_id, question)]
 
 
@@ -338,7 +338,7 @@ def insert_comment(
 class ResponseRow:
     id: int
     session_id: int
-    submitted_at: datetime
+    submitted_on: date
     overall_rating: int
     usefulness: int | None
     confidence_before: int | None
@@ -353,9 +353,9 @@ class ResponseRow:
 
 def responses_for_session(cur: Cursor, session_id: int) -> list[ResponseRow]:
     rows = cur.execute(
-        "SELECT id, session_id, submitted_at, "
+        "SELECT id, session_id, submitted_on, "
         + ", ".join(RESPONSE_FIELDS)
-        + " FROM responses WHERE session_id = ? ORDER BY submitted_at, id",
+        + " FROM responses WHERE session_id = ? ORDER BY submitted_on, id",
         [session_id],
     ).fetchall()
     return [ResponseRow(*row) for row in rows]
@@ -368,12 +368,12 @@ class CommentRow:
     session_id: int
     question: str
     text: str
-    created_at: datetime
+    created_on: date
 
 
 def comments_for_response(cur: Cursor, response_id: int) -> list[CommentRow]:
     rows = cur.execute(
-        "SELECT id, response_id, session_id, question, text, created_at FROM comments"
+        "SELECT id, response_id, session_id, question, text, created_on FROM comments"
         " WHERE response_id = ? ORDER BY id",
         [response_id],
     ).fetchall()

@@ -316,11 +316,12 @@ def responses_with_negative_theme(
     return int(rows[0][0] or 0), int(rows[0][1])
 
 
-def responses_since(cur: Cursor, since: datetime) -> list[tuple[int, str, int]]:
-    """(session id, title, new responses) for sessions with responses after `since`."""
+def responses_since(cur: Cursor, last_response_id: int) -> list[tuple[int, str, int]]:
+    """(session id, title, new responses) for sessions with responses newer than
+    `last_response_id`, the most recently answered first."""
     rows = cur.execute(
         "SELECT s.id, s.title, count(*) FROM responses r JOIN sessions s ON s.id = r.session_id"
-        " WHERE r.submitted_at > ? GROUP BY s.id, s.title ORDER BY max(r.submitted_at) DESC",
-        [since],
+        " WHERE r.id > ? GROUP BY s.id, s.title ORDER BY max(r.id) DESC",
+        [last_response_id],
     ).fetchall()
     return [(int(r[0]), r[1], int(r[2])) for r in rows]

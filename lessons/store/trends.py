@@ -431,41 +431,64 @@ def data_version(cur: Cursor) -> tuple[object, ...]:
 
 
 def export_responses(
-    cur: Cursor, where: TrendFilter, include_contact: bool = False
+    cur: Cursor, where: TrendFilter, min_group: int, include_contact: bool = False
 ) -> pd.DataFrame:
     """Responses with their session, for CSV and Excel exports (contact details only where
-    the attendee opted in, and only when asked for)."""
+    the attendee opted in, and only when asked for). Sessions with fewer than `min_group`
+    responses are left out: one person's answers there could be picked out, and put beside
+    the session's comments. No respondent key: nothing joins a row to anything else."""
     condition, params = where.sql()
     contact = ", r.contact_name, r.contact_detail" if include_contact else ""
     return query_frame(
         cur,
         f"""
-        SELECT r.id AS response_id, s.title AS session, s.starts_at AS session_date, s.council,
-               s.programme, s.format, r.submitted_at, r.overall_rating, r.usefulness,
+        SELECT s.title AS session, s.starts_at AS session_date, s.council,
+               s.programme, s.format, r.submitted_on, r.overall_rating, r.usefulness,
                r.confidence_before, r.confidence_after, r.balance, r.length,
                r.councillor_type {contact}
         FROM responses r JOIN sessions s ON s.id = r.session_id
         WHERE {condition}
-        ORDER BY s.starts_at, r.id
+          AND r.session_id IN (SELECT session_id FROM responses GROUP BY 1 HAVING count(*) >= ?)
+        ORDER BY s.starts_at, s.id, r.id
         """,
-        params,
+        [*params, min_group],
+        dates_as_dates=True,
     )
 
 
+def export_small_groups(cur: Cursor, where: TrendFilter, min_group: int) -> tuple[int, int]:
+    """(sessions, responses) the responses export leaves out for being under `min_group`."""
+    condition, params = where.sql()
+    rows = cur.execute(
+        f"""
+        SELECT count(*), COALESCE(sum(n), 0) FROM (
+            SELECT r.session_id, count(*) AS n
+            FROM responses r JOIN sessions s ON s.id = r.session_id
+            WHERE {condition} GROUP BY 1 HAVING count(*) < ?
+        )
+        """,
+        [*params, min_group],
+    ).fetchall()
+    return int(rows[0][0]), int(rows[0][1])
+
+
 def export_comments(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
-    """Comments with their effective sentiment and themes, for CSV and Excel exports."""
+    """Comments with their effective sentiment and themes, for CSV and Excel exports. No
+    respondent key and no comment id, and within a session the comments run in order of
+    question and text, not of arrival: nothing ties a comment to the same person's other
+    answers, or to a row of the responses export."""
     condition, params = where.sql()
     return query_frame(
         cur,
         f"""
-        SELECT m.id AS comment_id, m.response_id, s.title AS session, s.starts_at AS session_date,
-               s.council, m.question, m.text, l.label AS sentiment, l.corrected,
+        SELECT s.title AS session, s.starts_at AS session_date, s.council, m.question,
+               m.text, l.label AS sentiment, l.corrected,
                (SELECT string_agg(e.theme_id, '; ' ORDER BY e.theme_id)
                   FROM comment_themes_effective e WHERE e.comment_id = m.id) AS themes
         FROM comments m JOIN sessions s ON s.id = m.session_id
         JOIN comment_labels_effective l ON l.comment_id = m.id
         WHERE {condition}
-        ORDER BY s.starts_at, m.id
+        ORDER BY s.starts_at, s.id, m.question, m.text
         """,
         params,
     )

@@ -18,10 +18,16 @@ PEOPLE = [
     ("Fiona Marsden", "fiona@council.example", "admin", PASSWORD),
 ]
 # What the page would show first (its heading), for each page a role may be refused.
-HEADINGS = {"trends": "Trends", "reports": "Reports", "settings": "Themes", "people": "People"}
+HEADINGS = {
+    "trends": "Trends",
+    "reports": "Reports",
+    "settings": "Themes",
+    "people": "People",
+    "privacy_settings": "Privacy",
+}
 REFUSED = {
-    "priya@council.example": ["trends", "reports", "settings", "people"],
-    "joanne@council.example": ["settings", "people"],
+    "priya@council.example": ["trends", "reports", "settings", "people", "privacy_settings"],
+    "joanne@council.example": ["settings", "people", "privacy_settings"],
     "fiona@council.example": [],
 }
 

@@ -1,0 +1,206 @@
+"""The privacy notice attendees read from the form: its fixed words, with the parts each
+council fills in on the Privacy settings page, as a document (lessons.document) that
+renders to the HTML page at /privacy and to Markdown inside the form.
+
+Pure: the settings come in as a value; what staff typed there is escaped like any
+other typed text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lessons.choices import MIN_GROUP_SIZE
+from lessons.document import (
+    Block,
+    Bullets,
+    Heading,
+    Paragraph,
+    Span,
+    html_page,
+    inline,
+    ours,
+    to_html,
+    typed,
+)
+
+DEFAULT_RETENTION_MONTHS = 24
+NOTICE_PATH = "/privacy"
+NOTICE_TITLE = "Privacy notice: feedback on councillor training"
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """What a council fills in: who the controller is, who runs the training, how to reach
+    its data protection officer, and how long answers are kept."""
+
+    controller: str = ""
+    team: str = ""
+    dpo_email: str = ""
+    address: str = ""
+    retention_months: int = DEFAULT_RETENTION_MONTHS
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.controller.strip() and self.dpo_email.strip())
+
+
+def _controller(settings: PrivacySettings) -> tuple[Span, ...]:
+    if settings.controller.strip():
+        return (typed(settings.controller.strip()),)
+    return (ours("The council running the session"),)
+
+
+def _months(months: int) -> str:
+    return f"{months} month{'s' if months != 1 else ''}"
+
+
+def notice_blocks(settings: PrivacySettings) -> list[Block]:
+    """The notice: controller, purpose, lawful basis, what is kept, how long, who sees it,
+    your rights and who to contact."""
+    team = (
+        [ours("The people who run the training ("), typed(settings.team.strip()), ours(")")]
+        if settings.team.strip()
+        else [ours("The officers who run the training")]
+    )
+    contact: list[Block] = []
+    if settings.dpo_email.strip():
+        contact.append(
+            Paragraph(
+                inline(
+                    ours("Write to the data protection officer at "),
+                    typed(settings.dpo_email.strip(), bold=True),
+                    ours("."),
+                )
+            )
+        )
+    else:
+        contact.append(
+            Paragraph(
+                inline(
+                    ours(
+                        "Ask the facilitator of your session how to reach the council's data"
+                        " protection officer."
+                    )
+                )
+            )
+        )
+    if settings.address.strip():
+        contact.append(Paragraph(inline(ours("By post: "), typed(settings.address.strip()))))
+    return [
+        Heading(1, inline(ours(NOTICE_TITLE))),
+        Paragraph(
+            inline(
+                *_controller(settings),
+                ours(
+                    " is the data controller for the feedback you give on its training"
+                    " sessions for councillors."
+                ),
+            )
+        ),
+        Heading(2, inline(ours("Why we ask"))),
+        Paragraph(
+            inline(
+                ours(
+                    "To learn how well each session worked and to make the next ones better:"
+                    " we read the answers after the session, look at trends across sessions,"
+                    " and write down what we learn."
+                )
+            )
+        ),
+        Heading(2, inline(ours("Our lawful basis"))),
+        Paragraph(
+            inline(
+                ours(
+                    "Public task (UK GDPR Article 6(1)(e)): helping councillors carry out their"
+                    " role is part of the council's functions."
+                )
+            )
+        ),
+        Heading(2, inline(ours("What we keep"))),
+        Bullets(
+            (
+                inline(ours("Your answers and comments, and the session they are about.")),
+                inline(ours("The date you gave them, but not the time.")),
+                inline(
+                    ours(
+                        "Your name and contact details, only if you tick the box that lets us"
+                        " keep them."
+                    )
+                ),
+                inline(
+                    ours(
+                        "Nothing about your phone, browser or network: no IP address and no"
+                        " tracking cookies."
+                    )
+                ),
+            )
+        ),
+        Heading(2, inline(ours("How long we keep it"))),
+        Paragraph(
+            inline(
+                ours(
+                    f"{_months(settings.retention_months)} from the day you give it. Then it"
+                    " is deleted, with everything worked out from it."
+                )
+            )
+        ),
+        Heading(2, inline(ours("Who sees it"))),
+        Paragraph(
+            inline(
+                *team,
+                ours(
+                    " and the lead for the programme. Comments may be quoted, without names,"
+                    " in reports about the programme. Figures built on fewer than"
+                    f" {MIN_GROUP_SIZE} people's answers are never shown, so small groups"
+                    " stay anonymous."
+                ),
+            )
+        ),
+        Heading(2, inline(ours("Your rights"))),
+        Paragraph(
+            inline(
+                ours(
+                    "You can ask for a copy of what we hold about you, to have it corrected or"
+                    " deleted, and you can object to our using it. If you left your name or"
+                    " contact details, we can find your answers by them. Anonymous answers"
+                    " cannot be traced back to you, so we cannot pick them out."
+                )
+            )
+        ),
+        Heading(2, inline(ours("Who to contact"))),
+        *contact,
+        Paragraph(
+            inline(
+                ours(
+                    "If you are unhappy with how we have used your information, you can"
+                    " complain to the Information Commissioner's Office (ico.org.uk,"
+                    " 0303 123 1113)."
+                )
+            )
+        ),
+    ]
+
+
+_STYLE = (
+    "body{font-family:Arial,Helvetica,sans-serif;max-width:40rem;margin:1.5rem auto;"
+    "padding:0 1rem;line-height:1.5;color:#1b1b1b}h1{color:#0b5563;font-size:1.5rem}"
+    "h2{font-size:1.15rem;margin-top:1.5rem}"
+)
+
+
+def notice_html(settings: PrivacySettings) -> str:
+    """The notice as a whole page: plain HTML, no script, nothing fetched."""
+    return html_page(NOTICE_TITLE, to_html(notice_blocks(settings)), _STYLE)
+
+
+def footer(settings: PrivacySettings) -> Paragraph:
+    """One line for the foot of the form: who collects the answers, for how long, and
+    whom to ask (the page adds the link to the notice)."""
+    parts = [
+        *_controller(settings),
+        ours(f" keeps these answers for {_months(settings.retention_months)}."),
+    ]
+    if settings.dpo_email.strip():
+        parts += [ours(" Questions: "), typed(settings.dpo_email.strip()), ours(".")]
+    return Paragraph(inline(*parts))
