@@ -53,6 +53,9 @@ privacy_settings = st.Page(
     icon=":material/shield_person:",
     url_path="privacy_settings",
 )
+backups_page = st.Page(
+    "pages/backups.py", title="Backups", icon=":material/backup:", url_path="backups"
+)
 account = st.Page(
     "pages/sign_in.py",
     title="Your account" if signed_in else "Sign in",
@@ -76,7 +79,15 @@ MENU: list[tuple[str, list[tuple[st.Page, str | None]]]] = [
         ],
     ),
     ("Programme lead", [(trends, "lead"), (reports_page, "lead")]),
-    ("Settings", [(people, "admin"), (themes, "admin"), (privacy_settings, "admin")]),
+    (
+        "Settings",
+        [
+            (people, "admin"),
+            (themes, "admin"),
+            (privacy_settings, "admin"),
+            (backups_page, "admin"),
+        ],
+    ),
     ("Attendees", [(give_feedback, None)]),
     ("Account", [(account, None)]),
 ]

@@ -1,17 +1,21 @@
 """The `lessons` command: create the database, load the demo, list sessions, manage people,
-and the privacy doors (purge, find, erase, export)."""
+the privacy doors (purge, find, erase, export), backups and restore."""
 
 from __future__ import annotations
 
 import getpass
+import json
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
-from lessons import accounts, privacy, store
+from lessons import accounts, backups, privacy, store, web_backup
 from lessons.auth import COMMAND_LINE, ROLES, Actor
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
@@ -259,6 +263,8 @@ def privacy_purge(path: Path, dry_run: bool) -> None:
     finally:
         database.close()
     click.echo(f"Deleted {done.held.describe()}. Recorded in the audit trail.")
+    if done.backups_deleted:
+        click.echo(f"Deleted {done.backups_deleted} backups older than the retention period.")
 
 
 def _find(database: store.Database, query: str, err: bool = False) -> list[store.ContactRow]:
@@ -346,3 +352,106 @@ def privacy_export(path: Path, query: str, output: str | None) -> None:
         click.echo(f"Wrote {len(found)} responses to {output}.", err=True)
     else:
         click.echo(data, nl=False)
+
+
+# --- backups -------------------------------------------------------------------------------
+
+
+@main.group("backup")
+def backup_group() -> None:
+    """Back up the database now, or list the backups (see also `lessons restore`)."""
+
+
+def _ask_running_app(server: backups.RunningServer) -> dict[str, Any]:
+    """Ask the running app for a backup (lessons.web_backup), with its run-file's secret."""
+    request = urllib.request.Request(
+        server.url + web_backup.BACKUP_PATH,
+        data=b"",
+        method="POST",
+        headers={backups.SECRET_HEADER: server.secret},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=600) as answer:
+            return dict(json.loads(answer.read()))
+    except urllib.error.HTTPError as refused:
+        try:
+            return dict(json.loads(refused.read()))
+        except ValueError:
+            return {"ok": False, "error": f"The app answered {refused.code}."}
+    except (urllib.error.URLError, OSError) as unreachable:
+        raise click.ClickException(
+            f"The app is running (process {server.pid}) but did not answer at {server.url}:"
+            f" {unreachable}. Try again, or stop it and run this again."
+        ) from unreachable
+
+
+@backup_group.command("now")
+@click.pass_obj
+def backup_now(path: Path) -> None:
+    """Take a backup now: the running app takes it if it is running, else this command."""
+    server = backups.running_server(path)
+    if server is not None:
+        answer = _ask_running_app(server)
+        if not answer.get("ok"):
+            raise click.ClickException(str(answer.get("error", "The backup failed.")))
+        click.echo(f"{answer['message']} (taken by the running app)")
+        return
+    database = _existing_database(path)
+    try:
+        result = backups.back_up(database, _command_line_actor())
+    except backups.BackupFailed as failed:
+        raise click.ClickException(str(failed)) from failed
+    finally:
+        database.close()
+    click.echo(result.describe())
+
+
+@backup_group.command("list")
+@click.pass_obj
+def backup_list(path: Path) -> None:
+    """The backups in the backup folder, oldest first, with their size."""
+    try:
+        settings = backups.backup_settings(path)
+    except ValueError as problem:
+        raise click.ClickException(str(problem)) from problem
+    files = backups.backup_files(settings.folder, path.stem)
+    if not files:
+        click.echo(f"No backups in {settings.folder} yet.")
+        return
+    for each in files:
+        click.echo(
+            f"{each.taken_at:%Y-%m-%d %H:%M:%S}"
+            f"  {backups.megabytes(each.size_bytes):>10}  {each.path}"
+        )
+    when = f"each day at {settings.at:%H:%M}" if settings.at else "never (LESSONS_BACKUP_TIME=off)"
+    click.echo(
+        f"{len(files)} backups; the newest {settings.keep} are kept; the app backs up {when}."
+    )
+
+
+@main.command()
+@click.argument("backup", type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--to",
+    "to",
+    type=click.Path(dir_okay=False),
+    help="Restore into this file instead of the database ($LESSONS_DB).",
+)
+@click.pass_obj
+def restore(path: Path, backup: str, to: str | None) -> None:
+    """Put BACKUP in the database's place, with the app stopped: the backup is checked
+    first and the current file is kept aside under a new name."""
+    target = Path(to) if to else path
+    try:
+        done = backups.restore(Path(backup), target)
+    except backups.BackupFailed as failed:
+        raise click.ClickException(str(failed)) from failed
+    if done.kept_aside:
+        click.echo(f"Kept the database that was there as {done.kept_aside}")
+    click.echo(
+        f"Restored {backup} to {done.target}: {len(done.tables)} tables, {done.rows:,} rows."
+    )
+    for name, rows in done.tables.items():
+        click.echo(f"  {name:<28} {rows:>10,}")
+    if done.migrations:
+        click.echo(f"Brought the schema up to date: {', '.join(done.migrations)}.")

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from lessons import store
+from lessons import backups, store
 from lessons.auth import Actor, check_role
 from lessons.choices import QUESTIONS
 from lessons.clock import now_local
@@ -229,6 +229,7 @@ class Purge:
     cutoff: date
     months: int
     held: Holdings
+    backups_deleted: int = 0
 
 
 def purge_preview(database: store.Database, today: date | None = None) -> Purge:
@@ -261,7 +262,15 @@ def purge(database: store.Database, actor: Actor, now: datetime | None = None) -
             f" {held.describe()}",
             when,
         )
-    return Purge(cutoff, months, held)
+    return Purge(cutoff, months, held, len(_delete_old_backups(database, cutoff)))
+
+
+def _delete_old_backups(database: store.Database, cutoff: date) -> list[str]:
+    """What was purged or erased must not live on in a backup older than the retention
+    period: delete those backups (the newer ones go in their turn, LESSONS_BACKUP_KEEP)."""
+    if str(database.path) == ":memory:":
+        return []
+    return [path.name for path in backups.delete_backups_before(database.path, cutoff)]
 
 
 # --- erasure -----------------------------------------------------------------------------------
@@ -316,6 +325,8 @@ def erase_contacts(
                 " on request; the answers stay, anonymous"
             )
         store.append_audit(cur, actor, "privacy", "contact", "erased", detail, when)
+        months = settings_from(store.all_settings(cur)).retention_months
+    _delete_old_backups(database, retention_cutoff(when.date(), months))
     return held
 
 
@@ -356,6 +367,8 @@ def erase_comment(
                 f" '{QUESTIONS.get(place.question, place.question)}'): {why}"
             )
         store.append_audit(cur, actor, "privacy", "response", "erased", detail, when)
+        months = settings_from(store.all_settings(cur)).retention_months
+    _delete_old_backups(database, retention_cutoff(when.date(), months))
     return held
 
 

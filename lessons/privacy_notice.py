@@ -25,6 +25,8 @@ from lessons.document import (
 )
 
 DEFAULT_RETENTION_MONTHS = 24
+# The nightly backups kept (lessons.backups; LESSONS_BACKUP_KEEP), one a day.
+DEFAULT_BACKUP_DAYS = 14
 NOTICE_PATH = "/privacy"
 NOTICE_TITLE = "Privacy notice: feedback on councillor training"
 
@@ -55,9 +57,13 @@ def _months(months: int) -> str:
     return f"{months} month{'s' if months != 1 else ''}"
 
 
-def notice_blocks(settings: PrivacySettings) -> list[Block]:
-    """The notice: controller, purpose, lawful basis, what is kept, how long, who sees it,
-    your rights and who to contact."""
+def _days(days: int) -> str:
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def notice_blocks(settings: PrivacySettings, backup_days: int = DEFAULT_BACKUP_DAYS) -> list[Block]:
+    """The notice: controller, purpose, lawful basis, what is kept, how long (and in the
+    backups, `backup_days`), who sees it, your rights and who to contact."""
     team = (
         [ours("The people who run the training ("), typed(settings.team.strip()), ours(")")]
         if settings.team.strip()
@@ -145,6 +151,17 @@ def notice_blocks(settings: PrivacySettings) -> list[Block]:
                 )
             )
         ),
+        Paragraph(
+            inline(
+                ours(
+                    "The database is backed up each night so that it can be recovered after a"
+                    f" failure. Each backup is kept for {_days(backup_days)}, then deleted, so"
+                    " a copy of what was deleted can stay in a backup for up to"
+                    f" {_days(backup_days)} more; no backup is kept beyond the"
+                    f" {_months(settings.retention_months)}."
+                )
+            )
+        ),
         Heading(2, inline(ours("Who sees it"))),
         Paragraph(
             inline(
@@ -189,9 +206,9 @@ _STYLE = (
 )
 
 
-def notice_html(settings: PrivacySettings) -> str:
+def notice_html(settings: PrivacySettings, backup_days: int = DEFAULT_BACKUP_DAYS) -> str:
     """The notice as a whole page: plain HTML, no script, nothing fetched."""
-    return html_page(NOTICE_TITLE, to_html(notice_blocks(settings)), _STYLE)
+    return html_page(NOTICE_TITLE, to_html(notice_blocks(settings, backup_days)), _STYLE)
 
 
 def footer(settings: PrivacySettings) -> Paragraph:

@@ -3,6 +3,10 @@ sign-on settings, and app.py's navigation in charge from the first visit.
 
     python -m lessons.ui_server [--server.address A] [--server.port P] [streamlit options...]
 
+It starts the nightly backup on its own thread (lessons.backups), and writes a run-file
+beside the database (its address and a secret, mode 0600; removed when it stops) through
+which `lessons backup now` asks it for a backup (lessons.web_backup).
+
 Before it listens, it refuses (one line, exit status 1) to serve a database with no staff
 account, or the demo, on any address but this computer's own (127.0.0.1, localhost).
 
@@ -15,6 +19,7 @@ go through app.py.
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 from pathlib import Path
@@ -24,7 +29,7 @@ import streamlit as st
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 
-from lessons import accounts, web_privacy, web_session
+from lessons import accounts, backups, web_backup, web_privacy, web_session
 from lessons.auth import SingleSignOnMisconfigured, oidc_secrets
 from lessons.startup import shared_database
 
@@ -64,17 +69,46 @@ def main() -> None:
     refusal = accounts.startup_problem(shared_database(), config.get_option("server.address"))
     if refusal:
         raise SystemExit(refusal)
+    try:
+        backup_settings = backups.backup_settings(shared_database().path)
+    except ValueError as problem:
+        raise SystemExit(str(problem)) from problem
+    prefix = f"/{base_path}" if base_path else ""
+    backup_secret = backups.new_secret()
     PagesManager.uses_pages_directory = False
     app = st.App(
         APP,
         secrets=secrets,
         routes=[
             *web_privacy.ROUTES,
-            *web_session.routes(shared_database, f"/{base_path}" if base_path else ""),
+            *web_session.routes(shared_database, prefix),
+            *web_backup.routes(shared_database, backup_secret, prefix),
         ],
     )
     sys.argv = sys.argv[:1]
-    app.run(config=flags)
+    database_path = shared_database().path
+    backups.write_run_file(database_path, own_address(prefix), backup_secret)
+    atexit.register(backups.remove_run_file, database_path)
+    schedule = backups.BackupSchedule(shared_database, backup_settings)
+    schedule.start()
+    try:
+        app.run(config=flags)
+    finally:
+        schedule.stop()
+        backups.remove_run_file(database_path)
+
+
+def own_address(prefix: str) -> str:
+    """The server's address as seen from this computer (for `lessons backup now`)."""
+    host = (config.get_option("server.address") or "").strip()
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "[::1]"
+    elif ":" in host:
+        host = f"[{host}]"
+    scheme = "https" if config.get_option("server.sslCertFile") else "http"
+    return f"{scheme}://{host}:{config.get_option('server.port')}{prefix}"
 
 
 if __name__ == "__main__":

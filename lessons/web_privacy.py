@@ -12,16 +12,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from lessons import privacy
+from lessons import backups, privacy
 from lessons.privacy_notice import NOTICE_PATH, notice_html
 from lessons.startup import shared_database
 
 
 async def privacy_notice(request: Request) -> HTMLResponse:
     """The council's privacy notice, with the details set on the Privacy settings page."""
-    settings = await run_in_threadpool(privacy.privacy_settings, shared_database())
+    database = shared_database()
+    settings = await run_in_threadpool(privacy.privacy_settings, database)
     return HTMLResponse(
-        notice_html(settings),
+        notice_html(settings, backups.kept_for_days(database)),
         headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
     )
 

@@ -4,7 +4,7 @@ import uuid
 
 import streamlit as st
 
-from lessons import privacy, ui_data, ui_forms, ui_widgets
+from lessons import backups, privacy, ui_data, ui_forms, ui_widgets
 from lessons.choices import (
     BALANCE_CHOICES,
     CONFIDENCE_LABELS,
@@ -48,7 +48,8 @@ def privacy_footer() -> None:
         + f" [Privacy notice]({NOTICE_PATH}) (how we use your answers, your rights)."
     )
     with st.expander("Privacy notice", icon=":material/shield_person:"):
-        st.markdown(to_markdown(demoted(notice_blocks(settings), 2)))
+        blocks = notice_blocks(settings, backups.kept_for_days(database))
+        st.markdown(to_markdown(demoted(blocks, 2)))
 
 
 def ask_for_code(message: str | None = None) -> None:

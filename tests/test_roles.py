@@ -27,6 +27,7 @@ TABLE: dict[str, tuple[bool, bool, bool]] = {
     "people": (False, False, True),
     "settings": (False, False, True),
     "privacy_settings": (False, False, True),
+    "backups": (False, False, True),
 }
 CASES = [
     pytest.param(page, role, allowed, id=f"{role}-{page}-{'allowed' if allowed else 'refused'}")
@@ -45,6 +46,7 @@ MENU_TITLES = {
     "people": "People",
     "settings": "Themes",
     "privacy_settings": "Privacy",
+    "backups": "Backups",
 }
 
 

@@ -63,6 +63,15 @@ from lessons.store.analysis import (
     theme_ids,
     untagged_comment_texts,
 )
+from lessons.store.backups import (
+    BackupRow,
+    CopyFailed,
+    copy_database_into,
+    insert_backup,
+    reading_file,
+    recent_backups,
+    table_counts,
+)
 from lessons.store.database import (
     DEFAULT_DB_PATH,
     Cursor,
@@ -215,6 +224,13 @@ def open_database(path: Path | str | None = None) -> Database:
 
 __all__ = [
     "AccountRow",
+    "BackupRow",
+    "CopyFailed",
+    "copy_database_into",
+    "insert_backup",
+    "reading_file",
+    "recent_backups",
+    "table_counts",
     "AnalysedComment",
     "AuditEntry",
     "ChecklistItem",

@@ -186,6 +186,7 @@ def count_rows(cur: Cursor, table: str) -> int:
         "account_sessions",
         "sign_in_events",
         "app_settings",
+        "backups",
     }:
         raise ValueError(f"unknown table {table!r}")
     return int(cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])

@@ -719,6 +719,28 @@ def _rebuild_reflections_without_unique_author(cur: Cursor) -> None:
     cur.execute("CREATE INDEX lesson_evidence_comment_idx ON lesson_evidence (comment_id)")
 
 
+def _m013_backups(cur: Cursor) -> None:
+    """The record of backups: one row per backup taken, or tried and failed (issue 17)."""
+    cur.execute("CREATE SEQUENCE backups_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE backups (
+            id INTEGER PRIMARY KEY DEFAULT nextval('backups_id_seq'),
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP NOT NULL,
+            trigger VARCHAR NOT NULL CHECK (trigger IN ('scheduled', 'on demand')),
+            requested_by VARCHAR NOT NULL,
+            file VARCHAR NOT NULL,
+            size_bytes BIGINT NOT NULL DEFAULT 0,
+            tables INTEGER NOT NULL DEFAULT 0,
+            rows BIGINT NOT NULL DEFAULT 0,
+            checked BOOLEAN NOT NULL DEFAULT FALSE,
+            error VARCHAR NOT NULL DEFAULT ''
+        )
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("001_sessions_and_feedback", _m001_sessions_and_feedback),
     ("002_comment_analysis", _m002_comment_analysis),
@@ -728,6 +750,7 @@ MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("006_audit_status_columns", _m006_audit_status_columns),
     ("007_privacy", _m007_privacy),
     ("008_accounts", _m008_accounts),
+    ("013_backups", _m013_backups),
 ]
 
 
