@@ -19,9 +19,10 @@ go through app.py.
 
 from __future__ import annotations
 
-import atexit
 import os
 import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ def main() -> None:
     app = st.App(
         APP,
         secrets=secrets,
+        lifespan=backups_while_serving(backup_settings, backup_secret, prefix),
         routes=[
             *web_privacy.ROUTES,
             *web_session.routes(shared_database, prefix),
@@ -86,16 +88,28 @@ def main() -> None:
         ],
     )
     sys.argv = sys.argv[:1]
-    database_path = shared_database().path
-    backups.write_run_file(database_path, own_address(prefix), backup_secret)
-    atexit.register(backups.remove_run_file, database_path)
-    schedule = backups.BackupSchedule(shared_database, backup_settings)
-    schedule.start()
-    try:
-        app.run(config=flags)
-    finally:
-        schedule.stop()
-        backups.remove_run_file(database_path)
+    app.run(config=flags)
+
+
+def backups_while_serving(
+    settings: backups.BackupSettings, secret: str, prefix: str
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """While the server serves (once it listens, so its port is known): the nightly
+    backup's thread, and the run-file that lets `lessons backup now` ask for one."""
+
+    @asynccontextmanager
+    async def serving(app: Any) -> AsyncIterator[None]:
+        database_path = shared_database().path
+        backups.write_run_file(database_path, own_address(prefix), secret)
+        schedule = backups.BackupSchedule(shared_database, settings)
+        schedule.start()
+        try:
+            yield
+        finally:
+            schedule.stop()
+            backups.remove_run_file(database_path)
+
+    return serving
 
 
 def own_address(prefix: str) -> str:
