@@ -43,11 +43,11 @@ else:
         [
             {
                 "Started": row.started_at,
-                "File": row.file or "—",
-                "Size (MB)": round(row.size_bytes / 1_000_000, 1),
-                "Tables": row.tables,
-                "Rows": row.rows,
                 "Checked": row.checked,
+                "Size (MB)": round(row.size_bytes / 1_000_000, 1),
+                "Rows": row.rows,
+                "Tables": row.tables,
+                "File": row.file or "—",
                 "By": f"{row.requested_by} ({row.trigger})",
                 "Problem": row.error,
             }
@@ -69,12 +69,13 @@ else:
         )
 
 st.subheader("How to restore")
+folder = settings.folder
 st.markdown(
     "Restoring replaces the whole database with a backup, so it is done on the server with"
     " the app stopped:\n\n"
     "1. Stop the app.\n"
     "2. `lessons backup list` shows the backups; choose one.\n"
-    "3. `lessons restore data/backups/<file>.duckdb` checks the backup, keeps the current"
+    f"3. `lessons restore {folder}/<file>.duckdb` checks the backup, keeps the current"
     " database aside (renamed `….before-restore-<date>`, never overwritten), puts the backup"
     " in its place, brings it up to date and lists what it restored.\n"
     "4. Start the app again.\n\n"

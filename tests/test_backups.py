@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
+from streamlit.testing.v1 import AppTest
 
 from lessons import backups, privacy
 from lessons.auth import COMMAND_LINE, NotAllowed
@@ -23,7 +24,7 @@ from lessons.cli import main
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.privacy_notice import PrivacySettings, notice_html
 from lessons.startup import open_app_database
-from tests.conftest import ROOT, make_account, make_session, table_count
+from tests.conftest import ROOT, make_account, make_session, signed_in, table_count
 
 DEMO_DAY = date(2026, 11, 25)
 
@@ -337,3 +338,39 @@ def test_restore_from_the_command_line_prints_what_it_restored(db, backup_dir):
     )
     assert done.exit_code == 0 and "Kept" not in done.output
     assert every_row(elsewhere)["sessions"] == every_row(db.path)["sessions"]
+
+
+# --- the Backups page ---------------------------------------------------------------------------
+
+
+def backups_page(admin) -> AppTest:
+    return signed_in(
+        AppTest.from_file(str(ROOT / "pages" / "backups.py"), default_timeout=60), admin
+    )
+
+
+def test_an_administrator_backs_up_now_and_sees_it_listed(db, backup_dir):
+    admin = make_account(db, "Sam Okafor", "admin")
+    at = backups_page(admin).run()
+    assert not at.exception
+    assert "No backup has been taken" in at.info[0].value
+    assert str(backup_dir.resolve()) in at.code[0].value
+    at.button(key="backups_now").click().run()
+    assert not at.exception
+    [backup] = backups.backup_files(backup_dir, "lessons")
+    assert "checked" in at.success[0].value and backup.path.name in at.success[0].value
+    listed = at.dataframe[0].value
+    assert list(listed["File"]) == [backup.path.name]
+    assert bool(listed["Checked"][0]) and listed["Rows"][0] > 0
+    assert "lessons restore" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_backup_that_cannot_be_written_is_said_on_the_page(db, backup_dir):
+    backup_dir.write_text("a file where the folder should be")
+    admin = make_account(db, "Sam Okafor", "admin")
+    at = backups_page(admin).run()
+    at.button(key="backups_now").click().run()
+    assert not at.exception
+    assert f"The backup could not be written to {backup_dir}" in at.error[0].value
+    [row] = at.dataframe[0].value.to_dict("records")
+    assert not row["Checked"] and row["Problem"].startswith("The backup could not be written")
