@@ -396,6 +396,11 @@ def backup_now(path: Path) -> None:
             raise click.ClickException(str(answer.get("error", "The backup failed.")))
         click.echo(f"{answer['message']} (taken by the running app)")
         return
+    if backups.file_in_use(path):
+        raise click.ClickException(
+            f"Another process is using {path} and left no run-file to ask it by: if it is the"
+            " app, restart it (it writes one at start), or stop it and run this again."
+        )
     database = _existing_database(path)
     try:
         result = backups.back_up(database, _command_line_actor())

@@ -100,7 +100,8 @@ with retention_tab:
         f"Answers are kept for **{due.months} months**, then deleted with everything worked"
         " out from them (analyses, corrections, and lessons' links to them: the lessons stay,"
         f" and their history says a link went). Due now: what was sent before"
-        f" **{due.cutoff:%-d %B %Y}**."
+        f" **{due.cutoff:%-d %B %Y}**. Deleting it also deletes the backups taken before"
+        " that day (Settings → Backups)."
     )
     counts = st.columns(4)
     counts[0].metric("Responses", f"{due.held.responses:,}")

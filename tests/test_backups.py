@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
@@ -164,9 +166,8 @@ def test_drill_back_up_the_demo_lose_the_file_restore_and_compare_every_table(
     for table in before:
         if table != "backups":
             assert after[table] == before[table], table
-    # The backup was taken after its own row was written? No: a backup's row is written
-    # once it is finished, so the copy holds the history before it.
-    assert before["backups"][:-1] == after["backups"]
+    # A backup's own row is written once it is finished: the copy holds the earlier ones.
+    assert len(before["backups"]) == 1 and after["backups"] == []
     assert restored.rows == sum(len(rows) for rows in after.values())
     # The restored database opens and takes new rows (its sequences carried on).
     reopened = open_app_database(path)
@@ -215,22 +216,27 @@ def test_restore_brings_an_older_backup_up_to_date(db, backup_dir, tmp_path):
 
 def test_restore_refuses_while_the_app_holds_the_database(db, backup_dir):
     backup = backups.back_up(db, COMMAND_LINE).file
+    db.close()
+    with held_by_another_process(db.path), pytest.raises(backups.BackupFailed, match="stop it"):
+        backups.restore(backup, db.path)
+    assert db.path.exists() and not list(db.path.parent.glob("*before-restore*"))
+
+
+@contextmanager
+def held_by_another_process(path: Path) -> Iterator[None]:
+    """The database file open for writing in another process, as the running app holds it."""
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
-         " time.sleep(60)", str(db.path)],
+         " time.sleep(60)", str(path)],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
-    db.close()
     try:
-        # It may wait for this process to let go of the file, then holds it.
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
-        with pytest.raises(backups.BackupFailed, match="stop it first"):
-            backups.restore(backup, db.path)
+        yield
     finally:
         holder.kill()
         holder.wait()
-    assert db.path.exists() and not list(db.path.parent.glob("*before-restore*"))
 
 
 BALLAST_ROWS = 3_000_000
@@ -374,3 +380,11 @@ def test_a_backup_that_cannot_be_written_is_said_on_the_page(db, backup_dir):
     assert f"The backup could not be written to {backup_dir}" in at.error[0].value
     [row] = at.dataframe[0].value.to_dict("records")
     assert not row["Checked"] and row["Problem"].startswith("The backup could not be written")
+
+
+def test_backup_now_says_so_when_another_process_holds_the_database_unannounced(db, backup_dir):
+    db.close()
+    with held_by_another_process(db.path):
+        refused = CliRunner().invoke(main, ["--db", str(db.path), "backup", "now"])
+    assert refused.exit_code == 1
+    assert "Another process is using" in refused.output and "left no run-file" in refused.output
