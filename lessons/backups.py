@@ -1,8 +1,9 @@
 """Backups: taken by the running app, checked, kept for a while, and restored.
 
 DuckDB lets one process write a database file, so the app itself takes the backups: each
-night at a set time (`LESSONS_BACKUP_TIME`, 02:00 unless set, "off" for never), when an
-administrator asks on the Backups page, or when `lessons backup now` asks the running app.
+night at a set time (`LESSONS_BACKUP_TIME`, 02:00 unless set, "off" for never; a night
+missed while the server was stopped is made up as it starts), when an administrator asks
+on the Backups page, or when `lessons backup now` asks the running app.
 A backup is DuckDB's own copy of the open database into a new file (a snapshot: the app
 carries on writing meanwhile), never a copy of the live file.
 
@@ -355,6 +356,21 @@ def next_run(now: datetime, at: time) -> datetime:
     return today if today > now else today + timedelta(days=1)
 
 
+def first_run(now: datetime, at: time, last_taken: datetime | None) -> datetime:
+    """When the schedule, starting at `now`, takes its first backup: at the next `at`, or at
+    once when the server was stopped at the last one (the last backup taken, if any, is
+    older than it). A database never backed up waits for the set time."""
+    due = next_run(now, at)
+    if last_taken is not None and last_taken < due - timedelta(days=1):
+        return now
+    return due
+
+
+def last_taken(database: store.Database) -> datetime | None:
+    """When the newest backup that was checked was started, if any."""
+    return next((row.started_at for row in history(database) if row.checked), None)
+
+
 class BackupSchedule(threading.Thread):
     """The nightly backup, on its own thread of the server (and its own cursor)."""
 
@@ -368,7 +384,11 @@ class BackupSchedule(threading.Thread):
         at = self._settings.at
         if at is None:
             return
-        due = next_run(now_local(), at)
+        try:
+            due = first_run(now_local(), at, last_taken(self._database()))
+        except Exception:
+            log.exception("The backup schedule could not read the last backup")
+            due = next_run(now_local(), at)
         while not self._stopping.is_set():
             # Wake at least hourly: the clock may be changed, or move for summer time.
             wait = (due - now_local()).total_seconds()

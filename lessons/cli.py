@@ -460,3 +460,17 @@ def restore(path: Path, backup: str, to: str | None) -> None:
         click.echo(f"  {name:<28} {rows:>10,}")
     if done.migrations:
         click.echo(f"Brought the schema up to date: {', '.join(done.migrations)}.")
+    database = open_app_database(done.target)
+    try:
+        due = privacy.purge_preview(database)
+    finally:
+        database.close()
+    if due.held.responses:
+        click.echo(
+            f"{due.held.responses:,} restored responses are past the {due.months}-month"
+            " retention period: run 'lessons privacy purge' before starting the app."
+        )
+    click.echo(
+        "Erasures made after this backup was taken are undone by restoring it: repeat them"
+        " (the kept-aside database's audit trail lists them)."
+    )

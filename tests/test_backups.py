@@ -122,6 +122,18 @@ def test_the_next_nightly_backup():
     assert backups.next_run(datetime(2026, 12, 31, 23, 0), at) == datetime(2027, 1, 1, 2, 0)
 
 
+def test_a_nightly_backup_missed_while_the_server_was_stopped_is_taken_at_start():
+    at = time_of_day(2, 0)
+    now = datetime(2026, 3, 4, 9, 30)
+    tomorrow = datetime(2026, 3, 5, 2, 0)
+    assert backups.first_run(now, at, None) == tomorrow  # never backed up: wait
+    assert backups.first_run(now, at, datetime(2026, 3, 4, 2, 0)) == tomorrow  # had today's
+    assert backups.first_run(now, at, datetime(2026, 3, 3, 2, 0)) == now  # missed today's
+    assert backups.first_run(datetime(2026, 3, 4, 1, 0), at, datetime(2026, 3, 3, 2, 0)) == (
+        datetime(2026, 3, 4, 2, 0)
+    )
+
+
 def test_the_schedule_takes_a_backup_at_the_set_time(db, backup_dir):
     # Two seconds from now on the app's clock (just after midnight is tomorrow's: still 2 s).
     at = (backups.now_local() + timedelta(seconds=2)).time()
@@ -338,6 +350,7 @@ def test_restore_from_the_command_line_prints_what_it_restored(db, backup_dir):
     assert done.exit_code == 0, done.output
     assert "Kept the database that was there as" in done.output
     assert "sessions" in done.output and "tables" in done.output
+    assert "Erasures made after this backup was taken are undone" in done.output
     elsewhere = db.path.parent / "copy.duckdb"
     done = CliRunner().invoke(
         main, ["--db", str(db.path), "restore", str(backup), "--to", str(elsewhere)]
