@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,6 +90,25 @@ def test_the_snapshot_is_the_database_as_it_was_while_the_app_goes_on(db, backup
     submit_feedback(db, session.id, FeedbackAnswer(overall_rating=4), "after")
     assert backups.file_tables(result.file)["responses"] == 1
     assert table_count(db, "responses") == 2
+
+
+def test_feedback_sent_during_a_backup_is_saved_and_left_out_of_it(db, backup_dir):
+    session = make_session(db)
+    submit_feedback(db, session.id, FeedbackAnswer(overall_rating=5), "before")
+    with db.transaction() as cur:
+        cur.execute(f"CREATE TABLE ballast AS SELECT range AS i FROM range({BALLAST_ROWS})")
+    taken: list[backups.BackupResult] = []
+    backing_up = threading.Thread(target=lambda: taken.append(backups.back_up(db, COMMAND_LINE)))
+    backing_up.start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(backup_dir.glob(".*.partial")):
+        time.sleep(0.002)
+    submit_feedback(db, session.id, FeedbackAnswer(overall_rating=3), "during")
+    during_backup = backing_up.is_alive()
+    backing_up.join(timeout=120)
+    [result] = taken
+    assert during_backup, "the backup finished before the feedback was sent"
+    assert result.tables["responses"] == 1 and table_count(db, "responses") == 2
 
 
 def test_only_the_newest_are_kept(db, backup_dir, monkeypatch):
