@@ -38,7 +38,7 @@ import secrets
 import shutil
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -417,6 +417,8 @@ class Restored:
     kept_aside: Path | None
     tables: dict[str, int]
     migrations: list[str]
+    # Erasures and purges made after the backup was taken: restoring it undid them.
+    undone: list[store.PrivacyRecord] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -492,7 +494,23 @@ def restore(backup: Path, target: Path) -> Restored:
     finally:
         database.close()
     applied = [name for name, _ in store.MIGRATIONS if name not in recorded]
-    return Restored(target, kept_aside, tables, applied)
+    undone = _privacy_changes_since(kept_aside, backup) if kept_aside else []
+    return Restored(target, kept_aside, tables, applied, undone)
+
+
+def _privacy_changes_since(kept_aside: Path, backup: Path) -> list[store.PrivacyRecord]:
+    """The erasures and purges recorded in the file kept aside after the backup's newest
+    privacy record: restoring the backup undid them. None when the kept-aside file cannot
+    be read (the disk failed, say)."""
+    try:
+        with store.reading_file(backup) as cur:
+            known = store.privacy_record(cur, limit=1)
+        with store.reading_file(kept_aside) as cur:
+            later = store.privacy_record(cur)
+    except store.CopyFailed:
+        return []
+    since = known[0].changed_at if known else datetime.min
+    return [r for r in later if r.changed_at > since and r.action in ("erased", "purged")]
 
 
 # --- the running server's run-file --------------------------------------------------------------

@@ -470,7 +470,10 @@ def restore(path: Path, backup: str, to: str | None) -> None:
             f"{due.held.responses:,} restored responses are past the {due.months}-month"
             " retention period: run 'lessons privacy purge' before starting the app."
         )
-    click.echo(
-        "Erasures made after this backup was taken are undone by restoring it: repeat them"
-        " (the kept-aside database's audit trail lists them)."
-    )
+    if done.undone:
+        click.echo(
+            f"Restoring undid {len(done.undone)} erasures or purges made after this backup"
+            " was taken: make them again (from the kept-aside database's audit trail):"
+        )
+        for change in done.undone:
+            click.echo(f"  {change.changed_at:%Y-%m-%d %H:%M}  {change.actor}: {change.detail}")
