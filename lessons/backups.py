@@ -347,6 +347,20 @@ def history(database: store.Database, limit: int = 30) -> list[store.BackupRow]:
         return store.recent_backups(cur, limit)
 
 
+def worry(rows: list[store.BackupRow], settings: BackupSettings, now: datetime) -> str:
+    """What an administrator should know about the backups (empty when all is well): the
+    newest backup failed, or the nightly ones have stopped."""
+    if rows and rows[0].error:
+        return f"The last backup, at {rows[0].started_at:%-d %b %Y %H:%M}, failed: {rows[0].error}"
+    taken = next((row.started_at for row in rows if row.checked), None)
+    if settings.at is not None and taken is not None and now - taken > timedelta(days=2):
+        return (
+            f"No backup has been taken since {taken:%-d %b %Y %H:%M}: is the server stopped"
+            " at night, or the backup folder unreachable?"
+        )
+    return ""
+
+
 # --- the schedule ---------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lessons import backups, ui_auth, ui_data
+from lessons.clock import now_local
 
 me = ui_auth.require_role("admin")
 database = ui_data.database()
@@ -21,6 +22,9 @@ st.markdown(
 st.caption("Backup folder (LESSONS_BACKUP_DIR):")
 st.code(str(settings.folder.resolve()), language=None)
 
+recorded = backups.history(database)
+if worry := backups.worry(recorded, settings, now_local()):
+    st.warning(worry, icon=":material/warning:")
 if flash := st.session_state.pop("backups_flash", None):
     st.success(flash, icon=":material/check:")
 
@@ -35,7 +39,6 @@ if st.button("Back up now", type="primary", icon=":material/backup:", key="backu
             st.rerun()
 
 st.subheader("Recent backups")
-recorded = backups.history(database)
 if not recorded:
     st.info("No backup has been taken from this database yet.")
 else:

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from lessons import backups, privacy
+from lessons import backups, privacy, store
 from lessons.auth import COMMAND_LINE, NotAllowed
 from lessons.cli import main
 from lessons.feedback import FeedbackAnswer, submit_feedback
@@ -133,6 +133,25 @@ def test_settings_from_the_environment(tmp_path):
         backups.backup_settings(db_path, {"LESSONS_BACKUP_TIME": "2am"})
     with pytest.raises(ValueError, match="LESSONS_BACKUP_KEEP"):
         backups.backup_settings(db_path, {"LESSONS_BACKUP_KEEP": "0"})
+
+
+def test_a_worry_when_the_last_backup_failed_or_the_nightly_ones_stopped(tmp_path):
+    nightly = backups.BackupSettings(tmp_path, time_of_day(2, 0), 14)
+    now = datetime(2026, 3, 10, 9, 0)
+
+    def row(started: datetime, error: str = "") -> store.BackupRow:
+        return store.BackupRow(1, started, started, "scheduled", "schedule", "f", 1, 1, 1,
+                               not error, error)  # fmt: skip
+
+    assert backups.worry([], nightly, now) == ""
+    assert backups.worry([row(datetime(2026, 3, 10, 2, 0))], nightly, now) == ""
+    failed = backups.worry([row(datetime(2026, 3, 10, 2, 0), "The backup folder is full")],
+                           nightly, now)  # fmt: skip
+    assert failed.startswith("The last backup, at 10 Mar 2026 02:00, failed: The backup folder")
+    stopped = backups.worry([row(datetime(2026, 3, 7, 2, 0))], nightly, now)
+    assert stopped.startswith("No backup has been taken since 7 Mar 2026 02:00")
+    off = backups.BackupSettings(tmp_path, None, 14)
+    assert backups.worry([row(datetime(2026, 3, 7, 2, 0))], off, now) == ""
 
 
 def test_the_next_nightly_backup():
@@ -432,6 +451,8 @@ def test_a_backup_that_cannot_be_written_is_said_on_the_page(db, backup_dir):
     at.button(key="backups_now").click().run()
     assert not at.exception
     assert f"The backup could not be written to {backup_dir}" in at.error[0].value
+    at.run()  # later: the page says the last one failed
+    assert "The last backup, at" in at.warning[0].value and "failed" in at.warning[0].value
     [row] = at.dataframe[0].value.to_dict("records")
     assert not row["Checked"] and row["Problem"].startswith("The backup could not be written")
 
