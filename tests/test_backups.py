@@ -463,3 +463,17 @@ def test_backup_now_says_so_when_another_process_holds_the_database_unannounced(
         refused = CliRunner().invoke(main, ["--db", str(db.path), "backup", "now"])
     assert refused.exit_code == 1
     assert "Another process is using" in refused.output and "left no run-file" in refused.output
+
+
+def test_odd_file_and_folder_names_are_backed_up_and_restored(tmp_path):
+    odd = tmp_path / 'it\'s a "folder"' / "select-from it's.duckdb"
+    database = open_app_database(odd)
+    try:
+        make_session(database)
+        settings = backups.BackupSettings(tmp_path / "back'ups", None, 14)
+        result = backups.back_up(database, COMMAND_LINE, settings=settings)
+    finally:
+        database.close()
+    assert result.file.name.startswith("select-from it's-") and result.tables["sessions"] == 1
+    restored = backups.restore(result.file, odd)
+    assert restored.kept_aside is not None and restored.tables["sessions"] == 1
