@@ -252,14 +252,18 @@ def test_restore_keeps_every_earlier_file_and_refuses_what_is_not_a_backup(db, b
     }
 
 
-def test_restore_lists_the_erasures_it_undid(db, backup_dir):
-    session = make_session(db)
+def ann_leaves_her_email(db) -> None:
+    """A response that kept a name and an email address, to be found and erased."""
     submit_feedback(
-        db, session.id,
+        db, make_session(db).id,
         FeedbackAnswer(overall_rating=4, contact_opt_in=True, contact_name="Ann Example",
                        contact_detail="ann@example.org"),
         "k1",
     )  # fmt: skip
+
+
+def test_restore_lists_the_erasures_it_undid(db, backup_dir):
+    ann_leaves_her_email(db)
     backup = backups.back_up(db, COMMAND_LINE).file
     [found] = privacy.find_contacts(db, "ann@example")
     privacy.erase_contacts(db, [found.response_id], COMMAND_LINE)
@@ -368,13 +372,7 @@ def test_a_purge_deletes_the_backups_older_than_the_retention_period(db, backup_
 
 
 def test_an_erasure_deletes_the_backups_older_than_the_retention_period(db, backup_dir):
-    session = make_session(db)
-    submit_feedback(
-        db, session.id,
-        FeedbackAnswer(overall_rating=4, contact_opt_in=True, contact_name="Ann Example",
-                       contact_detail="ann@example.org"),
-        "k1",
-    )  # fmt: skip
+    ann_leaves_her_email(db)
     backup_dir.mkdir()
     (backup_dir / "lessons-20230101-020000.duckdb").write_bytes(b"old")
     [found] = privacy.find_contacts(db, "ann@example")
