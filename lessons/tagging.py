@@ -18,11 +18,12 @@ from functools import lru_cache
 from typing import Any
 
 from lessons import store
-from lessons.analysis import ANALYSER_VERSION, Analysis, analyse, analyse_many
+from lessons.analysis import ANALYSER_VERSION, Analysis, analyse
 from lessons.auth import UNATTRIBUTED, Actor
 from lessons.choices import QUESTION_KIND
 from lessons.clock import now_local
 from lessons.errors import ValidationError
+from lessons.learned import LearnedModel, analyse_many_with
 from lessons.themes import (
     DEFAULT_THEMES,
     ThemeDefinition,
@@ -252,8 +253,11 @@ def store_analyses(
     cur: store.Cursor,
     analysed: Sequence[tuple[int, Analysis]],
     now: datetime | None = None,
+    version: str | None = None,
 ) -> None:
-    """Save the analyses of many comments ((comment id, analysis) pairs) in one batch."""
+    """Save the analyses of many comments ((comment id, analysis) pairs) in one batch;
+    `version` names the rules and learned layer that made them (the rules' alone when
+    None)."""
     store.save_comment_analyses(
         cur,
         [
@@ -264,12 +268,32 @@ def store_analyses(
                 mixed=analysis.mixed,
                 drivers=analysis.drivers,
                 themes=[(t.theme_id, t.evidence, t.label, t.score) for t in analysis.themes],
+                request=analysis.request,
+                asks=analysis.asks,
             )
             for comment_id, analysis in analysed
         ],
-        ANALYSER_VERSION,
+        version or ANALYSER_VERSION,
         now or now_local(),
     )
+
+
+def current_model(cur: store.Cursor) -> tuple[LearnedModel | None, str]:
+    """The learned layer in use (None until people have taught one, or when the stored one
+    cannot be read) and the version name its analyses are stored under."""
+    stored = store.latest_learned_model(cur)
+    if stored is None:
+        return None, ANALYSER_VERSION
+    try:
+        model = _model_from_bytes(stored.version, stored.model)
+    except ValueError:
+        return None, ANALYSER_VERSION
+    return model, f"{ANALYSER_VERSION}+learned{stored.version}"
+
+
+@lru_cache(maxsize=2)
+def _model_from_bytes(version: int, data: bytes) -> LearnedModel:
+    return LearnedModel.from_bytes(data)
 
 
 def analyse_answer(matcher: ThemeMatcher, question: str, text: str) -> Analysis:
@@ -292,8 +316,11 @@ def reanalyse(
 ) -> ReanalysisReport:
     """Bring every comment's analysis up to date, touching only what can have changed:
     comments never analysed or analysed by older rules, and — after a taxonomy edit —
-    comments tagged with a changed theme or matching its new definition."""
+    comments tagged with a changed theme or matching its new definition. The stored
+    learned layer (when people have taught one) reads after the rules; a new version of
+    it makes every analysis out of date."""
     with database.reading() as cur:
+        model, version = current_model(cur)
         definitions = active_definitions(cur)
         current = {d.id: definition_hash(d) for d in definitions}
         recorded = store.analysed_theme_hashes(cur)
@@ -301,7 +328,7 @@ def reanalyse(
             {tid for tid in current if recorded.get(tid) != current[tid]}
             | {tid for tid in recorded if tid not in current}
         )
-        wanted = set(store.comment_ids_needing_analysis(cur, ANALYSER_VERSION))
+        wanted = set(store.comment_ids_needing_analysis(cur, version))
         wanted |= set(store.comment_ids_tagged_with(cur, changed))
         texts = store.comment_texts(cur)
     changed_definitions = [d for d in definitions if d.id in changed]
@@ -315,14 +342,17 @@ def reanalyse(
     done = 0
     for start in range(0, total, batch_size):
         batch = todo[start : start + batch_size]
-        results = analyse_many(
+        results = analyse_many_with(
+            model,
             [(text, QUESTION_KIND.get(question, "general")) for _, question, text in batch],
-            matcher_themes=definitions,
+            themes=definitions,
             workers=workers,
         )
         with database.transaction() as cur:
             store_analyses(
-                cur, [(cid, analysis) for (cid, _, _), analysis in zip(batch, results, strict=True)]
+                cur,
+                [(cid, analysis) for (cid, _, _), analysis in zip(batch, results, strict=True)],
+                version=version,
             )
         done += len(batch)
         if progress:
@@ -341,11 +371,15 @@ def correct_comment(
     label: str | None,
     themes: Sequence[str],
     actor: Actor = UNATTRIBUTED,
+    request: bool | None = None,
 ) -> None:
-    """Record what a person (`actor`) says a comment's label and themes are.
+    """Record what a person (`actor`) says a comment's label, themes and request are.
 
-    `label` None keeps the machine's label. Themes that differ from the machine's
-    are stored as additions or removals; agreeing with the machine clears them.
+    `label` None keeps the machine's label, `request` None the machine's reading of
+    whether it asks for something. Readings that differ from the machine's are stored
+    as corrections; agreeing with the machine clears them. Either way the comment is
+    recorded as reviewed: an unchanged save confirms the machine's readings, and the
+    learned layer learns from confirmations as from corrections.
     """
     if label is not None and label not in LABELS:
         raise ValidationError({"label": "Choose positive, neutral or negative."})
@@ -373,6 +407,14 @@ def correct_comment(
             else:
                 action = None
             store.set_theme_correction(cur, comment_id, theme_id, action, actor, now)
+        store.set_request_correction(
+            cur,
+            comment_id,
+            None if request in (None, current.machine_request) else request,
+            actor,
+            now,
+        )
+        store.record_review(cur, comment_id, actor, now)
 
 
 def _only(comment_id: int) -> store.CommentFilter:
@@ -391,9 +433,10 @@ def find_comments(
     text: str = "",
     untagged_only: bool = False,
     limit: int = 2000,
+    requests_only: bool = False,
 ) -> list[store.AnalysedComment]:
     """Comments as people see them (corrections applied), newest first, filtered; the
-    untagged queue ignores the theme."""
+    untagged queue ignores the theme; `requests_only` keeps those that ask for something."""
     where = store.CommentFilter(
         session_id=session_id,
         theme_id=None if untagged_only else theme_id,
@@ -401,6 +444,7 @@ def find_comments(
         question=question,
         text=text,
         untagged_only=untagged_only,
+        requests_only=requests_only,
         limit=limit,
     )
     with database.reading() as cur:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from lessons import store, tagging
+from lessons import planning, store, tagging
 from lessons.document import break_autolinks
 from lessons.ui_data import clear_read_cache
 
@@ -84,3 +84,12 @@ def run_reanalysis(database: store.Database) -> None:
         f"Re-analysed {result.analysed:,} comments that the change could affect"
         f" (themes changed: {changed})."
     )
+
+
+def show_asks(asks: list[store.AskRow], theme_names: dict[str, str]) -> None:
+    """What people asked for, as its own list: each ask as typed (inert), its themes."""
+    for ask in asks:
+        with st.container(border=True):
+            st.text(planning.ask_text(ask))
+            if ask.themes:
+                st.caption(plain(", ".join(theme_names.get(t, t) for t in ask.themes)))

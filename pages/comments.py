@@ -53,7 +53,9 @@ with st.container(border=True):
     )  # fmt: skip
     text = right.text_input("Text contains", max_chars=100, key="comments_text")
 
-all_tab, untagged_tab, phrases_tab = st.tabs(["Comments", "Untagged queue", "Emerging phrases"])
+all_tab, asks_tab, untagged_tab, phrases_tab = st.tabs(
+    ["Comments", "What people asked for", "Untagged queue", "Emerging phrases"]
+)
 
 
 def comment_card(comment, key: str) -> None:
@@ -81,6 +83,10 @@ def comment_card(comment, key: str) -> None:
             reasons.append("**Themes:** " + " · ".join(parts))
         else:
             reasons.append("**Themes:** none yet")
+        if comment.request:
+            asked = plain(" … ".join(comment.asks)) if comment.asks else "yes"
+            corrected = " (corrected)" if comment.request_corrected else ""
+            reasons.append(f"**Asks for:** {asked}{corrected}")
         supports = lessons_by_comment.get(comment.id, [])
         if supports:
             reasons.append(
@@ -107,9 +113,17 @@ def comment_card(comment, key: str) -> None:
                 format_func=lambda tid: active_themes[tid],
                 key=f"{key}_fix_themes_{comment.id}",
             )
+            new_request = st.checkbox(
+                "Asks for a change or an addition",
+                value=comment.request,
+                key=f"{key}_fix_request_{comment.id}",
+            )
+            st.caption("Saving unchanged confirms them: the analysis learns from both.")
             if st.form_submit_button("Save correction", type="primary"):
                 try:
-                    correct_comment(database, comment.id, new_label, new_themes, me)
+                    correct_comment(
+                        database, comment.id, new_label, new_themes, me, request=new_request
+                    )
                 except ValidationError as invalid:
                     ui_forms.show_validation_errors(invalid, {})
                 else:
@@ -171,7 +185,7 @@ def comment_card(comment, key: str) -> None:
                         st.rerun()
 
 
-def comment_list(untagged_only: bool, key: str) -> None:
+def comment_list(untagged_only: bool, key: str, requests_only: bool = False) -> None:
     comments = tagging.find_comments(
         database,
         session_id=session_id,
@@ -181,12 +195,15 @@ def comment_list(untagged_only: bool, key: str) -> None:
         text=text,
         untagged_only=untagged_only,
         limit=MAX_LISTED,
+        requests_only=requests_only,
     )
     if not comments:
         st.info(
-            "No comments match these filters."
-            if not untagged_only
-            else "Every comment has a theme."
+            "Every comment has a theme."
+            if untagged_only
+            else "No comment matching these filters asks for anything."
+            if requests_only
+            else "No comments match these filters."
         )
         return
     pages = (len(comments) - 1) // PAGE_SIZE + 1
@@ -206,6 +223,13 @@ def comment_list(untagged_only: bool, key: str) -> None:
 
 with all_tab:
     comment_list(False, "comments_all")
+
+with asks_tab:
+    st.caption(
+        'Comments that ask for a change or an addition ("more exercises please"), whatever'
+        " their sentiment: a plain request is neutral, not a complaint."
+    )
+    comment_list(False, "comments_asks", requests_only=True)
 
 with untagged_tab:
     st.caption(
