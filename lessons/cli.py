@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from lessons import accounts, privacy, store
+from lessons import accounts, learning, privacy, store, tagging
 from lessons.auth import COMMAND_LINE, ROLES, Actor
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
@@ -346,3 +346,38 @@ def privacy_export(path: Path, query: str, output: str | None) -> None:
         click.echo(f"Wrote {len(found)} responses to {output}.", err=True)
     else:
         click.echo(data, nl=False)
+
+
+@main.command()
+@click.option("--all", "everything", is_flag=True, help="Read every comment again.")
+@click.option("--workers", default=2, show_default=True, help="Processes to analyse on.")
+@click.option(
+    "--learn/--no-learn",
+    default=True,
+    show_default=True,
+    help="First retrain the learned layer from people's corrections, if they changed.",
+)
+@click.pass_obj
+def reanalyse(path: Path, everything: bool, workers: int, learn: bool) -> None:
+    """Bring every comment's analysis up to date (rules, then the learned layer)."""
+    database = _existing_database(path)
+    try:
+        if learn and (trained := learning.retrain(database)) is not None:
+            click.echo(
+                f"Learned layer version {trained.version}, from {trained.examples}"
+                " corrections and confirmations."
+            )
+        with click.progressbar(length=1, label="Re-analysing comments") as bar:
+            shown = [0]
+
+            def report(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - shown[0])
+                shown[0] = done
+
+            result = tagging.reanalyse(
+                database, progress=report, workers=workers, everything=everything
+            )
+    finally:
+        database.close()
+    click.echo(f"Re-analysed {result.analysed:,} comments.")

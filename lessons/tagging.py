@@ -149,8 +149,10 @@ def theme_from_form(
 
 
 def validate_theme(
-    theme: store.ThemeRow, existing_ids: Iterable[str], is_new: bool
+    theme: store.ThemeRow, existing_ids: Iterable[str], is_new: bool, from_examples: bool = False
 ) -> dict[str, str]:
+    """What is wrong with a theme, by field. A theme `from_examples` may have no terms: the
+    learned layer knows it from the comments people tagged with it."""
     errors: dict[str, str] = {}
     if is_new:
         if not THEME_ID_RE.match(theme.id):
@@ -166,7 +168,7 @@ def validate_theme(
         errors["name"] = "Shorten the name to 60 characters or fewer."
     if len(theme.description) > 500:
         errors["description"] = "Shorten the description to 500 characters or fewer."
-    if not theme.include_terms and not theme.phrases:
+    if not theme.include_terms and not theme.phrases and not from_examples:
         errors["include_terms"] = "Add at least one term or phrase, or the theme can never match."
     for field_name in ("include_terms", "phrases", "exclude_terms"):
         terms = getattr(theme, field_name)
@@ -192,15 +194,20 @@ def save_theme(
     actor: Actor = UNATTRIBUTED,
     now: datetime | None = None,
     detail: str = "",
+    from_examples: bool = False,
+    action: str = "edited",
 ) -> None:
     """Check and save a theme, recording who changed what in the audit trail (`detail`
     describes the change instead of naming the fields); the caller then runs `reanalyse`
-    to bring tags up to date."""
+    to bring tags up to date. A theme `from_examples` may have no terms."""
     when = now or now_local()
     theme = clean_dataclass(theme)
     with database.transaction() as cur:
         themes = {t.id: t for t in store.all_themes(cur)}
-        errors = validate_theme(theme, themes, is_new)
+        was_from_examples = theme.id in themes and not (
+            themes[theme.id].include_terms or themes[theme.id].phrases
+        )
+        errors = validate_theme(theme, themes, is_new, from_examples or was_from_examples)
         if errors:
             raise ValidationError(errors)
         before = themes.get(theme.id)
@@ -212,34 +219,129 @@ def save_theme(
         )
         store.save_theme(cur, saved, when)
         if before is None:
-            action, text = "created", f"Added the theme '{saved.name}'"
+            action, text = "created", detail or f"Added the theme '{saved.name}'"
+            store.append_audit(cur, actor, "theme", saved.id, action, text, when)
+            return
         else:
             changed = [
                 name for name in THEME_FIELDS if getattr(before, name) != getattr(saved, name)
             ]
             if not changed:
                 return
-            action, text = "edited", detail or "Changed " + ", ".join(changed)
+            text = detail or "Changed " + ", ".join(changed)
         store.append_audit(cur, actor, "theme", saved.id, action, text, when)
 
 
 def add_term_to_theme(
     database: store.Database, theme_id: str, phrase: str, actor: Actor = UNATTRIBUTED
 ) -> None:
-    """Add an emerging phrase to a theme (as a phrase if several words, else a term)."""
-    with database.reading() as cur:
-        themes = {t.id: t for t in store.all_themes(cur)}
-    if theme_id not in themes:
-        raise ValidationError({"theme": "That theme no longer exists."})
-    theme = themes[theme_id]
-    cleaned = " ".join(phrase.lower().split())
+    """Add an emerging phrase to a theme (as a phrase if several words, else a term); the
+    theme's history records it as an addition that can be undone (`undo_term`)."""
+    theme = _theme(database, theme_id)
+    cleaned = _cleaned_term(phrase)
+    if not cleaned:
+        raise ValidationError({"theme": "Give a word or a phrase to add."})
     if " " in cleaned:
         theme = _replace(theme, phrases=tuple(dict.fromkeys((*theme.phrases, cleaned))))
         detail = f"Added the phrase '{cleaned}'"
     else:
         theme = _replace(theme, include_terms=tuple(dict.fromkeys((*theme.include_terms, cleaned))))
         detail = f"Added the term '{cleaned}'"
-    save_theme(database, theme, is_new=False, actor=actor, detail=detail)
+    save_theme(database, theme, is_new=False, actor=actor, detail=detail, action=TERM_ADDED)
+
+
+# The audit action of a term added from the emerging phrases, and of its undoing.
+TERM_ADDED = "term_added"
+TERM_UNDONE = "term_undone"
+_ADDED_RE = re.compile(r"^Added the (?:term|phrase) '(.+)'$")
+
+
+def _theme(database: store.Database, theme_id: str) -> store.ThemeRow:
+    with database.reading() as cur:
+        themes = {t.id: t for t in store.all_themes(cur)}
+    if theme_id not in themes:
+        raise ValidationError({"theme": "That theme no longer exists."})
+    return themes[theme_id]
+
+
+def _cleaned_term(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+@dataclass(frozen=True)
+class ThemeChange:
+    """One line of a theme's history; `undo_term` is the term or phrase an undo would take
+    out again (an addition from the emerging phrases whose term the theme still has)."""
+
+    entry: store.AuditEntry
+    undo_term: str | None
+
+
+def theme_history(database: store.Database, theme_id: str) -> list[ThemeChange]:
+    """The theme's history, newest first."""
+    with database.reading() as cur:
+        entries = store.audit_for(cur, "theme", theme_id)
+        themes = {t.id: t for t in store.all_themes(cur)}
+    theme = themes.get(theme_id)
+    held = set(theme.include_terms) | set(theme.phrases) if theme else set()
+    changes = []
+    for entry in reversed(entries):
+        added = _ADDED_RE.match(entry.detail) if entry.action == TERM_ADDED else None
+        term = added.group(1) if added and added.group(1) in held else None
+        changes.append(ThemeChange(entry, term))
+        held.discard(term or "")  # an older addition of the same term is not undone twice
+    return changes
+
+
+def undo_term(
+    database: store.Database, theme_id: str, term: str, actor: Actor = UNATTRIBUTED
+) -> None:
+    """Take a term or phrase added from the emerging phrases out of the theme again; the
+    caller then re-analyses (only the comments it tagged change)."""
+    theme = _theme(database, theme_id)
+    cleaned = _cleaned_term(term)
+    if cleaned not in theme.include_terms and cleaned not in theme.phrases:
+        raise ValidationError({"theme": f"'{cleaned}' is no longer in this theme."})
+    theme = _replace(
+        theme,
+        include_terms=tuple(t for t in theme.include_terms if t != cleaned),
+        phrases=tuple(p for p in theme.phrases if p != cleaned),
+    )
+    kind = "phrase" if " " in cleaned else "term"
+    save_theme(
+        database,
+        theme,
+        is_new=False,
+        actor=actor,
+        detail=f"Undid adding the {kind} '{cleaned}'",
+        from_examples=True,  # taking out its last term leaves it to its examples
+        action=TERM_UNDONE,
+    )
+
+
+@dataclass(frozen=True)
+class TermPreview:
+    """What adding a term to a theme would change among the newest stored comments."""
+
+    gained: list[str]  # texts that would be tagged with the theme, newest first
+    total_gained: int
+    searched: int
+
+
+def preview_term(
+    database: store.Database, theme_id: str, phrase: str, shown: int = 8
+) -> TermPreview:
+    """Which stored comments a term would newly tag with a theme, before it is saved."""
+    theme = _theme(database, theme_id)
+    cleaned = _cleaned_term(phrase)
+    if " " in cleaned:
+        draft = _replace(theme, phrases=(*theme.phrases, cleaned))
+    else:
+        draft = _replace(theme, include_terms=(*theme.include_terms, cleaned))
+    texts = preview_texts(database).stored
+    before, after = compile_themes([definition(theme)]), compile_themes([definition(draft)])
+    gained = [t for t in reversed(texts) if match_themes(after, t) and not match_themes(before, t)]
+    return TermPreview(gained[:shown], len(gained), len(texts))
 
 
 def _replace(theme: store.ThemeRow, **changes: Any) -> store.ThemeRow:
@@ -313,12 +415,13 @@ def reanalyse(
     progress: Callable[[int, int], None] | None = None,
     workers: int = 2,
     batch_size: int = 2000,
+    everything: bool = False,
 ) -> ReanalysisReport:
     """Bring every comment's analysis up to date, touching only what can have changed:
     comments never analysed or analysed by older rules, and — after a taxonomy edit —
     comments tagged with a changed theme or matching its new definition. The stored
     learned layer (when people have taught one) reads after the rules; a new version of
-    it makes every analysis out of date."""
+    it makes every analysis out of date. `everything` reads every comment again."""
     with database.reading() as cur:
         model, version = current_model(cur)
         definitions = active_definitions(cur)
@@ -331,6 +434,8 @@ def reanalyse(
         wanted = set(store.comment_ids_needing_analysis(cur, version))
         wanted |= set(store.comment_ids_tagged_with(cur, changed))
         texts = store.comment_texts(cur)
+    if everything:
+        wanted = {cid for cid, _, _ in texts}
     changed_definitions = [d for d in definitions if d.id in changed]
     if changed_definitions:
         changed_matcher = compile_themes(changed_definitions)
@@ -469,6 +574,29 @@ _STOPWORDS = frozenset(
     didn't wasn't really bit lot get got""".split()
 )
 _WORD_RE = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+# Non-answers ("can't think of anything", "nothing for now", "not sure") are never a
+# theme: a phrase that says one, or that comes only from comments that are one, is never
+# suggested.
+_NON_ANSWER_RE = re.compile(
+    r"\b(?:can'?t|cannot|can not|couldn'?t) think\b|\bnothing\b|\bnone\b|\bnot sure\b"
+    r"|\bno comments?\b|\bn/?a\b|\bfor now\b|\bat the moment\b|\bat this (?:time|stage)\b"
+    r"|\bso far\b|\bas above\b|\bsee above\b|\bnot really\b|\bno idea\b|\bdon'?t know\b"
+    r"|\bcome to mind\b|\bsprings? to mind\b|\bnothing else\b|\ball good\b"
+)
+# Stop phrases: words that say how someone felt or that they were there, never what about.
+# A phrase of only these (and filler words) names no theme ("really enjoyed", "thank you",
+# "great session", "well done").
+_GENERIC_WORDS = frozenset(
+    """good great excellent brilliant fantastic amazing awesome fab nice lovely useful helpful
+    interesting informative enjoyed enjoy enjoyable liked like love loved thanks thank thankyou
+    cheers well done overall everything anything something thing things session sessions day
+    today workshop course training event keep think thought felt feel found find made make
+    much many lots loads way ok okay fine fun best better worst bad poor less little whole
+    first last next one two also always never ever again still even yes sure please else
+    improve improved improvement improvements change changes changed add added""".split()
+)
+# Words that say nothing of what a comment is about.
+COMMON_WORDS = _STOPWORDS | _GENERIC_WORDS
 
 
 @dataclass(frozen=True)
@@ -482,11 +610,15 @@ def emerging_phrases(
     texts: Sequence[str], top: int = 15, min_count: int = 2
 ) -> list[EmergingPhrase]:
     """Frequent 2-3 word phrases (counted once per comment), ignoring phrases that start
-    or end with a filler word; a longer phrase hides the shorter ones it contains when
-    it is nearly as frequent."""
+    or end with a filler word, stop phrases (only words like "great session", "really
+    enjoyed") and non-answers ("can't think", "nothing for now", and short comments that
+    are one); a longer phrase hides the shorter ones it contains when it is nearly as
+    frequent."""
     counts: Counter[str] = Counter()
     examples: dict[str, str] = {}
     for text in texts:
+        if _is_non_answer(text):
+            continue
         words = _WORD_RE.findall(text.lower())
         seen: set[str] = set()
         for size in (2, 3):
@@ -494,7 +626,11 @@ def emerging_phrases(
                 gram = words[i : i + size]
                 if gram[0] in _STOPWORDS or gram[-1] in _STOPWORDS:
                     continue
-                seen.add(" ".join(gram))
+                if all(w in _GENERIC_WORDS or w in _STOPWORDS for w in gram):
+                    continue
+                phrase = " ".join(gram)
+                if not _NON_ANSWER_RE.search(phrase):
+                    seen.add(phrase)
         for phrase in seen:
             counts[phrase] += 1
             examples.setdefault(phrase, text)
@@ -511,6 +647,12 @@ def emerging_phrases(
         if len(kept) == top:
             break
     return [EmergingPhrase(p, c, examples[p]) for p, c in kept]
+
+
+def _is_non_answer(text: str) -> bool:
+    """A comment that says it has nothing to say ("can't think of anything right now")."""
+    plain = " ".join(_WORD_RE.findall(text.lower()))
+    return len(plain.split()) <= 8 and bool(_NON_ANSWER_RE.search(plain))
 
 
 def untagged_phrases(database: store.Database, top: int = 15) -> list[EmergingPhrase]:

@@ -3,7 +3,7 @@ untagged queue; emerging phrases to grow the taxonomy."""
 
 import streamlit as st
 
-from lessons import register, tagging, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons import learning, register, tagging, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.auth import may
 from lessons.choices import QUESTIONS
 from lessons.errors import ValidationError
@@ -25,6 +25,18 @@ st.title("Comments")
 for flash_key in ("reanalysis_flash", "comments_flash"):
     if flash := st.session_state.pop(flash_key, None):
         st.success(flash, icon=":material/check:")
+
+learnt = learning.status(database)
+if learnt.version is not None or learnt.running:
+    st.caption(
+        (
+            f"The analysis has learnt from {learnt.examples:,} corrections and confirmations"
+            f" (version {learnt.version}, {learnt.trained_at:%d %b %Y %H:%M})."
+            if learnt.version is not None and learnt.trained_at is not None
+            else "The analysis is learning from your corrections."
+        )
+        + (" Learning from the newest ones in the background…" if learnt.running else "")
+    )
 
 sessions = ui_data.all_sessions()
 session_names = {s.id: ui_widgets.session_label(s) for s in sessions}
@@ -127,6 +139,7 @@ def comment_card(comment, key: str) -> None:
                 except ValidationError as invalid:
                     ui_forms.show_validation_errors(invalid, {})
                 else:
+                    learning.learn_in_background(database)
                     ui_data.clear_read_cache()
                     st.rerun()
         if may_remove:
@@ -250,14 +263,29 @@ with phrases_tab:
         with st.container(border=True):
             st.markdown(f"**{plain(phrase.phrase)}** — in {phrase.count} comments")
             st.caption(plain(f"e.g. “{phrase.example[:160]}”"))
-            choose, add = st.columns([3, 1], vertical_alignment="bottom")
-            target = choose.selectbox(
+            target = st.selectbox(
                 "Add as a term to theme",
                 list(active_themes),
+                index=None,
+                placeholder="Choose a theme…",
                 format_func=active_themes.__getitem__,
                 key=f"comments_phrase_theme_{number}",
             )
-            if add.button("Add", key=f"comments_phrase_add_{number}", width="stretch"):
+            if target is None:
+                continue
+            preview = tagging.preview_term(database, target, phrase.phrase)
+            st.caption(
+                f"Adding it would tag {preview.total_gained:,} of the newest"
+                f" {preview.searched:,} stored comments with"
+                f" '{plain(active_themes[target])}'" + (", for example:" if preview.gained else ".")
+            )
+            for gained in preview.gained:
+                st.text(gained[:200])
+            if st.button(
+                "Add to the theme",
+                key=f"comments_phrase_add_{number}",
+                help="Undo it from the theme's history under Settings → Themes.",
+            ):
                 try:
                     add_term_to_theme(database, target, phrase.phrase, me)
                 except ValidationError as invalid:
