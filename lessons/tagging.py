@@ -403,6 +403,10 @@ def analyse_answer(matcher: ThemeMatcher, question: str, text: str) -> Analysis:
     return analyse(text, QUESTION_KIND.get(question, "general"), matcher)
 
 
+# The share of a re-analysis's progress bar that reading the comments takes (saving: the rest).
+ANALYSING_SHARE = 0.9
+
+
 @dataclass(frozen=True)
 class ReanalysisReport:
     changed_themes: tuple[str, ...]
@@ -444,24 +448,36 @@ def reanalyse(
     total = len(todo)
     if progress:
         progress(0, total)
+    # Each distinct answer is read once ("Nothing" a thousand times is one reading), all on
+    # one pool of `workers` processes, then saved in batches.
+    items = [(text, QUESTION_KIND.get(question, "general")) for _, question, text in todo]
+    distinct = list(dict.fromkeys(items))
+
+    def analysed(done: int, count: int) -> None:
+        if progress:
+            progress(int(ANALYSING_SHARE * total * done / max(count, 1)), total)
+
+    read = dict(
+        zip(
+            distinct,
+            analyse_many_with(
+                model, distinct, themes=definitions, workers=workers, progress=analysed
+            ),
+            strict=True,
+        )
+    )
     done = 0
     for start in range(0, total, batch_size):
         batch = todo[start : start + batch_size]
-        results = analyse_many_with(
-            model,
-            [(text, QUESTION_KIND.get(question, "general")) for _, question, text in batch],
-            themes=definitions,
-            workers=workers,
-        )
         with database.transaction() as cur:
             store_analyses(
                 cur,
-                [(cid, analysis) for (cid, _, _), analysis in zip(batch, results, strict=True)],
+                [(cid, read[items[start + i]]) for i, (cid, _, _) in enumerate(batch)],
                 version=version,
             )
         done += len(batch)
         if progress:
-            progress(done, total)
+            progress(int(ANALYSING_SHARE * total + (1 - ANALYSING_SHARE) * done), total)
     with database.transaction() as cur:
         store.replace_analysed_theme_hashes(cur, current)
     return ReanalysisReport(changed_themes=tuple(changed), candidates=total, analysed=done)
