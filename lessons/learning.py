@@ -137,10 +137,14 @@ _runners_lock = threading.Lock()
 
 
 def learn_in_background(
-    database: store.Database, then: Callable[[Retrained | None], None] | None = None
+    database: store.Database,
+    then: Callable[[Retrained | None], None] | None = None,
+    catch_up: bool = False,
 ) -> threading.Thread:
     """Retrain (when anything changed) and re-analyse on a thread of its own; return that
-    thread. A call while a run is going asks for one more run after it."""
+    thread. A call while a run is going asks for one more run after it. `catch_up`
+    re-analyses whatever is out of date even when the layer did not change (comments
+    that arrived since, analyses by older rules)."""
     with _runners_lock:
         runner = _runners.setdefault(id(database), _Runner())
         if runner.thread is not None and runner.thread.is_alive():
@@ -151,7 +155,7 @@ def learn_in_background(
             while True:
                 try:
                     result = retrain(database)
-                    if result is not None:
+                    if result is not None or catch_up:
                         tagging.reanalyse(database, workers=1)
                     runner.last_error = ""
                     if then is not None:
@@ -226,3 +230,12 @@ def create_theme_from_examples(
     with database.transaction() as cur:
         for comment_id in chosen:
             store.set_theme_correction(cur, comment_id, theme.id, "add", actor, when)
+
+
+def catch_up_in_background(database: store.Database) -> threading.Thread | None:
+    """When the app opens its database: bring analyses that are out of date (older rules,
+    a newer learned layer, comments that arrived since) up to date in the background."""
+    with database.reading() as cur:
+        _model, version = tagging.current_model(cur)
+        stale = store.comment_ids_needing_analysis(cur, version)
+    return learn_in_background(database, catch_up=True) if stale else None

@@ -168,6 +168,7 @@ def comment_card(comment, key: str) -> None:
                     except ValidationError as invalid:
                         ui_forms.show_validation_errors(invalid, {"reason": "Why"})
                     else:
+                        learning.learn_in_background(database)  # unlearn what went
                         ui_data.clear_read_cache()
                         st.session_state["comments_flash"] = (
                             "Removed the response." if whole else "Removed the comment."

@@ -192,3 +192,17 @@ def test_adding_a_term_is_previewed_and_can_be_undone_from_the_history(db):
     undone, added, *_ = tagging.theme_history(db, "venue")
     assert undone.entry.detail == "Undid adding the phrase 'name badges'"
     assert added.undo_term is None  # nothing left to undo
+
+
+def test_analyses_left_out_of_date_are_caught_up_in_the_background(db):
+    session = make_session(db)
+    give(db, session, ["Handouts to take away please", "The room was freezing"])
+    assert learning.catch_up_in_background(db) is None  # all up to date: nothing to do
+    with db.transaction() as cur:  # as an upgrade leaves them: read by older rules
+        cur.execute("UPDATE comment_analysis SET analyser_version = 'older', request = FALSE")
+    thread = learning.catch_up_in_background(db)
+    assert thread is not None
+    thread.join(timeout=60)
+    with db.reading() as cur:
+        assert store.comment_ids_needing_analysis(cur, tagging.ANALYSER_VERSION) == []
+    assert by_text(db)["Handouts to take away please"].request
