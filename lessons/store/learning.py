@@ -147,7 +147,7 @@ def comment_texts_by_ids(cur: Cursor, comment_ids: Sequence[int]) -> list[tuple[
 # --- the learned layer's versions --------------------------------------------------------
 
 # Older versions kept, for a look back; the newest is the one in use.
-KEEP_MODELS = 3
+_KEEP_MODELS = 3
 
 
 @dataclass(frozen=True)
@@ -182,5 +182,5 @@ def save_learned_model(
         " VALUES (?, ?, ?, ?, ?)",
         [version, now, fingerprint, examples, model],
     )
-    cur.execute("DELETE FROM learned_models WHERE version <= ?", [version - KEEP_MODELS])
+    cur.execute("DELETE FROM learned_models WHERE version <= ?", [version - _KEEP_MODELS])
     return version
