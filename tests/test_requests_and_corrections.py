@@ -4,13 +4,23 @@ everything: themes' tone, post-mortem quotes, trends and verdicts (issue 14)."""
 
 from datetime import timedelta
 
+from streamlit.testing.v1 import AppTest
+
 from lessons import loop, planning, postmortem, store, tagging
 from lessons.auth import Actor
 from lessons.choices import MIN_GROUP_SIZE
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import LessonDraft, create_lesson, move_lesson
 from lessons.store import migrations
-from tests.conftest import found, make_session, session_draft, table_count
+from tests.conftest import (
+    ROOT,
+    found,
+    make_account,
+    make_session,
+    session_draft,
+    signed_in,
+    table_count,
+)
 
 ANN = Actor(3, "Ann Lee", "facilitator")
 LEAD = Actor(4, "Lee Lead", "lead")
@@ -227,3 +237,22 @@ def test_verdicts_use_corrected_values(db):
         tagging.correct_comment(db, comment.id, "negative", comment.themes, ANN)
     measure = tech_measure()
     assert (measure.before, measure.after, measure.verdict) == ((6, 6), (0, 6), loop.IMPROVED)
+
+
+def test_the_post_mortem_and_plan_pages_list_what_people_asked_for_as_typed(db):
+    past = make_session(db, status="delivered")
+    ask = "A **bold** handout [link](http://example.com) please"
+    give(db, past, MIN_GROUP_SIZE, to_change=ask)
+    start = session_draft().starts_at + timedelta(days=30)
+    later = make_session(db, title="Next run", starts_at=start, ends_at=start + timedelta(hours=2))
+    account = make_account(db, LEAD.name, LEAD.role)
+    for name, session in (("postmortem.py", past), ("plan.py", later)):
+        at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
+        at = signed_in(at, account)
+        at.query_params["session"] = str(session.id)
+        at.run()
+        assert not at.exception, name
+        assert "What people asked for" in [h.value for h in at.subheader], name
+        # shown as typed, never as Markdown
+        # the clause that asks (the analysis ends a clause at a bracket)
+        assert [t.value for t in at.text].count("A **bold** handout [link]") == MIN_GROUP_SIZE
