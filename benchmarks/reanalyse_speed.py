@@ -19,16 +19,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
-from analysis_speed import make_comments
+from analysis_speed import make_comments, store_comments
 
 from lessons import learning, store, tagging
 from lessons.auth import Actor
-from lessons.choices import QUESTIONS
-from lessons.feedback import FeedbackAnswer, Submission, record_responses_in
-from lessons.sessions import SessionDraft, create_session
 from lessons.startup import open_app_database
 
 REVIEWER = Actor(None, "Benchmark reviewer", "admin")
@@ -42,28 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     texts = [text for text, _ in make_comments(args.n, seed=11)]
-    questions = list(QUESTIONS)
-    when = datetime(2026, 3, 12, 18, 0)
     with tempfile.TemporaryDirectory() as folder:
         database = open_app_database(Path(folder) / "reanalyse.duckdb")
-        session_id = create_session(
-            database,
-            SessionDraft("Benchmark", when, when.replace(hour=20), "Calderbrook", venue="Hall"),
-        )
         started = time.perf_counter()
-        with database.transaction() as cur:
-            record_responses_in(
-                cur,
-                [
-                    Submission(
-                        session_id,
-                        FeedbackAnswer(overall_rating=4, **{questions[i % 3]: text}),
-                        f"bench-{i}",
-                        when,
-                    )
-                    for i, text in enumerate(texts)
-                ],
-            )
+        store_comments(database, texts)
         stored_seconds = time.perf_counter() - started
         # People review a few hundred: confirm most, correct some.
         with database.reading() as cur:
