@@ -12,7 +12,7 @@ import re
 
 # Bump whenever a rule, a word list or a threshold changes: stored analyses
 # made by an older version are then re-analysed, the rest are left alone.
-ANALYSER_VERSION = "2.0.1"
+ANALYSER_VERSION = "2.0.2"
 
 
 def words(text: str) -> frozenset[str]:

@@ -19,6 +19,7 @@ stored in the database, retrained in the background when they change.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
@@ -171,6 +172,21 @@ def learn_in_background(
         runner.thread = threading.Thread(target=run, name="lessons-learning", daemon=True)
         runner.thread.start()
         return runner.thread
+
+
+# On the way out, a run still going is given this long to finish its work in the database.
+EXIT_WAIT_SECONDS = 20.0
+
+
+def _wait_at_exit() -> None:
+    with _runners_lock:
+        threads = [r.thread for r in _runners.values() if r.thread is not None]
+    for thread in threads:
+        if thread.is_alive():
+            thread.join(timeout=EXIT_WAIT_SECONDS)
+
+
+atexit.register(_wait_at_exit)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from lessons import learning, store, tagging
+from lessons import store, tagging
 
 _shared: dict[Path, store.Database] = {}
 _shared_lock = threading.Lock()
@@ -22,11 +22,9 @@ def open_app_database(path: Path | str | None = None) -> store.Database:
 def shared_database(path: Path | str | None = None) -> store.Database:
     """The one `Database` of this process for a file, opened on first use: the server's
     own routes (lessons.web_*) and the pages (lessons.ui_data) share it, and so its single
-    writer. Analyses left out of date (older rules, comments the learned layer has not read
-    yet) are brought up to date in the background."""
+    writer."""
     resolved = Path(path if path is not None else store.db_path_from_env()).resolve()
     with _shared_lock:
         if resolved not in _shared:
             _shared[resolved] = open_app_database(resolved)
-            learning.catch_up_in_background(_shared[resolved])
         return _shared[resolved]

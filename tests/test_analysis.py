@@ -746,3 +746,16 @@ def test_asking_for_a_basic_standard_is_a_request_that_says_it_was_not_met(stand
     result = analyse(prefix + standard, kind, MATCHER)
     assert result.request, explain(result)
     assert result.label == "negative", explain(result)
+
+
+def test_a_transcribers_note_is_not_the_writers_words():
+    noted = analyse("The driver was kind [illegible] and got me there early", "general", MATCHER)
+    assert noted.label == "positive", explain(noted)
+    assert not any("illegible" in d for d in noted.drivers)
+    # the word itself, written by the person, is a complaint
+    written = analyse("The slides were unreadable from the back", "to_change", MATCHER)
+    assert written.label == "negative" and "unreadable" in written.drivers, explain(written)
+    # a placeholder for a name still stands for who it names
+    assert "facilitation" in {
+        t.theme_id for t in analyse("[trainer] was patient", "went_well").themes
+    }
