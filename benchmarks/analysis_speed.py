@@ -32,10 +32,11 @@ from textblob import TextBlob
 from lessons import tagging
 from lessons.analysis import analyse, analyse_many
 from lessons.choices import QUESTIONS
-from lessons.feedback import FeedbackAnswer, Submission, record_responses_in
+from lessons.feedback import FeedbackAnswer, Recorded, Submission, record_responses_in
 from lessons.learned import Example, LearnedModel, analyse_with, train
 from lessons.sessions import SessionDraft, create_session
 from lessons.startup import open_app_database
+from lessons.store import Database
 from lessons.themes import DEFAULT_THEMES, ThemeDefinition, compile_themes
 
 KINDS = ("went_well", "to_change", "general")
@@ -115,29 +116,34 @@ def per_second(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("inf")
 
 
+def store_comments(database: Database, texts: Sequence[str]) -> list[Recorded]:
+    """Store the texts in one session, one comment per response, each answering one of the
+    three questions in turn, in one batch (as they would arrive, unanalysed)."""
+    questions = list(QUESTIONS)
+    when = datetime(2026, 3, 12, 18, 0)
+    session_id = create_session(
+        database,
+        SessionDraft("Benchmark", when, when.replace(hour=20), "Calderbrook", venue="Hall"),
+    )
+    submissions = [
+        Submission(
+            session_id,
+            FeedbackAnswer(overall_rating=4, **{questions[i % 3]: text}),
+            f"bench-{i}",
+            when,
+        )
+        for i, text in enumerate(texts)
+    ]
+    with database.transaction() as cur:
+        return record_responses_in(cur, submissions)
+
+
 def analyse_and_save(n: int) -> tuple[float, float]:
     """Seconds to analyse and save `n` stored comments one at a time, then as one batch."""
     texts = [text for text, _ in make_comments(n, seed=7)]
-    questions = list(QUESTIONS)
-    when = datetime(2026, 3, 12, 18, 0)
     with tempfile.TemporaryDirectory() as folder:
         database = open_app_database(Path(folder) / "bench.duckdb")
-        session_id = create_session(
-            database,
-            SessionDraft("Benchmark", when, when.replace(hour=20), "Calderbrook", venue="Hall"),
-        )
-        # One comment per response, each answering one of the three questions in turn.
-        submissions = [
-            Submission(
-                session_id,
-                FeedbackAnswer(overall_rating=4, **{questions[i % 3]: text}),
-                f"bench-{i}",
-                when,
-            )
-            for i, text in enumerate(texts)
-        ]
-        with database.transaction() as cur:
-            recorded = record_responses_in(cur, submissions)
+        recorded = store_comments(database, texts)
         comments = [
             (comment_id, question, texts[i])
             for i, stored in enumerate(recorded)

@@ -223,6 +223,10 @@ _EMOTICON_RE = re.compile(
     + r")(?=\s|$|[.,!?])"
 )
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+_EDITORIAL_RE = re.compile(
+    r"\[\s*(?:unreadable|illegible|inaudible|indecipherable|unclear|sic|redacted|\?)"
+    r"[^\[\]\n]{0,60}\]"
+)
 _WORD_RE = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*|[" + "".join(EMOJI) + r"]")
 
 
@@ -239,6 +243,10 @@ def analyse(text: str, question_kind: str, matcher: ThemeMatcher | None = None) 
     normalised = normalise(text)
     if "://" in normalised or "www." in normalised:
         normalised = _URL_RE.sub(_blank, normalised)
+    if "[" in normalised:
+        # "[unreadable]", "[illegible ?could be OB6]", "[sic]": a transcriber's note, not the
+        # writer's words (a placeholder such as "[trainer]" still names who it stands for)
+        normalised = _EDITORIAL_RE.sub(_blank, normalised)
     emoticons = _emoticon_hits(normalised)
     spans = _clause_spans(normalised, kind)
     if emoticons and not spans:

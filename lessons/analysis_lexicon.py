@@ -12,7 +12,7 @@ import re
 
 # Bump whenever a rule, a word list or a threshold changes: stored analyses
 # made by an older version are then re-analysed, the rest are left alone.
-ANALYSER_VERSION = "2.0.0"
+ANALYSER_VERSION = "2.0.2"
 
 
 def words(text: str) -> frozenset[str]:
@@ -57,6 +57,7 @@ DOMAIN_LEXICON: dict[str, float] = {
     "chaotic": -0.5, "shambles": -0.7, "useless": -0.6, "pointless": -0.5, "waste": -0.5,
     "wasted": -0.5, "struggled": -0.4, "struggle": -0.3, "struggling": -0.4, "delay": -0.4,
     "delays": -0.4, "delayed": -0.4, "cancelled": -0.4, "rude": -0.6, "noisy": -0.4,
+    "unreadable": -0.5, "illegible": -0.5, "inaudible": -0.5, "unusable": -0.5,
     "cramped": -0.4, "stuffy": -0.3, "uncomfortable": -0.4, "draughty": -0.3, "freezing": -0.4,
     "hot": -0.1, "problem": -0.3, "problems": -0.3, "issue": -0.2, "issues": -0.2,
     "difficulty": -0.3, "difficulties": -0.3, "crashed": -0.4, "froze": -0.4, "glitchy": -0.4,
@@ -387,7 +388,10 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     (
         rf"\b{AUX_NOT} (?:\w+ )?(?:work|working|load|loading|connect|connecting|open|opening"
         r"|turn on|switch on)\b|\bstopped working\b|\b(?:wasn't|was not|weren't|were not) "
-        r"(?:set up|ready|available|charged|switched on)\b",
+        r"(?:set up|ready|available|charged|switched on)\b"
+        # equipment that failed again and again: "the wifi kept dropping"
+        r"|\b(?:kept|keeps|keep) (?:on )?(?:dropping|crashing|freezing|failing|cutting out"
+        r"|dropping out|breaking|breaking up|disconnecting|buffering|logging (?:me|us) out)\b",
         -0.5,
         NEVER,
     ),
@@ -597,7 +601,8 @@ SHORTFALL_RE = re.compile(
     r"|accessible|timely|attentive|friendly|respectful|courteous|compassionate|supportive"
     r"|honest|approachable|sensitive|thorough|proactive|communicative|knowledgeable"
     r"|transparent|realistic"
-    r"|\w+ed|prepared|aware)"
+    # "more organised", not "more worked examples" (a thing wanted, not a fault)
+    r"|\w+ed(?! (?:[\w-]+ )?[\w-]+s\b)|prepared|aware)"
     # more of what a service runs on: "more staff on the phones", "a bigger fleet"
     r"|(?:more|larger|bigger|extra|additional)(?: \w+)?? (?:staff|people|operators|handlers"
     r"|crews?|ambulances|vehicles|fleet|drivers|doctors|nurses|paramedics|clinicians|phones"

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from lessons import accounts, backups, privacy, store, web_backup
+from lessons import accounts, backups, learning, privacy, store, tagging, web_backup
 from lessons.auth import COMMAND_LINE, ROLES, Actor
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
@@ -477,3 +477,41 @@ def restore(path: Path, backup: str, to: str | None) -> None:
         )
         for change in done.undone:
             click.echo(f"  {change.changed_at:%Y-%m-%d %H:%M}  {change.actor}: {change.detail}")
+
+
+# --- analysis ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--all", "everything", is_flag=True, help="Read every comment again.")
+@click.option("--workers", default=2, show_default=True, help="Processes to analyse on.")
+@click.option(
+    "--learn/--no-learn",
+    default=True,
+    show_default=True,
+    help="First retrain the learned layer from people's corrections, if they changed.",
+)
+@click.pass_obj
+def reanalyse(path: Path, everything: bool, workers: int, learn: bool) -> None:
+    """Bring every comment's analysis up to date (rules, then the learned layer)."""
+    database = _existing_database(path)
+    try:
+        if learn and (trained := learning.retrain(database)) is not None:
+            click.echo(
+                f"Learned layer version {trained.version}, from {trained.examples}"
+                " corrections and confirmations."
+            )
+        with click.progressbar(length=1, label="Re-analysing comments") as bar:
+            shown = [0]
+
+            def report(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - shown[0])
+                shown[0] = done
+
+            result = tagging.reanalyse(
+                database, progress=report, workers=workers, everything=everything
+            )
+    finally:
+        database.close()
+    click.echo(f"Re-analysed {result.analysed:,} comments.")

@@ -29,6 +29,7 @@ from lessons.document import (
     Bullets,
     Heading,
     Paragraph,
+    Span,
     html_page,
     inline,
     ours,
@@ -264,6 +265,8 @@ class PlanEvidence:
     complaints: tuple[Complaint, ...]
     complaint_sessions: tuple[str, ...]
     complaint_message: str
+    asks: tuple[store.AskRow, ...] = ()  # what people asked for in comparable sessions
+    ask_message: str = ""
 
 
 def comparable_sessions(
@@ -389,16 +392,47 @@ def recurring_complaints(
     return complaints, tuple(_label(s) for s in comparable), message
 
 
+# The most recent requests a plan lists.
+TOP_ASKS = 8
+
+
+def past_asks(
+    cur: store.Cursor, session: store.SessionRow, sessions: Sequence[store.SessionRow]
+) -> tuple[tuple[store.AskRow, ...], str]:
+    """What people asked for in comparable past sessions (the newest first), when those
+    sessions have enough responses to show anything (the anonymity rule)."""
+    comparable = comparable_sessions(session, sessions, "programme") or comparable_sessions(
+        session, sessions, "format"
+    )
+    ids = [s.id for s in comparable]
+    summary = store.feedback_summary(cur, ids) if ids else None
+    if summary is None or not enough(summary.responses):
+        return (), (
+            "Too little past feedback from comparable sessions to show what people asked for."
+        )
+    asks = tuple(store.asks_in_sessions(cur, ids, limit=TOP_ASKS))
+    total = store.ask_count(cur, ids)
+    if not asks:
+        return (), f"No one asked for a change in {len(comparable)} comparable sessions."
+    return asks, (
+        f"{total} comments asked for a change or an addition in {len(comparable)} comparable"
+        f" sessions ({summary.responses} responses); the newest {len(asks)}:"
+    )
+
+
 def plan_evidence(
     cur: store.Cursor, session: store.SessionRow, sessions: Sequence[store.SessionRow]
 ) -> PlanEvidence:
     complaints, complaint_sessions, message = recurring_complaints(cur, session, sessions)
+    asks, ask_message = past_asks(cur, session, sessions)
     return PlanEvidence(
         suggest_balance(cur, session, sessions),
         expected_mix(cur, session, sessions),
         complaints,
         complaint_sessions,
         message,
+        asks,
+        ask_message,
     )
 
 
@@ -489,7 +523,31 @@ def plan_document(
                 )
             )
         )
+    blocks.append(
+        Paragraph(
+            inline(ours("What people asked for.", bold=True), ours(" "), ours(evidence.ask_message))
+        )
+    )
+    if evidence.asks:
+        blocks.append(
+            Bullets(
+                tuple(
+                    inline(typed(ask_text(a)), *_ask_themes(a, theme_names)) for a in evidence.asks
+                )
+            )
+        )
     return blocks
+
+
+def ask_text(ask: store.AskRow) -> str:
+    """What a comment asks for: the clauses that ask, else the whole comment, on one line."""
+    return " … ".join(" ".join(part.split()) for part in (ask.asks or (ask.text,)))
+
+
+def _ask_themes(ask: store.AskRow, theme_names: Mapping[str, str]) -> tuple[Span, ...]:
+    if not ask.themes:
+        return ()
+    return (ours(" ("), typed(", ".join(theme_names.get(t, t) for t in ask.themes)), ours(")"))
 
 
 def plan_markdown(

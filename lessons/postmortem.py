@@ -148,6 +148,9 @@ class PostMortem:
     comments: list[store.AnalysedComment]
     lessons_per_comment: dict[int, int]  # how many lessons each comment is evidence for
     applied: list[tuple[store.LessonRow, loop.Comparison | None]]
+    # What people asked for, as its own list: only where the figures are shown (from
+    # MIN_GROUP_SIZE responses), like every other breakdown.
+    asks: list[store.AskRow]
 
 
 def post_mortem(
@@ -156,12 +159,14 @@ def post_mortem(
     with database.reading() as cur:
         summary = store.feedback_summary(cur, [session_id])
         comments = store.comments_for_session(cur, session_id)
+        figures = feedback_figures(summary, theme_names)
         return PostMortem(
-            figures=feedback_figures(summary, theme_names),
+            figures=figures,
             reflections=store.reflections_for_session(cur, session_id),
             comments=comments,
             lessons_per_comment=store.lesson_counts_by_comment(cur, [c.id for c in comments]),
             applied=loop.applied_lessons(cur, session_id, theme_names),
+            asks=[] if figures.hidden else store.asks_in_sessions(cur, [session_id]),
         )
 
 

@@ -18,11 +18,12 @@ from functools import lru_cache
 from typing import Any
 
 from lessons import store
-from lessons.analysis import ANALYSER_VERSION, Analysis, analyse, analyse_many
+from lessons.analysis import ANALYSER_VERSION, Analysis, analyse
 from lessons.auth import UNATTRIBUTED, Actor
 from lessons.choices import QUESTION_KIND
 from lessons.clock import now_local
 from lessons.errors import ValidationError
+from lessons.learned import LearnedModel, analyse_many_with
 from lessons.themes import (
     DEFAULT_THEMES,
     ThemeDefinition,
@@ -148,8 +149,10 @@ def theme_from_form(
 
 
 def validate_theme(
-    theme: store.ThemeRow, existing_ids: Iterable[str], is_new: bool
+    theme: store.ThemeRow, existing_ids: Iterable[str], is_new: bool, from_examples: bool = False
 ) -> dict[str, str]:
+    """What is wrong with a theme, by field. A theme `from_examples` may have no terms: the
+    learned layer knows it from the comments people tagged with it."""
     errors: dict[str, str] = {}
     if is_new:
         if not THEME_ID_RE.match(theme.id):
@@ -165,7 +168,7 @@ def validate_theme(
         errors["name"] = "Shorten the name to 60 characters or fewer."
     if len(theme.description) > 500:
         errors["description"] = "Shorten the description to 500 characters or fewer."
-    if not theme.include_terms and not theme.phrases:
+    if not theme.include_terms and not theme.phrases and not from_examples:
         errors["include_terms"] = "Add at least one term or phrase, or the theme can never match."
     for field_name in ("include_terms", "phrases", "exclude_terms"):
         terms = getattr(theme, field_name)
@@ -191,15 +194,20 @@ def save_theme(
     actor: Actor = UNATTRIBUTED,
     now: datetime | None = None,
     detail: str = "",
+    from_examples: bool = False,
+    action: str = "edited",
 ) -> None:
     """Check and save a theme, recording who changed what in the audit trail (`detail`
     describes the change instead of naming the fields); the caller then runs `reanalyse`
-    to bring tags up to date."""
+    to bring tags up to date. A theme `from_examples` may have no terms."""
     when = now or now_local()
     theme = clean_dataclass(theme)
     with database.transaction() as cur:
         themes = {t.id: t for t in store.all_themes(cur)}
-        errors = validate_theme(theme, themes, is_new)
+        was_from_examples = theme.id in themes and not (
+            themes[theme.id].include_terms or themes[theme.id].phrases
+        )
+        errors = validate_theme(theme, themes, is_new, from_examples or was_from_examples)
         if errors:
             raise ValidationError(errors)
         before = themes.get(theme.id)
@@ -211,34 +219,129 @@ def save_theme(
         )
         store.save_theme(cur, saved, when)
         if before is None:
-            action, text = "created", f"Added the theme '{saved.name}'"
+            action, text = "created", detail or f"Added the theme '{saved.name}'"
+            store.append_audit(cur, actor, "theme", saved.id, action, text, when)
+            return
         else:
             changed = [
                 name for name in THEME_FIELDS if getattr(before, name) != getattr(saved, name)
             ]
             if not changed:
                 return
-            action, text = "edited", detail or "Changed " + ", ".join(changed)
+            text = detail or "Changed " + ", ".join(changed)
         store.append_audit(cur, actor, "theme", saved.id, action, text, when)
 
 
 def add_term_to_theme(
     database: store.Database, theme_id: str, phrase: str, actor: Actor = UNATTRIBUTED
 ) -> None:
-    """Add an emerging phrase to a theme (as a phrase if several words, else a term)."""
-    with database.reading() as cur:
-        themes = {t.id: t for t in store.all_themes(cur)}
-    if theme_id not in themes:
-        raise ValidationError({"theme": "That theme no longer exists."})
-    theme = themes[theme_id]
-    cleaned = " ".join(phrase.lower().split())
+    """Add an emerging phrase to a theme (as a phrase if several words, else a term); the
+    theme's history records it as an addition that can be undone (`undo_term`)."""
+    theme = _theme(database, theme_id)
+    cleaned = _cleaned_term(phrase)
+    if not cleaned:
+        raise ValidationError({"theme": "Give a word or a phrase to add."})
     if " " in cleaned:
         theme = _replace(theme, phrases=tuple(dict.fromkeys((*theme.phrases, cleaned))))
         detail = f"Added the phrase '{cleaned}'"
     else:
         theme = _replace(theme, include_terms=tuple(dict.fromkeys((*theme.include_terms, cleaned))))
         detail = f"Added the term '{cleaned}'"
-    save_theme(database, theme, is_new=False, actor=actor, detail=detail)
+    save_theme(database, theme, is_new=False, actor=actor, detail=detail, action=TERM_ADDED)
+
+
+# The audit action of a term added from the emerging phrases, and of its undoing.
+TERM_ADDED = "term_added"
+TERM_UNDONE = "term_undone"
+_ADDED_RE = re.compile(r"^Added the (?:term|phrase) '(.+)'$")
+
+
+def _theme(database: store.Database, theme_id: str) -> store.ThemeRow:
+    with database.reading() as cur:
+        themes = {t.id: t for t in store.all_themes(cur)}
+    if theme_id not in themes:
+        raise ValidationError({"theme": "That theme no longer exists."})
+    return themes[theme_id]
+
+
+def _cleaned_term(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+@dataclass(frozen=True)
+class ThemeChange:
+    """One line of a theme's history; `undo_term` is the term or phrase an undo would take
+    out again (an addition from the emerging phrases whose term the theme still has)."""
+
+    entry: store.AuditEntry
+    undo_term: str | None
+
+
+def theme_history(database: store.Database, theme_id: str) -> list[ThemeChange]:
+    """The theme's history, newest first."""
+    with database.reading() as cur:
+        entries = store.audit_for(cur, "theme", theme_id)
+        themes = {t.id: t for t in store.all_themes(cur)}
+    theme = themes.get(theme_id)
+    held = set(theme.include_terms) | set(theme.phrases) if theme else set()
+    changes = []
+    for entry in reversed(entries):
+        added = _ADDED_RE.match(entry.detail) if entry.action == TERM_ADDED else None
+        term = added.group(1) if added and added.group(1) in held else None
+        changes.append(ThemeChange(entry, term))
+        held.discard(term or "")  # an older addition of the same term is not undone twice
+    return changes
+
+
+def undo_term(
+    database: store.Database, theme_id: str, term: str, actor: Actor = UNATTRIBUTED
+) -> None:
+    """Take a term or phrase added from the emerging phrases out of the theme again; the
+    caller then re-analyses (only the comments it tagged change)."""
+    theme = _theme(database, theme_id)
+    cleaned = _cleaned_term(term)
+    if cleaned not in theme.include_terms and cleaned not in theme.phrases:
+        raise ValidationError({"theme": f"'{cleaned}' is no longer in this theme."})
+    theme = _replace(
+        theme,
+        include_terms=tuple(t for t in theme.include_terms if t != cleaned),
+        phrases=tuple(p for p in theme.phrases if p != cleaned),
+    )
+    kind = "phrase" if " " in cleaned else "term"
+    save_theme(
+        database,
+        theme,
+        is_new=False,
+        actor=actor,
+        detail=f"Undid adding the {kind} '{cleaned}'",
+        from_examples=True,  # taking out its last term leaves it to its examples
+        action=TERM_UNDONE,
+    )
+
+
+@dataclass(frozen=True)
+class TermPreview:
+    """What adding a term to a theme would change among the newest stored comments."""
+
+    gained: list[str]  # texts that would be tagged with the theme, newest first
+    total_gained: int
+    searched: int
+
+
+def preview_term(
+    database: store.Database, theme_id: str, phrase: str, shown: int = 8
+) -> TermPreview:
+    """Which stored comments a term would newly tag with a theme, before it is saved."""
+    theme = _theme(database, theme_id)
+    cleaned = _cleaned_term(phrase)
+    if " " in cleaned:
+        draft = _replace(theme, phrases=(*theme.phrases, cleaned))
+    else:
+        draft = _replace(theme, include_terms=(*theme.include_terms, cleaned))
+    texts = preview_texts(database).stored
+    before, after = compile_themes([definition(theme)]), compile_themes([definition(draft)])
+    gained = [t for t in reversed(texts) if match_themes(after, t) and not match_themes(before, t)]
+    return TermPreview(gained[:shown], len(gained), len(texts))
 
 
 def _replace(theme: store.ThemeRow, **changes: Any) -> store.ThemeRow:
@@ -252,8 +355,11 @@ def store_analyses(
     cur: store.Cursor,
     analysed: Sequence[tuple[int, Analysis]],
     now: datetime | None = None,
+    version: str | None = None,
 ) -> None:
-    """Save the analyses of many comments ((comment id, analysis) pairs) in one batch."""
+    """Save the analyses of many comments ((comment id, analysis) pairs) in one batch;
+    `version` names the rules and learned layer that made them (the rules' alone when
+    None)."""
     store.save_comment_analyses(
         cur,
         [
@@ -264,17 +370,41 @@ def store_analyses(
                 mixed=analysis.mixed,
                 drivers=analysis.drivers,
                 themes=[(t.theme_id, t.evidence, t.label, t.score) for t in analysis.themes],
+                request=analysis.request,
+                asks=analysis.asks,
             )
             for comment_id, analysis in analysed
         ],
-        ANALYSER_VERSION,
+        version or ANALYSER_VERSION,
         now or now_local(),
     )
+
+
+def current_model(cur: store.Cursor) -> tuple[LearnedModel | None, str]:
+    """The learned layer in use (None until people have taught one, or when the stored one
+    cannot be read) and the version name its analyses are stored under."""
+    stored = store.latest_learned_model(cur)
+    if stored is None:
+        return None, ANALYSER_VERSION
+    try:
+        model = _model_from_bytes(stored.version, stored.model)
+    except ValueError:
+        return None, ANALYSER_VERSION
+    return model, f"{ANALYSER_VERSION}+learned{stored.version}"
+
+
+@lru_cache(maxsize=2)
+def _model_from_bytes(version: int, data: bytes) -> LearnedModel:
+    return LearnedModel.from_bytes(data)
 
 
 def analyse_answer(matcher: ThemeMatcher, question: str, text: str) -> Analysis:
     """One free-text answer, read in the light of the question it answers."""
     return analyse(text, QUESTION_KIND.get(question, "general"), matcher)
+
+
+# The share of a re-analysis's progress bar that reading the comments takes (saving: the rest).
+ANALYSING_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -289,11 +419,15 @@ def reanalyse(
     progress: Callable[[int, int], None] | None = None,
     workers: int = 2,
     batch_size: int = 2000,
+    everything: bool = False,
 ) -> ReanalysisReport:
     """Bring every comment's analysis up to date, touching only what can have changed:
     comments never analysed or analysed by older rules, and — after a taxonomy edit —
-    comments tagged with a changed theme or matching its new definition."""
+    comments tagged with a changed theme or matching its new definition. The stored
+    learned layer (when people have taught one) reads after the rules; a new version of
+    it makes every analysis out of date. `everything` reads every comment again."""
     with database.reading() as cur:
+        model, version = current_model(cur)
         definitions = active_definitions(cur)
         current = {d.id: definition_hash(d) for d in definitions}
         recorded = store.analysed_theme_hashes(cur)
@@ -301,9 +435,11 @@ def reanalyse(
             {tid for tid in current if recorded.get(tid) != current[tid]}
             | {tid for tid in recorded if tid not in current}
         )
-        wanted = set(store.comment_ids_needing_analysis(cur, ANALYSER_VERSION))
+        wanted = set(store.comment_ids_needing_analysis(cur, version))
         wanted |= set(store.comment_ids_tagged_with(cur, changed))
         texts = store.comment_texts(cur)
+    if everything:
+        wanted = {cid for cid, _, _ in texts}
     changed_definitions = [d for d in definitions if d.id in changed]
     if changed_definitions:
         changed_matcher = compile_themes(changed_definitions)
@@ -312,21 +448,36 @@ def reanalyse(
     total = len(todo)
     if progress:
         progress(0, total)
+    # Each distinct answer is read once ("Nothing" a thousand times is one reading), all on
+    # one pool of `workers` processes, then saved in batches.
+    items = [(text, QUESTION_KIND.get(question, "general")) for _, question, text in todo]
+    distinct = list(dict.fromkeys(items))
+
+    def analysed(done: int, count: int) -> None:
+        if progress:
+            progress(int(ANALYSING_SHARE * total * done / max(count, 1)), total)
+
+    read = dict(
+        zip(
+            distinct,
+            analyse_many_with(
+                model, distinct, themes=definitions, workers=workers, progress=analysed
+            ),
+            strict=True,
+        )
+    )
     done = 0
     for start in range(0, total, batch_size):
         batch = todo[start : start + batch_size]
-        results = analyse_many(
-            [(text, QUESTION_KIND.get(question, "general")) for _, question, text in batch],
-            matcher_themes=definitions,
-            workers=workers,
-        )
         with database.transaction() as cur:
             store_analyses(
-                cur, [(cid, analysis) for (cid, _, _), analysis in zip(batch, results, strict=True)]
+                cur,
+                [(cid, read[items[start + i]]) for i, (cid, _, _) in enumerate(batch)],
+                version=version,
             )
         done += len(batch)
         if progress:
-            progress(done, total)
+            progress(int(ANALYSING_SHARE * total + (1 - ANALYSING_SHARE) * done), total)
     with database.transaction() as cur:
         store.replace_analysed_theme_hashes(cur, current)
     return ReanalysisReport(changed_themes=tuple(changed), candidates=total, analysed=done)
@@ -341,11 +492,15 @@ def correct_comment(
     label: str | None,
     themes: Sequence[str],
     actor: Actor = UNATTRIBUTED,
+    request: bool | None = None,
 ) -> None:
-    """Record what a person (`actor`) says a comment's label and themes are.
+    """Record what a person (`actor`) says a comment's label, themes and request are.
 
-    `label` None keeps the machine's label. Themes that differ from the machine's
-    are stored as additions or removals; agreeing with the machine clears them.
+    `label` None keeps the machine's label, `request` None the machine's reading of
+    whether it asks for something. Readings that differ from the machine's are stored
+    as corrections; agreeing with the machine clears them. Either way the comment is
+    recorded as reviewed: an unchanged save confirms the machine's readings, and the
+    learned layer learns from confirmations as from corrections.
     """
     if label is not None and label not in LABELS:
         raise ValidationError({"label": "Choose positive, neutral or negative."})
@@ -373,6 +528,14 @@ def correct_comment(
             else:
                 action = None
             store.set_theme_correction(cur, comment_id, theme_id, action, actor, now)
+        store.set_request_correction(
+            cur,
+            comment_id,
+            None if request in (None, current.machine_request) else request,
+            actor,
+            now,
+        )
+        store.record_review(cur, comment_id, actor, now)
 
 
 def _only(comment_id: int) -> store.CommentFilter:
@@ -391,9 +554,10 @@ def find_comments(
     text: str = "",
     untagged_only: bool = False,
     limit: int = 2000,
+    requests_only: bool = False,
 ) -> list[store.AnalysedComment]:
     """Comments as people see them (corrections applied), newest first, filtered; the
-    untagged queue ignores the theme."""
+    untagged queue ignores the theme; `requests_only` keeps those that ask for something."""
     where = store.CommentFilter(
         session_id=session_id,
         theme_id=None if untagged_only else theme_id,
@@ -401,6 +565,7 @@ def find_comments(
         question=question,
         text=text,
         untagged_only=untagged_only,
+        requests_only=requests_only,
         limit=limit,
     )
     with database.reading() as cur:
@@ -425,6 +590,29 @@ _STOPWORDS = frozenset(
     didn't wasn't really bit lot get got""".split()
 )
 _WORD_RE = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+# Non-answers ("can't think of anything", "nothing for now", "not sure") are never a
+# theme: a phrase that says one, or that comes only from comments that are one, is never
+# suggested.
+_NON_ANSWER_RE = re.compile(
+    r"\b(?:can'?t|cannot|can not|couldn'?t) think\b|\bnothing\b|\bnone\b|\bnot sure\b"
+    r"|\bno comments?\b|\bn/?a\b|\bfor now\b|\bat the moment\b|\bat this (?:time|stage)\b"
+    r"|\bso far\b|\bas above\b|\bsee above\b|\bnot really\b|\bno idea\b|\bdon'?t know\b"
+    r"|\bcome to mind\b|\bsprings? to mind\b|\bnothing else\b|\ball good\b"
+)
+# Stop phrases: words that say how someone felt or that they were there, never what about.
+# A phrase of only these (and filler words) names no theme ("really enjoyed", "thank you",
+# "great session", "well done").
+_GENERIC_WORDS = frozenset(
+    """good great excellent brilliant fantastic amazing awesome fab nice lovely useful helpful
+    interesting informative enjoyed enjoy enjoyable liked like love loved thanks thank thankyou
+    cheers well done overall everything anything something thing things session sessions day
+    today workshop course training event keep think thought felt feel found find made make
+    much many lots loads way ok okay fine fun best better worst bad poor less little whole
+    first last next one two also always never ever again still even yes sure please else
+    improve improved improvement improvements change changes changed add added""".split()
+)
+# Words that say nothing of what a comment is about.
+COMMON_WORDS = _STOPWORDS | _GENERIC_WORDS
 
 
 @dataclass(frozen=True)
@@ -438,11 +626,15 @@ def emerging_phrases(
     texts: Sequence[str], top: int = 15, min_count: int = 2
 ) -> list[EmergingPhrase]:
     """Frequent 2-3 word phrases (counted once per comment), ignoring phrases that start
-    or end with a filler word; a longer phrase hides the shorter ones it contains when
-    it is nearly as frequent."""
+    or end with a filler word, stop phrases (only words like "great session", "really
+    enjoyed") and non-answers ("can't think", "nothing for now", and short comments that
+    are one); a longer phrase hides the shorter ones it contains when it is nearly as
+    frequent."""
     counts: Counter[str] = Counter()
     examples: dict[str, str] = {}
     for text in texts:
+        if _is_non_answer(text):
+            continue
         words = _WORD_RE.findall(text.lower())
         seen: set[str] = set()
         for size in (2, 3):
@@ -450,7 +642,11 @@ def emerging_phrases(
                 gram = words[i : i + size]
                 if gram[0] in _STOPWORDS or gram[-1] in _STOPWORDS:
                     continue
-                seen.add(" ".join(gram))
+                if all(w in _GENERIC_WORDS or w in _STOPWORDS for w in gram):
+                    continue
+                phrase = " ".join(gram)
+                if not _NON_ANSWER_RE.search(phrase):
+                    seen.add(phrase)
         for phrase in seen:
             counts[phrase] += 1
             examples.setdefault(phrase, text)
@@ -467,6 +663,12 @@ def emerging_phrases(
         if len(kept) == top:
             break
     return [EmergingPhrase(p, c, examples[p]) for p, c in kept]
+
+
+def _is_non_answer(text: str) -> bool:
+    """A comment that says it has nothing to say ("can't think of anything right now")."""
+    plain = " ".join(_WORD_RE.findall(text.lower()))
+    return len(plain.split()) <= 8 and bool(_NON_ANSWER_RE.search(plain))
 
 
 def untagged_phrases(database: store.Database, top: int = 15) -> list[EmergingPhrase]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lessons import sessions, store, tagging
+from lessons import learning, sessions, store, tagging
 from lessons.startup import shared_database
 
 READ_CACHE_SECONDS = 30
@@ -22,8 +22,12 @@ def database_key() -> str:
 @st.cache_resource(show_spinner=False)
 def database_at(path: str) -> store.Database:
     # One connection per process and database file, shared with the server's own routes;
-    # pages take a cursor per use.
-    return shared_database(path)
+    # pages take a cursor per use. Analyses left out of date (older rules, comments the
+    # learned layer has not read yet) are brought up to date in the background, once the
+    # app serves pages (never in the launcher's own checks, which may stop the process).
+    database = shared_database(path)
+    learning.catch_up_in_background(database)
+    return database
 
 
 def database() -> store.Database:

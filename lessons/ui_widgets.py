@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from lessons import store, tagging
+from lessons import planning, store, tagging
 from lessons.document import break_autolinks
 from lessons.ui_data import clear_read_cache
 
@@ -67,8 +67,9 @@ def show_label(label: str | None, mixed: bool = False, corrected: bool = False) 
     st.badge(text, icon=LABEL_ICONS[label], color=LABEL_COLOURS[label])
 
 
-def run_reanalysis(database: store.Database) -> None:
-    """Re-analyse what a taxonomy change can affect, with a progress bar."""
+def run_reanalysis(database: store.Database, everything: bool = False) -> None:
+    """Re-analyse what a taxonomy change can affect (or, `everything`, every comment, on
+    both cores), with a progress bar."""
     bar = st.progress(0.0, text="Re-analysing comments…")
 
     def report(done: int, total: int) -> None:
@@ -76,11 +77,22 @@ def run_reanalysis(database: store.Database) -> None:
             done / total if total else 1.0, text=f"Re-analysed {done:,} of {total:,} comments"
         )
 
-    result = tagging.reanalyse(database, progress=report)
+    result = tagging.reanalyse(database, progress=report, everything=everything)
     bar.empty()
     clear_read_cache()
     changed = ", ".join(result.changed_themes) or "none"
     st.session_state["reanalysis_flash"] = (
-        f"Re-analysed {result.analysed:,} comments that the change could affect"
+        f"Re-analysed all {result.analysed:,} comments."
+        if everything
+        else f"Re-analysed {result.analysed:,} comments that the change could affect"
         f" (themes changed: {changed})."
     )
+
+
+def show_asks(asks: list[store.AskRow], theme_names: dict[str, str]) -> None:
+    """What people asked for, as its own list: each ask as typed (inert), its themes."""
+    for ask in asks:
+        with st.container(border=True):
+            st.text(planning.ask_text(ask))
+            if ask.themes:
+                st.caption(plain(", ".join(theme_names.get(t, t) for t in ask.themes)))

@@ -3,7 +3,7 @@ untagged queue; emerging phrases to grow the taxonomy."""
 
 import streamlit as st
 
-from lessons import register, tagging, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons import learning, register, tagging, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.auth import may
 from lessons.choices import QUESTIONS
 from lessons.errors import ValidationError
@@ -25,6 +25,18 @@ st.title("Comments")
 for flash_key in ("reanalysis_flash", "comments_flash"):
     if flash := st.session_state.pop(flash_key, None):
         st.success(flash, icon=":material/check:")
+
+learnt = learning.status(database)
+if learnt.version is not None or learnt.running:
+    st.caption(
+        (
+            f"The analysis has learnt from {learnt.examples:,} corrections and confirmations"
+            f" (version {learnt.version}, {learnt.trained_at:%d %b %Y %H:%M})."
+            if learnt.version is not None and learnt.trained_at is not None
+            else "The analysis is learning from your corrections."
+        )
+        + (" Learning from the newest ones in the background…" if learnt.running else "")
+    )
 
 sessions = ui_data.all_sessions()
 session_names = {s.id: ui_widgets.session_label(s) for s in sessions}
@@ -53,7 +65,9 @@ with st.container(border=True):
     )  # fmt: skip
     text = right.text_input("Text contains", max_chars=100, key="comments_text")
 
-all_tab, untagged_tab, phrases_tab = st.tabs(["Comments", "Untagged queue", "Emerging phrases"])
+all_tab, asks_tab, untagged_tab, phrases_tab = st.tabs(
+    ["Comments", "What people asked for", "Untagged queue", "Emerging phrases"]
+)
 
 
 def comment_card(comment, key: str) -> None:
@@ -81,6 +95,10 @@ def comment_card(comment, key: str) -> None:
             reasons.append("**Themes:** " + " · ".join(parts))
         else:
             reasons.append("**Themes:** none yet")
+        if comment.request:
+            asked = plain(" … ".join(comment.asks)) if comment.asks else "yes"
+            corrected = " (corrected)" if comment.request_corrected else ""
+            reasons.append(f"**Asks for:** {asked}{corrected}")
         supports = lessons_by_comment.get(comment.id, [])
         if supports:
             reasons.append(
@@ -107,12 +125,21 @@ def comment_card(comment, key: str) -> None:
                 format_func=lambda tid: active_themes[tid],
                 key=f"{key}_fix_themes_{comment.id}",
             )
+            new_request = st.checkbox(
+                "Asks for a change or an addition",
+                value=comment.request,
+                key=f"{key}_fix_request_{comment.id}",
+            )
+            st.caption("Saving unchanged confirms them: the analysis learns from both.")
             if st.form_submit_button("Save correction", type="primary"):
                 try:
-                    correct_comment(database, comment.id, new_label, new_themes, me)
+                    correct_comment(
+                        database, comment.id, new_label, new_themes, me, request=new_request
+                    )
                 except ValidationError as invalid:
                     ui_forms.show_validation_errors(invalid, {})
                 else:
+                    learning.learn_in_background(database)
                     ui_data.clear_read_cache()
                     st.rerun()
         if may_remove:
@@ -141,6 +168,7 @@ def comment_card(comment, key: str) -> None:
                     except ValidationError as invalid:
                         ui_forms.show_validation_errors(invalid, {"reason": "Why"})
                     else:
+                        learning.learn_in_background(database)  # unlearn what went
                         ui_data.clear_read_cache()
                         st.session_state["comments_flash"] = (
                             "Removed the response." if whole else "Removed the comment."
@@ -171,7 +199,7 @@ def comment_card(comment, key: str) -> None:
                         st.rerun()
 
 
-def comment_list(untagged_only: bool, key: str) -> None:
+def comment_list(untagged_only: bool, key: str, requests_only: bool = False) -> None:
     comments = tagging.find_comments(
         database,
         session_id=session_id,
@@ -181,12 +209,15 @@ def comment_list(untagged_only: bool, key: str) -> None:
         text=text,
         untagged_only=untagged_only,
         limit=MAX_LISTED,
+        requests_only=requests_only,
     )
     if not comments:
         st.info(
-            "No comments match these filters."
-            if not untagged_only
-            else "Every comment has a theme."
+            "Every comment has a theme."
+            if untagged_only
+            else "No comment matching these filters asks for anything."
+            if requests_only
+            else "No comments match these filters."
         )
         return
     pages = (len(comments) - 1) // PAGE_SIZE + 1
@@ -207,6 +238,13 @@ def comment_list(untagged_only: bool, key: str) -> None:
 with all_tab:
     comment_list(False, "comments_all")
 
+with asks_tab:
+    st.caption(
+        'Comments that ask for a change or an addition ("more exercises please"), whatever'
+        " their sentiment: a plain request is neutral, not a complaint."
+    )
+    comment_list(False, "comments_asks", requests_only=True)
+
 with untagged_tab:
     st.caption(
         "Comments no theme matched: tag them by hand, or grow the taxonomy from the phrases"
@@ -226,14 +264,29 @@ with phrases_tab:
         with st.container(border=True):
             st.markdown(f"**{plain(phrase.phrase)}** — in {phrase.count} comments")
             st.caption(plain(f"e.g. “{phrase.example[:160]}”"))
-            choose, add = st.columns([3, 1], vertical_alignment="bottom")
-            target = choose.selectbox(
+            target = st.selectbox(
                 "Add as a term to theme",
                 list(active_themes),
+                index=None,
+                placeholder="Choose a theme…",
                 format_func=active_themes.__getitem__,
                 key=f"comments_phrase_theme_{number}",
             )
-            if add.button("Add", key=f"comments_phrase_add_{number}", width="stretch"):
+            if target is None:
+                continue
+            preview = tagging.preview_term(database, target, phrase.phrase)
+            st.caption(
+                f"Adding it would tag {preview.total_gained:,} of the newest"
+                f" {preview.searched:,} stored comments with"
+                f" '{plain(active_themes[target])}'" + (", for example:" if preview.gained else ".")
+            )
+            for gained in preview.gained:
+                st.text(gained[:200])
+            if st.button(
+                "Add to the theme",
+                key=f"comments_phrase_add_{number}",
+                help="Undo it from the theme's history under Settings → Themes.",
+            ):
                 try:
                     add_term_to_theme(database, target, phrase.phrase, me)
                 except ValidationError as invalid:

@@ -180,6 +180,12 @@ with data_tab:
             st.markdown("\n".join(f"- {plain(name)}" for name in evidence.complaint_sessions))
     else:
         st.info(evidence.complaint_message)
+    st.subheader("What people asked for")
+    if evidence.asks:
+        st.caption(evidence.ask_message)
+        ui_widgets.show_asks(list(evidence.asks), theme_names)
+    else:
+        st.info(evidence.ask_message)
 
 with export_tab:
     plan_document = planning.plan_document(session, plan, view.lessons, evidence, theme_names)

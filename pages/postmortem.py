@@ -158,6 +158,12 @@ with feedback_tab:
                     st.markdown(f":green[**+**] “{plain(theme.positive_quote)}”")
                 if theme.negative_quote:
                     st.markdown(f":red[**−**] “{plain(theme.negative_quote)}”")
+        st.subheader("What people asked for")
+        if view.asks:
+            st.caption(f"{len(view.asks)} comments ask for a change or an addition.")
+            ui_widgets.show_asks(view.asks, theme_names)
+        else:
+            st.caption("No comment asks for a change or an addition.")
 
     st.download_button(
         "Lessons report for this session (Markdown)",

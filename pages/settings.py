@@ -1,8 +1,10 @@
-"""Settings: the theme taxonomy — add, edit and retire themes, with a live preview."""
+"""Settings: the theme taxonomy — add, edit and retire themes, with a live preview and
+their history (an added term can be undone); a theme learnt from examples alone; re-analysing
+every comment."""
 
 import streamlit as st
 
-from lessons import ui_auth, ui_data, ui_forms, ui_widgets
+from lessons import learning, tagging, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.errors import ValidationError
 from lessons.tagging import blank_theme, definition, preview_theme, save_theme, theme_from_form
 
@@ -15,6 +17,7 @@ FIELD_LABELS = {
     "phrases": "Phrases",
     "exclude_terms": "Exclusions",
     "theme": "Theme",
+    "examples": "Examples",
 }
 
 me = ui_auth.require_role("admin")
@@ -113,3 +116,79 @@ if st.button("Save and re-analyse", type="primary", key=f"{key}_save"):
         if is_new:
             st.session_state["settings_theme_choice"] = draft.id
         st.rerun()
+
+if not is_new:
+    with st.expander("History"):
+        for number, change in enumerate(tagging.theme_history(database, current.id)):
+            line, undo = st.columns([4, 1], vertical_alignment="center")
+            line.markdown(
+                ui_widgets.plain(
+                    f"{change.entry.changed_at:%d %b %Y %H:%M} · {change.entry.actor} ·"
+                    f" {change.entry.detail}"
+                )
+            )
+            if change.undo_term is not None and undo.button(
+                "Undo", key=f"{key}_undo_{number}", help="Take it out and re-analyse"
+            ):
+                try:
+                    tagging.undo_term(database, current.id, change.undo_term, me)
+                except ValidationError as invalid:
+                    ui_forms.show_validation_errors(invalid, FIELD_LABELS)
+                else:
+                    ui_widgets.run_reanalysis(database)
+                    st.rerun()
+
+st.header("A theme learnt from examples", divider="gray")
+st.caption(
+    "No terms needed: pick comments the theme is about, and the analysis learns it from them"
+    f" (at least {learning.MIN_THEME_EXAMPLES}), then tags other comments like them, each with"
+    " its evidence. Correcting its tags teaches it more."
+)
+left, right = st.columns(2)
+example_id = left.text_input("Id", key="settings_examples_id")
+example_name = right.text_input("Name", max_chars=60, key="settings_examples_name")
+example_description = st.text_input("Description", key="settings_examples_description")
+search = st.text_input("Find comments containing", max_chars=100, key="settings_examples_search")
+found_comments = tagging.find_comments(database, text=search, limit=200) if search else []
+chosen = st.multiselect(
+    "Example comments",
+    [c.id for c in found_comments] + [
+        cid for cid in st.session_state.get("settings_examples_chosen", [])
+        if cid not in {c.id for c in found_comments}
+    ],
+    format_func=lambda cid: next(
+        (c.text[:120] for c in found_comments if c.id == cid), f"comment #{cid}"
+    ),
+    key="settings_examples_chosen",
+)  # fmt: skip
+if st.button("Create the theme from these examples", key="settings_examples_create"):
+    try:
+        learning.create_theme_from_examples(
+            database, example_id, example_name, example_description, chosen, me
+        )
+    except ValidationError as invalid:
+        ui_forms.show_validation_errors(invalid, FIELD_LABELS)
+    else:
+        learning.learn_in_background(database)
+        ui_data.clear_read_cache()
+        st.session_state["reanalysis_flash"] = (
+            f"Created the theme from {len(chosen)} examples: the analysis is learning it in"
+            " the background, and tags comments like them when it has."
+        )
+        st.rerun()
+
+st.header("Analysis", divider="gray")
+learnt = learning.status(database)
+st.caption(
+    (
+        f"The learned layer (version {learnt.version}) learnt from {learnt.examples:,}"
+        " corrections and confirmations."
+        if learnt.version is not None
+        else "No learned layer yet: it learns once people correct or confirm comments."
+    )
+    + (" Learning in the background now…" if learnt.running else "")
+    + (f" The last attempt failed: {learnt.error}" if learnt.error else "")
+)
+if st.button("Re-analyse every comment", key="settings_reanalyse_all"):
+    ui_widgets.run_reanalysis(database, everything=True)
+    st.rerun()

@@ -646,3 +646,116 @@ def test_the_analysis_core_does_not_import_streamlit(tmp_path):
     completed = _run_isolated(code, tmp_path)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "False"
+
+
+# --- the patterns of issue 14, as new general cases ----------------------------------------
+# (question kind, expected label, whether it asks for something, the answer). Written for
+# councillors' training, not taken from any development file.
+PATTERN_CASES = [
+    # 1. a bare fact under "what worked well?" is no praise; a plain request is neutral
+    ("went_well", "neutral", False, "I have been a councillor for six years"),
+    ("to_change", "neutral", True, "Name badges please"),
+    ("to_change", "neutral", True, "More worked examples of replying to residents"),
+    ("general", "neutral", True, "Could we have the checklist as a PDF"),
+    # 2. "no change needed" idioms, negation scope, and "all good" is not "nothing"
+    ("to_change", "positive", False, "I really don't think the team could have done any better"),
+    ("to_change", "positive", False, "Honestly can't think of anything to improve on"),
+    ("went_well", "positive", False, "No request was too much trouble for the officers"),
+    ("to_change", "positive", False, "All good from me"),
+    ("went_well", "positive", False, "All good, thank you"),
+    # 3. a polite word does not average a list of grievances to neutral
+    ("to_change", "negative", False,
+     "Thank you, but the room was freezing, we started late and the slides were unreadable"),
+    ("general", "negative", False,
+     "Thanks for having us. Shame the wifi kept dropping, the handout had errors and we overran"),
+    # 4. domain words in praise; complaints with no negative word
+    ("went_well", "positive", False, "The officer sorted my password problem straight away"),
+    ("general", "positive", False, "The buddy scheme got me through a rough first month"),
+    ("to_change", "negative", True, "Start on time"),
+    ("to_change", "negative", True, "Treat the newer councillors with respect"),
+    ("general", "negative", False, "Still no reply to my email about the slides"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "asks", "text"),
+    PATTERN_CASES,
+    ids=[f"{kind}:{text[:40]}" for kind, _, _, text in PATTERN_CASES],
+)
+def test_the_patterns_behind_past_errors(kind, label, asks, text):
+    result = analyse(text, kind, MATCHER)
+    assert result.label == label, explain(result)
+    assert result.request is asks, explain(result)
+    # every label shows the words behind it
+    assert result.drivers or result.label == "neutral", explain(result)
+
+
+NO_CHANGE_IDIOMS = [
+    "I can't think of anything to improve",
+    "cannot think of anything that needs changing",
+    "I don't think you could have done any better",
+    "nothing could have been better",
+    "nothing was too much trouble",
+    "no question was too basic",
+]
+PREFIXES = ["", "Honestly, ", "To be fair ", "Really ", "Well, "]
+SUFFIXES = ["", ".", "!", " thanks", ", it was great", " - well done"]
+
+
+@given(
+    idiom=st.sampled_from(NO_CHANGE_IDIOMS),
+    prefix=st.sampled_from(PREFIXES),
+    suffix=st.sampled_from(SUFFIXES),
+    kind=st.sampled_from(["to_change", "general"]),
+)
+def test_a_no_change_idiom_is_never_a_complaint(idiom, prefix, suffix, kind):
+    result = analyse(prefix + idiom + suffix, kind, MATCHER)
+    assert result.label != "negative", explain(result)
+    assert not result.request, explain(result)
+
+
+POLITE = ["Thank you.", "Thanks!", "Cheers.", "Thanks for having us.", "Thank you for your time."]
+GRIEVANCES = [
+    "the room was too cold", "we started half an hour late", "the wifi kept dropping",
+    "the slides were unreadable", "it ran far too long", "no one answered our questions",
+]  # fmt: skip
+
+
+@given(
+    polite=st.sampled_from(POLITE),
+    grievances=st.lists(st.sampled_from(GRIEVANCES), min_size=2, max_size=4, unique=True),
+    before=st.booleans(),
+    kind=kinds,
+)
+def test_one_polite_word_never_averages_grievances_to_neutral(polite, grievances, before, kind):
+    listed = ", ".join(grievances)
+    listed = listed[0].upper() + listed[1:] + "."
+    text = f"{polite} {listed}" if before else f"{listed} {polite}"
+    assert analyse(text, kind, MATCHER).label == "negative", explain(analyse(text, kind))
+
+
+STANDARDS = ["start on time", "treat people with respect", "reply to emails", "be on time"]
+
+
+@given(
+    standard=st.sampled_from(STANDARDS),
+    prefix=st.sampled_from(["", "Please ", "Just ", "Try to "]),
+    kind=st.sampled_from(["to_change", "general"]),
+)
+def test_asking_for_a_basic_standard_is_a_request_that_says_it_was_not_met(standard, prefix, kind):
+    result = analyse(prefix + standard, kind, MATCHER)
+    assert result.request, explain(result)
+    assert result.label == "negative", explain(result)
+
+
+def test_a_transcribers_note_is_not_the_writers_words():
+    noted = analyse("The driver was kind [illegible] and got me there early", "general", MATCHER)
+    assert noted.label == "positive", explain(noted)
+    assert not any("illegible" in d for d in noted.drivers)
+    # the word itself, written by the person, is a complaint
+    written = analyse("The slides were unreadable from the back", "to_change", MATCHER)
+    assert written.label == "negative" and "unreadable" in written.drivers, explain(written)
+    # a placeholder for a name still stands for who it names
+    assert "facilitation" in {
+        t.theme_id for t in analyse("[trainer] was patient", "went_well").themes
+    }

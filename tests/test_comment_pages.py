@@ -64,7 +64,12 @@ def test_adding_an_emerging_phrase_from_the_page(db):
     submit(db, session, 2, to_change="Start a buddy scheme for new members")
     at = page("comments.py").run()
     assert any("buddy scheme" in m.value for m in at.markdown)
-    at.selectbox(key="comments_phrase_theme_0").set_value("materials")
+    # No theme is chosen for you; once one is, the page shows what would change first.
+    assert at.selectbox(key="comments_phrase_theme_0").value is None
+    assert not [b for b in at.button if b.key == "comments_phrase_add_0"]
+    at.selectbox(key="comments_phrase_theme_0").set_value("materials").run()
+    assert any("would tag 2 of the newest" in c.value for c in at.caption)
+    assert {t.value for t in at.text} >= {"Start a buddy scheme for new members"}
     at.button(key="comments_phrase_add_0").click().run()
     assert not at.exception
     assert "Re-analysed 2 comments" in at.success[0].value

@@ -243,7 +243,7 @@ def test_every_theme_edit_is_audited_with_who_made_it(db):
     assert theme_history(db, "access") == [
         ("Priya Shah", "created", "Added the theme 'Access'"),
         ("Tom Ellery", "edited", "Changed name, include_terms"),  # the repeat changed nothing
-        ("Ann Lee", "edited", "Added the phrase 'large print'"),
+        ("Ann Lee", "term_added", "Added the phrase 'large print'"),
     ]
 
 

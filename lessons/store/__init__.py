@@ -54,11 +54,13 @@ from lessons.store.analysis import (
     comment_texts,
     next_theme_position,
     recent_comment_texts,
+    record_review,
     replace_analysed_theme_hashes,
     sample_comment_texts,
     save_comment_analyses,
     save_theme,
     set_label_correction,
+    set_request_correction,
     set_theme_correction,
     theme_ids,
     untagged_comment_texts,
@@ -78,6 +80,18 @@ from lessons.store.database import (
     Database,
     count_rows,
     db_path_from_env,
+)
+from lessons.store.learning import (
+    AskRow,
+    ReviewedComment,
+    StoredModel,
+    ask_count,
+    asks_in_sessions,
+    comment_texts_by_ids,
+    latest_learned_model,
+    reviewed_comments,
+    save_learned_model,
+    unreviewed_comments,
 )
 from lessons.store.migrations import (
     MIGRATIONS,
@@ -223,6 +237,18 @@ def open_database(path: Path | str | None = None) -> Database:
 
 
 __all__ = [
+    "AskRow",
+    "ReviewedComment",
+    "StoredModel",
+    "ask_count",
+    "asks_in_sessions",
+    "comment_texts_by_ids",
+    "latest_learned_model",
+    "record_review",
+    "reviewed_comments",
+    "save_learned_model",
+    "set_request_correction",
+    "unreviewed_comments",
     "AccountRow",
     "BackupRow",
     "CopyFailed",

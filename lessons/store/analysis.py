@@ -85,6 +85,8 @@ class CommentAnalysisRow:
     mixed: bool
     drivers: Sequence[str]
     themes: Sequence[tuple[str, Sequence[str], str, float]]  # (theme, evidence, label, score)
+    request: bool = False
+    asks: Sequence[str] = ()  # the clauses that ask, when `request`
 
 
 def save_comment_analyses(
@@ -104,11 +106,13 @@ def save_comment_analyses(
     cur.execute(
         """
         INSERT INTO comment_analysis (comment_id, label, score, mixed, drivers,
-            analyser_version, analysed_at, session_id)
-        SELECT a.comment_id, a.label, a.score, a.mixed, a.drivers, ?, ?, c.session_id
+            analyser_version, analysed_at, session_id, request, asks)
+        SELECT a.comment_id, a.label, a.score, a.mixed, a.drivers, ?, ?, c.session_id,
+               a.request, a.asks
         FROM (SELECT unnest(?::INTEGER[]) AS comment_id, unnest(?::VARCHAR[]) AS label,
                      unnest(?::DOUBLE[]) AS score, unnest(?::BOOLEAN[]) AS mixed,
-                     unnest(?::VARCHAR[]) AS drivers) a
+                     unnest(?::VARCHAR[]) AS drivers, unnest(?::BOOLEAN[]) AS request,
+                     unnest(?::VARCHAR[]) AS asks) a
         JOIN comments c ON c.id = a.comment_id
         """,
         [
@@ -119,6 +123,8 @@ def save_comment_analyses(
             [a.score for a in analyses],
             [a.mixed for a in analyses],
             ["\n".join(a.drivers) for a in analyses],
+            [a.request for a in analyses],
+            ["\n".join(" ".join(ask.split()) for ask in a.asks) for a in analyses],
         ],
     )
     themes = [(a.comment_id, *theme) for a in analyses for theme in a.themes]
@@ -224,6 +230,29 @@ def set_theme_correction(
         )
 
 
+def set_request_correction(
+    cur: Cursor, comment_id: int, request: bool | None, corrected_by: Actor, now: datetime
+) -> None:
+    """Record whether a person says a comment asks for something (None removes it)."""
+    cur.execute("DELETE FROM comment_request_corrections WHERE comment_id = ?", [comment_id])
+    if request is not None:
+        cur.execute(
+            "INSERT INTO comment_request_corrections (comment_id, request, corrected_by,"
+            " corrected_by_account_id, corrected_at) VALUES (?, ?, ?, ?, ?)",
+            [comment_id, request, corrected_by.name, corrected_by.account_id, now],
+        )
+
+
+def record_review(cur: Cursor, comment_id: int, reviewed_by: Actor, now: datetime) -> None:
+    """Record that a person reviewed (corrected or confirmed) a comment's readings."""
+    cur.execute("DELETE FROM comment_reviews WHERE comment_id = ?", [comment_id])
+    cur.execute(
+        "INSERT INTO comment_reviews (comment_id, reviewed_by, reviewed_by_account_id,"
+        " reviewed_at) VALUES (?, ?, ?, ?)",
+        [comment_id, reviewed_by.name, reviewed_by.account_id, now],
+    )
+
+
 def comment_exists(cur: Cursor, comment_id: int) -> bool:
     return bool(cur.execute("SELECT 1 FROM comments WHERE id = ?", [comment_id]).fetchall())
 
@@ -249,6 +278,11 @@ class AnalysedComment:
     evidence: dict[str, tuple[str, ...]]
     theme_labels: dict[str, str]
     corrected_by: str | None  # who last corrected the label or the themes, if anyone
+    request: bool = False  # asks for a change or an addition (after corrections)
+    machine_request: bool = False
+    request_corrected: bool = False
+    asks: tuple[str, ...] = ()  # the clauses that ask, as the analysis found them
+    reviewed: bool = False  # a person saved its readings (corrected or confirmed)
 
 
 @dataclass
@@ -259,6 +293,7 @@ class CommentFilter:
     question: str | None = None
     text: str = ""
     untagged_only: bool = False
+    requests_only: bool = False
     comment_id: int | None = None
     limit: int = 500
 
@@ -289,6 +324,8 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
             " WHERE e.comment_id = c.id AND e.theme_id = ?)"
         )
         params.append(where.theme_id)
+    if where.requests_only:
+        conditions.append("q.request")
     if where.untagged_only:
         conditions.append(
             "NOT EXISTS (SELECT 1 FROM comment_themes_effective e WHERE e.comment_id = c.id)"
@@ -297,10 +334,13 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
         f"""
         SELECT c.id, c.session_id, s.title, s.starts_at, c.question, c.text,
                l.label, l.machine_label, l.corrected, a.score, COALESCE(a.mixed, FALSE),
-               COALESCE(a.drivers, ''), who.corrected_by
+               COALESCE(a.drivers, ''), who.corrected_by, q.request, q.machine_request,
+               q.corrected, q.asks, rv.comment_id IS NOT NULL
         FROM comments c
         JOIN sessions s ON s.id = c.session_id
         JOIN comment_labels_effective l ON l.comment_id = c.id
+        JOIN comment_requests_effective q ON q.comment_id = c.id
+        LEFT JOIN comment_reviews rv ON rv.comment_id = c.id
         LEFT JOIN comment_analysis a ON a.comment_id = c.id
         LEFT JOIN (
             SELECT comment_id, arg_max(corrected_by, corrected_at) AS corrected_by
@@ -308,7 +348,10 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
                   FROM comment_label_corrections
                   UNION ALL
                   SELECT comment_id, {shown_name("corrected_by")}, corrected_at
-                  FROM comment_theme_corrections)
+                  FROM comment_theme_corrections
+                  UNION ALL
+                  SELECT comment_id, {shown_name("corrected_by")}, corrected_at
+                  FROM comment_request_corrections)
             GROUP BY 1
         ) who ON who.comment_id = c.id
         WHERE {" AND ".join(conditions)}
@@ -323,20 +366,22 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
     evidence: dict[int, dict[str, tuple[str, ...]]] = {i: {} for i in ids}
     theme_labels: dict[int, dict[str, str]] = {i: {} for i in ids}
     if ids:
-        for comment_id, theme_id in cur.execute(
-            "SELECT comment_id, theme_id FROM comment_themes_effective"
+        # Each theme's tone as it stands after corrections (a corrected label re-reads it).
+        for comment_id, theme_id, theme_label in cur.execute(
+            "SELECT comment_id, theme_id, label FROM comment_themes_effective"
             " WHERE list_contains(?, comment_id) ORDER BY theme_id",
             [ids],
         ).fetchall():
             effective[comment_id].append(theme_id)
-        for comment_id, theme_id, words, theme_label in cur.execute(
-            "SELECT comment_id, theme_id, evidence, label FROM comment_themes"
+            if theme_label is not None:
+                theme_labels[comment_id][theme_id] = theme_label
+        for comment_id, theme_id, words in cur.execute(
+            "SELECT comment_id, theme_id, evidence FROM comment_themes"
             " WHERE list_contains(?, comment_id) ORDER BY theme_id",
             [ids],
         ).fetchall():
             machine[comment_id].append(theme_id)
             evidence[comment_id][theme_id] = split_lines(words)
-            theme_labels[comment_id][theme_id] = theme_label
     return [
         AnalysedComment(
             id=int(r[0]),
@@ -356,6 +401,11 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
             evidence=evidence[int(r[0])],
             theme_labels=theme_labels[int(r[0])],
             corrected_by=r[12],
+            request=bool(r[13]),
+            machine_request=bool(r[14]),
+            request_corrected=bool(r[15]),
+            asks=split_lines(r[16]),
+            reviewed=bool(r[17]),
         )
         for r in rows
     ]

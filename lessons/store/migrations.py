@@ -719,6 +719,98 @@ def _rebuild_reflections_without_unique_author(cur: Cursor) -> None:
     cur.execute("CREATE INDEX lesson_evidence_comment_idx ON lesson_evidence (comment_id)")
 
 
+def _m010_requests_reviews_learning(cur: Cursor) -> None:
+    # Issue 14. A request (asks for a change or an addition) is a reading of its own, beside
+    # the sentiment: the machine's, with the clauses that ask (one per line), and people's
+    # corrections of it, kept apart like the others. Analyses made before this migration
+    # did not look for requests: they are marked out of date, so the next re-analysis
+    # reads them again.
+    cur.execute("ALTER TABLE comment_analysis ADD COLUMN request BOOLEAN DEFAULT FALSE")
+    cur.execute("ALTER TABLE comment_analysis ADD COLUMN asks VARCHAR DEFAULT ''")
+    cur.execute("UPDATE comment_analysis SET analyser_version = analyser_version || '-pre010'")
+    cur.execute(
+        """
+        CREATE TABLE comment_request_corrections (
+            comment_id INTEGER PRIMARY KEY,
+            request BOOLEAN NOT NULL,
+            corrected_by VARCHAR NOT NULL DEFAULT '',
+            corrected_by_account_id INTEGER,
+            corrected_by_typed BOOLEAN NOT NULL DEFAULT FALSE,
+            corrected_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    # A person who saved a comment's readings, changed or not, reviewed them: an unchanged
+    # save confirms the machine's reading, and teaches the learned layer as a correction does.
+    cur.execute(
+        """
+        CREATE TABLE comment_reviews (
+            comment_id INTEGER PRIMARY KEY,
+            reviewed_by VARCHAR NOT NULL DEFAULT '',
+            reviewed_by_account_id INTEGER,
+            reviewed_by_typed BOOLEAN NOT NULL DEFAULT FALSE,
+            reviewed_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    # The learned layer of this database (lessons.learned), newest version last: its bytes
+    # (JSON and numpy arrays, no pickle) and the fingerprint of the corrections it learnt from.
+    cur.execute(
+        """
+        CREATE TABLE learned_models (
+            version INTEGER PRIMARY KEY,
+            trained_at TIMESTAMP NOT NULL,
+            fingerprint VARCHAR NOT NULL,
+            examples INTEGER NOT NULL,
+            model BLOB NOT NULL
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE VIEW comment_requests_effective AS
+        SELECT c.id AS comment_id,
+               COALESCE(rc.request, a.request, FALSE) AS request,
+               COALESCE(a.request, FALSE) AS machine_request,
+               rc.request IS NOT NULL AS corrected,
+               COALESCE(a.asks, '') AS asks
+        FROM comments c
+        LEFT JOIN comment_analysis a ON a.comment_id = c.id
+        LEFT JOIN comment_request_corrections rc ON rc.comment_id = c.id
+        """
+    )
+    # A corrected sentiment re-reads its themes' tone: when the answer was not mixed, its
+    # themes took their tone from the whole answer, so they take the person's label (as
+    # lessons.analysis.relabel does); a mixed answer's themes keep their own clauses' tone.
+    # A theme a person added takes the answer's label, whoever set it.
+    cur.execute(
+        """
+        CREATE OR REPLACE VIEW comment_themes_effective AS
+        SELECT t.comment_id, t.theme_id, t.evidence,
+               CASE WHEN lc.label IS NOT NULL AND NOT COALESCE(a.mixed, FALSE) THEN lc.label
+                    ELSE t.label END AS label,
+               FALSE AS added_by_person
+        FROM comment_themes t
+        LEFT JOIN comment_label_corrections lc ON lc.comment_id = t.comment_id
+        LEFT JOIN comment_analysis a ON a.comment_id = t.comment_id
+        WHERE NOT EXISTS (
+            SELECT 1 FROM comment_theme_corrections r
+            WHERE r.comment_id = t.comment_id AND r.theme_id = t.theme_id AND r.action = 'remove'
+        )
+        UNION ALL
+        SELECT r.comment_id, r.theme_id, '' AS evidence, COALESCE(lc.label, a.label) AS label,
+               TRUE AS added_by_person
+        FROM comment_theme_corrections r
+        LEFT JOIN comment_label_corrections lc ON lc.comment_id = r.comment_id
+        LEFT JOIN comment_analysis a ON a.comment_id = r.comment_id
+        WHERE r.action = 'add' AND NOT EXISTS (
+            SELECT 1 FROM comment_themes t
+            WHERE t.comment_id = r.comment_id AND t.theme_id = r.theme_id
+        )
+        """
+    )
+
+
 def _m013_backups(cur: Cursor) -> None:
     """The record of backups: one row per backup taken, or tried and failed (issue 17)."""
     cur.execute("CREATE SEQUENCE backups_id_seq START 1")
@@ -750,6 +842,7 @@ MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("006_audit_status_columns", _m006_audit_status_columns),
     ("007_privacy", _m007_privacy),
     ("008_accounts", _m008_accounts),
+    ("010_requests_reviews_learning", _m010_requests_reviews_learning),
     ("013_backups", _m013_backups),
 ]
 

@@ -111,6 +111,8 @@ _COMMENT_CHILDREN = (
     "lesson_evidence",
     "comment_theme_corrections",
     "comment_label_corrections",
+    "comment_request_corrections",
+    "comment_reviews",
     "comment_themes",
     "comment_analysis",
 )

@@ -231,9 +231,24 @@ def trend_theme_by_month(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
             WHERE (r.action = 'add' AND t.comment_id IS NULL)
                OR (r.action = 'remove' AND t.comment_id IS NOT NULL)
         ),
+        tone_fixes AS (
+            -- A corrected label re-reads the tone of the themes the analysis found in an
+            -- answer that was not mixed (as comment_themes_effective does).
+            SELECT c.month, t.theme_id, 0 AS tagged,
+                   CASE WHEN lc.label = 'negative' THEN 1 ELSE 0 END
+                   - CASE WHEN t.label = 'negative' THEN 1 ELSE 0 END AS negative
+            FROM comment_label_corrections lc
+            JOIN comment_analysis a ON a.comment_id = lc.comment_id AND NOT a.mixed
+            JOIN comment_themes t ON t.comment_id = lc.comment_id
+            JOIN chosen c ON c.id = t.session_id
+            WHERE NOT EXISTS (
+                SELECT 1 FROM comment_theme_corrections r WHERE r.comment_id = t.comment_id
+                AND r.theme_id = t.theme_id AND r.action = 'remove')
+        ),
         tagged AS (
             SELECT month, theme_id, sum(tagged) AS tagged, sum(negative) AS negative
-            FROM (SELECT * FROM machine UNION ALL SELECT * FROM theme_fixes)
+            FROM (SELECT * FROM machine UNION ALL SELECT * FROM theme_fixes
+                  UNION ALL SELECT * FROM tone_fixes)
             GROUP BY 1, 2 HAVING sum(tagged) > 0
         )
         SELECT t.month, t.theme_id, CAST(t.tagged AS BIGINT) AS tagged,
