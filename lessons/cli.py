@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -15,7 +16,7 @@ from lessons import accounts, privacy, store
 from lessons.auth import COMMAND_LINE, ROLES, Actor
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
-from lessons.errors import ValidationError
+from lessons.errors import DatabaseUnavailable, ValidationError
 from lessons.sessions import list_sessions
 from lessons.startup import open_app_database
 
@@ -24,7 +25,26 @@ def _database_path(db: str | None) -> Path:
     return Path(db) if db else store.db_path_from_env()
 
 
-@click.group()
+def refuse_database_unavailable(problem: DatabaseUnavailable) -> NoReturn:
+    """The one answer of every command whose database cannot be used, the running app's
+    lock included: one line saying what is wrong and what to do, exit status 1, no
+    traceback. A command that can instead ask the running app (through one of its routes)
+    catches `DatabaseInUse` itself before it gets here."""
+    click.echo(f"Error: {problem}", err=True)
+    sys.exit(1)
+
+
+class _Commands(click.Group):
+    """`lessons`: every command, with one refusal for a database that cannot be used."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DatabaseUnavailable as problem:
+            refuse_database_unavailable(problem)
+
+
+@click.group(cls=_Commands)
 @click.option(
     "--db",
     envvar="LESSONS_DB",

@@ -17,16 +17,22 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import streamlit
 import streamlit as st
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 
-from lessons import accounts, web_privacy, web_session
+from lessons import accounts, ui_errors, web_guard, web_privacy, web_session
 from lessons.auth import SingleSignOnMisconfigured, oidc_secrets
-from lessons.startup import shared_database
+from lessons.errors import DatabaseUnavailable
+from lessons.startup import Checkpoints, shared_database
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -52,6 +58,40 @@ def streamlit_flags(args: list[str]) -> dict[str, Any]:
     return flags
 
 
+def routes(base: str) -> list[BaseRoute]:
+    """Our own routes, under the server's base path (`base`, "" or "/prefix"): add a new
+    lessons.web_* module's routes here."""
+    return [
+        *web_guard.health_routes(web_guard.database_problem(shared_database), base),
+        *web_privacy.ROUTES,
+        *web_session.routes(shared_database, base),
+    ]
+
+
+def middleware(base: str) -> list[Middleware]:
+    """Wrapped around every route, ours and Streamlit's (pages, static files, health)."""
+    index_html = (Path(streamlit.__file__).parent / "static" / "index.html").read_text("utf-8")
+    return [
+        Middleware(
+            web_guard.SecurityHeaders,
+            headers=web_guard.security_headers(index_html),
+            check=web_guard.database_problem(shared_database),
+            base_path=base,
+        )
+    ]
+
+
+@asynccontextmanager
+async def lifespan(app: st.App) -> AsyncIterator[None]:
+    """While the server runs: a checkpoint every few minutes, and one on a clean stop."""
+    checkpoints = Checkpoints(shared_database)
+    checkpoints.start()
+    try:
+        yield None
+    finally:
+        checkpoints.stop()
+
+
 def main() -> None:
     flags = streamlit_flags(sys.argv[1:])
     try:
@@ -61,20 +101,25 @@ def main() -> None:
     # The address as Streamlit will read it: the flags, over .streamlit/config.toml.
     config.get_config_options(force_reparse=True, options_from_flags=flags)
     base_path = (config.get_option("server.baseUrlPath") or "").strip("/")
-    refusal = accounts.startup_problem(shared_database(), config.get_option("server.address"))
+    base = f"/{base_path}" if base_path else ""
+    try:
+        refusal = accounts.startup_problem(shared_database(), config.get_option("server.address"))
+    except DatabaseUnavailable as problem:
+        raise SystemExit(f"Cannot start: {problem}") from None
     if refusal:
         raise SystemExit(refusal)
     PagesManager.uses_pages_directory = False
     app = st.App(
         APP,
         secrets=secrets,
-        routes=[
-            *web_privacy.ROUTES,
-            *web_session.routes(shared_database, f"/{base_path}" if base_path else ""),
-        ],
+        routes=routes(base),
+        middleware=middleware(base),
+        lifespan=lifespan,
+        on_script_error=ui_errors.on_script_error,
     )
     sys.argv = sys.argv[:1]
-    app.run(config=flags)
+    # No traceback reaches a browser, whatever .streamlit/config.toml says.
+    app.run(config={**flags, "client.showErrorDetails": "none"})
 
 
 if __name__ == "__main__":
