@@ -1,0 +1,113 @@
+"""No request leaves the app's origin: the feedback form and every staff page (signed in as
+the demo's administrator, who may open them all) fetch only from the app's own host, with
+no Content-Security-Policy violation; every answer carries the security headers."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+
+from lessons.demo_content import DEMO_PASSWORD
+from tests.e2e.conftest import StreamlitServer, free_port
+
+ADMIN = "fiona.marsden@councils.example"
+# Each staff page's address and a text it shows once drawn.
+STAFF_PAGES = {
+    "home": "What needs attention",
+    "sessions": "Sessions",
+    "plan": "Plan",
+    "postmortem": "Post-mortem",
+    "comments": "Comments",
+    "lessons": "Lessons",
+    "trends": "Trends",
+    "reports": "Reports",
+    "people": "People",
+    "settings": "Themes",
+    "privacy_settings": "Privacy",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_template, tmp_path_factory) -> Iterator[StreamlitServer]:
+    """One server on a copy of the demo for the whole module."""
+    path = tmp_path_factory.mktemp("own-origin") / "demo.duckdb"
+    template, _ = demo_template(date(2026, 11, 25))
+    shutil.copyfile(template, path)
+    server = StreamlitServer(path, free_port())
+    yield server
+    server.stop()
+
+
+class Recorder:
+    """Every request the page makes and every CSP violation, by the page they came from."""
+
+    def __init__(self, page) -> None:
+        self.current = ""
+        self.hosts: dict[str, set[str]] = {}
+        self.violations: list[tuple[str, str]] = []
+        page.on("request", self.request)
+        page.on("console", self.console)
+
+    def request(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob"):
+            return  # made inside the page, not fetched from anywhere
+        self.hosts.setdefault(self.current, set()).add(parts.netloc)
+
+    def console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.violations.append((self.current, message.text))
+
+
+def wait_for_page(page, text: str) -> None:
+    page.get_by_text(text).first.wait_for(timeout=60_000)
+    # Until the script has finished, Streamlit shows its running indicator.
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+
+
+def test_every_request_of_the_form_and_the_staff_pages_goes_to_the_app_itself(demo_server, browser):
+    own = urlsplit(demo_server.url).netloc
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    seen = Recorder(page)
+
+    seen.current = "feedback"
+    page.goto(f"{demo_server.url}/feedback")
+    wait_for_page(page, "Give feedback")
+
+    seen.current = "sign_in"
+    page.goto(demo_server.url)
+    page.get_by_label("Email address").fill(ADMIN)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    wait_for_page(page, "What needs attention")
+    for name, text in STAFF_PAGES.items():
+        seen.current = name
+        page.goto(f"{demo_server.url}/{name}")
+        wait_for_page(page, text)
+    context.close()
+
+    print("\nHosts contacted per page:")
+    for name, hosts in seen.hosts.items():
+        print(f"  {name}: {', '.join(sorted(hosts))}")
+    assert set(seen.hosts) == {"feedback", "sign_in", *STAFF_PAGES}
+    assert {name: hosts for name, hosts in seen.hosts.items() if hosts != {own}} == {}
+    assert seen.violations == []
+
+
+def test_the_real_server_sends_the_headers_and_reports_its_health(demo_server):
+    for path in ("/", "/feedback", "/health", "/_stcore/health", "/privacy", "/favicon.png"):
+        with urllib.request.urlopen(f"{demo_server.url}{path}", timeout=10) as reply:
+            assert reply.status == 200, path
+            assert reply.headers["X-Frame-Options"] == "DENY", path
+            assert reply.headers["Referrer-Policy"] == "no-referrer", path
+            assert reply.headers["X-Content-Type-Options"] == "nosniff", path
+            policy = reply.headers["Content-Security-Policy"]
+            assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    with urllib.request.urlopen(f"{demo_server.url}/health", timeout=10) as reply:
+        assert reply.read() == b'{"status":"ok"}'
