@@ -8,6 +8,7 @@ import asyncio
 import json
 import logging
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,12 +54,12 @@ class Client:
             "query_string": b"", "headers": [(b"host", b"127.0.0.1")],
             "server": ("127.0.0.1", 8501), "client": ("127.0.0.1", 50000),
         }  # fmt: skip
-        sent: list[dict] = []
+        sent: list[MutableMapping[str, Any]] = []
 
         async def receive() -> dict:
             return {"type": "http.request", "body": b"", "more_body": False}
 
-        async def send(message: dict) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             sent.append(message)
 
         asyncio.run(self.app(scope, receive, send))
@@ -67,7 +68,7 @@ class Client:
         headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
         return Reply(start["status"], headers, body.decode())
 
-    def websocket_messages(self, path: str) -> list[dict]:
+    def websocket_messages(self, path: str) -> list[MutableMapping[str, Any]]:
         """What the app sends on a websocket that connects and waits to be closed."""
         scope = {
             "type": "websocket", "asgi": {"version": "3.0"}, "scheme": "ws", "path": path,
@@ -75,13 +76,13 @@ class Client:
             "headers": [(b"host", b"127.0.0.1")], "server": ("127.0.0.1", 8501),
             "client": ("127.0.0.1", 50000), "subprotocols": [],
         }  # fmt: skip
-        sent: list[dict] = []
+        sent: list[MutableMapping[str, Any]] = []
         incoming = [{"type": "websocket.connect"}]
 
         async def receive() -> dict:
             return incoming.pop(0) if incoming else {"type": "websocket.disconnect"}
 
-        async def send(message: dict) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             sent.append(message)
 
         asyncio.run(self.app(scope, receive, send))
