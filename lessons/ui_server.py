@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 
-from lessons import accounts, ui_errors, web_guard, web_privacy, web_session
+from lessons import accounts, ui_errors, web_downloads, web_guard, web_privacy, web_session
 from lessons.auth import SingleSignOnMisconfigured, oidc_secrets
 from lessons.errors import DatabaseUnavailable
 from lessons.startup import Checkpoints, shared_database
@@ -65,6 +65,7 @@ def routes(base: str) -> list[BaseRoute]:
         *web_guard.health_routes(web_guard.database_problem(shared_database), base),
         *web_privacy.ROUTES,
         *web_session.routes(shared_database, base),
+        *web_downloads.routes(shared_database, base),
     ]
 
 
