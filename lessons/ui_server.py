@@ -3,8 +3,15 @@ sign-on settings, and app.py's navigation in charge from the first visit.
 
     python -m lessons.ui_server [--server.address A] [--server.port P] [streamlit options...]
 
-Before it listens, it refuses (one line, exit status 1) to serve a database with no staff
-account, or the demo, on any address but this computer's own (127.0.0.1, localhost).
+Before it listens, it refuses (one line, exit status 1) to serve a database it cannot use
+(lessons.errors.DatabaseUnavailable: in use, read-only, damaged, full disk, bad memory
+limit), or one with no staff account, or the demo, on any address but this computer's own
+(127.0.0.1, localhost).
+
+Every response passes through web_guard's middleware (security headers; 503 from
+/_stcore/health when the database is unusable); `routes()` lists our own routes (add a
+new web_* module's there); a failing page shows ui_errors' apology; while it runs, the
+database is checkpointed every few minutes and at a clean stop (`lifespan`).
 
 Streamlit treats a `pages/` folder beside the entry script as its older multipage layout
 until the entry script first calls `st.navigation`. Until then, a first visit straight to
