@@ -16,7 +16,7 @@ from lessons import accounts, privacy, store
 from lessons.auth import COMMAND_LINE, ROLES, Actor
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
-from lessons.errors import DatabaseUnavailable, ValidationError
+from lessons.errors import DatabaseInUse, DatabaseUnavailable, ValidationError
 from lessons.sessions import list_sessions
 from lessons.startup import open_app_database
 
@@ -25,12 +25,29 @@ def _database_path(db: str | None) -> Path:
     return Path(db) if db else store.db_path_from_env()
 
 
-def refuse_database_unavailable(problem: DatabaseUnavailable) -> NoReturn:
+# The page of the running app that does what each group of commands does.
+APP_PAGES = {
+    "users": "Settings → People",
+    "privacy": "Settings → Privacy",
+    "sessions": "the Sessions page",
+}
+
+
+def refuse_database_unavailable(problem: DatabaseUnavailable, command: str | None) -> NoReturn:
     """The one answer of every command whose database cannot be used, the running app's
     lock included: one line saying what is wrong and what to do, exit status 1, no
     traceback. A command that can instead ask the running app (through one of its routes)
     catches `DatabaseInUse` itself before it gets here."""
-    click.echo(f"Error: {problem}", err=True)
+    if isinstance(problem, DatabaseInUse):
+        page = APP_PAGES.get(command or "")
+        instead = f", or do this on {page} in the app" if page else ""
+        click.echo(
+            f"Error: the app (or another program) is using the database {problem.path}, and"
+            f" DuckDB lets one program at a time use it: stop the app first{instead}.",
+            err=True,
+        )
+    else:
+        click.echo(f"Error: {problem}", err=True)
     sys.exit(1)
 
 
@@ -41,7 +58,7 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except DatabaseUnavailable as problem:
-            refuse_database_unavailable(problem)
+            refuse_database_unavailable(problem, ctx.invoked_subcommand)
 
 
 @click.group(cls=_Commands)

@@ -22,4 +22,9 @@ class DatabaseUnavailable(RuntimeError):
 
 
 class DatabaseInUse(DatabaseUnavailable):
-    """Another process (the running app, most likely) holds the database file's lock."""
+    """Another process (the running app, most likely) holds the database file's lock;
+    `path` is the file."""
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path

@@ -84,10 +84,17 @@ def test_a_second_server_or_any_command_while_the_app_runs(demo_file):
         line = server(demo_file)
         assert line.startswith("Cannot start: The database") and "in use" in line
         assert "stop the app" in line
-        for words in (["sessions", "list"], ["users", "list"], ["privacy", "purge", "--dry-run"]):
+        for words, page in (
+            (["sessions", "list"], "the Sessions page"),
+            (["users", "list"], "Settings → People"),
+            (["privacy", "purge", "--dry-run"], "Settings → Privacy"),
+            (["init"], None),
+        ):
             line = command(demo_file, *words)
-            assert line.startswith("Error: The database") and "in use" in line
-            assert "stop the app" in line and "page" in line
+            assert line.startswith("Error: the app (or another program) is using the database")
+            assert str(demo_file) in line and "stop the app first" in line
+            if page:
+                assert line.endswith(f", or do this on {page} in the app.")
     finally:
         running.close()
     assert responses(demo_file) == before

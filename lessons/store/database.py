@@ -222,7 +222,8 @@ def unavailable(path: Path, problem: BaseException) -> DatabaseUnavailable:
         return DatabaseInUse(
             f"The database {path} is in use by another program (the app, most likely):"
             " stop the app first, or use the app's own page for this; to run a second"
-            " copy, point LESSONS_DB at another file."
+            " copy, point LESSONS_DB at another file.",
+            str(path),
         )
     if (
         number in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
