@@ -18,22 +18,11 @@ from playwright.sync_api import expect
 
 from lessons.demo_content import DEMO_PASSWORD
 from tests.e2e.conftest import StreamlitServer, free_port
+from tests.test_roles import MENU_TITLES
 
 ADMIN = "fiona.marsden@councils.example"
-# Each staff page's address and a text it shows once drawn.
-STAFF_PAGES = {
-    "home": "What needs attention",
-    "sessions": "Sessions",
-    "plan": "Plan",
-    "postmortem": "Post-mortem",
-    "comments": "Comments",
-    "lessons": "Lessons",
-    "trends": "Trends",
-    "reports": "Reports",
-    "people": "People",
-    "settings": "Themes",
-    "privacy_settings": "Privacy",
-}
+# Each staff page's address and a text its main area shows once drawn.
+STAFF_PAGES = {**MENU_TITLES, "home": "What needs attention"}
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +66,7 @@ def sign_in(page, url: str) -> None:
 
 
 def wait_for_page(page, text: str) -> None:
-    page.get_by_text(text).first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stMain"]').get_by_text(text).first.wait_for(timeout=60_000)
     # Until the script has finished, Streamlit shows its running indicator.
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
 
