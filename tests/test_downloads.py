@@ -4,15 +4,13 @@ out, not after expiry, not twice."""
 
 from __future__ import annotations
 
-import asyncio
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from lessons import accounts, web_downloads
 from lessons.auth import SESSION_COOKIE
 from lessons.downloads import DOWNLOAD_PREFIX, LIFETIME_SECONDS, Downloads
-from tests.conftest import make_account
+from tests.conftest import make_account, run_async
 
 EXPORT = b'{"contact_name": "Ann Example", "contact_detail": "ann@example.org"}'
 
@@ -42,7 +40,7 @@ def fetch(db, offers: Downloads, token: str, cookie: str | None) -> Response:
         "path": f"{DOWNLOAD_PREFIX}{token}", "query_string": b"", "headers": headers,
         "server": ("127.0.0.1", 8501), "path_params": {"token": token},
     }  # fmt: skip
-    return asyncio.run(route.endpoint(Request(scope)))
+    return run_async(route.endpoint(Request(scope)))
 
 
 def test_the_link_works_once_for_its_session_with_no_caching(db):

@@ -4,7 +4,6 @@ the database cannot be used, and a failing page showing an apology with a refere
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -20,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons import web_guard
 from lessons.startup import open_app_database
+from tests.conftest import run_async
 
 PAGE = '<html><script>\n  window.ready = false\n</script><script src="x.js"></script></html>'
 HEADERS = {
@@ -62,7 +62,7 @@ class Client:
         async def send(message: MutableMapping[str, Any]) -> None:
             sent.append(message)
 
-        asyncio.run(self.app(scope, receive, send))
+        run_async(self.app(scope, receive, send))
         start = next(m for m in sent if m["type"] == "http.response.start")
         body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
         headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
@@ -85,7 +85,7 @@ class Client:
         async def send(message: MutableMapping[str, Any]) -> None:
             sent.append(message)
 
-        asyncio.run(self.app(scope, receive, send))
+        run_async(self.app(scope, receive, send))
         return sent
 
 
