@@ -31,9 +31,11 @@ from typing import Any
 
 import streamlit
 import streamlit as st
+from google.protobuf.message import DecodeError
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 from streamlit import config
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.runtime.pages_manager import PagesManager
 
 from lessons import accounts, ui_errors, web_downloads, web_guard, web_privacy, web_session
@@ -85,8 +87,21 @@ def middleware(base: str) -> list[Middleware]:
             headers=web_guard.security_headers(index_html),
             check=web_guard.database_problem(shared_database),
             base_path=base,
+            repair=repaired_back_message,
         )
     ]
+
+
+def repaired_back_message(frame: bytes) -> bytes:
+    """A browser's message as Streamlit can read it: one that does not decode because its
+    text holds a lone surrogate (a broken paste) gets U+FFFD there instead, which the form
+    then refuses with a message (lessons.typed_text), rather than the connection dropping
+    and the form resetting without a word."""
+    try:
+        BackMsg.FromString(frame)
+    except DecodeError:
+        return web_guard.replace_encoded_surrogates(frame)
+    return frame
 
 
 @asynccontextmanager

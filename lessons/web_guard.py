@@ -109,22 +109,53 @@ def health_routes(check: DatabaseCheck, base_path: str = "") -> list[Route]:
     return [Route(f"{base_path}{HEALTH_PATH}", health, methods=["GET", "HEAD"])]
 
 
+# A UTF-16 surrogate encoded as if it were a character (CESU-8): what a browser's
+# protobuf library writes for a lone surrogate, and not UTF-8.
+_ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
+# U+FFFD, the replacement character: three bytes too, so the message's lengths still hold.
+_REPLACEMENT = "\ufffd".encode()
+
+
+def replace_encoded_surrogates(frame: bytes) -> bytes:
+    """`frame` with each encoded lone surrogate replaced by U+FFFD, byte for byte the same
+    length. Only for a frame the server would otherwise refuse: the same bytes can occur
+    inside a number."""
+    return _ENCODED_SURROGATE.sub(_REPLACEMENT, frame)
+
+
+FrameRepair = Callable[[bytes], bytes]
+
+
 class SecurityHeaders:
     """ASGI middleware: the security headers on every HTTP response (any the handler set
     itself are replaced), and Streamlit's health route answered 503 while `check` finds
-    the database unusable."""
+    the database unusable. A websocket is passed through with no header added; a frame
+    from the browser goes through `repair` first (when given): Streamlit drops the whole
+    connection on a message it cannot decode, such as text holding a lone surrogate."""
 
     def __init__(
         self, app: ASGIApp, headers: list[tuple[bytes, bytes]], check: DatabaseCheck,
-        base_path: str = "",
+        base_path: str = "", repair: FrameRepair | None = None,
     ) -> None:  # fmt: skip
         self.app = app
         self.headers = headers
         self.names = {name for name, _ in headers}
         self.check = check
         self.streamlit_health = f"{base_path}{STREAMLIT_HEALTH_PATH}"
+        self.repair = repair
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and self.repair is not None:
+            repair = self.repair
+
+            async def receive_repaired() -> Message:
+                message = await receive()
+                if message["type"] == "websocket.receive" and message.get("bytes"):
+                    message = {**message, "bytes": repair(message["bytes"])}
+                return message
+
+            await self.app(scope, receive_repaired, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -7,18 +7,24 @@ from __future__ import annotations
 import json
 import logging
 import re
+import struct
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.testing.v1 import AppTest
 
 from lessons import web_guard
+from lessons.errors import ValidationError
 from lessons.startup import open_app_database
+from lessons.typed_text import UNSTORABLE, clean
+from lessons.ui_server import repaired_back_message
 from tests.conftest import run_async
 
 PAGE = '<html><script>\n  window.ready = false\n</script><script src="x.js"></script></html>'
@@ -185,3 +191,28 @@ def test_a_failing_page_shows_an_apology_with_a_code_that_the_log_has(caplog):
     assert at.markdown[0].value == "suppressed"  # Streamlit's own error box is not shown
     [record] = [r for r in caplog.records if code.group(1) in r.getMessage()]
     assert record.exc_info is not None and "secret detail" in str(record.exc_info[1])
+
+
+def test_a_lone_surrogate_from_the_browser_becomes_a_character_the_form_refuses():
+    message = BackMsg()
+    message.rerun_script.query_string = "Good abc session"
+    whole = message.SerializeToString()
+    # What a browser's protobuf library writes for "Good \ud800 session".
+    broken = whole.replace(b"abc", b"\xed\xa0\x80")
+    repaired = repaired_back_message(broken)
+    assert len(repaired) == len(broken)
+    assert BackMsg.FromString(repaired).rerun_script.query_string == "Good \ufffd session"
+    with pytest.raises(ValidationError) as refused:
+        clean("Good \ufffd session", "went_well")
+    assert refused.value.errors["went_well"] == UNSTORABLE
+
+
+def test_a_message_that_decodes_is_passed_on_untouched_even_with_those_bytes():
+    message = BackMsg()
+    message.rerun_script.query_string = "x"
+    # A number whose bytes look like an encoded surrogate: the frame is valid as it is.
+    number = struct.unpack("<d", b"\xed\xa0\x80\x00\x00\x00\xf0\x3f")[0]
+    message.rerun_script.widget_states.widgets.add(id="w", double_value=number)
+    frame = message.SerializeToString()
+    assert b"\xed\xa0\x80" in frame
+    assert repaired_back_message(frame) is frame
