@@ -8,12 +8,12 @@ is drawn here, listing only the pages the role may use.
 
 import streamlit as st
 
-from lessons import ui_auth
+from lessons import ui_auth, ui_widgets
 from lessons.auth import may
 
 st.set_page_config(
     page_title="Training feedback and lessons",
-    page_icon=":material/school:",
+    page_icon=str(ui_widgets.APP_ICON),
     layout="centered",
 )
 

@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -19,7 +19,7 @@ from lessons import accounts, backups, learning, privacy, store, tagging, web_ba
 from lessons.auth import COMMAND_LINE, ROLES, Actor
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
-from lessons.errors import ValidationError
+from lessons.errors import DatabaseInUse, DatabaseUnavailable, ValidationError
 from lessons.sessions import list_sessions
 from lessons.startup import open_app_database
 
@@ -28,7 +28,43 @@ def _database_path(db: str | None) -> Path:
     return Path(db) if db else store.db_path_from_env()
 
 
-@click.group()
+# The page of the running app that does what each group of commands does.
+APP_PAGES = {
+    "users": "Settings → People",
+    "privacy": "Settings → Privacy",
+    "sessions": "the Sessions page",
+}
+
+
+def refuse_database_unavailable(problem: DatabaseUnavailable, command: str | None) -> NoReturn:
+    """The one answer of every command whose database cannot be used, the running app's
+    lock included: one line saying what is wrong and what to do, exit status 1, no
+    traceback. A command that can instead ask the running app (through one of its routes)
+    catches `DatabaseInUse` itself before it gets here."""
+    if isinstance(problem, DatabaseInUse):
+        page = APP_PAGES.get(command or "")
+        instead = f", or do this on {page} in the app" if page else ""
+        click.echo(
+            f"Error: the app (or another program) is using the database {problem.path}, and"
+            f" DuckDB lets one program at a time use it: stop the app first{instead}.",
+            err=True,
+        )
+    else:
+        click.echo(f"Error: {problem}", err=True)
+    sys.exit(1)
+
+
+class _Commands(click.Group):
+    """`lessons`: every command, with one refusal for a database that cannot be used."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DatabaseUnavailable as problem:
+            refuse_database_unavailable(problem, ctx.invoked_subcommand)
+
+
+@click.group(cls=_Commands)
 @click.option(
     "--db",
     envvar="LESSONS_DB",

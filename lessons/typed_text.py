@@ -13,7 +13,9 @@ checked and stored, so what is kept is the same whichever door it came in by:
   U+200E/U+200F and zero-width joiners stay: right-to-left text and emoji need them;
 - a lone surrogate (half of a UTF-16 pair, as a broken copy and paste or a damaged
   file leaves) cannot be stored at all: it is refused with a message saying what to
-  fix, rather than failing later in the database.
+  fix, rather than failing later in the database. So is U+FFFD, the replacement
+  character, which stands where such a character was lost (the server puts it where a
+  browser sent a lone surrogate: lessons.ui_server).
 
 Pure: imports nothing of ours but the shared error.
 """
@@ -32,7 +34,7 @@ T = TypeVar("T")
 # C0 controls but tab and newline, DEL and the C1 controls.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_SURROGATES = re.compile("[\ud800-\udfff\ufffd]")
 
 UNSTORABLE = (
     "This contains a character that cannot be stored (half of a pair, as a broken copy and"

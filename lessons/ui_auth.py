@@ -14,6 +14,7 @@ run (a deactivated account, or a browser signed out elsewhere, loses its pages a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 import streamlit as st
@@ -30,6 +31,7 @@ from lessons.auth import (
     oidc_email,
     who_may,
 )
+from lessons.downloads import DOWNLOAD_PREFIX, LIFETIME_SECONDS, OFFERS
 from lessons.ui_data import database
 from lessons.ui_widgets import apply_base_style, plain
 
@@ -106,6 +108,11 @@ def current_account() -> store.AccountRow | None:
             return None
         st.session_state.pop(SSO_REFUSAL, None)
         st.session_state[ACCOUNT] = outcome.account.id
+        # A browser session and its cookie too, as after a password: what downloads with
+        # personal data are bound to (lessons.downloads), ended by signing out.
+        session_id, ticket = accounts.begin_browser_session(db, outcome.account.id)
+        st.session_state[BROWSER_SESSION] = session_id
+        st.session_state[TICKET] = ticket
         return outcome.account
     return None
 
@@ -240,4 +247,39 @@ def identity_sidebar() -> None:
             ":material/lock_open: Open mode: this database has no staff account yet and the"
             " server answers only this computer, so every page is open. Create the first"
             " account on the Set up page (or with `lessons users add`) to require sign-in."
+        )
+
+
+def private_download(
+    label: str,
+    make: Callable[[], bytes | str],
+    filename: str,
+    mime: str,
+    key: str,
+    disabled: bool = False,
+) -> None:
+    """Download a file that carries personal data: a button prepares it (`make` runs, and
+    audits, only then) and offers it at a one-time link that works for 90 seconds, only in
+    this signed-in browser session (lessons.downloads, lessons.web_downloads). In open mode
+    (no accounts yet, this computer only) there is no session to bind to: Streamlit's own
+    download button."""
+    session = browser_session_id()
+    if session is None:
+        st.download_button(
+            label, make, filename, mime, icon=":material/download:", disabled=disabled,
+            width="stretch", key=key,
+        )  # fmt: skip
+        return
+    if st.button(label, icon=":material/download:", disabled=disabled, width="stretch", key=key):
+        data = make()
+        token = OFFERS.offer(
+            data.encode() if isinstance(data, str) else data, filename, mime, session
+        )
+        st.session_state[f"{key}_link"] = f"{_base_path()}{DOWNLOAD_PREFIX}{token}"
+    link = st.session_state.get(f"{key}_link")
+    if link:
+        st.link_button(f"Save {filename}", link, icon=":material/save:", width="stretch")
+        st.caption(
+            f"The link works once, for {LIFETIME_SECONDS:.0f} seconds, and only while you are"
+            " signed in here."
         )

@@ -4,6 +4,7 @@ and re-analysis with a progress bar."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
@@ -11,6 +12,10 @@ import streamlit as st
 from lessons import planning, store, tagging
 from lessons.document import break_autolinks
 from lessons.ui_data import clear_read_cache
+
+# The app's icon (the browser tab's favicon), served by the app itself: a Material icon as
+# page_icon would make every browser fetch it from a font server elsewhere.
+APP_ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
 _BASE_CSS = """
 <style>

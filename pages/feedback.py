@@ -4,7 +4,7 @@ import uuid
 
 import streamlit as st
 
-from lessons import backups, privacy, ui_data, ui_forms, ui_widgets
+from lessons import backups, privacy, ui_data, ui_errors, ui_forms, ui_widgets
 from lessons.choices import (
     BALANCE_CHOICES,
     CONFIDENCE_LABELS,
@@ -15,7 +15,7 @@ from lessons.choices import (
     RATING_LABELS,
 )
 from lessons.document import demoted, markdown_escape, markdown_inline, to_markdown
-from lessons.errors import ValidationError
+from lessons.errors import DatabaseUnavailable, ValidationError
 from lessons.feedback import FeedbackAnswer, SessionUnavailable, session_for_link, submit_feedback
 from lessons.privacy_notice import NOTICE_PATH, footer, notice_blocks
 
@@ -181,6 +181,14 @@ if sent:
         ui_forms.show_validation_errors(invalid, FIELD_LABELS)
     except SessionUnavailable as closed:
         st.error(markdown_escape(closed.message))
+    except DatabaseUnavailable:
+        # Logged for whoever runs the app; the attendee keeps every answer on screen.
+        ui_errors.log.exception("Feedback not saved")
+        st.error(
+            "Sorry — we could not save your feedback just now. Your answers are still here:"
+            " please press Send feedback again in a minute.",
+            icon=":material/cloud_off:",
+        )
     else:
         # Forget the answers, so the next person on this phone starts with a blank form.
         for key in [k for k in st.session_state if str(k).startswith("feedback_")]:

@@ -161,16 +161,15 @@ with people_tab:
     ]
     if matches:
         left, right = st.columns(2)
-        left.download_button(
-            "Everything held for them (JSON)",
-            lambda: privacy.subject_access(database, chosen, me),
-            "subject-access.json",
-            "application/json",
-            icon=":material/download:",
-            disabled=not chosen,
-            width="stretch",
-            key="privacy_export",
-        )
+        with left:
+            ui_auth.private_download(
+                "Everything held for them (JSON)",
+                lambda: privacy.subject_access(database, chosen, me),
+                "subject-access.json",
+                "application/json",
+                key="privacy_export",
+                disabled=not chosen,
+            )
         with right.popover("Erase", icon=":material/delete:", width="stretch"):
             with_responses = st.checkbox(
                 "Also delete their answers and comments (not only the name and contact details)",

@@ -97,15 +97,18 @@ if st.button("Prepare the export", key="reports_prepare"):
             f"{what}.{'csv' if file_format == 'CSV' else 'xlsx'}",
             len(rows),
             file_format,
+            include_contact,
         )
 if "reports_export" in st.session_state:
-    data, name, count, kind = st.session_state["reports_export"]
-    st.download_button(
-        f"Download {name} ({count:,} rows)",
-        data,
-        name,
+    data, name, count, kind, with_contact = st.session_state["reports_export"]
+    label = f"Download {name} ({count:,} rows)"
+    mime = (
         "text/csv"
         if kind == "CSV"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+    if with_contact:
+        # Names and contact details: a one-time link for this signed-in session only.
+        ui_auth.private_download(label, lambda: data, name, mime, key="reports_download")
+    else:
+        st.download_button(label, data, name, mime, icon=":material/download:")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import pickle
 import shutil
 import sys
+import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -119,6 +121,21 @@ def _served_on_a_laptop() -> Iterator[None]:
 
 
 T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end on a fresh event loop in its own thread: the browser
+    tests' Playwright keeps a loop running in the worker's main thread."""
+    results: list[T] = []
+
+    def run() -> None:
+        results.append(asyncio.run(coroutine))
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    assert results, "the coroutine raised (see the thread's error above)"
+    return results[0]
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ listen beyond this computer with no staff account (or with the demo), before lis
 import os
 import subprocess
 import sys
+import tomllib
 from datetime import date
 
 import pytest
@@ -63,3 +64,8 @@ def test_half_set_single_sign_on_refuses_to_start(db):
     )  # fmt: skip
     assert refused.returncode == 1
     assert "Single sign-on is half set up" in refused.stderr.strip().splitlines()[-1]
+
+
+def test_no_traceback_reaches_a_browser_by_configuration():
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["client"]["showErrorDetails"] == "none"

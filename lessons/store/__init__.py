@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from lessons.store.accounts import (
     AccountRow,
     FailureCount,
@@ -80,6 +82,8 @@ from lessons.store.database import (
     Database,
     count_rows,
     db_path_from_env,
+    memory_limit_from_env,
+    unavailable,
 )
 from lessons.store.learning import (
     AskRow,
@@ -232,7 +236,17 @@ from lessons.store.trends import (
 def open_database(path: Path | str | None = None) -> Database:
     """Open (creating if needed) and migrate the database."""
     database = Database(path if path is not None else db_path_from_env())
-    migrate(database)
+    try:
+        database.check_whole()
+        migrate(database)
+        # Start from a folded-in write-ahead log, whatever the last stop left behind.
+        database.checkpoint()
+    except BaseException as problem:
+        database.close()
+        database.discard_if_new()
+        if isinstance(problem, (duckdb.Error, OSError)):
+            raise unavailable(database.path, problem) from problem
+        raise
     return database
 
 
@@ -368,7 +382,9 @@ __all__ = [
     "live_session",
     "migrate",
     "next_theme_position",
+    "memory_limit_from_env",
     "open_database",
+    "unavailable",
     "password_hash_for",
     "plan_for_session",
     "privacy_record",

@@ -483,12 +483,6 @@ def test_the_hostile_set_is_inert_on_every_page_and_in_every_report(
     assert all("hostile\u200bzero\u200dwidth" in t for t in texts if "hostilecell" in t)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Streamlit's websocket closes (1002) on a BackMsg with a lone surrogate: the browser"
-    " encodes it as invalid UTF-8, the form resets without a word. The fix belongs to the"
-    " server layer (issue 10, point 2); the domain already refuses one with a message.",
-)
 def test_a_lone_surrogate_typed_in_the_form_gets_a_message(tmp_path, start_server, browser):
     db_path = tmp_path / "surrogate.duckdb"
     database = open_app_database(db_path)
