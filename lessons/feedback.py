@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from lessons import store, tagging
 from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPES,
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
     LENGTH_CHOICES,
     MAX_FEEDBACK_ANSWER_CHARS,
     QUESTIONS,
@@ -25,6 +27,10 @@ from lessons.typed_text import clean_dataclass
 
 MAX_CONTACT_CHARS = 200
 MAX_IDEMPOTENCY_KEY_CHARS = 100
+# A planned session takes feedback from shortly before it starts (the QR code goes up at
+# the start) until its closing time: by default two weeks after it ends.
+OPENS_BEFORE_START = timedelta(minutes=30)
+FEEDBACK_DAYS = 14
 
 
 @dataclass
@@ -44,21 +50,70 @@ class FeedbackAnswer:
     contact_opt_in: bool = False
     contact_name: str = ""
     contact_detail: str = ""
+    language: str = DEFAULT_LANGUAGE  # the form's language: Welsh answers are not analysed
+
+
+@dataclass(frozen=True)
+class FeedbackWindow:
+    """When a session's form takes answers."""
+
+    opens_at: datetime | None  # None: open already (the session is no longer planned)
+    closes_at: datetime
+
+    def state(self, now: datetime) -> str:
+        """'not_yet', 'open' or 'closed'."""
+        if self.opens_at is not None and now < self.opens_at:
+            return "not_yet"
+        return "closed" if now >= self.closes_at else "open"
+
+
+def feedback_window(session: store.SessionRow) -> FeedbackWindow:
+    closes_at = session.feedback_closes_at or session.ends_at + timedelta(days=FEEDBACK_DAYS)
+    opens_at = session.starts_at - OPENS_BEFORE_START if session.status == "planned" else None
+    return FeedbackWindow(opens_at, closes_at)
 
 
 class SessionUnavailable(LookupError):
-    """The link or code does not lead to a session taking feedback; `message` says why."""
+    """The link or code does not lead to a session taking feedback; `message` says why
+    (`reason`: 'unknown', 'closed' or 'not_yet'; `session`: the session, when found)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self, message: str, reason: str = "unknown", session: store.SessionRow | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason
+        self.session = session
+
+
+def closed_message(session: store.SessionRow) -> str:
+    return (
+        f"Feedback for '{session.title}' has closed. Thank you for wanting to help;"
+        " please speak to the facilitator if you have something to add."
+    )
+
+
+def check_taking_feedback(session: store.SessionRow, now: datetime) -> None:
+    """SessionUnavailable unless the session's form takes answers at `now`."""
+    state = feedback_window(session).state(now)
+    if not session.feedback_open or state == "closed":
+        raise SessionUnavailable(closed_message(session), "closed", session)
+    if state == "not_yet":
+        raise SessionUnavailable(
+            f"Feedback for '{session.title}' opens 30 minutes before it starts.",
+            "not_yet",
+            session,
+        )
 
 
 def session_for_link(
-    database: store.Database, token: str | None = None, code: str | None = None
+    database: store.Database,
+    token: str | None = None,
+    code: str | None = None,
+    now: datetime | None = None,
 ) -> store.SessionRow:
     """The session a feedback link (`?s=token`) or a typed code leads to, if it is taking
-    feedback; otherwise SessionUnavailable with a message to show the attendee."""
+    feedback now; otherwise SessionUnavailable with a message to show the attendee."""
     with database.reading() as cur:
         if token:
             session = store.session_by_token(cur, token.strip()[:100])
@@ -80,11 +135,7 @@ def session_for_link(
                     f"No session has the code {typed}. Check the code on the screen or poster:"
                     " codes never use the letters O or I."
                 )
-    if not session.feedback_open:
-        raise SessionUnavailable(
-            f"Feedback for '{session.title}' has closed. Thank you for wanting to help;"
-            " please speak to the facilitator if you have something to add."
-        )
+    check_taking_feedback(session, now or now_local())
     return session
 
 
@@ -109,6 +160,8 @@ def validate_feedback(answer: FeedbackAnswer) -> dict[str, str]:
         errors["balance"] = "Choose one of the listed answers about the balance."
     if answer.length is not None and answer.length not in LENGTH_CHOICES:
         errors["length"] = "Choose one of the listed answers about the length."
+    if answer.language not in LANGUAGES:
+        errors["language"] = "Choose English or Welsh."
     if answer.councillor_type is not None and answer.councillor_type not in COUNCILLOR_TYPES:
         errors["councillor_type"] = "Choose one of the listed descriptions, or leave it blank."
     for question in QUESTIONS:
@@ -182,6 +235,7 @@ def _response_values(answer: FeedbackAnswer) -> dict[str, object]:
         "contact_opt_in": keep_contact,
         "contact_name": answer.contact_name.strip() or None if keep_contact else None,
         "contact_detail": answer.contact_detail.strip() or None if keep_contact else None,
+        "language": answer.language,
     }
 
 
@@ -234,6 +288,7 @@ def record_responses_in(cur: store.Cursor, submissions: Sequence[Submission]) ->
             question,
             getattr(s.answer, question).strip(),
             s.submitted_at.date(),
+            s.answer.language,
         )
         for s in fresh
         for question in QUESTIONS
@@ -262,30 +317,37 @@ def submit_feedback(
     answer: FeedbackAnswer,
     idempotency_key: str,
     now: datetime | None = None,
+    within_window: bool = False,
 ) -> int:
     """Store one response and its analysed comments in one transaction; return the
-    response id.
+    response id. English comments are analysed; Welsh ones are kept as written, unanalysed.
 
     The idempotency key is made once per rendering of the form, so a double click
-    or a resubmitted form finds the first response and stores nothing more.
+    or a resubmitted form finds the first response and stores nothing more. With
+    `within_window` (the attendees' form), the session must be taking feedback at `now`.
     """
-    submission = Submission(session_id, answer, idempotency_key, now or now_local()).checked()
+    moment = now or now_local()
+    submission = Submission(session_id, answer, idempotency_key, moment).checked()
     answer = submission.answer
-    # Analyse before taking the write lock: it is pure and the slowest part.
-    with database.reading() as cur:
-        matcher = tagging.current_matcher(cur)
-    analyses = {
-        question: tagging.analyse_answer(matcher, question, getattr(answer, question).strip())
-        for question in QUESTIONS
-        if getattr(answer, question).strip()
-    }
+    analyses = {}
+    if answer.language == "en":
+        # Analyse before taking the write lock: it is pure and the slowest part.
+        with database.reading() as cur:
+            matcher = tagging.current_matcher(cur)
+        analyses = {
+            question: tagging.analyse_answer(matcher, question, getattr(answer, question).strip())
+            for question in QUESTIONS
+            if getattr(answer, question).strip()
+        }
     with database.transaction() as cur:
         existing = store.response_ids_for_keys(cur, [idempotency_key])
         if idempotency_key in existing:
             return existing[idempotency_key]
         session = store.session_by_id(cur, session_id)
         if session is None or not session.feedback_open:
-            raise SessionUnavailable("Feedback for this session has closed.")
+            raise SessionUnavailable("Feedback for this session has closed.", "closed", session)
+        if within_window:
+            check_taking_feedback(session, moment)
         [recorded] = record_responses_in(cur, [submission])
         tagging.store_analyses(
             cur,

@@ -24,7 +24,7 @@ import streamlit as st
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 
-from lessons import accounts, web_privacy, web_session
+from lessons import accounts, web_feedback, web_privacy, web_session
 from lessons.auth import SingleSignOnMisconfigured, oidc_secrets
 from lessons.startup import shared_database
 
@@ -71,6 +71,7 @@ def main() -> None:
         routes=[
             *web_privacy.ROUTES,
             *web_session.routes(shared_database, f"/{base_path}" if base_path else ""),
+            *web_feedback.routes(shared_database, f"/{base_path}" if base_path else ""),
         ],
     )
     sys.argv = sys.argv[:1]

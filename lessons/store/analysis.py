@@ -165,8 +165,11 @@ def replace_analysed_theme_hashes(cur: Cursor, hashes: dict[str, str]) -> None:
 
 
 def comment_texts(cur: Cursor) -> list[tuple[int, str, str]]:
-    """(id, question, text) of every comment, oldest first."""
-    rows = cur.execute("SELECT id, question, text FROM comments ORDER BY id").fetchall()
+    """(id, question, text) of every comment the analysis reads (not the Welsh ones: it
+    reads English), oldest first."""
+    rows = cur.execute(
+        "SELECT id, question, text FROM comments WHERE language = 'en' ORDER BY id"
+    ).fetchall()
     return [(int(r[0]), r[1], r[2]) for r in rows]
 
 
@@ -174,7 +177,8 @@ def comment_ids_needing_analysis(cur: Cursor, analyser_version: str) -> list[int
     """Comments never analysed, or analysed by an older version of the rules."""
     rows = cur.execute(
         "SELECT c.id FROM comments c LEFT JOIN comment_analysis a ON a.comment_id = c.id"
-        " WHERE a.comment_id IS NULL OR a.analyser_version <> ? ORDER BY c.id",
+        " WHERE c.language = 'en' AND (a.comment_id IS NULL OR a.analyser_version <> ?)"
+        " ORDER BY c.id",
         [analyser_version],
     ).fetchall()
     return [int(r[0]) for r in rows]
