@@ -6,8 +6,9 @@ name or contact detail is kept only when the attendee ticks the opt-in.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
 from lessons import store, tagging
@@ -329,16 +330,8 @@ def submit_feedback(
     moment = now or now_local()
     submission = Submission(session_id, answer, idempotency_key, moment).checked()
     answer = submission.answer
-    analyses = {}
-    if answer.language == "en":
-        # Analyse before taking the write lock: it is pure and the slowest part.
-        with database.reading() as cur:
-            matcher = tagging.current_matcher(cur)
-        analyses = {
-            question: tagging.analyse_answer(matcher, question, getattr(answer, question).strip())
-            for question in QUESTIONS
-            if getattr(answer, question).strip()
-        }
+    # Analyse before taking the write lock: it is pure and the slowest part.
+    analyses = _analyses(database, answer)
     with database.transaction() as cur:
         existing = store.response_ids_for_keys(cur, [idempotency_key])
         if idempotency_key in existing:
@@ -356,3 +349,111 @@ def submit_feedback(
             datetime.combine(submission.submitted_at.date(), time()),
         )
     return recorded.response_id
+
+
+# --- a full room: many phones sending at once -------------------------------------------------
+
+
+def _analyses(database: store.Database, answer: FeedbackAnswer) -> dict[str, tagging.Analysis]:
+    """The analysis of each English answer (Welsh ones are kept unanalysed)."""
+    if answer.language != "en":
+        return {}
+    with database.reading() as cur:
+        matcher = tagging.current_matcher(cur)
+    return {
+        question: tagging.analyse_answer(matcher, question, getattr(answer, question).strip())
+        for question in QUESTIONS
+        if getattr(answer, question).strip()
+    }
+
+
+@dataclass
+class _Waiting:
+    submission: Submission
+    analyses: dict[str, tagging.Analysis]
+    done: bool = False
+    response_id: int | None = None
+    problem: BaseException | None = field(default=None, repr=False)
+
+
+class RoomOfPhones:
+    """The attendees' form's door when a room sends at once: each call stores one
+    response, checked as `submit_feedback` checks it (and the session must be taking
+    feedback), but the calls that arrive while one transaction is being written wait and
+    are written together in the next (a group commit). Each caller returns only once its
+    response is committed, so nothing is acknowledged and then lost; a key already stored
+    (a double click, a resubmitted form) stores nothing more."""
+
+    def __init__(self, database: store.Database) -> None:
+        self._database = database
+        self._changed = threading.Condition()
+        self._pending: list[_Waiting] = []
+        self._writing = False
+
+    def submit(
+        self,
+        session_id: int,
+        answer: FeedbackAnswer,
+        idempotency_key: str,
+        now: datetime | None = None,
+    ) -> int:
+        """Store one response (see the class); return its id. ValidationError or
+        SessionUnavailable as submit_feedback raises them."""
+        submission = Submission(session_id, answer, idempotency_key, now or now_local()).checked()
+        waiting = _Waiting(submission, _analyses(self._database, submission.answer))
+        with self._changed:
+            self._pending.append(waiting)
+            while not waiting.done and self._writing:
+                self._changed.wait()
+            if waiting.done:
+                return self._outcome(waiting)
+            self._writing = True
+            batch, self._pending = self._pending, []
+        try:
+            self._write(batch)
+        finally:
+            with self._changed:
+                self._writing = False
+                self._changed.notify_all()
+        return self._outcome(waiting)
+
+    @staticmethod
+    def _outcome(waiting: _Waiting) -> int:
+        if waiting.problem is not None:
+            raise waiting.problem
+        assert waiting.response_id is not None
+        return waiting.response_id
+
+    def _write(self, batch: list[_Waiting]) -> None:
+        try:
+            with self._database.transaction() as cur:
+                taking: dict[int, SessionUnavailable | None] = {}
+                for session_id in {w.submission.session_id for w in batch}:
+                    session = store.session_by_id(cur, session_id)
+                    try:
+                        if session is None:
+                            raise SessionUnavailable("That session no longer exists.")
+                        check_taking_feedback(session, batch[0].submission.submitted_at)
+                        taking[session_id] = None
+                    except SessionUnavailable as refused:
+                        taking[session_id] = refused
+                for waiting in batch:
+                    waiting.problem = taking[waiting.submission.session_id]
+                accepted = [w for w in batch if w.problem is None]
+                recorded = record_responses_in(cur, [w.submission for w in accepted])
+                analysed = []
+                for waiting, result in zip(accepted, recorded, strict=True):
+                    waiting.response_id = result.response_id
+                    analysed += [
+                        (result.comment_ids[q], analysis)
+                        for q, analysis in waiting.analyses.items()
+                        if result.new
+                    ]
+                day = batch[0].submission.submitted_at.date()
+                tagging.store_analyses(cur, analysed, datetime.combine(day, time()))
+        except BaseException as failed:
+            for waiting in batch:
+                waiting.problem = waiting.problem or failed
+                waiting.response_id = None
+        for waiting in batch:
+            waiting.done = True

@@ -458,7 +458,7 @@ def present_page(
         f'<p class="code-label">{e(t("Or go to"))} <strong>{e(short)}</strong></p>'
         f'<p class="code-label">{e(t("and enter the code"))}</p>'
         f'<p class="code" aria-label="{e(code)}">{e(spaced)}</p>'
-        f'<p class="count" data-count-url="{e(count_url)}">'
+        f'<p class="live-count" data-count-url="{e(count_url)}">'
         f"{e(t('Responses so far:'))} "
         f'<strong id="count" aria-live="polite">{count}</strong></p></div>'
     )

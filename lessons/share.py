@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,7 +90,13 @@ def qr_svg(url: str, scale: int = 10) -> str:
     segno.make(url, error="m").save(
         buffer, kind="svg", scale=scale, border=4, xmldecl=False, svgclass="qr-code"
     )
-    return buffer.getvalue().decode("ascii")
+    svg = buffer.getvalue().decode("ascii")
+    # A viewBox, so that the page's stylesheet can size it to the screen.
+    size = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    if size:
+        width, height = size.groups()
+        svg = svg.replace(size.group(0), f'viewBox="0 0 {width} {height}"', 1)
+    return svg
 
 
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:

@@ -17,8 +17,11 @@ Starlette handlers only; the rules are lessons.feedback's, the pages lessons.for
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -29,13 +32,15 @@ from starlette.types import Scope
 
 from lessons import form_html, privacy, share, store, typed_text
 from lessons.choices import MAX_FEEDBACK_ANSWER_CHARS, QUESTIONS
+from lessons.clock import now_local
 from lessons.errors import ValidationError
 from lessons.feedback import (
     FeedbackAnswer,
+    RoomOfPhones,
     SessionUnavailable,
+    check_taking_feedback,
     feedback_window,
     session_for_link,
-    submit_feedback,
 )
 from lessons.form_html import FormView, Page
 from lessons.i18n import clock_time, language_or_default, long_date, translator
@@ -50,6 +55,7 @@ MAX_BODY_BYTES = 256 * 1024
 # new visit (a fresh key).
 _HEADERS = {"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"}
 _TEXT_FIELDS = (*QUESTIONS, "contact_name", "contact_detail")
+T = TypeVar("T")
 
 
 def _html(body: str, status: int = 200) -> HTMLResponse:
@@ -78,9 +84,16 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
     """The attendees' routes, under the server's base path; `database` gives the server's
     one Database."""
     root = base_path
+    rooms: list[RoomOfPhones] = []
+    recent = Recent()
+
+    def room() -> RoomOfPhones:
+        if not rooms:
+            rooms.append(RoomOfPhones(database()))
+        return rooms[0]
 
     def footer(language: str) -> str:
-        settings = privacy.privacy_settings(database())
+        settings = recent.get(("privacy",), lambda: privacy.privacy_settings(database()))
         return form_html.footer_html(root, language, footer_line(settings, translator(language)))
 
     def page(language: str, switch_params: dict[str, str] | None, path: str) -> Page:
@@ -91,7 +104,17 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
         return Page(language, root, switch, footer(language))
 
     def find(visit: Visit) -> store.SessionRow:
-        return session_for_link(database(), token=visit.token or None, code=visit.code or None)
+        # A room opens the same session a hundred times in a minute: its row is read once
+        # every few seconds. Storing an answer checks the session again, as it is now.
+        session = recent.get(
+            ("session", visit.token, visit.code),
+            lambda: session_for_link(
+                database(), token=visit.token or None, code=visit.code or None
+            ),
+        )
+        # The opening window moves with the clock, not with the row: checked each time.
+        check_taking_feedback(session, now_local())
+        return session
 
     def unavailable_page(visit: Visit, refused: SessionUnavailable) -> tuple[str, int]:
         session = refused.session
@@ -192,7 +215,7 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
         answer = _answer(values, language)
         if not errors:
             try:
-                submit_feedback(database(), session.id, answer, key, within_window=True)
+                room().submit(session.id, answer, key)
             except ValidationError as invalid:
                 errors = _messages(invalid, values, t)
             except SessionUnavailable as refused:
@@ -285,6 +308,31 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
         Route(f"{root}{form_html.STATIC_PATH}/{{name}}", static, methods=["GET", "HEAD"]),
         LinkToTheForm(f"{root}/", to_form, methods=["GET", "HEAD"]),
     ]
+
+
+class Recent:
+    """What was read in the last few seconds, by key: enough for a room that opens the same
+    session at once, short enough that a change made on the Sessions page shows at once
+    on the next phone (SECONDS). A lookup that raises is not kept."""
+
+    SECONDS = 5.0
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, ...], tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...], read: Callable[[], T]) -> T:
+        moment = time.monotonic()
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and moment - kept[0] < self.SECONDS:
+            return cast(T, kept[1])
+        value = read()
+        with self._lock:
+            if len(self._kept) > 1000:  # links typed wrong a thousand ways: start again
+                self._kept.clear()
+            self._kept[key] = (moment, value)
+        return value
 
 
 class LinkToTheForm(Route):

@@ -1,11 +1,12 @@
 """Every page through Streamlit's AppTest, against a fresh database per test."""
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons import store
+from lessons.clock import today_local
 from tests.conftest import ROOT, make_session, session_draft, table_count
 
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
@@ -93,3 +94,40 @@ def test_sessions_are_listed_with_their_codes(db):
     table = at.dataframe[0].value
     assert list(table["Title"]) == ["Second", "First"]
     assert set(table["Code"]) == {first.short_code, second.short_code}
+
+
+def test_the_share_tab_warns_that_phones_cannot_reach_localhost_and_links_the_presenter(db):
+    session = make_session(db)
+    at = page("pages/sessions.py").run()
+    assert not at.exception
+    assert any("Phones cannot reach this address" in w.value for w in at.warning)
+    assert any(
+        f"/present?s={session.feedback_token}" in str(b.proto.url) for b in at.get("link_button")
+    )
+
+
+def test_the_share_tab_links_to_lessons_public_url_without_a_warning(db, monkeypatch):
+    monkeypatch.setenv("LESSONS_PUBLIC_URL", "https://feedback.calderbrook.gov.uk")
+    session = make_session(db)
+    at = page("pages/sessions.py").run()
+    assert not any("Phones cannot reach" in w.value for w in at.warning)
+    assert any(
+        c.value == f"https://feedback.calderbrook.gov.uk/feedback?s={session.feedback_token}"
+        for c in at.code
+    )
+
+
+def test_marking_a_session_delivered_before_its_date_asks_first(db):
+    start = datetime.combine(today_local() + timedelta(days=7), time(18, 0))
+    session = make_session(db, starts_at=start, ends_at=start + timedelta(hours=2))
+    at = page("pages/sessions.py").run()
+    at.selectbox(key=f"sessions_edit_{session.id}_status").set_value("delivered")
+    at.button(key=f"FormSubmitter:sessions_edit_{session.id}-Save changes").click().run()
+    assert not at.exception
+    assert any("still to come" in w.value for w in at.warning)
+    with db.reading() as cur:
+        assert store.session_by_id(cur, session.id).status == "planned"  # type: ignore[union-attr]
+    at.button(key=f"sessions_early_{session.id}_yes").click().run()
+    assert not at.exception
+    with db.reading() as cur:
+        assert store.session_by_id(cur, session.id).status == "delivered"  # type: ignore[union-attr]

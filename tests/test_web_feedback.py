@@ -291,7 +291,7 @@ def test_the_presenter_screen_shows_the_code_and_its_count_follows_the_responses
     session = today_session(db)
     screen = client.get(f"/present?s={session.feedback_token}").text
     assert " ".join(session.short_code) in screen and "<svg" in screen
-    count_url = Elements(screen).find("p", **{"class": "count"})[0]["data-count-url"]
+    count_url = Elements(screen).find("p", **{"class": "live-count"})[0]["data-count-url"]
     assert client.get(str(count_url)).json() == {"responses": 0}
     key = form_key(client.get(f"/feedback?s={session.feedback_token}").text)
     send(client, session, key, overall_rating="3")

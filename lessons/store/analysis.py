@@ -253,6 +253,7 @@ class AnalysedComment:
     evidence: dict[str, tuple[str, ...]]
     theme_labels: dict[str, str]
     corrected_by: str | None  # who last corrected the label or the themes, if anyone
+    language: str = "en"  # 'cy': kept as written, not analysed (the analysis reads English)
 
 
 @dataclass
@@ -301,7 +302,7 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
         f"""
         SELECT c.id, c.session_id, s.title, s.starts_at, c.question, c.text,
                l.label, l.machine_label, l.corrected, a.score, COALESCE(a.mixed, FALSE),
-               COALESCE(a.drivers, ''), who.corrected_by
+               COALESCE(a.drivers, ''), who.corrected_by, c.language
         FROM comments c
         JOIN sessions s ON s.id = c.session_id
         JOIN comment_labels_effective l ON l.comment_id = c.id
@@ -360,6 +361,7 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
             evidence=evidence[int(r[0])],
             theme_labels=theme_labels[int(r[0])],
             corrected_by=r[12],
+            language=r[13],
         )
         for r in rows
     ]

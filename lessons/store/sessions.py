@@ -123,14 +123,20 @@ def session_by_id(cur: Cursor, session_id: int) -> SessionRow | None:
     return rows[0] if rows else None
 
 
+def _session_id_where(cur: Cursor, column: str, value: str) -> int | None:
+    # `column` is ours: feedback_token or short_code, each unique (an index lookup).
+    rows = cur.execute(f"SELECT id FROM sessions WHERE {column} = ?", [value]).fetchall()
+    return int(rows[0][0]) if rows else None
+
+
 def session_by_token(cur: Cursor, token: str) -> SessionRow | None:
-    rows = _session_rows(cur, "WHERE s.feedback_token = ?", [token])
-    return rows[0] if rows else None
+    session_id = _session_id_where(cur, "feedback_token", token)
+    return None if session_id is None else session_by_id(cur, session_id)
 
 
 def session_by_code(cur: Cursor, code: str) -> SessionRow | None:
-    rows = _session_rows(cur, "WHERE s.short_code = ?", [code])
-    return rows[0] if rows else None
+    session_id = _session_id_where(cur, "short_code", code)
+    return None if session_id is None else session_by_id(cur, session_id)
 
 
 def existing_session_ids(cur: Cursor, session_ids: Sequence[int]) -> set[int]:
