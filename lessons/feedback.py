@@ -442,13 +442,15 @@ class RoomOfPhones:
                 accepted = [w for w in batch if w.problem is None]
                 recorded = record_responses_in(cur, [w.submission for w in accepted])
                 analysed = []
+                first: set[int] = set()  # one key sent twice in a batch: analysed once
                 for waiting, result in zip(accepted, recorded, strict=True):
                     waiting.response_id = result.response_id
-                    analysed += [
-                        (result.comment_ids[q], analysis)
-                        for q, analysis in waiting.analyses.items()
-                        if result.new
-                    ]
+                    if result.new and result.response_id not in first:
+                        first.add(result.response_id)
+                        analysed += [
+                            (result.comment_ids[q], analysis)
+                            for q, analysis in waiting.analyses.items()
+                        ]
                 day = batch[0].submission.submitted_at.date()
                 tagging.store_analyses(cur, analysed, datetime.combine(day, time()))
         except BaseException as failed:

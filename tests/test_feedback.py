@@ -8,6 +8,7 @@ from lessons import store, tagging
 from lessons.errors import ValidationError
 from lessons.feedback import (
     FeedbackAnswer,
+    RoomOfPhones,
     SessionUnavailable,
     Submission,
     record_responses_in,
@@ -281,3 +282,36 @@ def test_welsh_answers_are_stored_as_written_marked_and_left_unanalysed(db):
     tagging.reanalyse(db, workers=1)
     with db.reading() as cur:
         assert cur.execute("SELECT count(*) FROM comment_analysis").fetchall() == [(0,)]
+
+
+def test_a_room_of_phones_sending_at_once_stores_each_answer_once(db):
+    session = make_session(db)
+    room = RoomOfPhones(db)
+    keys = [f"phone-{n % 25}" for n in range(40)]  # 15 phones send twice
+    ids: list[int] = []
+    problems: list[BaseException] = []
+
+    def phone(key: str) -> None:
+        try:
+            ids.append(room.submit(session.id, full_answer(), key, now=DURING))
+        except BaseException as problem:  # noqa: BLE001 (reported below)
+            problems.append(problem)
+
+    threads = [threading.Thread(target=phone, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not problems
+    assert len(ids) == 40 and len(set(ids)) == 25
+    assert table_count(db, "responses") == 25 and table_count(db, "comment_analysis") == 50
+
+
+def test_a_room_refuses_a_session_not_taking_feedback_and_a_bad_answer(db):
+    session = make_session(db)
+    room = RoomOfPhones(db)
+    with pytest.raises(SessionUnavailable):
+        room.submit(session.id, full_answer(), "too-late", now=DURING + timedelta(days=30))
+    with pytest.raises(ValidationError):
+        room.submit(session.id, full_answer(overall_rating=None), "no-rating", now=DURING)
+    assert table_count(db, "responses") == 0
