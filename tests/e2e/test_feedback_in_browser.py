@@ -226,3 +226,22 @@ def test_the_presenter_count_updates_after_a_submission(served, browser):
     screen.wait_for_function("document.getElementById('count').textContent === '1'", timeout=15_000)
     phone.close()
     screen.close()
+
+
+def test_a_first_visit_to_a_staff_page_goes_through_the_apps_navigation(served, browser):
+    # Open mode (no account, 127.0.0.1): every page is open. The form is not a Streamlit
+    # page any more; app.py's menu links to it as an address.
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(f"{served.server.url}/sessions")
+    page.get_by_role("heading", name="Sessions").wait_for(timeout=60_000)
+    navigation = page.locator('[data-testid="stSidebar"]')
+    navigation.get_by_role("link", name="Give feedback").wait_for(timeout=10_000)
+    assert navigation.get_by_text("app", exact=True).count() == 0
+    # Streamlit opens a Markdown link in a new tab: the form, fetched from the server.
+    with page.expect_popup() as opened:
+        navigation.get_by_role("link", name="Give feedback").click()
+    form = opened.value
+    form.get_by_label("Session code").wait_for()
+    assert form.url.endswith("/feedback")
+    form.close()
+    page.close()
