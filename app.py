@@ -1,5 +1,8 @@
-"""Entry point: builds the navigation from the signed-in role. Attendees arriving by a
-feedback link see only the form.
+"""Entry point: builds the navigation from the signed-in role.
+
+The attendees' form is not a Streamlit page: it is plain HTML served by the app's own
+server at /feedback (lessons.web_feedback), which also sends a link to the bare address
+(`/?s=…`) there. The menu links to it like any other address.
 
 Every page is registered whatever the role, so that a page's address typed by hand runs
 that page, which refuses anyone whose role may not use it (ui_auth.require_role). The menu
@@ -10,6 +13,7 @@ import streamlit as st
 
 from lessons import ui_auth, ui_widgets
 from lessons.auth import may
+from lessons.form_html import FORM_PATH
 
 st.set_page_config(
     page_title="Training feedback and lessons",
@@ -20,9 +24,6 @@ st.set_page_config(
 role = ui_auth.current_role()
 signed_in = role is not None
 
-give_feedback = st.Page(
-    "pages/feedback.py", title="Give feedback", icon=":material/rate_review:", url_path="feedback"
-)
 home = st.Page(
     "pages/home.py", title="Home", icon=":material/home:", url_path="home", default=signed_in
 )
@@ -88,25 +89,23 @@ MENU: list[tuple[str, list[tuple[st.Page, str | None]]]] = [
             (backups_page, "admin"),
         ],
     ),
-    ("Attendees", [(give_feedback, None)]),
     ("Account", [(account, None)]),
 ]
 
-arrived_by_link = "s" in st.query_params or "c" in st.query_params
 navigation = st.navigation(
     [page for _, entries in MENU for page, _ in entries] + [setup], position="hidden"
 )
-if arrived_by_link and navigation.url_path != give_feedback.url_path:
-    # A link to the bare address (e.g. "/?s=…") still opens the form.
-    st.switch_page(give_feedback, query_params=st.query_params.to_dict())
-if not arrived_by_link:
-    for group, entries in MENU:
-        shown = [page for page, needed in entries if needed is None or may(role, needed)]
-        if shown:
-            st.sidebar.caption(group)
-        for page in shown:
-            st.sidebar.page_link(page)
-    if ui_auth.open_mode():
-        st.sidebar.page_link(setup)
-    ui_auth.identity_sidebar()
+for group, entries in MENU:
+    if group == "Account":
+        # The attendees' form: a plain page on this server, opened as any address is.
+        st.sidebar.caption("Attendees")
+        st.sidebar.markdown(f"[Give feedback]({FORM_PATH})")
+    shown = [page for page, needed in entries if needed is None or may(role, needed)]
+    if shown:
+        st.sidebar.caption(group)
+    for page in shown:
+        st.sidebar.page_link(page)
+if ui_auth.open_mode():
+    st.sidebar.page_link(setup)
+ui_auth.identity_sidebar()
 navigation.run()

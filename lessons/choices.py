@@ -77,6 +77,10 @@ QUESTION_KIND: dict[str, str] = {
     "help_next": "general",
 }
 
+# The languages the attendees' form speaks: the code stored with a session and a response.
+LANGUAGES: dict[str, str] = {"en": "English", "cy": "Cymraeg (Welsh)"}
+DEFAULT_LANGUAGE = "en"
+
 MAX_FEEDBACK_ANSWER_CHARS = 2000  # each free-text answer on the attendees' form
 
 # The anonymity rule: a figure built on fewer responses (or comments) than this is not shown

@@ -6,14 +6,17 @@ name or contact detail is kept only when the attendee ticks the opt-in.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
 
 from lessons import store, tagging
 from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPES,
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
     LENGTH_CHOICES,
     MAX_FEEDBACK_ANSWER_CHARS,
     QUESTIONS,
@@ -25,6 +28,10 @@ from lessons.typed_text import clean_dataclass
 
 MAX_CONTACT_CHARS = 200
 MAX_IDEMPOTENCY_KEY_CHARS = 100
+# A planned session takes feedback from shortly before it starts (the QR code goes up at
+# the start) until its closing time: by default two weeks after it ends.
+OPENS_BEFORE_START = timedelta(minutes=30)
+FEEDBACK_DAYS = 14
 
 
 @dataclass
@@ -44,21 +51,70 @@ class FeedbackAnswer:
     contact_opt_in: bool = False
     contact_name: str = ""
     contact_detail: str = ""
+    language: str = DEFAULT_LANGUAGE  # the form's language: Welsh answers are not analysed
+
+
+@dataclass(frozen=True)
+class FeedbackWindow:
+    """When a session's form takes answers."""
+
+    opens_at: datetime | None  # None: open already (the session is no longer planned)
+    closes_at: datetime
+
+    def state(self, now: datetime) -> str:
+        """'not_yet', 'open' or 'closed'."""
+        if self.opens_at is not None and now < self.opens_at:
+            return "not_yet"
+        return "closed" if now >= self.closes_at else "open"
+
+
+def feedback_window(session: store.SessionRow) -> FeedbackWindow:
+    closes_at = session.feedback_closes_at or session.ends_at + timedelta(days=FEEDBACK_DAYS)
+    opens_at = session.starts_at - OPENS_BEFORE_START if session.status == "planned" else None
+    return FeedbackWindow(opens_at, closes_at)
 
 
 class SessionUnavailable(LookupError):
-    """The link or code does not lead to a session taking feedback; `message` says why."""
+    """The link or code does not lead to a session taking feedback; `message` says why
+    (`reason`: 'unknown', 'closed' or 'not_yet'; `session`: the session, when found)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self, message: str, reason: str = "unknown", session: store.SessionRow | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason
+        self.session = session
+
+
+def closed_message(session: store.SessionRow) -> str:
+    return (
+        f"Feedback for '{session.title}' has closed. Thank you for wanting to help;"
+        " please speak to the facilitator if you have something to add."
+    )
+
+
+def check_taking_feedback(session: store.SessionRow, now: datetime) -> None:
+    """SessionUnavailable unless the session's form takes answers at `now`."""
+    state = feedback_window(session).state(now)
+    if not session.feedback_open or state == "closed":
+        raise SessionUnavailable(closed_message(session), "closed", session)
+    if state == "not_yet":
+        raise SessionUnavailable(
+            f"Feedback for '{session.title}' opens 30 minutes before it starts.",
+            "not_yet",
+            session,
+        )
 
 
 def session_for_link(
-    database: store.Database, token: str | None = None, code: str | None = None
+    database: store.Database,
+    token: str | None = None,
+    code: str | None = None,
+    now: datetime | None = None,
 ) -> store.SessionRow:
     """The session a feedback link (`?s=token`) or a typed code leads to, if it is taking
-    feedback; otherwise SessionUnavailable with a message to show the attendee."""
+    feedback now; otherwise SessionUnavailable with a message to show the attendee."""
     with database.reading() as cur:
         if token:
             session = store.session_by_token(cur, token.strip()[:100])
@@ -80,11 +136,7 @@ def session_for_link(
                     f"No session has the code {typed}. Check the code on the screen or poster:"
                     " codes never use the letters O or I."
                 )
-    if not session.feedback_open:
-        raise SessionUnavailable(
-            f"Feedback for '{session.title}' has closed. Thank you for wanting to help;"
-            " please speak to the facilitator if you have something to add."
-        )
+    check_taking_feedback(session, now or now_local())
     return session
 
 
@@ -109,6 +161,8 @@ def validate_feedback(answer: FeedbackAnswer) -> dict[str, str]:
         errors["balance"] = "Choose one of the listed answers about the balance."
     if answer.length is not None and answer.length not in LENGTH_CHOICES:
         errors["length"] = "Choose one of the listed answers about the length."
+    if answer.language not in LANGUAGES:
+        errors["language"] = "Choose English or Welsh."
     if answer.councillor_type is not None and answer.councillor_type not in COUNCILLOR_TYPES:
         errors["councillor_type"] = "Choose one of the listed descriptions, or leave it blank."
     for question in QUESTIONS:
@@ -182,6 +236,7 @@ def _response_values(answer: FeedbackAnswer) -> dict[str, object]:
         "contact_opt_in": keep_contact,
         "contact_name": answer.contact_name.strip() or None if keep_contact else None,
         "contact_detail": answer.contact_detail.strip() or None if keep_contact else None,
+        "language": answer.language,
     }
 
 
@@ -234,6 +289,7 @@ def record_responses_in(cur: store.Cursor, submissions: Sequence[Submission]) ->
             question,
             getattr(s.answer, question).strip(),
             s.submitted_at.date(),
+            s.answer.language,
         )
         for s in fresh
         for question in QUESTIONS
@@ -262,30 +318,29 @@ def submit_feedback(
     answer: FeedbackAnswer,
     idempotency_key: str,
     now: datetime | None = None,
+    within_window: bool = False,
 ) -> int:
     """Store one response and its analysed comments in one transaction; return the
-    response id.
+    response id. English comments are analysed; Welsh ones are kept as written, unanalysed.
 
     The idempotency key is made once per rendering of the form, so a double click
-    or a resubmitted form finds the first response and stores nothing more.
+    or a resubmitted form finds the first response and stores nothing more. With
+    `within_window` (the attendees' form), the session must be taking feedback at `now`.
     """
-    submission = Submission(session_id, answer, idempotency_key, now or now_local()).checked()
+    moment = now or now_local()
+    submission = Submission(session_id, answer, idempotency_key, moment).checked()
     answer = submission.answer
     # Analyse before taking the write lock: it is pure and the slowest part.
-    with database.reading() as cur:
-        matcher = tagging.current_matcher(cur)
-    analyses = {
-        question: tagging.analyse_answer(matcher, question, getattr(answer, question).strip())
-        for question in QUESTIONS
-        if getattr(answer, question).strip()
-    }
+    analyses = _analyses(database, answer)
     with database.transaction() as cur:
         existing = store.response_ids_for_keys(cur, [idempotency_key])
         if idempotency_key in existing:
             return existing[idempotency_key]
         session = store.session_by_id(cur, session_id)
         if session is None or not session.feedback_open:
-            raise SessionUnavailable("Feedback for this session has closed.")
+            raise SessionUnavailable("Feedback for this session has closed.", "closed", session)
+        if within_window:
+            check_taking_feedback(session, moment)
         [recorded] = record_responses_in(cur, [submission])
         tagging.store_analyses(
             cur,
@@ -294,3 +349,113 @@ def submit_feedback(
             datetime.combine(submission.submitted_at.date(), time()),
         )
     return recorded.response_id
+
+
+# --- a full room: many phones sending at once -------------------------------------------------
+
+
+def _analyses(database: store.Database, answer: FeedbackAnswer) -> dict[str, tagging.Analysis]:
+    """The analysis of each English answer (Welsh ones are kept unanalysed)."""
+    if answer.language != "en":
+        return {}
+    with database.reading() as cur:
+        matcher = tagging.current_matcher(cur)
+    return {
+        question: tagging.analyse_answer(matcher, question, getattr(answer, question).strip())
+        for question in QUESTIONS
+        if getattr(answer, question).strip()
+    }
+
+
+@dataclass
+class _Waiting:
+    submission: Submission
+    analyses: dict[str, tagging.Analysis]
+    done: bool = False
+    response_id: int | None = None
+    problem: BaseException | None = field(default=None, repr=False)
+
+
+class RoomOfPhones:
+    """The attendees' form's door when a room sends at once: each call stores one
+    response, checked as `submit_feedback` checks it (and the session must be taking
+    feedback), but the calls that arrive while one transaction is being written wait and
+    are written together in the next (a group commit). Each caller returns only once its
+    response is committed, so nothing is acknowledged and then lost; a key already stored
+    (a double click, a resubmitted form) stores nothing more."""
+
+    def __init__(self, database: store.Database) -> None:
+        self._database = database
+        self._changed = threading.Condition()
+        self._pending: list[_Waiting] = []
+        self._writing = False
+
+    def submit(
+        self,
+        session_id: int,
+        answer: FeedbackAnswer,
+        idempotency_key: str,
+        now: datetime | None = None,
+    ) -> int:
+        """Store one response (see the class); return its id. ValidationError or
+        SessionUnavailable as submit_feedback raises them."""
+        submission = Submission(session_id, answer, idempotency_key, now or now_local()).checked()
+        waiting = _Waiting(submission, _analyses(self._database, submission.answer))
+        with self._changed:
+            self._pending.append(waiting)
+            while not waiting.done and self._writing:
+                self._changed.wait()
+            if waiting.done:
+                return self._outcome(waiting)
+            self._writing = True
+            batch, self._pending = self._pending, []
+        try:
+            self._write(batch)
+        finally:
+            with self._changed:
+                self._writing = False
+                self._changed.notify_all()
+        return self._outcome(waiting)
+
+    @staticmethod
+    def _outcome(waiting: _Waiting) -> int:
+        if waiting.problem is not None:
+            raise waiting.problem
+        assert waiting.response_id is not None
+        return waiting.response_id
+
+    def _write(self, batch: list[_Waiting]) -> None:
+        try:
+            with self._database.transaction() as cur:
+                taking: dict[int, SessionUnavailable | None] = {}
+                for session_id in {w.submission.session_id for w in batch}:
+                    session = store.session_by_id(cur, session_id)
+                    try:
+                        if session is None:
+                            raise SessionUnavailable("That session no longer exists.")
+                        check_taking_feedback(session, batch[0].submission.submitted_at)
+                        taking[session_id] = None
+                    except SessionUnavailable as refused:
+                        taking[session_id] = refused
+                for waiting in batch:
+                    waiting.problem = taking[waiting.submission.session_id]
+                accepted = [w for w in batch if w.problem is None]
+                recorded = record_responses_in(cur, [w.submission for w in accepted])
+                analysed = []
+                first: set[int] = set()  # one key sent twice in a batch: analysed once
+                for waiting, result in zip(accepted, recorded, strict=True):
+                    waiting.response_id = result.response_id
+                    if result.new and result.response_id not in first:
+                        first.add(result.response_id)
+                        analysed += [
+                            (result.comment_ids[q], analysis)
+                            for q, analysis in waiting.analyses.items()
+                        ]
+                day = batch[0].submission.submitted_at.date()
+                tagging.store_analyses(cur, analysed, datetime.combine(day, time()))
+        except BaseException as failed:
+            for waiting in batch:
+                waiting.problem = waiting.problem or failed
+                waiting.response_id = None
+        for waiting in batch:
+            waiting.done = True

@@ -224,11 +224,17 @@ def embed_applied_lessons(
 
 
 def update_session_and_embed_in(
-    cur: store.Cursor, session_id: int, draft: SessionDraft, actor: Actor, now: datetime
+    cur: store.Cursor,
+    session_id: int,
+    draft: SessionDraft,
+    actor: Actor,
+    now: datetime,
+    confirmed_early: bool = False,
 ) -> list[int]:
     """Save edits to a session inside the caller's transaction. Marking a planned session
-    delivered embeds the lessons its plan applied; returns the ids of the lessons so moved."""
-    before = update_session_in(cur, session_id, draft, actor, now)
+    delivered embeds the lessons its plan applied; returns the ids of the lessons so moved.
+    Marking it delivered before its date needs `confirmed_early`."""
+    before = update_session_in(cur, session_id, draft, actor, now, confirmed_early)
     if before.status == "planned" and draft.status == "delivered":
         return embed_applied_lessons(cur, session_id, actor, now)
     return []
@@ -240,10 +246,13 @@ def update_session_and_embed(
     draft: SessionDraft,
     actor: Actor = UNATTRIBUTED,
     now: datetime | None = None,
+    confirmed_early: bool = False,
 ) -> list[int]:
     """Save edits to a session (the Sessions page's door); see update_session_and_embed_in."""
     with database.transaction() as cur:
-        return update_session_and_embed_in(cur, session_id, draft, actor, now or now_local())
+        return update_session_and_embed_in(
+            cur, session_id, draft, actor, now or now_local(), confirmed_early
+        )
 
 
 def validate_with_comparison(

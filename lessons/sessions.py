@@ -10,9 +10,10 @@ from typing import Any
 
 from lessons import store
 from lessons.auth import UNATTRIBUTED, Actor
-from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
+from lessons.choices import DEFAULT_LANGUAGE, LANGUAGES, SESSION_FORMATS, SESSION_STATUSES
 from lessons.clock import now_local
 from lessons.errors import ValidationError
+from lessons.i18n import translate
 from lessons.share import Poster
 from lessons.typed_text import clean_dataclass
 
@@ -47,6 +48,8 @@ class SessionDraft:
     expected_attendees: int | None = None
     status: str = "planned"
     feedback_open: bool = True
+    language: str = DEFAULT_LANGUAGE  # the form's language when the link does not say
+    feedback_closes_at: datetime | None = None  # None: FEEDBACK_DAYS after the session ends
 
 
 def new_feedback_token() -> str:
@@ -86,6 +89,12 @@ def validate_session(draft: SessionDraft) -> dict[str, str]:
         errors["format"] = "Choose one of the listed formats."
     if draft.status not in SESSION_STATUSES:
         errors["status"] = "Choose planned, delivered or reviewed."
+    if draft.language not in LANGUAGES:
+        errors["language"] = "Choose English or Welsh for the form."
+    if draft.feedback_closes_at is not None and draft.feedback_closes_at <= draft.starts_at:
+        errors["feedback_closes_at"] = (
+            "The form must close after the session starts: check the closing date."
+        )
     length_minutes = (draft.ends_at - draft.starts_at).total_seconds() / 60
     if length_minutes <= 0:
         errors["ends_at"] = "The session must end after it starts: check the end time."
@@ -159,13 +168,31 @@ def create_session(
         return create_session_in(cur, draft, actor, now or now_local())
 
 
+EARLY_DELIVERY_QUESTION = (
+    "This session's date is still to come. Tick 'Yes, it has been delivered' to mark it"
+    " delivered now, or keep it planned."
+)
+
+
+def delivered_before_its_date(status_before: str, draft: SessionDraft, now: datetime) -> bool:
+    """Whether this edit marks a planned session delivered before it has started: a slip of
+    the status box as often as a session moved forward, so it is asked about."""
+    return status_before == "planned" and draft.status == "delivered" and draft.starts_at > now
+
+
 def update_session_in(
-    cur: store.Cursor, session_id: int, draft: SessionDraft, actor: Actor, now: datetime
+    cur: store.Cursor,
+    session_id: int,
+    draft: SessionDraft,
+    actor: Actor,
+    now: datetime,
+    confirmed_early: bool = False,
 ) -> store.SessionRow:
     """Check and save edits to a session inside the caller's transaction; the audit trail
     names the fields that changed (and a status change in its own columns). Returns the
     session as it was. Marking a session delivered also embeds the lessons its plan
-    applied: `loop.update_session_and_embed` is the door that does both."""
+    applied: `loop.update_session_and_embed` is the door that does both. Marking a planned
+    session delivered before its start needs `confirmed_early`."""
     draft = clean_dataclass(draft)
     errors = validate_session(draft)
     if errors:
@@ -173,6 +200,8 @@ def update_session_in(
     before = store.session_by_id(cur, session_id)
     if before is None:
         raise ValidationError({"session": "That session no longer exists."})
+    if delivered_before_its_date(before.status, draft, now) and not confirmed_early:
+        raise ValidationError({"status": EARLY_DELIVERY_QUESTION})
     people_changed = (
         list(before.facilitators) != draft.facilitators
         or list(before.councillor_facilitators) != draft.councillor_facilitators
@@ -235,9 +264,10 @@ def poster_for(session: store.SessionRow) -> Poster:
     return Poster(
         title=session.title,
         starts_at=session.starts_at,
-        place="Online" if session.online else session.venue,
+        place=translate(session.language, "Online") if session.online else session.venue,
         feedback_token=session.feedback_token,
         short_code=session.short_code,
+        language=session.language,
     )
 
 
@@ -263,8 +293,11 @@ def nearest_session(sessions: list[store.SessionRow], now: datetime) -> store.Se
 def draft_from_row(session: object, **overrides: Any) -> SessionDraft:
     """A draft holding the fields of anything shaped like a session (a stored row, or the
     demo's sessions), with `overrides` for any field it lacks or should change."""
+    defaults = SessionDraft("", datetime.min, datetime.min, "")
     values: dict[str, Any] = {
-        f.name: overrides[f.name] if f.name in overrides else getattr(session, f.name)
+        f.name: overrides[f.name]
+        if f.name in overrides
+        else getattr(session, f.name, getattr(defaults, f.name))
         for f in fields(SessionDraft)
     }
     for people in ("facilitators", "councillor_facilitators"):

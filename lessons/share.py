@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import segno
 from PIL import Image, ImageDraw, ImageFont
+
+from lessons.i18n import clock_time, long_date, translator
 
 FEEDBACK_PATH = "feedback"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
@@ -26,9 +29,18 @@ POSTER_DPI = 150
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
 
-def public_url() -> str:
-    """Where attendees reach the app (`LESSONS_PUBLIC_URL`), without a trailing slash."""
-    return (os.environ.get("LESSONS_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+def public_url(address_in_use: str | None = None) -> str:
+    """Where attendees reach the app, without a trailing slash: `LESSONS_PUBLIC_URL`, or
+    else the address the member of staff is using (`address_in_use`), or else localhost."""
+    return (os.environ.get("LESSONS_PUBLIC_URL") or address_in_use or DEFAULT_PUBLIC_URL).rstrip(
+        "/"
+    )
+
+
+def unreachable_from_a_phone(url: str) -> bool:
+    """Whether a link on this address can only work on the computer that serves it."""
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "127.0.0.1", "::1", "0.0.0.0") or host.endswith(".localhost")
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class Poster:
     place: str  # the venue, or "Online"
     feedback_token: str
     short_code: str
+    language: str = "en"
 
 
 def feedback_link(feedback_token: str, base_url: str | None = None) -> str:
@@ -71,6 +84,21 @@ def qr_png(url: str, scale: int = 10) -> bytes:
     return buffer.getvalue()
 
 
+def qr_svg(url: str, scale: int = 10) -> str:
+    """The QR code for a link as SVG markup, to put straight into a page (no request)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=scale, border=4, xmldecl=False, svgclass="qr-code"
+    )
+    svg = buffer.getvalue().decode("ascii")
+    # A viewBox, so that the page's stylesheet can size it to the screen.
+    size = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    if size:
+        width, height = size.groups()
+        svg = svg.replace(size.group(0), f'viewBox="0 0 {width} {height}"', 1)
+    return svg
+
+
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     for folder in _FONT_DIRS:
@@ -94,16 +122,22 @@ def _centred(
 
 
 def poster_image(session: Poster, base_url: str | None = None) -> Image.Image:
-    """A one-page A4 poster: title, date, QR code, the code and the short link."""
+    """A one-page A4 poster, in the session's language: title, date, QR code, the code and
+    the short link."""
+    t = translator(session.language)
     page = Image.new("RGB", A4_PIXELS, "white")
     draw = ImageDraw.Draw(page)
     draw.rectangle((0, 0, A4_PIXELS[0], 180), fill="#0b5563")
-    _centred(draw, 55, "Tell us how it went", _font(64, bold=True), fill="white")
+    _centred(draw, 55, t("Tell us how it went"), _font(64, bold=True), fill="white")
 
     y = 240
     for line in textwrap.wrap(session.title, width=30)[:3]:
         y = _centred(draw, y, line, _font(54, bold=True))
-    when = session.starts_at.strftime("%A %-d %B %Y, %H:%M")
+    when = t(
+        "{day}, {time}",
+        day=long_date(session.starts_at, session.language),
+        time=clock_time(session.starts_at, session.language),
+    )
     y = _centred(draw, y + 10, when, _font(34))
     if session.place:
         y = _centred(draw, y, session.place[:60], _font(30), fill="#4a4a4a")
@@ -116,14 +150,14 @@ def poster_image(session: Poster, base_url: str | None = None) -> Image.Image:
     page.paste(qr, ((A4_PIXELS[0] - 760) // 2, qr_top))
 
     y = qr_top + 790
-    y = _centred(draw, y, "Scan with your phone camera, or go to", _font(32))
+    y = _centred(draw, y, t("Scan with your phone camera, or go to"), _font(32))
     y = _centred(draw, y, display_url(form_page_url(base_url)), _font(40, bold=True))
-    y = _centred(draw, y + 10, "and enter the code", _font(32))
+    y = _centred(draw, y + 10, t("and enter the code"), _font(32))
     _centred(draw, y, " ".join(session.short_code), _font(96, bold=True), fill="#0b5563")
     _centred(
         draw,
         A4_PIXELS[1] - 90,
-        "Anonymous unless you choose otherwise. Takes under a minute.",
+        t("Anonymous unless you choose otherwise. Takes under a minute."),
         _font(26),
         fill="#4a4a4a",
     )

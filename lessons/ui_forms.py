@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lessons.choices import POLARITIES, PRIORITIES, SCOPES, SESSION_FORMATS, SESSION_STATUSES
+from lessons.choices import (
+    LANGUAGES,
+    POLARITIES,
+    PRIORITIES,
+    SCOPES,
+    SESSION_FORMATS,
+    SESSION_STATUSES,
+)
 from lessons.clock import today_local
 from lessons.document import markdown_escape
 from lessons.errors import ValidationError
@@ -100,6 +107,8 @@ SESSION_FIELD_LABELS = {
     "facilitators": "Facilitators",
     "councillor_facilitators": "Co-facilitating councillors",
     "session": "Session",
+    "language": "Form language",
+    "feedback_closes_at": "Feedback closes",
 }
 
 
@@ -186,7 +195,25 @@ def session_form(key: str, draft: SessionDraft | None, submit_label: str) -> Ses
             help="Leave at 0 if you do not know yet.",
             key=f"{key}_expected",
         )
-        feedback_open = st.checkbox(
+        left, middle, right = st.columns(3)
+        languages = list(LANGUAGES)
+        language = left.selectbox(
+            "Form language",
+            languages,
+            index=languages.index(draft.language) if draft.language in languages else 0,
+            format_func=LANGUAGES.__getitem__,
+            help="The language the attendees' form opens in; they can switch on the form.",
+            key=f"{key}_language",
+        )
+        closes_on = middle.date_input(
+            "Feedback closes (end of the day)",
+            value=draft.feedback_closes_at.date() if draft.feedback_closes_at else None,
+            format="DD/MM/YYYY",
+            help="Leave empty: 14 days after the session. The form opens 30 minutes before"
+            " the session starts.",
+            key=f"{key}_closes",
+        )
+        feedback_open = right.checkbox(
             "Taking feedback (untick to close the form for this session)",
             value=draft.feedback_open,
             key=f"{key}_open",
@@ -210,6 +237,10 @@ def session_form(key: str, draft: SessionDraft | None, submit_label: str) -> Ses
         expected_attendees=int(expected) or None,
         status=status,
         feedback_open=feedback_open,
+        language=language,
+        feedback_closes_at=datetime.combine(closes_on, time(23, 59))
+        if isinstance(closes_on, date)
+        else None,
     )
 
 

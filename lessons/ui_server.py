@@ -48,6 +48,7 @@ from lessons import (
     ui_errors,
     web_backup,
     web_downloads,
+    web_feedback,
     web_guard,
     web_privacy,
     web_session,
@@ -89,6 +90,7 @@ def routes(base: str, backup_secret: str) -> list[BaseRoute]:
         *web_privacy.ROUTES,
         *web_session.routes(shared_database, base),
         *web_downloads.routes(shared_database, base),
+        *web_feedback.routes(shared_database, base),
         *web_backup.routes(shared_database, backup_secret, base),
     ]
 

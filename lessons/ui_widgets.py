@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import streamlit as st
+from streamlit import config
 
 from lessons import planning, store, tagging
 from lessons.document import break_autolinks
@@ -63,10 +65,28 @@ def query_param(name: str) -> str | None:
     return str(value) if value else None
 
 
-def show_label(label: str | None, mixed: bool = False, corrected: bool = False) -> None:
-    """A sentiment label as a coloured badge; words, not colour alone, carry the meaning."""
+def address_in_use() -> str | None:
+    """The address this member of staff reached the app by (scheme, host, port and the
+    server's base path), for links when LESSONS_PUBLIC_URL is not set; None if unknown."""
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    suffix = f"/{base}" if base else ""
+    parts = urlsplit(st.context.url or "")
+    if parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}{suffix}"
+    host = st.context.headers.get("Host")
+    if host:
+        scheme = st.context.headers.get("X-Forwarded-Proto") or "http"
+        return f"{scheme}://{host}{suffix}"
+    return None
+
+
+def show_label(
+    label: str | None, mixed: bool = False, corrected: bool = False, language: str = "en"
+) -> None:
+    """A sentiment label as a coloured badge; words, not colour alone, carry the meaning.
+    A Welsh comment is not read by the analysis (it reads English): it says so."""
     if label is None:
-        st.badge("not analysed", color="gray")
+        st.badge("not analysed: Welsh" if language == "cy" else "not analysed", color="gray")
         return
     text = label + (" · mixed" if mixed else "") + (" · corrected" if corrected else "")
     st.badge(text, icon=LABEL_ICONS[label], color=LABEL_COLOURS[label])

@@ -1,5 +1,6 @@
-"""The privacy notice at /privacy: plain HTML served by the app's own server, so that
-attendees can read it from the form's footer, from a poster, or with scripts off.
+"""The privacy notice at /privacy (`?lang=cy` in Welsh): plain HTML served by the app's
+own server, so that attendees can read it from the form's footer, from a poster, or with
+scripts off. It shares the form's stylesheet (a file on the same server, nothing inline).
 
 A Starlette route (no Streamlit here); `ROUTES` is what lessons.ui_server adds to the
 app's server.
@@ -12,18 +13,30 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from lessons import backups, privacy
-from lessons.privacy_notice import NOTICE_PATH, notice_html
+from lessons import backups, form_html, privacy
+from lessons.document import to_html
+from lessons.i18n import language_or_default, translator
+from lessons.privacy_notice import NOTICE_PATH, NOTICE_TITLE, notice_blocks
 from lessons.startup import shared_database
+
+
+def notice_page(language: str) -> str:
+    database = shared_database()
+    settings = privacy.privacy_settings(database)
+    t = translator(language)
+    other = "cy" if language == "en" else "en"
+    page = form_html.Page(language, "", form_html.link("", NOTICE_PATH, lang=other))
+    return form_html.page_html(
+        page, t(NOTICE_TITLE), to_html(notice_blocks(settings, t, backups.kept_for_days(database)))
+    )
 
 
 async def privacy_notice(request: Request) -> HTMLResponse:
     """The council's privacy notice, with the details set on the Privacy settings page."""
-    database = shared_database()
-    settings = await run_in_threadpool(privacy.privacy_settings, database)
+    language = language_or_default(request.query_params.get("lang"))
+    body = await run_in_threadpool(notice_page, language)
     return HTMLResponse(
-        notice_html(settings, backups.kept_for_days(database)),
-        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+        body, headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
     )
 
 

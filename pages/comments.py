@@ -81,7 +81,9 @@ def comment_card(comment, key: str) -> None:
             )
         )
         with badge:
-            ui_widgets.show_label(comment.label, comment.mixed, comment.label_corrected)
+            ui_widgets.show_label(
+                comment.label, comment.mixed, comment.label_corrected, comment.language
+            )
         reasons = []
         if comment.drivers:
             reasons.append("**Why:** " + "; ".join(plain(d) for d in comment.drivers))

@@ -317,7 +317,9 @@ with comments_tab:
         with st.container(border=True):
             st.text(comment.text)
             st.caption(QUESTIONS.get(comment.question, comment.question))
-            ui_widgets.show_label(comment.label, comment.mixed, comment.label_corrected)
+            ui_widgets.show_label(
+                comment.label, comment.mixed, comment.label_corrected, comment.language
+            )
             if view.lessons_per_comment.get(comment.id):
                 st.caption(f"Evidence for {view.lessons_per_comment[comment.id]} lesson(s)")
             promote_button("comment", comment.id, comment.text, f"postmortem_promote_c{comment.id}")

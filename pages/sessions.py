@@ -1,13 +1,18 @@
 """Sessions: create and edit sessions; share the feedback link, code and QR poster."""
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from lessons import share, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
 from lessons.clock import now_local
 from lessons.errors import ValidationError
+from lessons.feedback import feedback_window
+from lessons.form_html import PRESENT_PATH
 from lessons.loop import update_session_and_embed
 from lessons.sessions import (
+    EARLY_DELIVERY_QUESTION,
     create_session,
     draft_from_row,
     nearest_session,
@@ -78,8 +83,17 @@ session = by_id[selected_id]
 share_tab, edit_tab = st.tabs(["Share the feedback form", "Edit session"])
 
 with share_tab:
-    link = share.feedback_link(session.feedback_token)
-    short = share.short_link(session.short_code)
+    # LESSONS_PUBLIC_URL, or else the address this browser is using: what a phone needs.
+    base = share.public_url(ui_widgets.address_in_use())
+    if share.unreachable_from_a_phone(base):
+        st.warning(
+            f"Phones cannot reach this address ({share.display_url(base)}): the link and QR"
+            " code only work on this computer. Set LESSONS_PUBLIC_URL to the address attendees"
+            " use, or open this page by the computer's network address.",
+            icon=":material/wifi_off:",
+        )
+    link = share.feedback_link(session.feedback_token, base)
+    short = share.short_link(session.short_code, base)
     qr_column, detail_column = st.columns([2, 3])
     with qr_column:
         st.image(share.qr_png(link), caption="Scan to give feedback", width=220)
@@ -100,8 +114,21 @@ with share_tab:
             st.metric("Responses so far", f"{count}{expected}")
 
         live_count()
-        if not session.feedback_open:
-            st.warning("Feedback is closed for this session: reopen it under 'Edit session'.")
+        window = feedback_window(session)
+        if not session.feedback_open or window.state(now_local()) == "closed":
+            st.warning(
+                "Feedback is closed for this session: reopen it, or set a later closing date,"
+                " under 'Edit session'."
+            )
+        elif window.opens_at and window.state(now_local()) == "not_yet":
+            st.info(f"The form opens at {window.opens_at:%H:%M on %-d %B %Y}.")
+        st.caption(f"The form closes at {window.closes_at:%H:%M on %-d %B %Y}.")
+    st.link_button(
+        "Presenter screen (for the projector)",
+        f"{base}{PRESENT_PATH}?{urlencode({'s': session.feedback_token})}",
+        icon=":material/co_present:",
+        width="stretch",
+    )
     left, right = st.columns(2)
     left.download_button(
         "QR code (PNG)",
@@ -113,7 +140,7 @@ with share_tab:
     )
     right.download_button(
         "Printable poster (PDF)",
-        lambda: share.poster_pdf(poster_for(session)),
+        lambda: share.poster_pdf(poster_for(session), base),
         file_name=f"feedback-poster-{session.short_code}.pdf",
         mime="application/pdf",
         icon=":material/print:",
@@ -124,10 +151,28 @@ with edit_tab:
     edited = ui_forms.session_form(
         f"sessions_edit_{session.id}", draft_from_row(session), "Save changes"
     )
+    pending_key = f"sessions_early_{session.id}"
+    if edited is not None:
+        st.session_state.pop(pending_key, None)
+    confirmed = False
+    if edited is None and pending_key in st.session_state:
+        # Marked delivered before its date: asked once more, with the edit kept meanwhile.
+        st.warning(EARLY_DELIVERY_QUESTION, icon=":material/event_busy:")
+        yes, keep = st.columns(2)
+        if yes.button("Yes, it has been delivered", key=f"{pending_key}_yes", type="primary"):
+            edited, confirmed = st.session_state.pop(pending_key), True
+        if keep.button("Keep it planned", key=f"{pending_key}_no"):
+            st.session_state.pop(pending_key)
+            st.rerun()
     if edited is not None:
         try:
-            embedded = update_session_and_embed(database, session.id, edited, me)
+            embedded = update_session_and_embed(
+                database, session.id, edited, me, confirmed_early=confirmed
+            )
         except ValidationError as invalid:
+            if invalid.errors == {"status": EARLY_DELIVERY_QUESTION}:
+                st.session_state[pending_key] = edited
+                st.rerun()
             ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
         else:
             ui_data.clear_read_cache()

@@ -8,7 +8,7 @@ from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from lessons import accounts, auth
-from tests.conftest import ROOT, make_account, make_session, signed_in
+from tests.conftest import ROOT, make_account, signed_in
 
 T0 = datetime(2026, 3, 1, 9, 0)
 
@@ -186,16 +186,6 @@ def test_the_sidebar_says_who_is_signed_in_and_signs_them_out(db):
             "SELECT ended_at IS NOT NULL FROM account_sessions WHERE id = ?", [session_id]
         ).fetchall()
     assert ended
-
-
-def test_attendees_never_need_to_sign_in(db):
-    make_account(db, "Priya Shah", "facilitator", password="council staff only")
-    session = make_session(db)
-    at = app()
-    at.query_params["s"] = session.feedback_token
-    at.run()
-    assert not at.exception
-    assert at.title[0].value == "How was today's session?"
 
 
 STAFF_PAGES = ["home", "sessions", "plan", "postmortem", "comments", "lessons", "trends",

@@ -1,12 +1,14 @@
 import threading
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
-from lessons import store
+from lessons import store, tagging
 from lessons.errors import ValidationError
 from lessons.feedback import (
     FeedbackAnswer,
+    RoomOfPhones,
     SessionUnavailable,
     Submission,
     record_responses_in,
@@ -14,7 +16,10 @@ from lessons.feedback import (
     submit_feedback,
 )
 from lessons.loop import update_session_and_embed as update_session
-from tests.conftest import make_session, session_draft, table_count
+from tests.conftest import found, make_session, session_draft, table_count
+
+# During the default test session (conftest.session_draft: 12 March 2026, 18:00-20:00).
+DURING = datetime(2026, 3, 12, 19, 0)
 
 
 def full_answer(**overrides: Any) -> FeedbackAnswer:
@@ -36,7 +41,7 @@ def full_answer(**overrides: Any) -> FeedbackAnswer:
 
 def test_submission_through_the_token_stores_a_response_and_its_comments(db):
     session = make_session(db)
-    found = session_for_link(db, token=session.feedback_token)
+    found = session_for_link(db, token=session.feedback_token, now=DURING)
     response_id = submit_feedback(db, found.id, full_answer(), "render-1")
     with db.reading() as cur:
         [response] = store.responses_for_session(cur, session.id)
@@ -68,7 +73,7 @@ def test_only_the_overall_rating_is_required(db):
 
 def test_the_code_finds_the_session_whatever_the_case(db):
     session = make_session(db)
-    assert session_for_link(db, code=session.short_code.lower()).id == session.id
+    assert session_for_link(db, code=session.short_code.lower(), now=DURING).id == session.id
 
 
 @pytest.mark.parametrize(
@@ -212,4 +217,101 @@ def test_a_bad_answer_in_a_batch_is_named_and_nothing_is_stored(db):
         record_responses_in(cur, batch)
     assert refused.value.errors["response"] == "Response 2 of 2."
     assert "from 1 to 5" in refused.value.errors["overall_rating"]
+    assert table_count(db, "responses") == 0
+
+
+def test_a_planned_session_takes_feedback_from_30_minutes_before_until_it_closes(db):
+    session = make_session(db)  # planned, 12 March 2026 18:00-20:00
+    start = session.starts_at
+    with pytest.raises(SessionUnavailable) as early:
+        session_for_link(db, token=session.feedback_token, now=start - timedelta(minutes=31))
+    assert early.value.reason == "not_yet"
+    assert session_for_link(db, token=session.feedback_token, now=start - timedelta(minutes=30))
+    # By default the form closes 14 days after the session ends.
+    last = session.ends_at + timedelta(days=14) - timedelta(seconds=1)
+    assert session_for_link(db, token=session.feedback_token, now=last)
+    with pytest.raises(SessionUnavailable) as late:
+        session_for_link(db, token=session.feedback_token, now=last + timedelta(seconds=1))
+    assert late.value.reason == "closed" and "has closed" in late.value.message
+
+
+def test_a_closing_time_set_on_the_session_wins_and_the_form_refuses_after_it(db):
+    closes = datetime(2026, 3, 13, 9, 0)
+    session = make_session(db, feedback_closes_at=closes)
+    assert session_for_link(db, token=session.feedback_token, now=closes - timedelta(minutes=1))
+    with pytest.raises(SessionUnavailable):
+        submit_feedback(db, session.id, full_answer(), "late", now=closes, within_window=True)
+    assert table_count(db, "responses") == 0
+    submit_feedback(db, session.id, full_answer(), "in-time", now=DURING, within_window=True)
+    assert table_count(db, "responses") == 1
+
+
+def test_a_closing_time_before_the_start_is_refused(db):
+    with pytest.raises(ValidationError) as refused:
+        make_session(db, feedback_closes_at=datetime(2026, 3, 1, 9, 0))
+    assert "close after the session starts" in refused.value.errors["feedback_closes_at"]
+
+
+def test_marking_a_session_delivered_before_its_date_needs_confirming(db):
+    session = make_session(db)
+    before_it = session.starts_at - timedelta(days=2)
+    with pytest.raises(ValidationError) as asked:
+        update_session(db, session.id, session_draft(status="delivered"), now=before_it)
+    assert "still to come" in asked.value.errors["status"]
+    update_session(
+        db, session.id, session_draft(status="delivered"), now=before_it, confirmed_early=True
+    )
+    with db.reading() as cur:
+        assert found(store.session_by_id(cur, session.id)).status == "delivered"
+
+
+def test_welsh_answers_are_stored_as_written_marked_and_left_unanalysed(db):
+    session = make_session(db)
+    text = "Roedd y sesiwn yn ddefnyddiol iawn, diolch"
+    response_id = submit_feedback(
+        db, session.id, full_answer(went_well=text, to_change="", language="cy"), "cy-1"
+    )
+    with db.reading() as cur:
+        [response] = store.responses_for_session(cur, session.id)
+        [comment] = store.comments_for_response(cur, response_id)
+        language = cur.execute("SELECT language FROM comments").fetchall()
+        analysed = cur.execute("SELECT count(*) FROM comment_analysis").fetchall()
+    assert response.language == "cy" and comment.text == text
+    assert language == [("cy",)] and analysed == [(0,)]
+    # Re-analysis leaves it alone too.
+    tagging.reanalyse(db, workers=1)
+    with db.reading() as cur:
+        assert cur.execute("SELECT count(*) FROM comment_analysis").fetchall() == [(0,)]
+
+
+def test_a_room_of_phones_sending_at_once_stores_each_answer_once(db):
+    session = make_session(db)
+    room = RoomOfPhones(db)
+    keys = [f"phone-{n % 25}" for n in range(40)]  # 15 phones send twice
+    ids: list[int] = []
+    problems: list[BaseException] = []
+
+    def phone(key: str) -> None:
+        try:
+            ids.append(room.submit(session.id, full_answer(), key, now=DURING))
+        except BaseException as problem:  # noqa: BLE001 (reported below)
+            problems.append(problem)
+
+    threads = [threading.Thread(target=phone, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not problems
+    assert len(ids) == 40 and len(set(ids)) == 25
+    assert table_count(db, "responses") == 25 and table_count(db, "comment_analysis") == 50
+
+
+def test_a_room_refuses_a_session_not_taking_feedback_and_a_bad_answer(db):
+    session = make_session(db)
+    room = RoomOfPhones(db)
+    with pytest.raises(SessionUnavailable):
+        room.submit(session.id, full_answer(), "too-late", now=DURING + timedelta(days=30))
+    with pytest.raises(ValidationError):
+        room.submit(session.id, full_answer(overall_rating=None), "no-rating", now=DURING)
     assert table_count(db, "responses") == 0

@@ -78,6 +78,11 @@ def test_the_wheel_installs_and_imports_the_store_and_the_cli(tmp_path):
         [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
         assert "License-Expression: MIT" in archive.read(metadata).decode()
     assert "lessons/store/__init__.py" in names
+    # The form's catalogues, stylesheet and scripts: without them it cannot speak or style.
+    for language in ("en", "cy"):
+        assert f"lessons/locales/{language}/LC_MESSAGES/messages.po" in names
+    for static in ("form.css", "form.js", "present.js"):
+        assert f"lessons/static/{static}" in names
     assert {name.split("/")[0] for name in names} == {"lessons", metadata.split("/")[0]}
 
     venv = tmp_path / "venv"
@@ -112,3 +117,14 @@ def test_the_wheel_installs_and_imports_the_store_and_the_cli(tmp_path):
     for module_file in imported:
         assert Path(module_file).is_relative_to(venv), imported
     assert "demo" in run([venv / "bin" / "lessons", "--help"], cwd=tmp_path)
+    # The installed package finds its Welsh catalogue.
+    welsh = run(
+        [
+            python,
+            "-I",
+            "-c",
+            "from lessons.i18n import translate; print(translate('cy', 'Thank you'))",
+        ],
+        cwd=tmp_path,
+    )
+    assert welsh.strip() == "Diolch"

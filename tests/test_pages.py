@@ -1,11 +1,12 @@
 """Every page through Streamlit's AppTest, against a fresh database per test."""
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons import store
+from lessons.clock import today_local
 from tests.conftest import ROOT, make_session, session_draft, table_count
 
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
@@ -33,73 +34,6 @@ def test_the_app_starts_on_the_home_page(db_path):
     at = page("app.py").run()
     assert not at.exception
     assert at.title[0].value == "What needs attention"
-
-
-def test_a_feedback_link_opens_the_form_and_a_submission_is_stored(db):
-    session = make_session(db)
-    at = page("app.py")
-    at.query_params["s"] = session.feedback_token
-    at.run()
-    at.switch_page("pages/feedback.py").run()
-    assert session.title in at.markdown[0].value
-    at.button_group(key="feedback_rating").set_value(5)
-    at.radio(key="feedback_balance").set_value("about_right")
-    at.text_area(key="feedback_went_well").input("The councillors' own examples")
-    at.button[0].click().run()
-    assert not at.exception
-    assert "Thank you" in at.success[0].value
-    with db.reading() as cur:
-        [response] = store.responses_for_session(cur, session.id)
-    assert response.overall_rating == 5 and response.balance == "about_right"
-    assert table_count(db, "comments") == 1
-
-
-def test_the_form_says_what_to_fix_and_stores_nothing(db):
-    session = make_session(db)
-    at = page("pages/feedback.py")
-    at.query_params["s"] = session.feedback_token
-    at.run()
-    at.text_area(key="feedback_to_change").input("Shorter, please")
-    at.button[0].click().run()
-    message = at.error[0].value
-    assert "Overall rating" in message and "required" in message
-    # The answers typed so far are kept for the attendee to finish.
-    assert at.text_area(key="feedback_to_change").value == "Shorter, please"
-    assert table_count(db, "responses") == 0
-
-
-def test_someone_else_on_the_same_phone_gets_a_blank_form(db):
-    session = make_session(db)
-    at = page("pages/feedback.py")
-    at.query_params["s"] = session.feedback_token
-    at.run()
-    at.button_group(key="feedback_rating").set_value(2)
-    at.text_area(key="feedback_to_change").input("Too long")
-    at.button[0].click().run()
-    at.button(key="feedback_again").click().run()
-    assert at.button_group(key="feedback_rating").value is None
-    assert at.text_area(key="feedback_to_change").value == ""
-    at.button_group(key="feedback_rating").set_value(4)
-    at.button[0].click().run()
-    assert table_count(db, "responses") == 2
-
-
-def test_typing_the_code_finds_the_session(db):
-    session = make_session(db)
-    at = page("pages/feedback.py").run()
-    at.text_input(key="feedback_code").input(session.short_code.lower())
-    at.button[0].click().run()
-    assert not at.exception
-    assert session.title in at.markdown[0].value
-
-
-def test_a_bad_link_gets_a_clear_message(db):
-    make_session(db)
-    at = page("pages/feedback.py")
-    at.query_params["s"] = "made-up"
-    at.run()
-    assert "not recognised" in at.error[0].value
-    assert at.text_input(key="feedback_code") is not None
 
 
 def test_creating_a_session_on_the_sessions_page(db):
@@ -160,3 +94,40 @@ def test_sessions_are_listed_with_their_codes(db):
     table = at.dataframe[0].value
     assert list(table["Title"]) == ["Second", "First"]
     assert set(table["Code"]) == {first.short_code, second.short_code}
+
+
+def test_the_share_tab_warns_that_phones_cannot_reach_localhost_and_links_the_presenter(db):
+    session = make_session(db)
+    at = page("pages/sessions.py").run()
+    assert not at.exception
+    assert any("Phones cannot reach this address" in w.value for w in at.warning)
+    assert any(
+        f"/present?s={session.feedback_token}" in str(b.proto.url) for b in at.get("link_button")
+    )
+
+
+def test_the_share_tab_links_to_lessons_public_url_without_a_warning(db, monkeypatch):
+    monkeypatch.setenv("LESSONS_PUBLIC_URL", "https://feedback.calderbrook.gov.uk")
+    session = make_session(db)
+    at = page("pages/sessions.py").run()
+    assert not any("Phones cannot reach" in w.value for w in at.warning)
+    assert any(
+        c.value == f"https://feedback.calderbrook.gov.uk/feedback?s={session.feedback_token}"
+        for c in at.code
+    )
+
+
+def test_marking_a_session_delivered_before_its_date_asks_first(db):
+    start = datetime.combine(today_local() + timedelta(days=7), time(18, 0))
+    session = make_session(db, starts_at=start, ends_at=start + timedelta(hours=2))
+    at = page("pages/sessions.py").run()
+    at.selectbox(key=f"sessions_edit_{session.id}_status").set_value("delivered")
+    at.button(key=f"FormSubmitter:sessions_edit_{session.id}-Save changes").click().run()
+    assert not at.exception
+    assert any("still to come" in w.value for w in at.warning)
+    with db.reading() as cur:
+        assert store.session_by_id(cur, session.id).status == "planned"  # type: ignore[union-attr]
+    at.button(key=f"sessions_early_{session.id}_yes").click().run()
+    assert not at.exception
+    with db.reading() as cur:
+        assert store.session_by_id(cur, session.id).status == "delivered"  # type: ignore[union-attr]

@@ -262,18 +262,6 @@ def test_the_privacy_route_serves_the_notice_as_html(db):
     assert b"dpo@calderbrook.example" in reply.body
 
 
-def test_the_form_footer_names_the_controller_and_links_to_the_notice(db):
-    privacy.save_privacy_settings(db, SETTINGS, ME, NOW)
-    session = make_session(db)
-    at = AppTest.from_file(str(ROOT / "pages" / "feedback.py"), default_timeout=30)
-    at.query_params["s"] = session.feedback_token
-    at.run()
-    assert not at.exception
-    footer = at.caption[-1].value
-    assert "Calderbrook Council keeps these answers for 24 months" in footer
-    assert "](/privacy)" in footer and "dpo\u2060\\@calderbrook\\.example" in footer
-
-
 # --- retention ----------------------------------------------------------------------------------
 
 

@@ -131,7 +131,7 @@ def test_migration_010_marks_older_analyses_out_of_date(tmp_path, monkeypatch):
             " SELECT 99, 'neutral', 0, FALSE, '', ?, ?, ?",
             [tagging.ANALYSER_VERSION, session.starts_at, session.id],
         )
-    assert store.migrate(database)[-1] == "010_requests_reviews_learning"
+    assert "010_requests_reviews_learning" in store.migrate(database)
     with database.reading() as cur:
         assert store.comment_ids_needing_analysis(cur, tagging.ANALYSER_VERSION) == []
         [[version]] = cur.execute("SELECT analyser_version FROM comment_analysis").fetchall()

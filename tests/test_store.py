@@ -202,8 +202,8 @@ def test_migration_008_keeps_every_row_and_marks_typed_names(tmp_path, monkeypat
         before = {t: cur.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
     monkeypatch.undo()
 
-    # 008, then the later migrations (010 for requests, reviews and the learned layer...).
-    assert store.migrate(database)[0] == "008_accounts"
+    # 008 and every later one: the rows must come through all of them.
+    assert store.migrate(database)[:2] == ["008_accounts", "009_feedback_form"]
 
     with database.reading() as cur:
         after = {t: cur.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
@@ -268,3 +268,34 @@ def test_migration_008_keeps_every_row_and_marks_typed_names(tmp_path, monkeypat
     assert again.reflection_answer_id == 7
     assert comments == 0
     assert new_id > 20
+
+
+def test_migration_009_keeps_every_session_and_answer_in_english(tmp_path, monkeypatch):
+    """Sessions, responses and comments from before the Welsh form are English ones; a
+    session's form closes by default (NULL: 14 days after it ends)."""
+    database = store.Database(tmp_path / "before-welsh.duckdb")
+    monkeypatch.setattr(migrations, "MIGRATIONS", store.MIGRATIONS[:8])
+    store.migrate(database)
+    with database.transaction() as cur:
+        cur.execute(BEFORE_ACCOUNTS[1], {"at": AT})
+        cur.execute(
+            "INSERT INTO responses (id, session_id, idempotency_key, submitted_on,"
+            " overall_rating) VALUES (1, 1, 'k1', CAST($at AS DATE), 4)",
+            {"at": AT},
+        )
+        cur.execute(
+            "INSERT INTO comments (id, response_id, session_id, question, text, created_on)"
+            " VALUES (1, 1, 1, 'to_change', 'The wifi did not work', CAST($at AS DATE))",
+            {"at": AT},
+        )
+        before = cur.execute("SELECT count(*) FROM comments").fetchall()
+    monkeypatch.undo()
+    assert "009_feedback_form" in store.migrate(database)
+    with database.reading() as cur:
+        assert cur.execute(
+            "SELECT DISTINCT language, feedback_closes_at FROM sessions"
+        ).fetchall() == [("en", None)]
+        assert cur.execute("SELECT DISTINCT language FROM responses").fetchall() == [("en",)]
+        assert cur.execute("SELECT count(*), min(language) FROM comments").fetchall() == [
+            (before[0][0], "en")
+        ]

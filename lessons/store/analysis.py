@@ -171,8 +171,11 @@ def replace_analysed_theme_hashes(cur: Cursor, hashes: dict[str, str]) -> None:
 
 
 def comment_texts(cur: Cursor) -> list[tuple[int, str, str]]:
-    """(id, question, text) of every comment, oldest first."""
-    rows = cur.execute("SELECT id, question, text FROM comments ORDER BY id").fetchall()
+    """(id, question, text) of every comment the analysis reads (not the Welsh ones: it
+    reads English), oldest first."""
+    rows = cur.execute(
+        "SELECT id, question, text FROM comments WHERE language = 'en' ORDER BY id"
+    ).fetchall()
     return [(int(r[0]), r[1], r[2]) for r in rows]
 
 
@@ -180,7 +183,8 @@ def comment_ids_needing_analysis(cur: Cursor, analyser_version: str) -> list[int
     """Comments never analysed, or analysed by an older version of the rules."""
     rows = cur.execute(
         "SELECT c.id FROM comments c LEFT JOIN comment_analysis a ON a.comment_id = c.id"
-        " WHERE a.comment_id IS NULL OR a.analyser_version <> ? ORDER BY c.id",
+        " WHERE c.language = 'en' AND (a.comment_id IS NULL OR a.analyser_version <> ?)"
+        " ORDER BY c.id",
         [analyser_version],
     ).fetchall()
     return [int(r[0]) for r in rows]
@@ -283,6 +287,7 @@ class AnalysedComment:
     request_corrected: bool = False
     asks: tuple[str, ...] = ()  # the clauses that ask, as the analysis found them
     reviewed: bool = False  # a person saved its readings (corrected or confirmed)
+    language: str = "en"  # 'cy': kept as written, not analysed (the analysis reads English)
 
 
 @dataclass
@@ -335,7 +340,7 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
         SELECT c.id, c.session_id, s.title, s.starts_at, c.question, c.text,
                l.label, l.machine_label, l.corrected, a.score, COALESCE(a.mixed, FALSE),
                COALESCE(a.drivers, ''), who.corrected_by, q.request, q.machine_request,
-               q.corrected, q.asks, rv.comment_id IS NOT NULL
+               q.corrected, q.asks, rv.comment_id IS NOT NULL, c.language
         FROM comments c
         JOIN sessions s ON s.id = c.session_id
         JOIN comment_labels_effective l ON l.comment_id = c.id
@@ -406,6 +411,7 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
             request_corrected=bool(r[15]),
             asks=split_lines(r[16]),
             reviewed=bool(r[17]),
+            language=r[18],
         )
         for r in rows
     ]

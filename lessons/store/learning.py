@@ -117,15 +117,16 @@ def reviewed_comments(cur: Cursor) -> list[ReviewedComment]:
 
 
 def unreviewed_comments(cur: Cursor, limit: int) -> list[ReviewedComment]:
-    """The newest comments no one reviewed, with their themes as they stand (no label or
-    request: no one stood behind them)."""
+    """The newest English comments no one reviewed, with their themes as they stand (no
+    label or request: no one stood behind them; Welsh ones are not read by the analysis)."""
     rows = cur.execute(
         """
         SELECT c.id, c.question, c.text,
                COALESCE((SELECT string_agg(e.theme_id, chr(10) ORDER BY e.theme_id)
                          FROM comment_themes_effective e WHERE e.comment_id = c.id), '')
         FROM comments c
-        WHERE NOT EXISTS (SELECT 1 FROM comment_reviews rv WHERE rv.comment_id = c.id)
+        WHERE c.language = 'en'
+          AND NOT EXISTS (SELECT 1 FROM comment_reviews rv WHERE rv.comment_id = c.id)
           AND NOT EXISTS (SELECT 1 FROM comment_theme_corrections r WHERE r.comment_id = c.id)
         ORDER BY c.id DESC
         LIMIT ?

@@ -719,6 +719,19 @@ def _rebuild_reflections_without_unique_author(cur: Cursor) -> None:
     cur.execute("CREATE INDEX lesson_evidence_comment_idx ON lesson_evidence (comment_id)")
 
 
+def _m009_feedback_form(cur: Cursor) -> None:
+    # The attendee form in English and Welsh, and when it takes answers. A session has the
+    # language its form opens in and, optionally, the moment its form closes (NULL: 14 days
+    # after it ends). A response and its comments keep the language they were written in:
+    # Welsh comments are kept as written and not scored by the English analysis.
+    cur.execute("ALTER TABLE sessions ADD COLUMN language VARCHAR DEFAULT 'en'")
+    cur.execute("UPDATE sessions SET language = 'en'")
+    cur.execute("ALTER TABLE sessions ADD COLUMN feedback_closes_at TIMESTAMP")
+    for table in ("responses", "comments"):
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN language VARCHAR DEFAULT 'en'")
+        cur.execute(f"UPDATE {table} SET language = 'en'")
+
+
 def _m010_requests_reviews_learning(cur: Cursor) -> None:
     # Issue 14. A request (asks for a change or an addition) is a reading of its own, beside
     # the sentiment: the machine's, with the clauses that ask (one per line), and people's
@@ -842,6 +855,7 @@ MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("006_audit_status_columns", _m006_audit_status_columns),
     ("007_privacy", _m007_privacy),
     ("008_accounts", _m008_accounts),
+    ("009_feedback_form", _m009_feedback_form),
     ("010_requests_reviews_learning", _m010_requests_reviews_learning),
     ("013_backups", _m013_backups),
 ]

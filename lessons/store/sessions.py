@@ -30,6 +30,8 @@ class SessionRow:
     feedback_open: bool
     feedback_token: str
     short_code: str
+    language: str
+    feedback_closes_at: datetime | None
     facilitators: tuple[str, ...]
     councillor_facilitators: tuple[str, ...]
     response_count: int
@@ -38,7 +40,7 @@ class SessionRow:
 _SESSION_COLUMNS = """
     s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online, s.council, s.programme,
     s.format, s.context_minutes, s.hands_on_minutes, s.expected_attendees, s.status,
-    s.feedback_open, s.feedback_token, s.short_code
+    s.feedback_open, s.feedback_token, s.short_code, s.language, s.feedback_closes_at
 """
 
 # Each session with its people (officers and councillors, each in order) and its responses
@@ -72,10 +74,12 @@ SESSION_FIELDS = (
     "expected_attendees",
     "status",
     "feedback_open",
+    "language",
+    "feedback_closes_at",
 )
 
 
-_SESSION_ROW_NAMES = [f.name for f in fields(SessionRow)][:16]
+_SESSION_ROW_NAMES = [f.name for f in fields(SessionRow)][:18]
 
 
 def _session_rows(cur: Cursor, where: str, params: list[Any], order: str = "") -> list[SessionRow]:
@@ -85,10 +89,10 @@ def _session_rows(cur: Cursor, where: str, params: list[Any], order: str = "") -
 def _rows(rows: list[tuple[Any, ...]]) -> list[SessionRow]:
     return [
         SessionRow(
-            **dict(zip(_SESSION_ROW_NAMES, row[:16], strict=True)),
-            facilitators=tuple(row[16]),
-            councillor_facilitators=tuple(row[17]),
-            response_count=int(row[18]),
+            **dict(zip(_SESSION_ROW_NAMES, row[:18], strict=True)),
+            facilitators=tuple(row[18]),
+            councillor_facilitators=tuple(row[19]),
+            response_count=int(row[20]),
         )
         for row in rows
     ]
@@ -119,14 +123,20 @@ def session_by_id(cur: Cursor, session_id: int) -> SessionRow | None:
     return rows[0] if rows else None
 
 
+def _session_id_where(cur: Cursor, column: str, value: str) -> int | None:
+    # `column` is ours: feedback_token or short_code, each unique (an index lookup).
+    rows = cur.execute(f"SELECT id FROM sessions WHERE {column} = ?", [value]).fetchall()
+    return int(rows[0][0]) if rows else None
+
+
 def session_by_token(cur: Cursor, token: str) -> SessionRow | None:
-    rows = _session_rows(cur, "WHERE s.feedback_token = ?", [token])
-    return rows[0] if rows else None
+    session_id = _session_id_where(cur, "feedback_token", token)
+    return None if session_id is None else session_by_id(cur, session_id)
 
 
 def session_by_code(cur: Cursor, code: str) -> SessionRow | None:
-    rows = _session_rows(cur, "WHERE s.short_code = ?", [code])
-    return rows[0] if rows else None
+    session_id = _session_id_where(cur, "short_code", code)
+    return None if session_id is None else session_by_id(cur, session_id)
 
 
 def existing_session_ids(cur: Cursor, session_ids: Sequence[int]) -> set[int]:
@@ -247,6 +257,7 @@ RESPONSE_FIELD_TYPES = {
     "contact_opt_in": "BOOLEAN",
     "contact_name": "VARCHAR",
     "contact_detail": "VARCHAR",
+    "language": "VARCHAR",  # the form's language: 'en' or 'cy'
 }
 RESPONSE_FIELDS = tuple(RESPONSE_FIELD_TYPES)
 
@@ -302,6 +313,7 @@ class NewComment:
     question: str
     text: str
     created_on: date
+    language: str = "en"
 
 
 def insert_comments(cur: Cursor, comments: Sequence[NewComment]) -> dict[tuple[int, str], int]:
@@ -316,6 +328,7 @@ def insert_comments(cur: Cursor, comments: Sequence[NewComment]) -> dict[tuple[i
             "question": ("VARCHAR", [c.question for c in comments]),
             "text": ("VARCHAR", [c.text for c in comments]),
             "created_on": ("DATE", [c.created_on for c in comments]),
+            "language": ("VARCHAR", [c.language for c in comments]),
         },
         returning="response_id, question, id",
     )
@@ -349,6 +362,7 @@ class ResponseRow:
     contact_opt_in: bool
     contact_name: str | None
     contact_detail: str | None
+    language: str
 
 
 def responses_for_session(cur: Cursor, session_id: int) -> list[ResponseRow]:

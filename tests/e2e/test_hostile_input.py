@@ -22,7 +22,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from lessons import accounts, planning, privacy, store
-from lessons.clock import today_local
+from lessons.clock import now_local, today_local
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.privacy_notice import PrivacySettings
 from lessons.reflections import save_reflection
@@ -238,7 +238,15 @@ def plant(db_path, beacon: Beacon, text: str) -> Planted:
         ),
         me,
     )
-    session = make_session(database, title="Hostile evening", status="delivered")
+    # Delivered earlier today: its form takes answers (and the hostile set is typed there).
+    start = now_local().replace(microsecond=0) - timedelta(hours=3)
+    session = make_session(
+        database,
+        title="Hostile evening",
+        status="delivered",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
     submit_feedback(
         database,
         session.id,
@@ -382,12 +390,15 @@ def test_the_hostile_set_is_inert_on_every_page_and_in_every_report(
     open_page(page, f"{server.url}/feedback?s={planted.session.feedback_token}", "Hostile evening")
     assert page.locator("a[href='/privacy']").count() == 1
     check(page, matrix, beacon, "form")
-    page.get_by_role("radiogroup", name="Overall, how was the session?").get_by_role(
-        "radio", name="3"
-    ).click()
+    # Sent first without the rating: the form comes back with the text kept, still inert.
     page.get_by_label("What should we change for next time?").fill(text)
     page.get_by_role("button", name="Send feedback").click()
-    page.get_by_text("Thank you").wait_for(timeout=30_000)
+    page.get_by_text("There is a problem").wait_for(timeout=30_000)
+    check(page, matrix, beacon, "form: errors")
+    page.locator("label[for=overall_rating-3]").click()
+    page.get_by_role("button", name="Send feedback").click()
+    page.get_by_role("heading", name="Thank you").wait_for(timeout=30_000)
+    check(page, matrix, beacon, "thank-you page")
     page.goto(f"{server.url}/privacy")
     page.get_by_text("is the data controller").wait_for(timeout=30_000)
     check(page, matrix, beacon, "/privacy")
@@ -484,25 +495,29 @@ def test_the_hostile_set_is_inert_on_every_page_and_in_every_report(
 
 
 def test_a_lone_surrogate_typed_in_the_form_gets_a_message(tmp_path, start_server, browser):
+    """Half of a UTF-16 pair, as a broken paste leaves one: the browser sends it as U+FFFD,
+    and the form says which answer to retype, keeping the rest."""
     db_path = tmp_path / "surrogate.duckdb"
     database = open_app_database(db_path)
-    session = make_session(database, title="Surrogate evening")
+    start = now_local().replace(microsecond=0) - timedelta(minutes=10)
+    session = make_session(
+        database, title="Surrogate evening", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
     database.close()
     server = start_server(db_path)
     page = browser.new_page(viewport=DESKTOP)
     open_page(page, f"{server.url}/feedback?s={session.feedback_token}", "Surrogate evening")
-    page.get_by_role("radiogroup", name="Overall, how was the session?").get_by_role(
-        "radio", name="4"
-    ).click()
-    # A lone surrogate, as a broken paste leaves one: set in the page, as typing would.
+    page.locator("label[for=overall_rating-4]").click()
+    page.get_by_label("What should we change for next time?").fill("Start on time")
+    # Set in the page, as a paste would leave it.
     page.get_by_label("What worked well for you?").evaluate(
-        """(area) => {
-            const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value');
-            set.set.call(area, 'Good \\ud800 session');
-            area.dispatchEvent(new Event('input', {bubbles: true}));
-        }"""
+        "(area) => { area.value = 'Good \\ud800 session'; }"
     )
     page.get_by_role("button", name="Send feedback").click()
-    page.get_by_text("cannot be stored").wait_for(timeout=15_000)
+    page.get_by_role("alert").get_by_text("did not come through").wait_for(timeout=15_000)
     assert "Good" in page.get_by_label("What worked well for you?").input_value()
+    assert (
+        page.get_by_label("What should we change for next time?").input_value() == "Start on time"
+    )
+    assert page.locator("#overall_rating-4").is_checked()
     page.close()

@@ -104,7 +104,9 @@ def test_single_sign_on_admits_an_account_and_refuses_a_stranger(
     refusal = re.compile(r"someone\u2060?@elsewhere\.example has no active account")
     page.get_by_text(refusal).wait_for(timeout=30_000)
     assert page.get_by_role("heading", name="What needs attention").count() == 0
-    assert menu(page) == ["Give feedback", "Sign in"]
+    assert menu(page) == ["Sign in"]
+    # The attendees' form: a plain page on the server, linked as an address.
+    assert page.locator('[data-testid="stSidebar"] a[href="/feedback"]').count() == 1
     page.goto(f"{server.url}/lessons")
     page.get_by_text("Sign in first").wait_for(timeout=30_000)
     stranger.close()

@@ -1,0 +1,437 @@
+"""The attendees' form on the app's own server: plain HTML, no websocket, no script needed.
+
+    GET  /feedback                 the code entry (a GET form: ?c=CODE)
+    GET  /feedback?s=TOKEN|c=CODE  the form, in the session's language or ?lang=cy|en
+    POST /feedback?s=TOKEN         check and store; 303 to the thank-you page, or the form
+                                   again with every answer and a message for each problem
+    GET  /feedback/thanks?s=TOKEN  thank you, and a fresh form for the next person
+    GET  /present?s=TOKEN          the presenter screen; /present/count its live count (JSON)
+    GET  /?s=TOKEN (or ?c=)        an older link to the bare address: 303 to the form
+
+Each rendering of the form carries a one-time key (hidden field): a double click or a
+resubmitted POST stores one response. Nothing about the browser is stored.
+
+Starlette handlers only; the rules are lessons.feedback's, the pages lessons.form_html's.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Scope
+
+from lessons import form_html, privacy, share, store, typed_text
+from lessons.choices import MAX_FEEDBACK_ANSWER_CHARS, QUESTIONS
+from lessons.clock import now_local
+from lessons.errors import DatabaseUnavailable, ValidationError
+from lessons.feedback import (
+    FeedbackAnswer,
+    RoomOfPhones,
+    SessionUnavailable,
+    check_taking_feedback,
+    feedback_window,
+    session_for_link,
+)
+from lessons.form_html import FormView, Page
+from lessons.i18n import clock_time, language_or_default, long_date, translator
+from lessons.privacy_notice import footer_line
+from lessons.sessions import CODE_LENGTH, normalise_code, session_response_count
+
+# A form holds three answers of 2,000 characters, each up to 4 bytes and percent-encoded;
+# a paste of several times that is still kept and counted, anything larger is refused.
+MAX_BODY_BYTES = 256 * 1024
+# Not kept by shared caches; a phone may show its own copy again on "back" (the form with
+# the key it was sent with, so sending it again stores nothing more) but asks first on a
+# new visit (a fresh key).
+_HEADERS = {"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"}
+_TEXT_FIELDS = (*QUESTIONS, "contact_name", "contact_detail")
+T = TypeVar("T")
+
+
+LOG = logging.getLogger("lessons.errors")
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers=_HEADERS)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Who the request is about: the session's link and the language asked for."""
+
+    token: str
+    code: str
+    asked_language: str
+
+    @classmethod
+    def of(cls, request: Request) -> Visit:
+        params = request.query_params
+        return cls(
+            params.get("s", "").strip()[:100],
+            params.get("c", "").strip()[:20],
+            params.get("lang", ""),
+        )
+
+
+def routes(database: Callable[[], store.Database], base_path: str = "") -> list[BaseRoute]:
+    """The attendees' routes, under the server's base path; `database` gives the server's
+    one Database."""
+    root = base_path
+    rooms: list[RoomOfPhones] = []
+    recent = Recent()
+
+    def room() -> RoomOfPhones:
+        if not rooms:
+            rooms.append(RoomOfPhones(database()))
+        return rooms[0]
+
+    def footer(language: str) -> str:
+        settings = recent.get(("privacy",), lambda: privacy.privacy_settings(database()))
+        return form_html.footer_html(root, language, footer_line(settings, translator(language)))
+
+    def page(language: str, switch_params: dict[str, str] | None, path: str) -> Page:
+        switch = None
+        if switch_params is not None:
+            other = "cy" if language == "en" else "en"
+            switch = form_html.link(root, path, **switch_params, lang=other)
+        return Page(language, root, switch, footer(language))
+
+    def find(visit: Visit) -> store.SessionRow:
+        # A room opens the same session a hundred times in a minute: its row is read once
+        # every few seconds. Storing an answer checks the session again, as it is now.
+        session = recent.get(
+            ("session", visit.token, visit.code),
+            lambda: session_for_link(
+                database(), token=visit.token or None, code=visit.code or None
+            ),
+        )
+        # The opening window moves with the clock, not with the row: checked each time.
+        check_taking_feedback(session, now_local())
+        return session
+
+    def unavailable_page(visit: Visit, refused: SessionUnavailable) -> tuple[str, int]:
+        session = refused.session
+        language = language_or_default(visit.asked_language, session.language if session else "en")
+        t = translator(language)
+        params = {"s": visit.token} if visit.token else {"c": visit.code}
+        shown = page(language, params, form_html.FORM_PATH)
+        if session is None:
+            return form_html.code_page(shown, not_found_message(visit, t), visit.code), 404
+        if refused.reason == "not_yet":
+            opens = feedback_window(session).opens_at or session.starts_at
+            return form_html.message_page(
+                shown,
+                t("Feedback opens soon"),
+                [
+                    t(
+                        "The form for ‘{title}’ opens at {time}, {day}: 30 minutes before the"
+                        " session starts.",
+                        title=session.title,
+                        time=clock_time(opens, language),
+                        day=long_date(opens, language),
+                    ),
+                    t("Come back then, or scan the code again."),
+                ],
+            ), 200
+        return form_html.message_page(
+            shown,
+            t("Feedback has closed"),
+            [
+                t("Feedback for ‘{title}’ has closed.", title=session.title),
+                t(
+                    "Thank you for wanting to help; please speak to the facilitator if you"
+                    " have something to add."
+                ),
+            ],
+        ), 200
+
+    def form_for(
+        session: store.SessionRow,
+        language: str,
+        values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        key: str | None = None,
+    ) -> str:
+        params = {"s": session.feedback_token}
+        view = FormView(
+            title=session.title,
+            when=long_date(session.starts_at, language),
+            action=form_html.link(root, form_html.FORM_PATH, **params, lang=language),
+            key=key or secrets.token_hex(16),
+            values=values or {},
+            errors=errors or {},
+            language_field=language,
+        )
+        return form_html.form_page(page(language, params, form_html.FORM_PATH), view)
+
+    def show_form(visit: Visit) -> tuple[str, int]:
+        if not visit.token and not visit.code:
+            language = language_or_default(visit.asked_language)
+            return form_html.code_page(page(language, {}, form_html.FORM_PATH)), 200
+        try:
+            session = find(visit)
+        except SessionUnavailable as refused:
+            return unavailable_page(visit, refused)
+        return form_for(session, language_or_default(visit.asked_language, session.language)), 200
+
+    async def form(request: Request) -> Response:
+        visit = Visit.of(request)
+        if request.method == "POST":
+            return await receive(request, visit)
+        body, status = await run_in_threadpool(show_form, visit)
+        return _html(body, status)
+
+    async def receive(request: Request, visit: Visit) -> Response:
+        if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+            return _html("Too large", 413)
+        fields = await request.form()
+        values = _values(fields)
+        language = language_or_default(str(fields.get("lang", "")), "en")
+        key = str(fields.get("key", ""))[:200]
+        result = await run_in_threadpool(store_answers, visit, values, language, key)
+        if isinstance(result, Response):
+            return result
+        return _html(*result)
+
+    def store_answers(
+        visit: Visit, values: dict[str, str], language: str, key: str
+    ) -> Response | tuple[str, int]:
+        try:
+            session = find(visit)
+        except SessionUnavailable as refused:
+            return unavailable_page(visit, refused)
+        t = translator(language)
+        errors: dict[str, str] = {}
+        for name in _TEXT_FIELDS:
+            if "\ufffd" in values.get(name, ""):
+                errors[name] = t(form_html.UNREADABLE)
+        answer = _answer(values, language)
+        if not errors:
+            try:
+                room().submit(session.id, answer, key)
+            except ValidationError as invalid:
+                errors = _messages(invalid, values, t)
+            except SessionUnavailable as refused:
+                return unavailable_page(visit, refused)
+            except DatabaseUnavailable as problem:
+                # Nothing was stored (the batch's transaction rolled back): the same form,
+                # same key, every answer kept, to send again.
+                LOG.error("Feedback not saved: %s", problem)
+                return form_for(
+                    session, language, values, {"form": t(form_html.NOT_SAVED)}, key
+                ), 503
+        if errors:
+            return form_for(session, language, values, errors, key), 422
+        return RedirectResponse(
+            form_html.link(root, form_html.THANKS_PATH, s=session.feedback_token, lang=language),
+            status_code=303,
+            headers=_HEADERS,
+        )
+
+    def thanks_body(visit: Visit) -> tuple[str, int]:
+        try:
+            session = find(visit)
+        except SessionUnavailable as refused:
+            return unavailable_page(visit, refused)
+        language = language_or_default(visit.asked_language, session.language)
+        params = {"s": session.feedback_token}
+        again = form_html.link(root, form_html.FORM_PATH, **params, lang=language)
+        return form_html.thanks_page(page(language, params, form_html.THANKS_PATH), again), 200
+
+    async def thanks(request: Request) -> Response:
+        body, status = await run_in_threadpool(thanks_body, Visit.of(request))
+        return _html(body, status)
+
+    def presenter_body(visit: Visit, base_url: str) -> tuple[str, int]:
+        with database().reading() as cur:
+            session = store.session_by_token(cur, visit.token) if visit.token else None
+        if session is None:
+            language = language_or_default(visit.asked_language)
+            t = translator(language)
+            return form_html.message_page(
+                page(language, None, form_html.PRESENT_PATH),
+                t("This feedback link is not recognised"),
+                [t("Open the presenter screen from the Sessions page.")],
+            ), 404
+        language = language_or_default(visit.asked_language, session.language)
+        base = share.public_url(base_url)
+        params = {"s": session.feedback_token}
+        return form_html.present_page(
+            page(language, params, form_html.PRESENT_PATH),
+            session.title,
+            long_date(session.starts_at, language),
+            session.short_code,
+            share.display_url(share.form_page_url(base)),
+            share.qr_svg(share.feedback_link(session.feedback_token, base)),
+            session.response_count,
+            form_html.link(root, form_html.COUNT_PATH, **params),
+        ), 200
+
+    async def present(request: Request) -> Response:
+        base_url = str(request.base_url).rstrip("/")
+        body, status = await run_in_threadpool(presenter_body, Visit.of(request), base_url)
+        return _html(body, status)
+
+    def count_of(token: str) -> int | None:
+        with database().reading() as cur:
+            session = store.session_by_token(cur, token) if token else None
+        return None if session is None else session_response_count(database(), session.id)
+
+    async def count(request: Request) -> Response:
+        responses = await run_in_threadpool(count_of, Visit.of(request).token)
+        if responses is None:
+            return JSONResponse({"error": "not found"}, status_code=404, headers=_HEADERS)
+        return JSONResponse({"responses": responses}, headers=_HEADERS)
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in form_html.STATIC_FILES:
+            return Response("Not found", status_code=404)
+        return Response(
+            (form_html.STATIC_DIR / name).read_bytes(),
+            media_type=form_html.STATIC_FILES[name],
+            headers={
+                "Cache-Control": "public, max-age=604800, immutable",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    async def to_form(request: Request) -> Response:
+        query = request.url.query
+        return RedirectResponse(f"{root}{form_html.FORM_PATH}?{query}", status_code=303)
+
+    return [
+        Route(f"{root}{form_html.FORM_PATH}", form, methods=["GET", "HEAD", "POST"]),
+        Route(f"{root}{form_html.THANKS_PATH}", thanks, methods=["GET", "HEAD"]),
+        Route(f"{root}{form_html.PRESENT_PATH}", present, methods=["GET", "HEAD"]),
+        Route(f"{root}{form_html.COUNT_PATH}", count, methods=["GET"]),
+        Route(f"{root}{form_html.STATIC_PATH}/{{name}}", static, methods=["GET", "HEAD"]),
+        LinkToTheForm(f"{root}/", to_form, methods=["GET", "HEAD"]),
+    ]
+
+
+class Recent:
+    """What was read in the last few seconds, by key: enough for a room that opens the same
+    session at once, short enough that a change made on the Sessions page shows at once
+    on the next phone (SECONDS). A lookup that raises is not kept."""
+
+    SECONDS = 5.0
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, ...], tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...], read: Callable[[], T]) -> T:
+        moment = time.monotonic()
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and moment - kept[0] < self.SECONDS:
+            return cast(T, kept[1])
+        value = read()
+        with self._lock:
+            if len(self._kept) > 1000:  # links typed wrong a thousand ways: start again
+                self._kept.clear()
+            self._kept[key] = (moment, value)
+        return value
+
+
+class LinkToTheForm(Route):
+    """The bare address with a session's link (`/?s=…` or `/?c=…`): any other request to
+    it is left to Streamlit's own page."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        query = scope.get("query_string", b"").decode("latin-1")
+        names = {part.split("=", 1)[0] for part in query.split("&")}
+        if not names & {"s", "c"}:
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
+def not_found_message(visit: Visit, t: Callable[..., str]) -> str:
+    """Why a link or code found no session, in the attendee's language."""
+    if visit.token:
+        return t(
+            "This feedback link is not recognised. Check it was copied in full, or type the"
+            " 6-character code shown on the screen."
+        )
+    typed = normalise_code(visit.code)
+    if len(typed) != CODE_LENGTH:
+        return t(
+            "Session codes have 6 letters and numbers, like K7M4PQ. Check the code on the"
+            " screen or poster."
+        )
+    return t(
+        "No session has the code {code}. Check the code on the screen or poster: codes never"
+        " use the letters O or I.",
+        code=typed,
+    )
+
+
+def _values(fields: FormData) -> dict[str, str]:
+    """The form's answers as typed (text; a file upload is ignored)."""
+    names = (*form_html.SCALE_FIELDS, "balance", "length", "councillor_type", "contact_opt_in")
+    # As they will be kept (lessons.typed_text): a new line, sent as CR LF, counts as one
+    # character, and an invisible control character (NUL, say) is gone before the form is
+    # shown again, so the browser never has to replace it.
+    return {
+        name: typed_text.cleaned_or_none(value) or value
+        for name in (*names, *_TEXT_FIELDS)
+        if isinstance(value := fields.get(name, ""), str)
+    }
+
+
+def _scale_value(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() and len(text) < 3 else 0  # 0: refused as out of range
+
+
+def _choice_value(text: str) -> str | None:
+    return text.strip()[:50] or None
+
+
+def _answer(values: dict[str, str], language: str) -> FeedbackAnswer:
+    return FeedbackAnswer(
+        overall_rating=_scale_value(values.get("overall_rating", "")),
+        usefulness=_scale_value(values.get("usefulness", "")),
+        confidence_before=_scale_value(values.get("confidence_before", "")),
+        confidence_after=_scale_value(values.get("confidence_after", "")),
+        balance=_choice_value(values.get("balance", "")),
+        length=_choice_value(values.get("length", "")),
+        councillor_type=_choice_value(values.get("councillor_type", "")),
+        went_well=values.get("went_well", ""),
+        to_change=values.get("to_change", ""),
+        help_next=values.get("help_next", ""),
+        contact_opt_in=bool(values.get("contact_opt_in")),
+        contact_name=values.get("contact_name", ""),
+        contact_detail=values.get("contact_detail", ""),
+        language=language,
+    )
+
+
+def _messages(
+    invalid: ValidationError, values: dict[str, str], t: Callable[..., str]
+) -> dict[str, str]:
+    """The domain's refusals as the form words them, in the attendee's language."""
+    messages = {}
+    for name, message in invalid.errors.items():
+        text = values.get(name, "")
+        if name in QUESTIONS and len(text) > MAX_FEEDBACK_ANSWER_CHARS:
+            messages[name] = form_html.too_long_message(t, len(text))
+        elif name in _TEXT_FIELDS and "cannot be stored" in message:
+            messages[name] = t(form_html.UNREADABLE)
+        else:
+            messages[name] = t(form_html.ERROR_MESSAGES.get(name, message))
+    return messages
