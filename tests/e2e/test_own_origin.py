@@ -78,8 +78,8 @@ def test_every_request_of_the_form_and_the_staff_pages_goes_to_the_app_itself(de
     seen = Recorder(page)
 
     seen.current = "feedback"
-    page.goto(f"{demo_server.url}/feedback")
-    wait_for_page(page, "Give feedback")
+    page.goto(f"{demo_server.url}/feedback")  # plain HTML: the typed-code entry
+    page.locator("form").first.wait_for(timeout=60_000)
 
     seen.current = "sign_in"
     sign_in(page, demo_server.url)
