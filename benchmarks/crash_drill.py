@@ -121,14 +121,11 @@ async def writer(page, url: str, name: str, acknowledged: set[str], stop: asynci
         while not stop.is_set():
             mark = f"{MARK}{name}-{sent}"
             await page.goto(url)
-            await (
-                page.get_by_role("radiogroup", name="Overall, how was the session?")
-                .get_by_role("radio", name="4")
-                .click(timeout=30_000)
-            )
+            # The form is plain HTML (lessons.web_feedback): a rating, a comment, send.
+            await page.locator('label[for="overall_rating-4"]').click(timeout=30_000)
             await page.get_by_label("What worked well for you?").fill(mark)
             await page.get_by_role("button", name="Send feedback").click()
-            await page.get_by_text("Thank you").wait_for(timeout=30_000)
+            await page.get_by_role("heading", name="Thank you").wait_for(timeout=30_000)
             acknowledged.add(mark)
             sent += 1
     except Exception as problem:  # the server was killed under this page: round over
