@@ -8,7 +8,14 @@ to what it versions.
 
 from __future__ import annotations
 
+import importlib
 import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+# The parser behind `re`, to see which characters each rule can start with (no public API).
+_parser = importlib.import_module("re._parser")
+_constants = importlib.import_module("re._constants")
 
 # Bump whenever a rule, a word list or a threshold changes: stored analyses
 # made by an older version are then re-analysed, the rest are left alone.
@@ -17,6 +24,146 @@ ANALYSER_VERSION = "2.0.2"
 
 def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+# --- scanning for many rules at once ---------------------------------------------------------
+
+
+class WordStartScanner:
+    """`finditer` for an alternation of named groups whose every match starts a word, as
+    fast as a first-character index can make it.
+
+    The same matches as `re.compile(rf"\\b(?=[{starts}])(?:(?P<name>pattern)|...)")`:
+    leftmost first, the first alternative that matches at a place wins, and the search
+    goes on after each match. Rather than try every alternative at every word, each
+    word start tries only the alternatives that can begin with its first character
+    (worked out from the parsed patterns, erring towards trying an alternative).
+    """
+
+    def __init__(self, groups: Sequence[tuple[str, str]], starts: str) -> None:
+        self.starts = re.compile(rf"\b(?=[{starts}])")
+        firsts = _char_range(starts)
+        by_char: dict[str, list[tuple[str, str]]] = {c: [] for c in sorted(firsts)}
+        for name, pattern in groups:
+            for alternative in _top_level_alternatives(pattern):
+                chars = _first_chars(_parser.parse(alternative).data)
+                if chars is None or "" in chars:
+                    chars = set(firsts)  # could start anywhere, or match nothing: always try
+                for c in sorted(firsts & chars):
+                    by_char[c].append((name, alternative))
+        self.by_char: dict[str, re.Pattern[str]] = {}
+        for c, found in by_char.items():
+            if not found:
+                continue
+            merged: dict[str, list[str]] = {}  # a name's alternatives stay together, in order
+            for name, alternative in found:
+                merged.setdefault(name, []).append(alternative)
+            order = [name for name, _ in groups if name in merged]
+            self.by_char[c] = re.compile(
+                "|".join(f"(?P<{name}>{'|'.join(merged[name])})" for name in order)
+            )
+
+    def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
+        """(name, start, end) of each match, left to right."""
+        by_char = self.by_char
+        end = 0
+        for start in self.starts.finditer(text):
+            at = start.start()
+            if at < end:
+                continue
+            pattern = by_char.get(text[at])
+            if pattern is None:
+                continue
+            match = pattern.match(text, at)
+            if match is not None:
+                end = match.end()
+                yield match.lastgroup or "", at, end
+
+
+def _char_range(chars: str) -> frozenset[str]:
+    """The characters of a character class body such as "a-z0-9'"."""
+    found: set[str] = set()
+    i = 0
+    while i < len(chars):
+        if i + 2 < len(chars) and chars[i + 1] == "-":
+            found.update(chr(o) for o in range(ord(chars[i]), ord(chars[i + 2]) + 1))
+            i += 3
+        else:
+            found.add(chars[i])
+            i += 1
+    return frozenset(found)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """A pattern cut at its top-level "|"."""
+    parts: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _first_chars(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
+    """The characters a match of parsed pattern `items` can begin with; None when any
+    character could, and "" among them when the pattern can match nothing at all."""
+    found: set[str] = set()
+    for op, arg in items:
+        chars: set[str] | None
+        if op is _constants.AT or op in (_constants.ASSERT, _constants.ASSERT_NOT):
+            continue  # zero width: what follows decides
+        if op is _constants.LITERAL:
+            chars = {chr(arg)}
+        elif op is _constants.IN:
+            chars = set()
+            for kind, value in arg:
+                if kind is _constants.LITERAL:
+                    chars.add(chr(value))
+                elif kind is _constants.RANGE:
+                    chars.update(chr(o) for o in range(value[0], value[1] + 1))
+                else:
+                    return None  # a category or a negated class
+        elif op is _constants.SUBPATTERN:
+            if arg[1] or arg[2]:
+                return None  # local flags
+            chars = _first_chars(arg[3])
+        elif op is _constants.BRANCH:
+            chars = set()
+            for branch in arg[1]:
+                inner = _first_chars(branch)
+                if inner is None:
+                    return None
+                chars |= inner
+        elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            chars = _first_chars(arg[2])
+            if chars is not None and arg[0] == 0:
+                chars.add("")
+        else:
+            return None
+        if chars is None:
+            return None
+        found |= chars - {""}
+        if "" not in chars:
+            return found
+    found.add("")
+    return found
 
 
 # --- the lexicon -----------------------------------------------------------------------------
@@ -459,12 +606,10 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         NEVER,
     ),
 )
-# One pass for all the rules. Every rule starts at the start of a word, and
-# saying so up front lets the engine skip the other positions (three times faster).
-PHRASE_RE = re.compile(
-    r"\b(?=[a-z0-9])(?:"
-    + "|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _, _) in enumerate(PHRASE_RULES))
-    + ")"
+# One pass for all the rules. Every rule starts at the start of a word, and each word
+# tries only the rules that can start with its first letter.
+PHRASE_RE = WordStartScanner(
+    [(f"r{i}", pattern) for i, (pattern, _, _) in enumerate(PHRASE_RULES)], "a-z0-9"
 )
 # A negation in the words just before a complaint denies it ("not too long").
 NEGATED_BEFORE_RE = re.compile(

@@ -376,10 +376,10 @@ def _repeat_key(words: Sequence[str], kind: str) -> str:
     """A digest of a comment's distinct words and its question ("" for a short comment):
     two comments with the same digest say the same thing, whatever the punctuation or
     case. A digest, so the model keeps no text."""
-    distinct = sorted({w for w in words if " " not in w})
+    distinct = {w for w in words if " " not in w}
     if len(distinct) < REPEAT_MIN_WORDS:
         return ""
-    data = "\n".join([kind, *distinct]).encode()
+    data = "\n".join([kind, *sorted(distinct)]).encode()
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
@@ -584,7 +584,7 @@ def read(model: LearnedModel, text: str, question_kind: str, analysis: Analysis)
     remove: list[Suggestion] = []
     if model._theme_checks:
         tagged = {t.theme_id for t in analysis.themes}
-        add_score, remove_score = _logit(ADD_THEME), _logit(REMOVE_THEME)
+        add_score, remove_score = _ADD_SCORE, _REMOVE_SCORE
         for index, theme_id in model._theme_checks:
             score = scores[index]
             if theme_id not in tagged and score >= add_score:
@@ -615,6 +615,9 @@ def _logit(probability: float) -> float:
     if probability >= 1.0:
         return math.inf
     return math.log(probability / (1.0 - probability))
+
+
+_ADD_SCORE, _REMOVE_SCORE = _logit(ADD_THEME), _logit(REMOVE_THEME)
 
 
 class _Alike:
