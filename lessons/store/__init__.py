@@ -79,6 +79,19 @@ from lessons.store.database import (
     count_rows,
     db_path_from_env,
 )
+from lessons.store.imports import (
+    ImportedRow,
+    NewImport,
+    SessionKey,
+    imported_content_keys,
+    imported_row_keys,
+    insert_import,
+    insert_import_rows,
+    insert_response_sources,
+    paper_entries_by,
+    response_source_counts,
+    session_keys,
+)
 from lessons.store.migrations import (
     MIGRATIONS,
     applied_migrations,
@@ -399,4 +412,15 @@ __all__ = [
     "update_plan_notes",
     "update_reflection",
     "update_session",
+    "ImportedRow",
+    "NewImport",
+    "SessionKey",
+    "imported_content_keys",
+    "imported_row_keys",
+    "insert_import",
+    "insert_import_rows",
+    "insert_response_sources",
+    "paper_entries_by",
+    "response_source_counts",
+    "session_keys",
 ]
