@@ -17,6 +17,7 @@ from lessons import import_sheet, importing, store
 from lessons.auth import COMMAND_LINE, Actor
 from lessons.cli import main
 from lessons.errors import NotAllowed
+from lessons.feedback import FeedbackAnswer, submit_feedback
 from tests.conftest import make_session, table_count
 from tests.import_files import HOSTILE_TEXT, google_forms_csv, microsoft_forms_xlsx
 
@@ -246,3 +247,30 @@ def test_an_import_killed_half_way_leaves_none_or_all_of_its_rows(db, db_path, t
     finally:
         database.close()
     assert counts in ({"responses": 0, "import_rows": 0}, {"responses": 2998, "import_rows": 2998})
+
+
+def test_trends_count_imported_responses_and_filter_by_source(db):
+    session = make_session(db, status="delivered")
+    submit_feedback(db, session.id, FeedbackAnswer(overall_rating=1, went_well="poor"), "k1")
+    plan = _plan(db, google_forms_csv(12), "google.csv", session.short_code)
+    importing.run_import(db, plan, COMMAND_LINE)
+    with db.reading() as cur:
+        every = store.trend_headline(cur, store.TrendFilter())
+        google = store.trend_headline(cur, store.TrendFilter(source="google_forms"))
+        online = store.trend_headline(cur, store.TrendFilter(source="online"))
+        paper = store.trend_headline(cur, store.TrendFilter(source="paper"))
+        for query in (
+            store.trend_by_month,
+            store.trend_sentiment_by_month,
+            store.trend_theme_by_month,
+            store.trend_confidence,
+            store.trend_types_by_quarter,
+            store.trend_answers_by_hands_on,
+            store.trend_co_delivery,
+        ):
+            assert query(cur, store.TrendFilter(source="online")) is not None
+        sentiment = store.trend_sentiment_by_month(cur, store.TrendFilter(source="online"))
+    assert (every.responses, google.responses, online.responses) == (13, 12, 1)
+    assert online.mean_rating == 1 and google.comments == every.comments - 1
+    assert paper.responses == 0
+    assert sentiment["comments"].sum() == 1  # the one online comment, not the imported
