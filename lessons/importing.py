@@ -36,6 +36,7 @@ from lessons.import_sheet import (
     Sheet,
     parse_row,
 )
+from lessons.paper_form import CHOICE_KEYS
 from lessons.sessions import normalise_code
 
 Progress = Callable[[float, str], None]
@@ -361,3 +362,74 @@ def run_import(
             now,
         )
     return ImportResult(import_id, counts, ids)
+
+
+# --- paper cards typed in -------------------------------------------------------------------
+
+
+def paper_answer(keys: dict[str, str]) -> FeedbackAnswer:
+    """A card as typed: a number key for each scale (1-5) and each choice (its printed
+    number), the comments and any contact as written. A key that is not a number is a
+    ValidationError; a number off the scale is left for the form's own checks."""
+    errors: dict[str, str] = {}
+    points: dict[str, int | None] = {}
+    for name in SCALE_FIELDS:
+        typed = keys.get(name, "").strip()
+        points[name] = int(typed) if typed.isdigit() else None
+        if typed and not typed.isdigit():
+            errors[name] = f"Type a number from 1 to 5 for {FIELD_LABELS[name].lower()}."
+    codes: dict[str, str | None] = {}
+    for name, numbered in CHOICE_KEYS.items():
+        typed = keys.get(name, "").strip()
+        codes[name] = numbered.get(typed)
+        if typed and codes[name] is None:
+            errors[name] = (
+                f"Type the number printed beside the answer ticked (1 to {len(numbered)})."
+            )
+    if errors:
+        raise ValidationError(errors)
+    contact_name = keys.get("contact_name", "")
+    contact_detail = keys.get("contact_detail", "")
+    return FeedbackAnswer(
+        overall_rating=points["overall_rating"],
+        usefulness=points["usefulness"],
+        confidence_before=points["confidence_before"],
+        confidence_after=points["confidence_after"],
+        balance=codes["balance"],
+        length=codes["length"],
+        councillor_type=codes["councillor_type"],
+        went_well=keys.get("went_well", ""),
+        to_change=keys.get("to_change", ""),
+        help_next=keys.get("help_next", ""),
+        contact_opt_in=keys.get("contact_opt_in", "") == "yes",
+        contact_name=contact_name,
+        contact_detail=contact_detail,
+    )
+
+
+def enter_paper_card(
+    database: store.Database,
+    session_id: int,
+    answer: FeedbackAnswer,
+    actor: Actor,
+    card_key: str,
+    day: date | None = None,
+) -> int:
+    """Store one paper card as the online form stores a response (the same checks), marked
+    as entered from paper by `actor`; the card's key (one per blank card shown) makes a
+    double press store it once. The response id."""
+    check_role(actor.role, "facilitator", "enter paper feedback")
+    submitted = datetime.combine(day or now_local().date(), time())
+    submission = Submission(session_id, answer, f"paper-{card_key}", submitted).checked()
+    analyses = analyse_comments(database, [submission])
+    with database.transaction() as cur:
+        if store.session_by_id(cur, session_id) is None:
+            raise ValidationError({"session": "That session no longer exists."})
+        [recorded] = store_submissions(cur, [submission], analyses, "paper", actor)
+    return recorded.response_id
+
+
+def paper_cards_entered(database: store.Database, session_id: int, actor: Actor) -> int:
+    """How many of this session's responses `actor` has entered from paper."""
+    with database.reading() as cur:
+        return store.paper_entries_by(cur, session_id, actor.account_id)
