@@ -474,3 +474,8 @@ def parse_row(number: int, row: Sequence[str], mapping: ColumnMapping) -> Parsed
         submitted=submitted,
         problems=problems,
     )
+
+
+def normal_answer(text: str) -> str:
+    """An answer as the scale looks it up (lower case, accents and punctuation off)."""
+    return _normal(text)

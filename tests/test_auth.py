@@ -199,7 +199,8 @@ def test_attendees_never_need_to_sign_in(db):
 
 
 STAFF_PAGES = ["home", "sessions", "plan", "postmortem", "comments", "lessons", "trends",
-               "reports", "settings", "people", "privacy_settings", "backups"]  # fmt: skip
+               "reports", "settings", "people", "privacy_settings", "backups",
+               "import_responses", "paper_entry"]  # fmt: skip
 
 
 @pytest.mark.parametrize("page_file", STAFF_PAGES)
