@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lessons import import_sheet, importing, store
+from lessons import import_sheet, importing, privacy, store
 from lessons.auth import COMMAND_LINE, Actor
 from lessons.cli import main
 from lessons.errors import NotAllowed
@@ -274,3 +274,13 @@ def test_trends_count_imported_responses_and_filter_by_source(db):
     assert online.mean_rating == 1 and google.comments == every.comments - 1
     assert paper.responses == 0
     assert sentiment["comments"].sum() == 1  # the one online comment, not the imported
+
+
+def test_an_erased_imported_response_is_not_brought_back_by_importing_the_file_again(db):
+    session = make_session(db)
+    data = google_forms_csv(6)
+    done = importing.run_import(db, _plan(db, data, "g.csv", session.short_code), COMMAND_LINE)
+    privacy.erase_contacts(db, done.response_ids[:1], COMMAND_LINE, with_responses=True)
+    assert table_count(db, "response_sources") == 5
+    again = _plan(db, data, "g.csv", session.short_code)
+    assert again.counts == importing.Counts(6, 0, 0, 6)
