@@ -270,10 +270,15 @@ def test_trends_count_imported_responses_and_filter_by_source(db):
         ):
             assert query(cur, store.TrendFilter(source="online")) is not None
         sentiment = store.trend_sentiment_by_month(cur, store.TrendFilter(source="online"))
+        exported = store.export_responses(cur, store.TrendFilter(), 5)
     assert (every.responses, google.responses, online.responses) == (13, 12, 1)
     assert online.mean_rating == 1 and google.comments == every.comments - 1
     assert paper.responses == 0
     assert sentiment["comments"].sum() == 1  # the one online comment, not the imported
+    assert sorted(exported["source"].value_counts().items()) == [
+        ("google_forms", 12),
+        ("online", 1),
+    ]
 
 
 def test_an_erased_imported_response_is_not_brought_back_by_importing_the_file_again(db):

@@ -469,8 +469,9 @@ def export_responses(
         SELECT s.title AS session, s.starts_at AS session_date, s.council,
                s.programme, s.format, r.submitted_on, r.overall_rating, r.usefulness,
                r.confidence_before, r.confidence_after, r.balance, r.length,
-               r.councillor_type {contact}
+               r.councillor_type, COALESCE(src.source, 'online') AS source {contact}
         FROM responses r JOIN sessions s ON s.id = r.session_id
+        LEFT JOIN response_sources src ON src.response_id = r.id
         WHERE {condition}
           AND r.session_id IN (SELECT session_id FROM responses GROUP BY 1 HAVING count(*) >= ?)
         ORDER BY s.starts_at, s.id, r.id
