@@ -31,6 +31,7 @@ from lessons.feedback import (
 from lessons.import_sheet import (
     FIELD_LABELS,
     SCALE_FIELDS,
+    SOURCES,
     ColumnMapping,
     ParsedRow,
     Sheet,
@@ -433,3 +434,13 @@ def paper_cards_entered(database: store.Database, session_id: int, actor: Actor)
     """How many of this session's responses `actor` has entered from paper."""
     with database.reading() as cur:
         return store.paper_entries_by(cur, session_id, actor.account_id)
+
+
+def sources_line(database: store.Database, session_id: int) -> str:
+    """How a session's responses arrived, e.g. "Online form 12 · Paper form 3" ("" when
+    all came through the online form, or none came)."""
+    with database.reading() as cur:
+        counts = store.response_source_counts(cur, session_id)
+    if set(counts) <= {"online"}:
+        return ""
+    return " · ".join(f"{SOURCES[s]} {n:,}" for s, n in sorted(counts.items()))

@@ -75,3 +75,13 @@ def test_attendees_cannot_enter_paper_cards(db):
             db, session.id, importing.paper_answer({"overall_rating": "3"}),
             Actor(None, "x", "attendee"), "k",
         )  # fmt: skip
+
+
+def test_the_post_mortem_says_how_responses_arrived(db):
+    session = make_session(db)
+    assert importing.sources_line(db, session.id) == ""
+    typist = make_account(db, "Tom Ellery", "facilitator").actor()
+    for n in range(2):
+        card = importing.paper_answer({"overall_rating": "4"})
+        importing.enter_paper_card(db, session.id, card, typist, f"card-{n}")
+    assert importing.sources_line(db, session.id) == "Paper form 2"
