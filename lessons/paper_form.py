@@ -22,7 +22,7 @@ from lessons.choices import (
     QUESTIONS,
     RATING_LABELS,
 )
-from lessons.share import _font as font
+from lessons.share import font
 
 # The number a facilitator types for each printed choice.
 CHOICE_KEYS: dict[str, dict[str, str]] = {
