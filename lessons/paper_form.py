@@ -40,7 +40,6 @@ PAPER_TEXT: dict[str, str] = {
     "Anonymous and under a minute. Only the first question is required.": (
         "Dienw, a llai na munud. Dim ond y cwestiwn cyntaf sy'n orfodol."
     ),
-    "Circle one number.": "Rhowch gylch o amgylch un rhif.",
     "Overall, how was the session?": "Sut oedd y sesiwn, at ei gilydd?",
     "How useful was it for your role as a councillor?": (
         "Pa mor ddefnyddiol oedd y sesiwn i'ch rôl fel cynghorydd?"
@@ -169,8 +168,16 @@ def _card(draw: ImageDraw.ImageDraw, top: int, card: PaperCard, lang: str) -> No
         y = _choices(draw, y, say(question, lang), choices, lang, columns)
     for question in QUESTIONS.values():
         draw.text((MARGIN, y), say(question, lang), fill="black", font=font(18, bold=True))
-        draw.rectangle((MARGIN, y + 24, right, y + 70), outline="black", width=1)
-        y += 76
+        draw.rectangle((MARGIN, y + 24, right, y + 62), outline="black", width=1)
+        y += 68
+    # The form's optional contact, kept only with the tick (as online).
+    contact = say("Name and contact, only if you want us to keep them (optional)", lang)
+    draw.text((MARGIN, y), contact, fill="black", font=font(16, bold=True))
+    draw.line((MARGIN, y + 50, right - 330, y + 50), fill="black", width=1)
+    draw.rectangle((right - 310, y + 30, right - 290, y + 50), outline="black", width=2)
+    draw.text(
+        (right - 282, y + 31), say("Tick to let us keep them", lang), fill="black", font=font(16)
+    )
 
 
 def paper_form_image(card: PaperCard, language: str = "en") -> Image.Image:
