@@ -56,3 +56,4 @@ bench: $(BIN)/.installed-test
 	$(BIN)/python benchmarks/sentiment_eval.py
 	$(BIN)/python benchmarks/analysis_speed.py
 	$(BIN)/python benchmarks/dashboard_speed.py --sizes 10000,100000
+	$(BIN)/python benchmarks/import_speed.py

@@ -64,6 +64,12 @@ account = st.Page(
     url_path="sign_in",
     default=not signed_in,
 )
+import_page = st.Page(
+    "pages/import_responses.py", title="Import", icon=":material/upload_file:", url_path="import"
+)
+paper_entry = st.Page(
+    "pages/paper_entry.py", title="Paper cards", icon=":material/edit_note:", url_path="paper"
+)
 setup = st.Page("pages/setup.py", title="Set up", icon=":material/key:", url_path="setup")
 
 # The menu: each group's pages with the role each needs (the page checks the same itself).
@@ -77,6 +83,8 @@ MENU: list[tuple[str, list[tuple[st.Page, str | None]]]] = [
             (postmortem, "facilitator"),
             (comments, "facilitator"),
             (lessons_page, "facilitator"),
+            (import_page, "facilitator"),
+            (paper_entry, "facilitator"),
         ],
     ),
     ("Programme lead", [(trends, "lead"), (reports_page, "lead")]),

@@ -15,7 +15,17 @@ from typing import Any, NoReturn
 
 import click
 
-from lessons import accounts, backups, learning, privacy, store, tagging, web_backup
+from lessons import (
+    accounts,
+    backups,
+    import_sheet,
+    importing,
+    learning,
+    privacy,
+    store,
+    tagging,
+    web_backup,
+)
 from lessons.auth import COMMAND_LINE, ROLES, Actor
 from lessons.choices import SESSION_STATUSES
 from lessons.demo import DatabaseNotEmpty, load_demo
@@ -551,3 +561,77 @@ def reanalyse(path: Path, everything: bool, workers: int, learn: bool) -> None:
     finally:
         database.close()
     click.echo(f"Re-analysed {result.analysed:,} comments.")
+
+
+# --- import (issue 13) --------------------------------------------------------------------
+
+
+@main.group("import")
+def import_group() -> None:
+    """Bring in feedback from elsewhere (Microsoft Forms, Google Forms, our own CSV)."""
+
+
+def _echo_plan(plan: importing.ImportPlan, shown: int = 50) -> None:
+    counts = plan.counts
+    click.echo(
+        f"{plan.sheet.name} ({import_sheet.SOURCES[plan.source]}): {counts.rows_read:,} rows"
+        f" read, {counts.to_store:,} to store, {counts.refused:,} refused,"
+        f" {counts.duplicates:,} duplicates skipped."
+    )
+    for outcome in plan.refused[:shown]:
+        click.echo(f"  row {outcome.number} ({outcome.row_key}): {'; '.join(outcome.reasons)}")
+    if len(plan.refused) > shown:
+        click.echo(f"  … and {len(plan.refused) - shown:,} more refused rows.")
+
+
+@import_group.command("responses")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--session", "session_code", help="Store every row in the session with this code.")
+@click.option(
+    "--map",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help='A JSON file: {"columns": {"header": "field"}, "scale": {"Very satisfied": 5}}.',
+)
+@click.option("--dry-run", is_flag=True, help="Judge every row and print the counts; store none.")
+@click.option(
+    "--accept-partial", is_flag=True, help="Store the accepted rows even when some are refused."
+)
+@click.pass_obj
+def import_responses(
+    path: Path,
+    file: str,
+    session_code: str | None,
+    mapping_file: str | None,
+    dry_run: bool,
+    accept_partial: bool,
+) -> None:
+    """Import the responses in FILE (CSV or XLSX). Without --accept-partial, a file with any
+    refused row stores nothing and exits with status 1."""
+    try:
+        sheet = import_sheet.read_sheet(Path(file).name, Path(file).read_bytes())
+        if mapping_file:
+            spec = json.loads(Path(mapping_file).read_text(encoding="utf-8"))
+            mapping = import_sheet.mapping_from_json(sheet, spec)
+        else:
+            mapping = import_sheet.propose_mapping(sheet)
+    except (import_sheet.UnreadableFile, json.JSONDecodeError, ValueError) as unreadable:
+        raise click.ClickException(str(unreadable)) from unreadable
+    with _people(path) as database:
+        plan = importing.plan_import(database, sheet, mapping, session_code)
+        _echo_plan(plan)
+        refused = plan.counts.refused > 0 and not accept_partial
+        if dry_run or refused:
+            click.echo("Dry run: nothing stored." if dry_run else "Nothing stored.")
+            if refused:
+                click.echo("Rows were refused: fix them, or store the rest with --accept-partial.")
+                sys.exit(1)
+            return
+        click.echo(f"Storing {plan.counts.to_store:,} rows in one transaction…")
+        sys.stdout.flush()
+        done = importing.run_import(database, plan, _command_line_actor())
+    counts = done.counts
+    click.echo(
+        f"Stored {counts.to_store:,} responses; {counts.refused:,} refused,"
+        f" {counts.duplicates:,} duplicates skipped."
+    )

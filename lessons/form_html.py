@@ -35,6 +35,7 @@ STATIC_FILES = {
     "form.css": "text/css",
     "form.js": "text/javascript",
     "present.js": "text/javascript",
+    "paper_focus.js": "text/javascript",
 }
 FORM_PATH = "/feedback"
 THANKS_PATH = "/feedback/thanks"

@@ -174,3 +174,9 @@ def poster_png(session: Poster, base_url: str | None = None) -> bytes:
     buffer = io.BytesIO()
     poster_image(session, base_url).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The poster's typeface (DejaVu Sans) at `size`, for other printed pages (the paper
+    feedback card)."""
+    return _font(size, bold)

@@ -10,6 +10,7 @@ import streamlit as st
 from lessons import store, trends
 from lessons.anonymity import hidden_groups_note
 from lessons.choices import SESSION_FORMATS
+from lessons.import_sheet import SOURCES
 from lessons.ui_data import READ_CACHE_SECONDS, database_at, database_key, theme_names
 from lessons.ui_forms import any_or_one
 from lessons.ui_widgets import plain
@@ -37,8 +38,9 @@ def _filter_choices(path: str) -> trends.FilterChoices:
     return trends.filter_choices(database_at(path))
 
 
-def trend_filter_controls(prefix: str) -> store.TrendFilter:
-    """The filters shared by the Trends and Reports pages (remembered between them)."""
+def trend_filter_controls(prefix: str, by_source: bool = False) -> store.TrendFilter:
+    """The filters shared by the Trends and Reports pages (remembered between them); with
+    `by_source`, also where the responses came from (the online form, paper, an import)."""
     choices = _filter_choices(database_key())
     remembered: dict[str, Any] = st.session_state.setdefault("trends_filter_values", {})
     with st.expander("Filters", icon=":material/filter_list:", expanded=False):
@@ -72,6 +74,12 @@ def trend_filter_controls(prefix: str) -> store.TrendFilter:
             f"{prefix}_co_delivered", show=lambda v: "Yes" if v else "No",
             chosen=remembered.get("co_delivered"),
         )  # fmt: skip
+        source = None
+        if by_source:
+            source = any_or_one(
+                left, "Responses sent through", list(SOURCES), "Every way", f"{prefix}_source",
+                show=lambda v: SOURCES.get(v, v),
+            )  # fmt: skip
     start, end = (
         (period[0], period[1]) if isinstance(period, tuple) and len(period) == 2 else (None, None)
     )
@@ -83,7 +91,9 @@ def trend_filter_controls(prefix: str) -> store.TrendFilter:
         format=session_format,
         co_delivered=co,
     )
-    return store.TrendFilter(start, end, programme, council, facilitator, session_format, co)
+    return store.TrendFilter(
+        start, end, programme, council, facilitator, session_format, co, source
+    )
 
 
 def show_trend_chart(chart: trends.TrendChart) -> None:

@@ -3,7 +3,17 @@ turning what was learnt into lessons."""
 
 import streamlit as st
 
-from lessons import accounts, loop, postmortem, reports, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons import (
+    accounts,
+    importing,
+    loop,
+    postmortem,
+    reports,
+    ui_auth,
+    ui_data,
+    ui_forms,
+    ui_widgets,
+)
 from lessons.auth import may
 from lessons.choices import MIN_GROUP_SIZE, QUESTIONS, STATUSES
 from lessons.clock import today_local
@@ -128,6 +138,8 @@ with feedback_tab:
     top = st.columns(4)
     expected = f" of {figures.expected}" if figures.expected else ""
     top[0].metric("Responses", f"{figures.responses}{expected}")
+    if arrived := importing.sources_line(database, session.id):
+        top[0].caption(arrived)
     if figures.response_rate is not None:
         top[1].metric("Response rate", f"{figures.response_rate:.0%}")
     if figures.hidden:

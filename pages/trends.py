@@ -8,7 +8,7 @@ from lessons.choices import MIN_GROUP_SIZE
 ui_auth.require_role("lead")
 st.title("Trends")
 
-where = ui_trends.trend_filter_controls("trends")
+where = ui_trends.trend_filter_controls("trends", by_source=True)
 overview = ui_trends.trend_overview(where)
 headline = overview.headline
 

@@ -189,7 +189,8 @@ def test_the_sidebar_says_who_is_signed_in_and_signs_them_out(db):
 
 
 STAFF_PAGES = ["home", "sessions", "plan", "postmortem", "comments", "lessons", "trends",
-               "reports", "settings", "people", "privacy_settings", "backups"]  # fmt: skip
+               "reports", "settings", "people", "privacy_settings", "backups",
+               "import_responses", "paper_entry"]  # fmt: skip
 
 
 @pytest.mark.parametrize("page_file", STAFF_PAGES)

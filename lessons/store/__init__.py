@@ -85,6 +85,19 @@ from lessons.store.database import (
     memory_limit_from_env,
     unavailable,
 )
+from lessons.store.imports import (
+    ImportedRow,
+    NewImport,
+    SessionKey,
+    imported_content_keys,
+    imported_row_keys,
+    insert_import,
+    insert_import_rows,
+    insert_response_sources,
+    paper_entries_by,
+    response_source_counts,
+    session_keys,
+)
 from lessons.store.learning import (
     AskRow,
     ReviewedComment,
@@ -441,4 +454,15 @@ __all__ = [
     "update_plan_notes",
     "update_reflection",
     "update_session",
+    "ImportedRow",
+    "NewImport",
+    "SessionKey",
+    "imported_content_keys",
+    "imported_row_keys",
+    "insert_import",
+    "insert_import_rows",
+    "insert_response_sources",
+    "paper_entries_by",
+    "response_source_counts",
+    "session_keys",
 ]

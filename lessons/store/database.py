@@ -362,6 +362,9 @@ def count_rows(cur: Cursor, table: str) -> int:
         "sign_in_events",
         "app_settings",
         "backups",
+        "response_sources",
+        "imports",
+        "import_rows",
     }:
         raise ValueError(f"unknown table {table!r}")
     return int(cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])

@@ -846,6 +846,55 @@ def _m013_backups(cur: Cursor) -> None:
     )
 
 
+def _m011_imports(cur: Cursor) -> None:
+    """Feedback from elsewhere (issue 13): where each response came from (none: the online
+    form), each import made, and each imported row's file and key, so a file imported twice
+    stores nothing the second time."""
+    cur.execute(
+        """
+        CREATE TABLE response_sources (
+            response_id INTEGER PRIMARY KEY,
+            source VARCHAR NOT NULL CHECK (source IN
+                ('online', 'paper', 'microsoft_forms', 'google_forms', 'csv')),
+            import_id INTEGER,
+            entered_by INTEGER,
+            entered_by_name VARCHAR NOT NULL DEFAULT ''
+        )
+        """
+    )
+    cur.execute("CREATE SEQUENCE imports_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY DEFAULT nextval('imports_id_seq'),
+            file_name VARCHAR NOT NULL,
+            file_hash VARCHAR NOT NULL,
+            layout VARCHAR NOT NULL,
+            imported_at TIMESTAMP NOT NULL,
+            imported_by INTEGER,
+            imported_by_name VARCHAR NOT NULL,
+            rows_read INTEGER NOT NULL,
+            rows_stored INTEGER NOT NULL,
+            rows_refused INTEGER NOT NULL,
+            duplicates INTEGER NOT NULL
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE import_rows (
+            file_hash VARCHAR NOT NULL,
+            row_key VARCHAR NOT NULL,
+            content_key VARCHAR NOT NULL,
+            import_id INTEGER NOT NULL,
+            response_id INTEGER NOT NULL,
+            PRIMARY KEY (file_hash, row_key)
+        )
+        """
+    )
+    cur.execute("CREATE INDEX import_rows_content_idx ON import_rows (content_key)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("001_sessions_and_feedback", _m001_sessions_and_feedback),
     ("002_comment_analysis", _m002_comment_analysis),
@@ -857,6 +906,7 @@ MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("008_accounts", _m008_accounts),
     ("009_feedback_form", _m009_feedback_form),
     ("010_requests_reviews_learning", _m010_requests_reviews_learning),
+    ("011_imports", _m011_imports),
     ("013_backups", _m013_backups),
 ]
 

@@ -134,6 +134,11 @@ def delete_responses(cur: Cursor, response_ids: Sequence[int]) -> None:
     if not response_ids:
         return
     delete_comments(cur, comment_ids_of_responses(cur, response_ids))
+    # Where they came from goes with them; an import's record of their rows stays, so the
+    # same file imported again does not bring an erased response back.
+    cur.execute(
+        "DELETE FROM response_sources WHERE list_contains(?, response_id)", [list(response_ids)]
+    )
     cur.execute("DELETE FROM responses WHERE list_contains(?, id)", [list(response_ids)])
 
 

@@ -27,6 +27,9 @@ class TrendFilter:
     facilitator: str | None = None
     format: str | None = None
     co_delivered: bool | None = None
+    # Where the responses came from (online, paper, microsoft_forms, ...): narrows the
+    # responses and comments the trends count, not the sessions (see `_chosen`).
+    source: str | None = None
 
     def sql(self) -> tuple[str, list[Any]]:
         """Conditions on sessions `s` (delivered or reviewed), with their parameters."""
@@ -58,12 +61,33 @@ class TrendFilter:
         return " AND ".join(conditions), params
 
 
+# With a source chosen, the answer tables are narrowed to that source's responses under
+# their own names (a CTE hides the table it is named after; inside it, the name is still
+# the table), so every trend query below counts only them.
+_BY_SOURCE = """
+    responses AS (
+        SELECT r.* FROM responses r LEFT JOIN response_sources src ON src.response_id = r.id
+        WHERE COALESCE(src.source, 'online') = ?
+    ),
+    comments AS (SELECT m.* FROM comments m WHERE m.response_id IN (SELECT id FROM responses)),
+    comment_analysis AS (
+        SELECT a.* FROM comment_analysis a WHERE a.comment_id IN (SELECT id FROM comments)
+    ),
+    comment_themes AS (
+        SELECT t.* FROM comment_themes t WHERE t.comment_id IN (SELECT id FROM comments)
+    ),
+"""
+
+
 def _chosen(where: TrendFilter) -> tuple[str, list[Any]]:
     """The `chosen` CTE: the filter's sessions with what the aggregates group them by, so
     that every query narrows the sessions first and joins everything else on their ids."""
     condition, params = where.sql()
+    by_source = ""
+    if where.source:
+        by_source, params = _BY_SOURCE, [where.source, *params]
     return (
-        f"""chosen AS (
+        f"""{by_source}chosen AS (
             SELECT s.id, date_trunc('month', s.starts_at) AS month,
                    date_trunc('quarter', s.starts_at) AS quarter, s.expected_attendees,
                    s.context_minutes, s.hands_on_minutes
@@ -460,8 +484,9 @@ def export_responses(
         SELECT s.title AS session, s.starts_at AS session_date, s.council,
                s.programme, s.format, r.submitted_on, r.overall_rating, r.usefulness,
                r.confidence_before, r.confidence_after, r.balance, r.length,
-               r.councillor_type {contact}
+               r.councillor_type, COALESCE(src.source, 'online') AS source {contact}
         FROM responses r JOIN sessions s ON s.id = r.session_id
+        LEFT JOIN response_sources src ON src.response_id = r.id
         WHERE {condition}
           AND r.session_id IN (SELECT session_id FROM responses GROUP BY 1 HAVING count(*) >= ?)
         ORDER BY s.starts_at, s.id, r.id
