@@ -22,7 +22,14 @@ from tests.test_roles import MENU_TITLES
 
 ADMIN = "fiona.marsden@councils.example"
 # Each staff page's address and a text its main area shows once drawn.
-STAFF_PAGES = {**MENU_TITLES, "home": "What needs attention"}
+STAFF_PAGES = {
+    **MENU_TITLES,
+    "home": "What needs attention",
+    "import_responses": "Import feedback",
+    "paper_entry": "Enter paper feedback",
+}
+# Pages whose address is not their file's name (app.py's url_path).
+ADDRESSES = {"import_responses": "import", "paper_entry": "paper"}
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +92,7 @@ def test_every_request_of_the_form_and_the_staff_pages_goes_to_the_app_itself(de
     sign_in(page, demo_server.url)
     for name, text in STAFF_PAGES.items():
         seen.current = name
-        page.goto(f"{demo_server.url}/{name}")
+        page.goto(f"{demo_server.url}/{ADDRESSES.get(name, name)}")
         wait_for_page(page, text)
     context.close()
 
