@@ -3,6 +3,8 @@ its dry run read and stored; paper cards typed with the keyboard alone."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from lessons import store
 from lessons.startup import open_app_database
 from tests.conftest import make_session
@@ -37,21 +39,15 @@ def test_an_export_is_imported_and_paper_cards_are_typed_by_keyboard(
     page.get_by_text("Enter paper feedback").first.wait_for(timeout=60_000)
     first = page.get_by_label("Overall rating (1-5)")
     first.wait_for()
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.getAttribute('aria-label')"
-        " === 'Overall rating (1-5)'",
-        timeout=30_000,
-    )
+    # Locators, not wait_for_function: the CSP allows no script evaluated from a string.
+    expect(first).to_be_focused(timeout=30_000)
     page.keyboard.type("4")
     page.keyboard.press("Tab")
     page.keyboard.type("3")
     page.keyboard.press("Enter")
     page.get_by_text("Saved card 1.").wait_for(timeout=30_000)
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.getAttribute('aria-label')"
-        " === 'Overall rating (1-5)' && document.activeElement.value === ''",
-        timeout=30_000,
-    )
+    expect(first).to_be_focused(timeout=30_000)
+    expect(first).to_have_value("", timeout=30_000)
     page.keyboard.type("5")
     page.keyboard.press("Enter")
     page.get_by_text("Saved card 2.").wait_for(timeout=30_000)
