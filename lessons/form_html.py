@@ -12,6 +12,7 @@ Pure: the pages are built from plain values.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ MAX_CONTACT_CHARS = 200
 SWITCH_LABEL = {"en": "Cymraeg", "cy": "English"}
 
 
+@functools.cache  # the files change only with a new release: hashed once, not per page
 def static_version(name: str) -> str:
     """A short digest of a static file, put in its address so a changed file is fetched anew
     while an unchanged one is served from the phone's cache."""
