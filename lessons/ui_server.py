@@ -87,7 +87,7 @@ def routes(base: str, backup_secret: str) -> list[BaseRoute]:
     must send (from the run-file)."""
     return [
         *web_guard.health_routes(web_guard.database_problem(shared_database), base),
-        *web_privacy.ROUTES,
+        *web_privacy.routes(base),
         *web_session.routes(shared_database, base),
         *web_downloads.routes(shared_database, base),
         *web_feedback.routes(shared_database, base),

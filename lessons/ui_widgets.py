@@ -65,11 +65,16 @@ def query_param(name: str) -> str | None:
     return str(value) if value else None
 
 
+def base_path() -> str:
+    """The server's base path as a link prefix: "" or "/prefix" (`server.baseUrlPath`)."""
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
 def address_in_use() -> str | None:
     """The address this member of staff reached the app by (scheme, host, port and the
     server's base path), for links when LESSONS_PUBLIC_URL is not set; None if unknown."""
-    base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    suffix = f"/{base}" if base else ""
+    suffix = base_path()
     parts = urlsplit(st.context.url or "")
     if parts.scheme and parts.netloc:
         return f"{parts.scheme}://{parts.netloc}{suffix}"

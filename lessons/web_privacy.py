@@ -20,24 +20,26 @@ from lessons.privacy_notice import NOTICE_PATH, NOTICE_TITLE, notice_blocks
 from lessons.startup import shared_database
 
 
-def notice_page(language: str) -> str:
+def notice_page(language: str, root: str = "") -> str:
     database = shared_database()
     settings = privacy.privacy_settings(database)
     t = translator(language)
     other = "cy" if language == "en" else "en"
-    page = form_html.Page(language, "", form_html.link("", NOTICE_PATH, lang=other))
+    page = form_html.Page(language, root, form_html.link(root, NOTICE_PATH, lang=other))
     return form_html.page_html(
         page, t(NOTICE_TITLE), to_html(notice_blocks(settings, t, backups.kept_for_days(database)))
     )
 
 
-async def privacy_notice(request: Request) -> HTMLResponse:
-    """The council's privacy notice, with the details set on the Privacy settings page."""
-    language = language_or_default(request.query_params.get("lang"))
-    body = await run_in_threadpool(notice_page, language)
-    return HTMLResponse(
-        body, headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
-    )
+def routes(base_path: str = "") -> list[Route]:
+    """The notice at /privacy under the server's base path ("" or "/prefix")."""
 
+    async def privacy_notice(request: Request) -> HTMLResponse:
+        """The council's privacy notice, with the details set on the Privacy settings page."""
+        language = language_or_default(request.query_params.get("lang"))
+        body = await run_in_threadpool(notice_page, language, base_path)
+        return HTMLResponse(
+            body, headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+        )
 
-ROUTES = [Route(NOTICE_PATH, privacy_notice, methods=["GET", "HEAD"])]
+    return [Route(base_path + NOTICE_PATH, privacy_notice, methods=["GET", "HEAD"])]

@@ -6,7 +6,7 @@ import uuid
 
 import streamlit as st
 
-from lessons import form_html, importing, paper_form, ui_auth, ui_data
+from lessons import form_html, importing, paper_form, ui_auth, ui_data, ui_widgets
 from lessons.choices import BALANCE_CHOICES, COUNCILLOR_TYPES, LENGTH_CHOICES, QUESTIONS
 from lessons.errors import ValidationError
 from lessons.import_sheet import FIELD_LABELS, SCALE_FIELDS
@@ -102,4 +102,5 @@ if saved:
 
 # Keyboard first: the blank card's first answer takes the cursor, ready for the next card.
 # The script is a file the app serves (lessons/static), as its Content-Security-Policy wants.
-st.iframe(f'<script src="{form_html.static_url("", "paper_focus.js")}"></script>', height=1)
+focus_script = form_html.static_url(ui_widgets.base_path(), "paper_focus.js")
+st.iframe(f'<script src="{focus_script}"></script>', height=1)

@@ -92,7 +92,7 @@ with notice_tab:
                 "Saved." if changed else "Nothing had changed: nothing saved."
             )
             st.rerun()
-    st.markdown(f"[Open the notice as attendees see it]({NOTICE_PATH})")
+    st.markdown(f"[Open the notice as attendees see it]({ui_widgets.base_path()}{NOTICE_PATH})")
 
 with retention_tab:
     due = privacy.purge_preview(database)

@@ -252,14 +252,23 @@ def test_the_privacy_route_serves_the_notice_as_html(db):
         "headers": [],
         "query_string": b"",
     }
-    [route] = web_privacy.ROUTES
+    [route] = web_privacy.routes()
     assert route.path == "/privacy"
     # In a thread of its own: Playwright's sync API may hold this thread's event loop.
     with ThreadPoolExecutor(1) as thread:
-        reply = thread.submit(asyncio.run, web_privacy.privacy_notice(Request(scope))).result()
+        reply = thread.submit(asyncio.run, route.endpoint(Request(scope))).result()
     assert reply.status_code == 200 and reply.media_type == "text/html"
     assert b"Calderbrook Council is the data controller" in reply.body
     assert b"dpo@calderbrook.example" in reply.body
+
+
+def test_under_a_base_path_the_notice_and_its_links_are_under_it_too(db):
+    privacy.save_privacy_settings(db, SETTINGS, ME, NOW)
+    [route] = web_privacy.routes("/lessons")
+    assert route.path == "/lessons/privacy"
+    html = web_privacy.notice_page("en", "/lessons")
+    assert 'href="/lessons/privacy?lang=cy"' in html
+    assert 'href="/lessons/_lessons/static/form.css?v=' in html
 
 
 # --- retention ----------------------------------------------------------------------------------
