@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,7 +34,7 @@ from lessons.auth import COMMAND_LINE  # noqa: E402
 from lessons.sessions import create_session  # noqa: E402
 from lessons.startup import open_app_database  # noqa: E402
 from tests.conftest import session_draft  # noqa: E402
-from tests.import_files import microsoft_forms_xlsx  # noqa: E402
+from tests.import_files import kill_an_import_as_it_stores, microsoft_forms_xlsx  # noqa: E402
 
 
 def _peak_mb() -> float:
@@ -58,21 +55,7 @@ def _new_session(path: Path) -> str:
 
 def _killed(folder: Path, export: Path) -> dict[str, int]:
     path = folder / "killed.duckdb"
-    code = _new_session(path)
-    command = [str(Path(sys.executable).parent / "lessons"), "--db", str(path), "import"]
-    process = subprocess.Popen(
-        [*command, "responses", str(export), "--session", code, "--accept-partial"],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("Storing"):
-            break
-    time.sleep(0.3)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_an_import_as_it_stores(path, export, _new_session(path), pause_s=0.3)
     database = store.open_database(path)
     try:
         with database.reading() as cur:

@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
+import signal
+import subprocess
+import sys
+import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -117,3 +123,22 @@ def google_forms_csv(rows: int, seed: int = 31, welsh: bool = False, nul: bool =
             answers[7] = HOSTILE_TEXT["nul"]
         writer.writerow([f"{when:%d/%m/%Y %H:%M:%S}", *answers])
     return buffer.getvalue().encode("utf-8")
+
+
+def kill_an_import_as_it_stores(database: Path, export: Path, code: str, pause_s: float) -> None:
+    """Run `lessons import responses` on `export` for session `code` in a real process and
+    kill it (SIGKILL) `pause_s` after it says it has started storing."""
+    command = [str(Path(sys.executable).parent / "lessons"), "--db", str(database), "import"]
+    process = subprocess.Popen(
+        [*command, "responses", str(export), "--session", code, "--accept-partial"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("Storing"):
+            break
+    time.sleep(pause_s)
+    process.send_signal(signal.SIGKILL)
+    process.wait()

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +14,12 @@ from lessons.cli import main
 from lessons.errors import NotAllowed
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from tests.conftest import make_session, table_count
-from tests.import_files import HOSTILE_TEXT, google_forms_csv, microsoft_forms_xlsx
+from tests.import_files import (
+    HOSTILE_TEXT,
+    google_forms_csv,
+    kill_an_import_as_it_stores,
+    microsoft_forms_xlsx,
+)
 
 
 def _plan(db, data: bytes, name: str, code: str | None, **spec):
@@ -227,20 +227,7 @@ def test_an_import_killed_half_way_leaves_none_or_all_of_its_rows(db, db_path, t
     db.close()
     export = tmp_path / "big.xlsx"
     export.write_bytes(microsoft_forms_xlsx(3000))
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "lessons"), "--db", str(db_path), "import", "responses"]
-        + [str(export), "--session", code, "--accept-partial"],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("Storing"):
-            break
-    time.sleep(0.2)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_an_import_as_it_stores(db_path, export, code, pause_s=0.2)
     database = store.open_database(db_path)
     try:
         counts = {t: table_count(database, t) for t in ("responses", "import_rows")}
