@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lessons import register, reports, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons import loop, register, reports, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.choices import POLARITIES, PRIORITIES, SCOPES, STATUS_MEANING, STATUSES
 from lessons.clock import today_local
 from lessons.errors import ValidationError
@@ -171,8 +171,11 @@ st.markdown(
     f"**{STATUSES[lesson.status]}** — {STATUS_MEANING[lesson.status]}"
     + (" **This action is overdue.**" if is_overdue(lesson, today) else "")
 )
-move_tab, details_tab, evidence_tab, history_tab = st.tabs(
-    ["Move on", "Details", "Evidence", "History"]
+# Keyed, so an action in a tab (a save, a move, a note) leaves the person on that tab.
+move_tab, verdict_tab, details_tab, evidence_tab, history_tab = st.tabs(
+    ["Move on", "Did it work?", "Details", "Evidence", "History"],
+    key="lessons_tab",
+    on_change="rerun",
 )
 
 with move_tab:
@@ -231,6 +234,18 @@ with move_tab:
         st.caption(plain(f"Effectiveness evidence: {lesson.effectiveness_evidence}"))
     if lesson.rejection_reason:
         st.caption(plain(f"Rejected because: {lesson.rejection_reason}"))
+
+with verdict_tab:
+    comparison = loop.lesson_comparison(database, lesson.id, theme_names)
+    if comparison is None:
+        st.info(
+            "Not applied in a later session yet: once it is (status embedded), this compares"
+            " that session's feedback with the feedback the lesson came from."
+        )
+        with st.expander("How the verdict will be reached"):
+            st.markdown(loop.RULE)
+    else:
+        ui_widgets.show_comparison(comparison, theme_names)
 
 with details_tab:
     edited = ui_forms.lesson_form(

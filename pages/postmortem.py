@@ -15,7 +15,7 @@ from lessons import (
     ui_widgets,
 )
 from lessons.auth import may
-from lessons.choices import MIN_GROUP_SIZE, QUESTIONS, STATUSES
+from lessons.choices import QUESTIONS, STATUSES
 from lessons.clock import today_local
 from lessons.errors import ValidationError
 from lessons.reflections import (
@@ -202,10 +202,6 @@ with applied_tab:
             "No lesson was applied in this session. Lessons chosen in a session's plan are"
             " applied when the session is marked delivered."
         )
-    st.caption(
-        f"A verdict needs at least {MIN_GROUP_SIZE} responses before and after; a change"
-        f" counts from {loop.MIN_CHANGE:.0%} points (or {loop.MIN_RATING_CHANGE} on the rating)."
-    )
     for lesson, comparison in view.applied:
         with st.container(border=True):
             st.markdown(
@@ -213,22 +209,7 @@ with applied_tab:
             )
             if comparison is None:
                 continue
-            st.markdown(
-                f"Compared with {plain(comparison.before_label)}: **{comparison.verdict}**."
-            )
-            st.dataframe(
-                [
-                    {
-                        "Measure": m.name,
-                        "Before": m.side("before"),
-                        "After": m.side("after"),
-                        "Verdict": m.verdict,
-                    }
-                    for m in comparison.measures
-                ],
-                hide_index=True,
-                width="stretch",
-            )
+            ui_widgets.show_comparison(comparison, theme_names)
             may_validate = may_make_move(me, "validated")
             validate = lesson.status == "embedded" and st.button(
                 "Mark validated, saving this comparison as evidence",
