@@ -157,3 +157,20 @@ def show_comparison(comparison: loop.Comparison, theme_names: dict[str, str]) ->
         )
     with st.expander("How the verdict is reached"):
         st.markdown(loop.RULE)
+
+
+def show_flash(key: str) -> None:
+    """What the last action did, as a toast: it shows wherever the person is on the page,
+    and moves nothing, so they keep their place."""
+    if message := st.session_state.pop(key, None):
+        st.toast(message, icon=":material/check:")
+
+
+def popover_key(name: str) -> str:
+    """The key of the popover `name`: it changes when `close_popover(name)` is called, so
+    the popover comes back closed after its form is saved (and never lingers elsewhere)."""
+    return f"{name}_{st.session_state.get(f'{name}_closed', 0)}"
+
+
+def close_popover(name: str) -> None:
+    st.session_state[f"{name}_closed"] = st.session_state.get(f"{name}_closed", 0) + 1

@@ -243,7 +243,7 @@ def test_the_whole_loop_in_the_app(db):
     assert not at.exception
     at.checkbox(key=f"plan_pick_{later.id}_{lesson_id}").check()
     at.button(key=f"FormSubmitter:plan_form_{later.id}-Save plan").click().run()
-    assert "Plan saved" in at.success[0].value
+    assert "Plan saved" in at.toast[0].value
     with db.reading() as cur:
         plan = found(store.plan_for_session(cur, later.id))
     assert plan.lesson_ids == (lesson_id,)
@@ -281,7 +281,7 @@ def test_the_whole_loop_in_the_app(db):
         "Compared **Second run" in m and "**Social media for councillors" in m for m in shown
     )
     at.button(key=f"postmortem_validate_{lesson_id}").click().run()
-    assert "validated" in at.success[0].value
+    assert "validated" in at.toast[0].value
     with db.reading() as cur:
         lesson = found(store.lesson_by_id(cur, lesson_id))
         evidence = store.evidence_for_lesson(cur, lesson_id)
