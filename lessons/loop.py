@@ -1,24 +1,27 @@
 """Closing the loop: lessons applied in a session are embedded when it is delivered, and
 its feedback is compared with the feedback that gave rise to the lesson.
 
-"Before" is the session the lesson came from (or, for a lesson not traced to a
-session, comparable earlier sessions); "after" is the session it was applied in.
-Each of the lesson's themes brings its own measures. A verdict needs enough
-responses on each side to be shown at all (the anonymity rule, MIN_GROUP_SIZE);
-a change counts when it is at least MIN_CHANGE (ten percentage points, or 0.3
-on a 1-5 rating).
+"After" is the session the lesson was applied in. "Before" is the session the lesson came
+from when the two are comparable (the same programme; for sessions outside any programme,
+the same format), else the comparable sessions held before it: a lesson about risks is
+not judged on a later session about something else. Each measure says which themes it is
+tied to, and a lesson is judged only on the measures tied to its themes (`RULE`, applied by
+`overall_verdict`, a pure function of the measures, so new kinds of measure can join). A
+measure needs enough responses on each side to be judged at all (the anonymity rule,
+MIN_GROUP_SIZE); a change counts when it is at least MIN_CHANGE (ten percentage points, or
+0.3 on a 1-5 rating).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from lessons import store
 from lessons.anonymity import enough
 from lessons.auth import UNATTRIBUTED, Actor
-from lessons.choices import MIN_GROUP_SIZE
+from lessons.choices import MIN_GROUP_SIZE, SESSION_FORMATS
 from lessons.clock import now_local
 from lessons.register import EvidenceLink, move_lesson, move_lesson_in
 from lessons.sessions import SessionDraft, update_session_in
@@ -27,6 +30,18 @@ MIN_CHANGE = 0.10
 MIN_RATING_CHANGE = 0.3
 
 IMPROVED, NO_CHANGE, WORSE, TOO_FEW = "improved", "no change", "worse", "too few responses to tell"
+NO_MEASURE = "nothing to measure: the lesson has no theme a measure is tied to"
+NO_COMPARABLE = "no comparable earlier session to compare with"
+
+RULE = (
+    "Each measure tied to the lesson's themes is judged on its own: a change counts from"
+    f" {MIN_CHANGE:.0%} points (or {MIN_RATING_CHANGE} on a 1-5 rating), and a side needs at"
+    f" least {MIN_GROUP_SIZE} responses. The lesson **improved** when more of those measures"
+    " improved than got worse, got **worse** when more got worse than improved, and otherwise"
+    " shows **no change**. Measures with too few responses are left out of the count; with"
+    " none left, there are too few responses to tell. Only comparable sessions are compared:"
+    " the same programme (or, outside any programme, the same format)."
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,9 @@ class Measure:
     is_mean: bool
     lower_is_better: bool
     verdict: str
+    # The themes the measure is tied to; none: it measures the session as a whole, shown
+    # for context and never counted in a lesson's verdict.
+    themes: tuple[str, ...] = ()
 
     def side(self, which: str) -> str:
         """One side in words: '3 of 15 (20%)', or '4.1 (from 15)' for a mean; a side with
@@ -55,6 +73,10 @@ class Measure:
             f"{self.name}: {self.side('before')} before → {self.side('after')} after:"
             f" {self.verdict}."
         )
+
+    def counts_for(self, themes: Collection[str]) -> bool:
+        """Whether this measure is tied to any of `themes` (a lesson's)."""
+        return any(theme in themes for theme in self.themes)
 
 
 def share_verdict(before: tuple[int, int], after: tuple[int, int], lower_is_better: bool) -> str:
@@ -80,16 +102,105 @@ def mean_verdict(before: tuple[float, int], after: tuple[float, int]) -> str:
     return IMPROVED if change > 0 else WORSE
 
 
-def overall_verdict(verdicts: list[str]) -> str:
-    """One verdict from the measures: too few if any side is too small; improved when
-    something improved and nothing got worse; worse the other way round; else no change."""
-    if not verdicts or TOO_FEW in verdicts:
-        return TOO_FEW
-    if IMPROVED in verdicts and WORSE not in verdicts:
-        return IMPROVED
-    if WORSE in verdicts and IMPROVED not in verdicts:
-        return WORSE
-    return NO_CHANGE
+@dataclass(frozen=True)
+class Verdict:
+    """The rule applied: the verdict, and the counts it came from."""
+
+    verdict: str
+    improved: int = 0
+    unchanged: int = 0
+    worse: int = 0
+    left_out: int = 0  # measures with too few responses on a side
+
+    @property
+    def judged(self) -> int:
+        return self.improved + self.unchanged + self.worse
+
+    def explanation(self) -> str:
+        """The rule applied, in one line: '2 of 3 measures improved, none worse → improved'."""
+        if self.verdict == NO_MEASURE:
+            return "No measure is tied to the lesson's themes → nothing to measure."
+        left_out = f"; {self.left_out} left out (too few responses)" if self.left_out else ""
+        if not self.judged:
+            return f"No measure has enough responses on both sides{left_out} → {self.verdict}."
+        noun = "measure" if self.judged == 1 else "measures"
+        return (
+            f"{self.improved} of {self.judged} {noun} improved, {self.worse or 'none'} worse"
+            f"{left_out} → {self.verdict}."
+        )
+
+
+def overall_verdict(measures: Sequence[Measure], themes: Collection[str]) -> Verdict:
+    """`RULE`: judge a lesson on the measures tied to its `themes`. Improved when more of
+    them improved than got worse; worse the other way round; else no change. Measures with
+    too few responses are left out; with none left, too few to tell."""
+    counted = [m.verdict for m in measures if m.counts_for(themes)]
+    if not counted:
+        return Verdict(NO_MEASURE)
+    improved, worse = counted.count(IMPROVED), counted.count(WORSE)
+    unchanged, left_out = counted.count(NO_CHANGE), counted.count(TOO_FEW)
+    if improved + worse + unchanged == 0:
+        verdict = TOO_FEW
+    elif improved > worse:
+        verdict = IMPROVED
+    elif worse > improved:
+        verdict = WORSE
+    else:
+        verdict = NO_CHANGE
+    return Verdict(verdict, improved, unchanged, worse, left_out)
+
+
+def comparable_basis(after: store.SessionRow, other: store.SessionRow) -> str | None:
+    """Why `other` can be compared with `after` ('the same programme, …'), or None: the
+    same programme; for sessions outside any programme, the same format."""
+    if after.programme.strip() or other.programme.strip():
+        if after.programme.strip().casefold() == other.programme.strip().casefold():
+            return f"the same programme, {after.programme.strip()}"
+        return None
+    if after.format == other.format:
+        return f"the same format, {SESSION_FORMATS.get(after.format, after.format).lower()}"
+    return None
+
+
+@dataclass(frozen=True)
+class BeforeSessions:
+    """The sessions a lesson's "after" session is compared with, and why."""
+
+    sessions: tuple[store.SessionRow, ...]
+    basis: str  # why they are comparable, or why there are none
+    note: str = ""  # e.g. why the lesson's own session was not used
+
+
+def comparable_before(
+    after: store.SessionRow,
+    sessions: Sequence[store.SessionRow],
+    source_session_id: int | None,
+) -> BeforeSessions:
+    """The "before" side: the lesson's own session when it is comparable with `after`;
+    else every comparable session held before `after`."""
+    by_id = {s.id: s for s in sessions}
+    source = by_id.get(source_session_id) if source_session_id is not None else None
+    if source is not None and source.id != after.id:
+        basis = comparable_basis(after, source)
+        if basis is not None:
+            return BeforeSessions((source,), basis)
+    held = [
+        s
+        for s in sessions
+        if s.id != after.id
+        and s.status != "planned"
+        and s.starts_at < after.starts_at
+        and comparable_basis(after, s) is not None
+    ]
+    note = (
+        f"The lesson's own session, {source.title}, is not comparable with {after.title}"
+        " (another programme or format), so comparable earlier sessions stand in for it."
+        if source is not None and source.id != after.id
+        else ""
+    )
+    if not held:
+        return BeforeSessions((), NO_COMPARABLE, note)
+    return BeforeSessions(tuple(held), comparable_basis(after, held[0]) or "", note)
 
 
 @dataclass(frozen=True)
@@ -98,11 +209,30 @@ class Comparison:
     before_label: str
     after_label: str
     measures: tuple[Measure, ...]
-    verdict: str
+    judged: Verdict
+    themes: tuple[str, ...] = ()  # the lesson's: the measures tied to them are counted
+    before_sessions: tuple[str, ...] = ()  # the sessions compared, each named with its date
+    basis: str = ""  # why they are comparable
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        return self.judged.verdict
+
+    def counts(self, measure: Measure) -> bool:
+        """Whether `measure` counts in the verdict (else it is shown for context)."""
+        return measure.counts_for(self.themes)
 
     def summary(self) -> str:
         """The comparison as the text saved as a validated lesson's evidence."""
-        lines = [f"Before ({self.before_label}) and after ({self.after_label}): {self.verdict}."]
+        lines = [
+            f"Before ({self.before_label}) and after ({self.after_label}): {self.verdict}.",
+            f"Rule applied: {self.judged.explanation()}",
+        ]
+        if self.before_sessions:
+            lines.append(
+                f"Compared ({self.basis}): {'; '.join(self.before_sessions)} → {self.after_label}."
+            )
         lines += [m.describe() for m in self.measures]
         return "\n".join(lines)
 
@@ -115,8 +245,12 @@ ANSWER_MEASURES = {
 }
 
 
-def _share_measure(name: str, before: tuple[int, int], after: tuple[int, int]) -> Measure:
-    return Measure(name, before, after, False, True, share_verdict(before, after, True))
+def _share_measure(
+    name: str, before: tuple[int, int], after: tuple[int, int], theme_id: str
+) -> Measure:
+    return Measure(
+        name, before, after, False, True, share_verdict(before, after, True), (theme_id,)
+    )
 
 
 def _answer_share(cur: store.Cursor, ids: list[int], field: str, value: str) -> tuple[int, int]:
@@ -125,38 +259,28 @@ def _answer_share(cur: store.Cursor, ids: list[int], field: str, value: str) -> 
     return counts.get(value, 0), summary.responses
 
 
-def compare_lesson(
-    cur: store.Cursor, lesson: store.LessonRow, theme_names: Mapping[str, str]
-) -> Comparison | None:
-    """Before/after measures for a lesson applied in a session; None if not applied yet."""
-    if lesson.applied_session_id is None:
-        return None
-    after_session = store.session_by_id(cur, lesson.applied_session_id)
-    if after_session is None:
-        return None
-    before_ids: list[int]
-    if lesson.source_session_id is not None:
-        before_ids = [lesson.source_session_id]
-        source = store.session_by_id(cur, lesson.source_session_id)
-        before_label = source.title if source else "the original session"
-    else:
-        before_ids = [
-            s.id
-            for s in store.all_sessions(cur)
-            if s.status != "planned"
-            and s.starts_at < after_session.starts_at
-            and s.programme == after_session.programme
-        ]
-        before_label = f"{len(before_ids)} earlier sessions of the programme"
-    after_ids = [after_session.id]
+def session_name(session: store.SessionRow) -> str:
+    return f"{session.title} ({session.starts_at:%-d %b %Y})"
+
+
+def theme_measures(
+    cur: store.Cursor,
+    before_ids: list[int],
+    after_ids: list[int],
+    themes: Sequence[str],
+    theme_names: Mapping[str, str],
+) -> list[Measure]:
+    """The measures each theme brings (critical comments on it; the form's own answer for
+    the themes it asks about), then the mean rating for context (tied to no theme)."""
     measures: list[Measure] = []
-    for theme_id in lesson.themes:
+    for theme_id in themes:
         name = theme_names.get(theme_id, theme_id)
         measures.append(
             _share_measure(
                 f"Responses with a critical '{name}' comment",
                 store.responses_with_negative_theme(cur, before_ids, theme_id),
                 store.responses_with_negative_theme(cur, after_ids, theme_id),
+                theme_id,
             )
         )
         if theme_id in ANSWER_MEASURES:
@@ -166,6 +290,7 @@ def compare_lesson(
                     label,
                     _answer_share(cur, before_ids, question, answer),
                     _answer_share(cur, after_ids, question, answer),
+                    theme_id,
                 )
             )
     before = store.feedback_summary(cur, before_ids)
@@ -182,12 +307,43 @@ def compare_lesson(
             mean_verdict(rating_before, rating_after),
         )
     )
+    return measures
+
+
+def compare_lesson(
+    cur: store.Cursor, lesson: store.LessonRow, theme_names: Mapping[str, str]
+) -> Comparison | None:
+    """Before/after measures for a lesson applied in a session, between comparable sessions
+    only, judged by `RULE`; None if not applied yet."""
+    if lesson.applied_session_id is None:
+        return None
+    after_session = store.session_by_id(cur, lesson.applied_session_id)
+    if after_session is None:
+        return None
+    before = comparable_before(after_session, store.all_sessions(cur), lesson.source_session_id)
+    themes = tuple(lesson.themes)
+    if not before.sessions:
+        return Comparison(
+            lesson.id, NO_COMPARABLE, session_name(after_session), (), Verdict(NO_COMPARABLE),
+            themes, (), before.basis, before.note,
+        )  # fmt: skip
+    before_ids = [s.id for s in before.sessions]
+    before_label = (
+        session_name(before.sessions[0])
+        if len(before.sessions) == 1
+        else f"{len(before.sessions)} earlier comparable sessions"
+    )
+    measures = theme_measures(cur, before_ids, [after_session.id], themes, theme_names)
     return Comparison(
         lesson.id,
         before_label,
-        after_session.title,
+        session_name(after_session),
         tuple(measures),
-        overall_verdict([m.verdict for m in measures]),
+        overall_verdict(measures, themes),
+        themes,
+        tuple(session_name(s) for s in before.sessions),
+        before.basis,
+        before.note,
     )
 
 
@@ -273,3 +429,12 @@ def validate_with_comparison(
         also_link=EvidenceLink(note=text),
         now=now,
     )
+
+
+def lesson_comparison(
+    database: store.Database, lesson_id: int, theme_names: Mapping[str, str]
+) -> Comparison | None:
+    """The before/after comparison of one lesson (None until it is applied in a session)."""
+    with database.reading() as cur:
+        lesson = store.lesson_by_id(cur, lesson_id)
+        return compare_lesson(cur, lesson, theme_names) if lesson is not None else None

@@ -5,14 +5,20 @@ turning a comment or a reflection answer into a lesson."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from lessons import charts, loop, store
 from lessons.anonymity import SummaryShown, summary_shown
-from lessons.choices import BALANCE_CHOICES, COUNCILLOR_TYPE_SHORT, LENGTH_CHOICES, MIN_GROUP_SIZE
+from lessons.choices import (
+    BALANCE_CHOICES,
+    COUNCILLOR_TYPE_SHORT,
+    LENGTH_CHOICES,
+    MIN_GROUP_SIZE,
+    POLARITIES,
+)
 from lessons.register import EvidenceLink, LessonDraft
 
 TOP_THEMES = 5
@@ -170,6 +176,14 @@ def post_mortem(
         )
 
 
+def polarity_for(label: str | None, prompt: str = "") -> str:
+    """The polarity a promoted item suggests: a reflection's "what to sustain" or a positive
+    comment is something to keep doing; anything else is something to do differently."""
+    if prompt in POLARITIES:
+        return prompt
+    return "sustain" if label == "positive" else "improve"
+
+
 @dataclass(frozen=True)
 class Promotion:
     """A comment or a reflection answer on its way to becoming a lesson."""
@@ -177,16 +191,37 @@ class Promotion:
     kind: str  # "comment" or "reflection"
     item_id: int
     text: str
+    label: str | None = None  # its sentiment, which suggests the polarity
+    themes: tuple[str, ...] = ()  # its themes, which the lesson carries
+    prompt: str = ""  # a reflection answer's prompt ("sustain", "improve", …)
+
+    @property
+    def polarity(self) -> str:
+        return polarity_for(self.label, self.prompt)
 
     def draft(self, session_id: int) -> LessonDraft:
-        """The lesson form, filled in from what is promoted: a comment says what
-        happened; a reflection answer is the facilitator's lesson."""
+        """The lesson, filled in from what is promoted: a comment says what happened; a
+        reflection answer is the facilitator's lesson; both bring their themes."""
         return LessonDraft(
             title="",
             what_happened=self.text if self.kind == "comment" else "",
             lesson=self.text if self.kind == "reflection" else "",
-            polarity="improve",
+            polarity=self.polarity,
+            themes=list(self.themes),
             source_session_id=session_id,
+        )
+
+    def quick_draft(
+        self, session_id: int, title: str, sentence: str, polarity: str, themes: Sequence[str]
+    ) -> LessonDraft:
+        """Quick capture: a title and one sentence (the lesson), the polarity and themes as
+        confirmed; the rest of the register's fields are filled in later."""
+        return replace(
+            self.draft(session_id),
+            title=title,
+            lesson=sentence,
+            polarity=polarity,
+            themes=list(themes),
         )
 
     def evidence(self) -> EvidenceLink:

@@ -108,6 +108,30 @@ REVIEW_MOVES = ("validated", "archived")
 REVIEW_NEEDED = "A programme lead reviews the register: ask one to mark it {status}."
 
 
+# What a lesson still needs before its next stage, field by field: the lesson and what to
+# do about it agreed (identified), then an action someone owns by a date (actioned, which
+# `move_errors` insists on). Quick capture logs a title and a sentence; these come later.
+NEXT_STAGE_NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "observed": (
+        ("lesson", "the lesson"),
+        ("recommendation", "a recommendation"),
+        ("themes", "themes"),
+    ),
+    "identified": (("action", "an action"), ("owner", "an owner"), ("due_date", "a due date")),
+}
+
+
+def still_missing(lesson: store.LessonRow) -> list[str]:
+    """What `lesson` still lacks for its next stage, in words; empty when nothing is
+    missing or its next step is not a field (applied in a session, validated)."""
+    missing = []
+    for name, words in NEXT_STAGE_NEEDS.get(lesson.status, ()):
+        value = getattr(lesson, name)
+        if not (value.strip() if isinstance(value, str) else value):
+            missing.append(words)
+    return missing
+
+
 def may_make_move(actor: Actor, to_status: str) -> bool:
     return to_status not in REVIEW_MOVES or may(actor.role, "lead")
 

@@ -125,9 +125,25 @@ def _values(draft: SessionDraft) -> dict[str, object]:
     return values
 
 
-def create_session_in(cur: store.Cursor, draft: SessionDraft, actor: Actor, now: datetime) -> int:
+def new_form_token() -> str:
+    """A one-time token for one rendering of a create form (see create_session_in)."""
+    return secrets.token_urlsafe(16)
+
+
+def create_session_in(
+    cur: store.Cursor,
+    draft: SessionDraft,
+    actor: Actor,
+    now: datetime,
+    form_token: str | None = None,
+) -> int:
     """Check and save a new session with a fresh token and code, inside the caller's
-    transaction; return its id."""
+    transaction; return its id. With `form_token` (one per rendering of the form), a
+    repeated submission returns the session the first one made, and makes no other."""
+    if form_token is not None:
+        made = store.made_by_submission(cur, "session", form_token)
+        if made is not None:
+            return made
     draft = clean_dataclass(draft)
     errors = validate_session(draft)
     if errors:
@@ -144,6 +160,8 @@ def create_session_in(cur: store.Cursor, draft: SessionDraft, actor: Actor, now:
         short_code=code,
         now=now,
     )
+    if form_token is not None:
+        store.record_submission(cur, form_token, "session", session_id, now)
     store.append_audit(
         cur,
         actor,
@@ -162,10 +180,12 @@ def create_session(
     draft: SessionDraft,
     actor: Actor = UNATTRIBUTED,
     now: datetime | None = None,
+    form_token: str | None = None,
 ) -> int:
-    """Check and save a new session with a fresh token and code; return its id."""
+    """Check and save a new session with a fresh token and code; return its id. A form's
+    repeated submission (the same `form_token`) makes no second session."""
     with database.transaction() as cur:
-        return create_session_in(cur, draft, actor, now or now_local())
+        return create_session_in(cur, draft, actor, now or now_local(), form_token)
 
 
 EARLY_DELIVERY_QUESTION = (

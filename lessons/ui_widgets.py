@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit import config
 
-from lessons import planning, store, tagging
+from lessons import loop, planning, store, tagging
 from lessons.document import break_autolinks
 from lessons.ui_data import clear_read_cache
 
@@ -126,3 +126,56 @@ def show_asks(asks: list[store.AskRow], theme_names: dict[str, str]) -> None:
             st.text(planning.ask_text(ask))
             if ask.themes:
                 st.caption(plain(", ".join(theme_names.get(t, t) for t in ask.themes)))
+
+
+def show_comparison(comparison: loop.Comparison, theme_names: dict[str, str]) -> None:
+    """A lesson's before/after verdict people can follow: the sessions compared and why,
+    the rule applied in one line, and every measure with whether it counted."""
+    if comparison.before_sessions:
+        st.markdown(
+            f"Compared **{plain(comparison.after_label)}** with "
+            + "; ".join(f"**{plain(name)}**" for name in comparison.before_sessions)
+            + f" ({plain(comparison.basis)})."
+        )
+    if comparison.note:
+        st.caption(plain(comparison.note))
+    st.markdown(f"**Verdict: {comparison.verdict}.** {comparison.judged.explanation()}")
+    if comparison.measures:
+        st.dataframe(
+            [
+                {
+                    "Measure": m.name,
+                    "Tied to": ", ".join(theme_names.get(t, t) for t in m.themes) or "—",
+                    "Before": m.side("before"),
+                    "After": m.side("after"),
+                    "Verdict": m.verdict,
+                    "Counted": "yes"
+                    if comparison.counts(m) and m.verdict != loop.TOO_FEW
+                    else "no: too few responses"
+                    if comparison.counts(m)
+                    else "no: context only",
+                }
+                for m in comparison.measures
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    with st.expander("How the verdict is reached"):
+        st.markdown(loop.RULE)
+
+
+def show_flash(key: str) -> None:
+    """What the last action did, as a toast: it shows wherever the person is on the page,
+    and moves nothing, so they keep their place."""
+    if message := st.session_state.pop(key, None):
+        st.toast(message, icon=":material/check:")
+
+
+def popover_key(name: str) -> str:
+    """The key of the popover `name`: it changes when `close_popover(name)` is called, so
+    the popover comes back closed after its form is saved (and never lingers elsewhere)."""
+    return f"{name}_{st.session_state.get(f'{name}_closed', 0)}"
+
+
+def close_popover(name: str) -> None:
+    st.session_state[f"{name}_closed"] = st.session_state.get(f"{name}_closed", 0) + 1

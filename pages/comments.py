@@ -23,8 +23,7 @@ database = ui_data.database()
 st.title("Comments")
 
 for flash_key in ("reanalysis_flash", "comments_flash"):
-    if flash := st.session_state.pop(flash_key, None):
-        st.success(flash, icon=":material/check:")
+    ui_widgets.show_flash(flash_key)
 
 learnt = learning.status(database)
 if learnt.version is not None or learnt.running:
@@ -65,8 +64,11 @@ with st.container(border=True):
     )  # fmt: skip
     text = right.text_input("Text contains", max_chars=100, key="comments_text")
 
+# Keyed, so an action in a tab (a correction, a phrase added) leaves the person on it.
 all_tab, asks_tab, untagged_tab, phrases_tab = st.tabs(
-    ["Comments", "What people asked for", "Untagged queue", "Emerging phrases"]
+    ["Comments", "What people asked for", "Untagged queue", "Emerging phrases"],
+    key="comments_tab",
+    on_change="rerun",
 )
 
 
@@ -111,7 +113,11 @@ def comment_card(comment, key: str) -> None:
             reasons.append(f"**Corrected by:** {plain(comment.corrected_by)}")
         st.markdown("  \n".join(reasons))
         with (
-            st.popover("Correct", icon=":material/edit:"),
+            st.popover(
+                "Correct",
+                icon=":material/edit:",
+                key=ui_widgets.popover_key(f"{key}_fix_pop_{comment.id}"),
+            ),
             st.form(f"{key}_fix_{comment.id}", border=False),
         ):
             new_label = st.selectbox(
@@ -143,10 +149,16 @@ def comment_card(comment, key: str) -> None:
                 else:
                     learning.learn_in_background(database)
                     ui_data.clear_read_cache()
+                    ui_widgets.close_popover(f"{key}_fix_pop_{comment.id}")
+                    st.session_state["comments_flash"] = "Correction saved."
                     st.rerun()
         if may_remove:
             with (
-                st.popover("Remove", icon=":material/delete:"),
+                st.popover(
+                    "Remove",
+                    icon=":material/delete:",
+                    key=ui_widgets.popover_key(f"{key}_remove_pop_{comment.id}"),
+                ),
                 st.form(f"{key}_remove_{comment.id}", border=False),
             ):
                 st.caption(
@@ -178,7 +190,11 @@ def comment_card(comment, key: str) -> None:
                         st.rerun()
         if open_lessons:
             with (
-                st.popover("Link to a lesson", icon=":material/link:"),
+                st.popover(
+                    "Link to a lesson",
+                    icon=":material/link:",
+                    key=ui_widgets.popover_key(f"{key}_link_pop_{comment.id}"),
+                ),
                 st.form(f"{key}_link_{comment.id}", border=False),
             ):
                 chosen = st.selectbox(
@@ -198,6 +214,8 @@ def comment_card(comment, key: str) -> None:
                     except ValidationError as invalid:
                         ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
                     else:
+                        ui_widgets.close_popover(f"{key}_link_pop_{comment.id}")
+                        st.session_state["comments_flash"] = f"Linked as evidence for #{chosen}."
                         st.rerun()
 
 

@@ -2,8 +2,15 @@
 
 import streamlit as st
 
-from lessons import register, reports, ui_auth, ui_data, ui_forms, ui_widgets
-from lessons.choices import POLARITIES, PRIORITIES, SCOPES, STATUS_MEANING, STATUSES
+from lessons import loop, register, reports, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons.choices import (
+    NEXT_STATUS,
+    POLARITIES,
+    PRIORITIES,
+    SCOPES,
+    STATUS_MEANING,
+    STATUSES,
+)
 from lessons.clock import today_local
 from lessons.errors import ValidationError
 from lessons.register import (
@@ -28,8 +35,7 @@ database = ui_data.database()
 today = today_local()
 st.title("Lessons learnt")
 
-if flash := st.session_state.pop("lessons_flash", None):
-    st.success(flash, icon=":material/check:")
+ui_widgets.show_flash("lessons_flash")
 
 sessions = ui_data.all_sessions()
 session_names = {s.id: ui_widgets.session_label(s) for s in sessions}
@@ -113,6 +119,7 @@ table = [
         "Scope": x.scope,
         "Themes": ", ".join(theme_names.get(t, t) for t in x.themes),
         "Evidence": x.evidence_count,
+        "Still needs": ", ".join(register.still_missing(x)),
     }
     for x in shown
 ]
@@ -171,11 +178,19 @@ st.markdown(
     f"**{STATUSES[lesson.status]}** — {STATUS_MEANING[lesson.status]}"
     + (" **This action is overdue.**" if is_overdue(lesson, today) else "")
 )
-move_tab, details_tab, evidence_tab, history_tab = st.tabs(
-    ["Move on", "Details", "Evidence", "History"]
+# Keyed, so an action in a tab (a save, a move, a note) leaves the person on that tab.
+move_tab, verdict_tab, details_tab, evidence_tab, history_tab = st.tabs(
+    ["Move on", "Did it work?", "Details", "Evidence", "History"],
+    key="lessons_tab",
+    on_change="rerun",
 )
 
 with move_tab:
+    if missing := register.still_missing(lesson):
+        st.markdown(
+            f"To move it on to {STATUSES[NEXT_STATUS[lesson.status]].lower()}, it still needs"
+            f" {', '.join(missing)}: fill them in under **Details**."
+        )
     moves = [m for m in allowed_moves(lesson.status) if may_make_move(me, m)]
     for_review = [m for m in allowed_moves(lesson.status) if m not in moves]
     if for_review:
@@ -231,6 +246,18 @@ with move_tab:
         st.caption(plain(f"Effectiveness evidence: {lesson.effectiveness_evidence}"))
     if lesson.rejection_reason:
         st.caption(plain(f"Rejected because: {lesson.rejection_reason}"))
+
+with verdict_tab:
+    comparison = loop.lesson_comparison(database, lesson.id, theme_names)
+    if comparison is None:
+        st.info(
+            "Not applied in a later session yet: once it is (status embedded), this compares"
+            " that session's feedback with the feedback the lesson came from."
+        )
+        with st.expander("How the verdict will be reached"):
+            st.markdown(loop.RULE)
+    else:
+        ui_widgets.show_comparison(comparison, theme_names)
 
 with details_tab:
     edited = ui_forms.lesson_form(

@@ -12,8 +12,7 @@ me = ui_auth.require_role("facilitator")
 database = ui_data.database()
 st.title("Plan the next session")
 
-if flash := st.session_state.pop("plan_flash", None):
-    st.success(flash, icon=":material/check:")
+ui_widgets.show_flash("plan_flash")
 
 all_sessions = ui_data.all_sessions()
 upcoming = planning.upcoming_sessions(all_sessions)
@@ -42,8 +41,11 @@ view = planning.plan_view(database, session, all_sessions)
 plan, evidence, applicable = view.plan, view.evidence, view.applicable
 chosen_before = set(plan.lesson_ids) if plan else set()
 
+# Keyed, so an action in a tab (a box ticked, an item added) leaves the person on it.
 lessons_tab, checklist_tab, data_tab, export_tab = st.tabs(
-    ["Lessons to apply", "Checklist", "What the data says", "Print and share"]
+    ["Lessons to apply", "Checklist", "What the data says", "Print and share"],
+    key="plan_tab",
+    on_change="rerun",
 )
 
 with lessons_tab:

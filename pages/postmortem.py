@@ -15,7 +15,7 @@ from lessons import (
     ui_widgets,
 )
 from lessons.auth import may
-from lessons.choices import MIN_GROUP_SIZE, QUESTIONS, STATUSES
+from lessons.choices import POLARITIES, QUESTIONS, STATUSES
 from lessons.clock import today_local
 from lessons.errors import ValidationError
 from lessons.reflections import (
@@ -27,7 +27,7 @@ from lessons.reflections import (
     reassign_reflection,
     save_reflection,
 )
-from lessons.register import create_lesson, may_make_move
+from lessons.register import MAX_LESSON_TITLE_CHARS, create_lesson, may_make_move
 from lessons.sessions import mark_reviewed
 
 plain = ui_widgets.plain
@@ -35,8 +35,7 @@ me = ui_auth.require_role("facilitator")
 database = ui_data.database()
 st.title("Post-mortem")
 
-if flash := st.session_state.pop("postmortem_flash", None):
-    st.success(flash, icon=":material/check:")
+ui_widgets.show_flash("postmortem_flash")
 
 sessions = postmortem.sessions_for_post_mortem(ui_data.all_sessions())
 if not sessions:
@@ -66,17 +65,82 @@ st.caption(
 )
 
 
-def promote_button(kind: str, item_id: int, text: str, key: str) -> None:
+def forget_promotion() -> None:
+    st.session_state.pop("postmortem_promote", None)
+
+
+@st.dialog("Promote to lesson", width="medium", on_dismiss=forget_promotion)
+def promote_dialog(promotion: postmortem.Promotion) -> None:
+    """Quick capture, in view wherever the item sits on the page: a title and a sentence,
+    the polarity its sentiment suggests and the themes it carries; the rest later."""
+    st.markdown(f"**From this {promotion.kind}:**\n\n> {plain(promotion.text)}")
+    draft = promotion.draft(session.id)
+    active = ui_data.theme_names(include_retired=False)
+    with st.form("postmortem_lesson", border=False):
+        title = st.text_input(
+            "Title", max_chars=MAX_LESSON_TITLE_CHARS, key="postmortem_lesson_title"
+        )
+        sentence = st.text_area(
+            "The lesson, in a sentence",
+            value=draft.lesson,
+            height=90,
+            placeholder="e.g. Test the wifi and logins before people arrive.",
+            key="postmortem_lesson_sentence",
+        )
+        polarity = st.radio(
+            "Polarity",
+            list(POLARITIES),
+            index=list(POLARITIES).index(draft.polarity),
+            format_func=POLARITIES.__getitem__,
+            horizontal=True,
+            key="postmortem_lesson_polarity",
+        )
+        themes = st.multiselect(
+            "Themes",
+            list(active),
+            default=[t for t in draft.themes if t in active],
+            format_func=active.__getitem__,
+            key="postmortem_lesson_themes",
+        )
+        st.caption(
+            "The rest (cause, effect, action, owner, due date) can wait: the Lessons page"
+            " shows what each lesson still needs for its next stage."
+        )
+        logged = st.form_submit_button("Log lesson", type="primary")
+    if logged:
+        try:
+            lesson_id = create_lesson(
+                database,
+                promotion.quick_draft(session.id, title, sentence, polarity, themes),
+                me,
+                promotion.evidence(),
+            )
+        except ValidationError as invalid:
+            ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
+        else:
+            forget_promotion()
+            st.session_state["postmortem_flash"] = (
+                f"Logged lesson #{lesson_id}, with the {promotion.kind} linked as evidence."
+            )
+            st.rerun()
+
+
+def promote_button(promotion: postmortem.Promotion, key: str) -> None:
     if st.button("Promote to lesson", key=key, icon=":material/lightbulb:"):
-        st.session_state["postmortem_promote"] = postmortem.Promotion(kind, item_id, text)
-        st.rerun()  # the lesson form sits at the top of the page
+        # Opened at the end of the run, and on every run until it is logged or dismissed.
+        st.session_state["postmortem_promote"] = promotion
 
 
 def reassign_control(reflection) -> None:
     """A lead hands a reflection to its rightful author (e.g. one written before accounts,
     under a typed name)."""
     people = {a.id: a for a in accounts.list_accounts(database) if a.active}
-    with st.popover("Hand to someone else", icon=":material/swap_horiz:"):
+    popover = f"postmortem_reassign_pop_{reflection.id}"
+    with st.popover(
+        "Hand to someone else",
+        icon=":material/swap_horiz:",
+        key=ui_widgets.popover_key(popover),
+    ):
         chosen = st.selectbox(
             "Author",
             list(people),
@@ -89,39 +153,18 @@ def reassign_control(reflection) -> None:
             except ValidationError as invalid:
                 ui_forms.show_validation_errors(invalid, {"author": "Author"})
             else:
+                ui_widgets.close_popover(popover)
                 st.session_state["postmortem_flash"] = (
                     f"The reflection now belongs to {plain(people[chosen].display_name)}."
                 )
                 st.rerun()
 
 
-promotion = st.session_state.get("postmortem_promote")
-if promotion:
-    with st.container(border=True):
-        st.markdown(f"**New lesson from this {promotion.kind}:**\n\n> {plain(promotion.text)}")
-        promoted = ui_forms.lesson_form(
-            "postmortem_lesson",
-            promotion.draft(session.id),
-            "Log lesson",
-            {session.id: ui_widgets.session_label(session)},
-        )
-        if st.button("Cancel", key="postmortem_cancel"):
-            del st.session_state["postmortem_promote"]
-            st.rerun()
-        if promoted is not None:
-            try:
-                lesson_id = create_lesson(database, promoted, me, promotion.evidence())
-            except ValidationError as invalid:
-                ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
-            else:
-                del st.session_state["postmortem_promote"]
-                st.session_state["postmortem_flash"] = (
-                    f"Logged lesson #{lesson_id}, with the {promotion.kind} linked as evidence."
-                )
-                st.rerun()
-
+# Keyed, so an action in a tab (a draft saved, a lesson logged) leaves the person on it.
 feedback_tab, applied_tab, reflections_tab, mine_tab, comments_tab = st.tabs(
-    ["Feedback", "Lessons applied", "Reflections", "Your reflection", "Comments"]
+    ["Feedback", "Lessons applied", "Reflections", "Your reflection", "Comments"],
+    key="postmortem_tab",
+    on_change="rerun",
 )
 
 
@@ -202,10 +245,6 @@ with applied_tab:
             "No lesson was applied in this session. Lessons chosen in a session's plan are"
             " applied when the session is marked delivered."
         )
-    st.caption(
-        f"A verdict needs at least {MIN_GROUP_SIZE} responses before and after; a change"
-        f" counts from {loop.MIN_CHANGE:.0%} points (or {loop.MIN_RATING_CHANGE} on the rating)."
-    )
     for lesson, comparison in view.applied:
         with st.container(border=True):
             st.markdown(
@@ -213,22 +252,7 @@ with applied_tab:
             )
             if comparison is None:
                 continue
-            st.markdown(
-                f"Compared with {plain(comparison.before_label)}: **{comparison.verdict}**."
-            )
-            st.dataframe(
-                [
-                    {
-                        "Measure": m.name,
-                        "Before": m.side("before"),
-                        "After": m.side("after"),
-                        "Verdict": m.verdict,
-                    }
-                    for m in comparison.measures
-                ],
-                hide_index=True,
-                width="stretch",
-            )
+            ui_widgets.show_comparison(comparison, theme_names)
             may_validate = may_make_move(me, "validated")
             validate = lesson.status == "embedded" and st.button(
                 "Mark validated, saving this comparison as evidence",
@@ -275,8 +299,12 @@ with reflections_tab:
                     if answer.themes:
                         st.caption(plain(" · ".join(theme_names.get(t, t) for t in answer.themes)))
                     promote_button(
-                        "reflection", answer.id, answer.text, f"postmortem_promote_r{answer.id}"
-                    )
+                        postmortem.Promotion(
+                            "reflection", answer.id, answer.text, answer.label,
+                            answer.themes, answer.prompt,
+                        ),
+                        f"postmortem_promote_r{answer.id}",
+                    )  # fmt: skip
 
 with mine_tab:
     if me.account_id is None:
@@ -334,4 +362,12 @@ with comments_tab:
             )
             if view.lessons_per_comment.get(comment.id):
                 st.caption(f"Evidence for {view.lessons_per_comment[comment.id]} lesson(s)")
-            promote_button("comment", comment.id, comment.text, f"postmortem_promote_c{comment.id}")
+            promote_button(
+                postmortem.Promotion(
+                    "comment", comment.id, comment.text, comment.label, comment.themes
+                ),
+                f"postmortem_promote_c{comment.id}",
+            )
+
+if promoting := st.session_state.get("postmortem_promote"):
+    promote_dialog(promoting)

@@ -16,27 +16,43 @@ from lessons.sessions import (
     create_session,
     draft_from_row,
     nearest_session,
+    new_form_token,
     poster_for,
     session_response_count,
 )
+
+SHARE_TAB, EDIT_TAB = "Share the feedback form", "Edit session"
 
 me = ui_auth.require_role("facilitator")
 database = ui_data.database()
 
 st.title("Sessions")
 
-with st.expander("Create a session", icon=":material/add:", expanded=False):
-    new_draft = ui_forms.session_form("sessions_new", None, "Create session")
+# Each rendering of the create form has its own number and one-time token: after Create,
+# the next form is a fresh one (empty, closed), and a repeated click of the same form's
+# button finds the session the first click made instead of making a second.
+form_number = st.session_state.setdefault("sessions_new_number", 0)
+form_key = f"sessions_new_{form_number}" if form_number else "sessions_new"
+form_token = st.session_state.setdefault(f"{form_key}_token", new_form_token())
+with st.expander(
+    "Create a session", icon=":material/add:", expanded=False, key=f"{form_key}_expander"
+):
+    new_draft = ui_forms.session_form(form_key, None, "Create session")
     if new_draft is not None:
         try:
-            new_id = create_session(database, new_draft, me)
+            new_id = create_session(database, new_draft, me, form_token=form_token)
         except ValidationError as invalid:
             ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
         else:
             ui_data.clear_read_cache()
+            st.session_state["sessions_new_number"] = form_number + 1
+            # The new session is the one chosen and shown, on the tab with its QR code.
             st.session_state["sessions_selected_id"] = new_id
+            st.session_state["sessions_choice"] = new_id
+            st.session_state["sessions_tab"] = SHARE_TAB
             st.session_state["sessions_flash"] = (
-                f"Created '{ui_widgets.plain(new_draft.title.strip())}'."
+                f"Created '{ui_widgets.plain(new_draft.title.strip())}': its feedback link,"
+                " code, QR code and poster are below."
             )
             st.rerun()
 
@@ -50,25 +66,6 @@ if not sessions:
     )
     st.stop()
 
-st.dataframe(
-    [
-        {
-            "Date": s.starts_at,
-            "Title": s.title,
-            "Council": s.council,
-            "Format": SESSION_FORMATS.get(s.format, s.format),
-            "Status": SESSION_STATUSES[s.status],
-            "Responses": s.response_count,
-            "Expected": s.expected_attendees,
-            "Code": s.short_code,
-        }
-        for s in sessions
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config={"Date": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
-)
-
 by_id = {s.id: s for s in sessions}
 nearest = nearest_session(sessions, now_local())
 selected_id = ui_forms.choose_by_id(
@@ -80,7 +77,7 @@ selected_id = ui_forms.choose_by_id(
 st.session_state["sessions_selected_id"] = selected_id
 session = by_id[selected_id]
 
-share_tab, edit_tab = st.tabs(["Share the feedback form", "Edit session"])
+share_tab, edit_tab = st.tabs([SHARE_TAB, EDIT_TAB], key="sessions_tab", on_change="rerun")
 
 with share_tab:
     # LESSONS_PUBLIC_URL, or else the address this browser is using: what a phone needs.
@@ -184,3 +181,23 @@ with edit_tab:
                 else ""
             )
             st.rerun()
+
+st.subheader("All sessions")
+st.dataframe(
+    [
+        {
+            "Date": s.starts_at,
+            "Title": s.title,
+            "Council": s.council,
+            "Format": SESSION_FORMATS.get(s.format, s.format),
+            "Status": SESSION_STATUSES[s.status],
+            "Responses": s.response_count,
+            "Expected": s.expected_attendees,
+            "Code": s.short_code,
+        }
+        for s in sessions
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={"Date": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
+)

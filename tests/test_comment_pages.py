@@ -72,7 +72,7 @@ def test_adding_an_emerging_phrase_from_the_page(db):
     assert {t.value for t in at.text} >= {"Start a buddy scheme for new members"}
     at.button(key="comments_phrase_add_0").click().run()
     assert not at.exception
-    assert "Re-analysed 2 comments" in at.success[0].value
+    assert "Re-analysed 2 comments" in at.toast[0].value
     assert all("materials" in c.themes for c in comments(db))
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import openpyxl
 from streamlit.testing.v1 import AppTest
 
-from lessons import accounts, export, reports, store
+from lessons import accounts, export, register, reports, store
 from lessons.auth import Actor
 from lessons.feedback import FeedbackAnswer, submit_feedback
 from lessons.register import LessonDraft, create_lesson, move_lesson
@@ -60,12 +60,12 @@ def test_reflect_then_promote_an_answer_to_a_lesson(db):
     key = f"postmortem_answer_{session.id}_aar"
     at.text_area(key=f"{key}_happened").input("Ran 40 minutes over; no time for the surgery.")
     at.button(key=f"FormSubmitter:postmortem_reflection_{session.id}_aar-Save draft").click().run()
-    assert "Draft saved" in at.success[0].value
+    assert "Draft saved" in at.toast[0].value
     at.text_area(key=f"{key}_improve").input("Cut the slides in half and start hands-on sooner.")
     at.button(
         key=f"FormSubmitter:postmortem_reflection_{session.id}_aar-Finish reflection"
     ).click().run()
-    assert "Reflection finished" in at.success[0].value
+    assert "Reflection finished" in at.toast[0].value
     with db.reading() as cur:
         [reflection] = store.reflections_for_session(cur, session.id)
     improve = next(a for a in reflection.answers if a.prompt == "improve")
@@ -75,10 +75,39 @@ def test_reflect_then_promote_an_answer_to_a_lesson(db):
     at.text_input(key="postmortem_lesson_title").input("Shorter context, earlier hands-on")
     at.button(key="FormSubmitter:postmortem_lesson-Log lesson").click().run()
     assert not at.exception
-    assert "with the reflection linked as evidence" in at.success[0].value
+    assert "with the reflection linked as evidence" in at.toast[0].value
     [lesson] = lessons(db)
     assert lesson.lesson == "Cut the slides in half and start hands-on sooner."
     assert lesson.source_session_id == session.id and lesson.evidence_count == 1
+
+
+def test_a_comment_is_captured_as_a_lesson_with_its_themes_in_a_title_and_a_sentence(db):
+    session = delivered_session(db, responses=2)
+    with db.reading() as cur:
+        comment = next(c for c in store.comments_for_session(cur, session.id) if "wifi" in c.text)
+    assert comment.label == "negative" and "tech" in comment.themes
+    at = page(db, "postmortem.py").run()
+    at.button(key=f"postmortem_promote_c{comment.id}").click().run()
+    assert at.radio(key="postmortem_lesson_polarity").value == "improve"
+    assert set(at.multiselect(key="postmortem_lesson_themes").value) == set(comment.themes)
+    at.text_input(key="postmortem_lesson_title").input("Test the wifi first")
+    at.text_area(key="postmortem_lesson_sentence").input("Test the wifi before people arrive.")
+    at.button(key="FormSubmitter:postmortem_lesson-Log lesson").click().run()
+    assert not at.exception
+    assert "with the comment linked as evidence" in at.toast[0].value
+    [lesson] = lessons(db)
+    assert (lesson.title, lesson.lesson, lesson.polarity) == (
+        "Test the wifi first", "Test the wifi before people arrive.", "improve",
+    )  # fmt: skip
+    assert set(lesson.themes) == set(comment.themes) and lesson.status == "observed"
+    assert register.still_missing(lesson) == ["a recommendation"]
+
+    # The register says what it still needs for its next stage.
+    at = page(db, "lessons.py").run()
+    table = at.dataframe[0].value
+    assert list(table["Still needs"]) == ["a recommendation"]
+    assert any("To move it on to identified, it still needs a recommendation" in m.value
+               for m in at.markdown)  # fmt: skip
 
 
 def test_the_post_mortem_summary_hides_breakdowns_under_five(db):
@@ -239,7 +268,7 @@ def test_marking_the_post_mortem_done_on_the_page(db):
     at = page(db, "postmortem.py").run()
     at.button(key="postmortem_reviewed").click().run()
     assert not at.exception
-    assert "Marked reviewed" in at.success[0].value
+    assert "Marked reviewed" in at.toast[0].value
     with db.reading() as cur:
         reviewed = store.session_by_id(cur, session.id)
         last = store.audit_for(cur, "session", session.id)[-1]

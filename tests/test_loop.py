@@ -1,6 +1,6 @@
 """Closing the loop: the verdict logic on constructed data, and the whole loop in AppTest."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -43,6 +43,15 @@ def test_mean_verdicts(before, after, verdict):
     assert loop.mean_verdict(before, after) == verdict
 
 
+def judged(*verdicts: str, themes=("tech",)) -> loop.Verdict:
+    """The rule over measures with these verdicts, each tied to the theme 'tech'."""
+    measures = [
+        loop.Measure(f"m{i}", (1, 10), (1, 10), False, True, v, ("tech",))
+        for i, v in enumerate(verdicts)
+    ]
+    return loop.overall_verdict(measures, themes)
+
+
 @pytest.mark.parametrize(
     ("verdicts", "overall"),
     [
@@ -50,12 +59,95 @@ def test_mean_verdicts(before, after, verdict):
         ([loop.IMPROVED, loop.WORSE], loop.NO_CHANGE),
         ([loop.WORSE, loop.NO_CHANGE], loop.WORSE),
         ([loop.NO_CHANGE], loop.NO_CHANGE),
-        ([loop.IMPROVED, loop.TOO_FEW], loop.TOO_FEW),
-        ([], loop.TOO_FEW),
+        ([loop.IMPROVED, loop.TOO_FEW], loop.IMPROVED),  # the small side is left out
+        ([loop.TOO_FEW, loop.TOO_FEW], loop.TOO_FEW),
+        ([loop.WORSE, loop.WORSE, loop.IMPROVED], loop.WORSE),
+        ([], loop.NO_MEASURE),
     ],
 )
 def test_overall_verdict(verdicts, overall):
-    assert loop.overall_verdict(verdicts) == overall
+    assert judged(*verdicts).verdict == overall
+
+
+def test_the_reported_case_three_improved_one_unchanged_one_worse_is_improved():
+    verdict = judged(loop.IMPROVED, loop.IMPROVED, loop.IMPROVED, loop.NO_CHANGE, loop.WORSE)
+    assert verdict.verdict == loop.IMPROVED
+    assert (verdict.improved, verdict.unchanged, verdict.worse) == (3, 1, 1)
+    assert verdict.explanation() == "3 of 5 measures improved, 1 worse → improved."
+
+
+def test_the_rule_applied_reads_as_the_issue_asks():
+    assert (
+        judged(loop.IMPROVED, loop.IMPROVED, loop.NO_CHANGE).explanation()
+        == "2 of 3 measures improved, none worse → improved."
+    )
+    assert (
+        judged(loop.IMPROVED, loop.TOO_FEW).explanation()
+        == "1 of 1 measure improved, none worse; 1 left out (too few responses) → improved."
+    )
+
+
+def test_only_measures_tied_to_the_lessons_themes_count():
+    risk_worse = loop.Measure("Critical about risks", (1, 10), (5, 10), False, True, loop.WORSE,
+                              ("risk",))  # fmt: skip
+    tech_better = loop.Measure("Critical about tech", (5, 10), (0, 10), False, True,
+                               loop.IMPROVED, ("tech",))  # fmt: skip
+    rating_better = loop.Measure("Mean rating", (3.0, 10), (4.5, 10), True, False, loop.IMPROVED)
+    measures = [risk_worse, tech_better, rating_better]
+    assert loop.overall_verdict(measures, ["risk"]).verdict == loop.WORSE
+    assert loop.overall_verdict(measures, ["tech"]).verdict == loop.IMPROVED
+    # The rating is tied to no theme: context only, so a lesson without themes has no verdict.
+    assert loop.overall_verdict(measures, []).verdict == loop.NO_MEASURE
+    # A new kind of measure joins by carrying its themes; the rule is unchanged.
+    survey = loop.Measure("Follow-up: still posting", (2, 10), (8, 10), False, False,
+                          loop.IMPROVED, ("risk",))  # fmt: skip
+    both = loop.overall_verdict([*measures, survey], ["risk"])
+    assert (both.verdict, both.explanation()) == (
+        loop.NO_CHANGE,
+        "1 of 2 measures improved, 1 worse → no change.",
+    )
+
+
+def row(db, **overrides) -> store.SessionRow:
+    return make_session(db, status="delivered", **overrides)
+
+
+def test_the_lessons_own_session_is_compared_when_comparable(db):
+    source = row(db, title="First")
+    other = row(db, title="Other topic", programme="Ward work", starts_at=datetime(2026, 4, 1, 18),
+                ends_at=datetime(2026, 4, 1, 20))  # fmt: skip
+    after = row(db, title="After", starts_at=datetime(2026, 5, 1, 18),
+                ends_at=datetime(2026, 5, 1, 20))  # fmt: skip
+    chosen = loop.comparable_before(after, [source, other, after], source.id)
+    assert [s.title for s in chosen.sessions] == ["First"]
+    assert chosen.basis == "the same programme, Councillors and Social Media"
+
+
+def test_a_session_on_another_topic_is_never_compared(db):
+    source = row(db, title="Risks briefing", programme="Ward work")
+    same_earlier = row(db, title="Earlier social", starts_at=datetime(2026, 4, 1, 18),
+                       ends_at=datetime(2026, 4, 1, 20))  # fmt: skip
+    later_same = row(db, title="Later social", starts_at=datetime(2026, 6, 1, 18),
+                     ends_at=datetime(2026, 6, 1, 20))  # fmt: skip
+    after = row(db, title="After", starts_at=datetime(2026, 5, 1, 18),
+                ends_at=datetime(2026, 5, 1, 20))  # fmt: skip
+    sessions = [source, same_earlier, later_same, after]
+    chosen = loop.comparable_before(after, sessions, source.id)
+    # The risks session is in another programme: earlier sessions of this one stand in.
+    assert [s.title for s in chosen.sessions] == ["Earlier social"]
+    assert "Risks briefing" in chosen.note and "not comparable" in chosen.note
+    only_other = loop.comparable_before(after, [source, after], source.id)
+    assert only_other.sessions == () and only_other.basis == loop.NO_COMPARABLE
+
+
+def test_outside_any_programme_the_format_decides(db):
+    workshop = row(db, title="Workshop", programme="")
+    webinar = row(db, title="Webinar", programme="", format="webinar")
+    after = row(db, title="After", programme="", starts_at=datetime(2026, 5, 1, 18),
+                ends_at=datetime(2026, 5, 1, 20))  # fmt: skip
+    chosen = loop.comparable_before(after, [workshop, webinar, after], None)
+    assert [s.title for s in chosen.sessions] == ["Workshop"]
+    assert chosen.basis == "the same format, workshop (in person)"
 
 
 def give(db, session, n, rating, to_change, length="about_right", prefix="r"):
@@ -112,6 +204,9 @@ def test_the_comparison_on_constructed_data(db):
     assert too_long.verdict == loop.NO_CHANGE  # nobody said too long either time
     assert rating.verdict == loop.IMPROVED
     assert comparison.verdict == loop.IMPROVED
+    assert not comparison.counts(rating)  # tied to no theme: shown for context only
+    assert comparison.judged.explanation() == "1 of 3 measures improved, none worse → improved."
+    assert comparison.before_sessions == ("Social media for councillors (12 Mar 2026)",)
     assert "6 of 10 (60%) before → 0 of 8 (0%) after: improved" in comparison.summary()
 
 
@@ -148,7 +243,7 @@ def test_the_whole_loop_in_the_app(db):
     assert not at.exception
     at.checkbox(key=f"plan_pick_{later.id}_{lesson_id}").check()
     at.button(key=f"FormSubmitter:plan_form_{later.id}-Save plan").click().run()
-    assert "Plan saved" in at.success[0].value
+    assert "Plan saved" in at.toast[0].value
     with db.reading() as cur:
         plan = found(store.plan_for_session(cur, later.id))
     assert plan.lesson_ids == (lesson_id,)
@@ -179,15 +274,29 @@ def test_the_whole_loop_in_the_app(db):
     at.query_params["session"] = str(later.id)
     at.run()
     assert not at.exception
-    assert any("**improved**" in m.value for m in at.markdown)
+    shown = [m.value for m in at.markdown]
+    applied = "**Verdict: improved.** 1 of 1 measure improved, none worse → improved."
+    assert applied in shown
+    assert any(
+        "Compared **Second run" in m and "**Social media for councillors" in m for m in shown
+    )
     at.button(key=f"postmortem_validate_{lesson_id}").click().run()
-    assert "validated" in at.success[0].value
+    assert "validated" in at.toast[0].value
     with db.reading() as cur:
         lesson = found(store.lesson_by_id(cur, lesson_id))
         evidence = store.evidence_for_lesson(cur, lesson_id)
     assert lesson.status == "validated"
     assert "8 of 8 (100%) before → 0 of 7 (0%) after: improved" in lesson.effectiveness_evidence
     assert evidence[-1].note == lesson.effectiveness_evidence
+    assert "Rule applied: 1 of 1 measure improved, none worse → improved." in evidence[-1].note
+
+    # The register's "Did it work?" tab states the rule and applies it the same way.
+    at = page(db, "lessons.py")
+    at.session_state["lessons_selected"] = lesson_id
+    at.run()
+    assert not at.exception
+    assert applied in [m.value for m in at.markdown]
+    assert any("more of those measures improved than got worse" in m.value for m in at.markdown)
 
 
 def test_plan_data_says_when_there_is_too_little(db):

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons import store
 from lessons.clock import today_local
+from lessons.sessions import create_session, new_form_token
 from tests.conftest import ROOT, make_session, session_draft, table_count
 
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
@@ -54,6 +55,54 @@ def test_creating_a_session_on_the_sessions_page(db):
     assert created.starts_at.isoformat() == "2027-01-14T10:00:00"
     # The share tab shows the code and offers the QR and poster downloads.
     assert any(created.short_code == c.value for c in at.code)
+
+
+def fill_new_session(at: AppTest, form: str, title: str) -> None:
+    at.text_input(key=f"{form}_title").input(title)
+    at.text_input(key=f"{form}_council").input("Ashdale District Council")
+    at.checkbox(key=f"{form}_online").check()
+
+
+def test_after_create_the_new_session_is_chosen_and_the_form_is_fresh(db):
+    earlier = make_session(db, title="An earlier session")
+    at = page("pages/sessions.py").run()
+    assert at.selectbox(key="sessions_choice").value == earlier.id
+    fill_new_session(at, "sessions_new", "Getting started with Facebook")
+    at.button(key="FormSubmitter:sessions_new-Create session").click().run()
+    assert not at.exception
+    with db.reading() as cur:
+        created = next(s for s in store.all_sessions(cur) if s.id != earlier.id)
+    # The new session is chosen, and the share tab shows its code, not the earlier one's.
+    assert at.selectbox(key="sessions_choice").value == created.id
+    codes = {c.value for c in at.code}
+    assert created.short_code in codes and earlier.short_code not in codes
+    # A fresh form (new keys, empty) takes the next session.
+    assert at.text_input(key="sessions_new_1_title").value == ""
+    fill_new_session(at, "sessions_new_1", "Second new session")
+    at.button(key="FormSubmitter:sessions_new_1-Create session").click().run()
+    assert table_count(db, "sessions") == 3
+    assert at.selectbox(key="sessions_choice").value not in (earlier.id, created.id)
+
+
+def test_a_repeated_submission_of_one_form_makes_no_duplicate(db):
+    draft = session_draft(title="Clicked twice")
+    token = new_form_token()
+    first = create_session(db, draft, form_token=token)
+    assert create_session(db, draft, form_token=token) == first
+    assert table_count(db, "sessions") == 1
+    # Another rendering of the form (another token) makes another session.
+    assert create_session(db, draft, form_token=new_form_token()) != first
+    assert table_count(db, "sessions") == 2
+
+
+def test_a_repeated_click_on_the_page_makes_no_duplicate(db):
+    at = page("pages/sessions.py").run()
+    fill_new_session(at, "sessions_new", "Clicked twice")
+    token = at.session_state["sessions_new_token"]
+    at.button(key="FormSubmitter:sessions_new-Create session").click().run()
+    # The second click of the same rendering arrives with the same token.
+    create_session(db, session_draft(title="Clicked twice"), form_token=token)
+    assert table_count(db, "sessions") == 1
 
 
 def test_an_end_before_the_start_is_explained_on_the_page(db):

@@ -141,7 +141,7 @@ def test_a_lead_hands_a_reflection_over_on_the_post_mortem_page(db):
     at.selectbox(key=f"postmortem_reassign_to_{reflection_id}").set_value(gareth.id)
     at.button(key=f"postmortem_reassign_{reflection_id}").click().run()
     assert not at.exception
-    assert "now belongs to Gareth Holroyd" in at.success[0].value
+    assert "now belongs to Gareth Holroyd" in at.toast[0].value
     with db.reading() as cur:
         [reflection] = store.reflections_for_session(cur, session.id)
     assert reflection.author_account_id == gareth.id

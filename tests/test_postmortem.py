@@ -114,3 +114,26 @@ def test_a_promoted_comment_says_what_happened_and_a_reflection_is_the_lesson():
     assert answer.draft(3).lesson == "Test the wifi before people arrive"
     assert comment.evidence().comment_id == 7 and comment.evidence().reflection_answer_id is None
     assert answer.evidence().reflection_answer_id == 9
+
+
+def test_the_polarity_follows_the_sentiment_or_the_prompt():
+    assert postmortem.polarity_for("positive") == "sustain"
+    assert postmortem.polarity_for("negative") == "improve"
+    assert postmortem.polarity_for("neutral") == "improve"
+    assert postmortem.polarity_for(None) == "improve"
+    assert postmortem.polarity_for("negative", "sustain") == "sustain"  # AAR: what to sustain
+    assert postmortem.polarity_for("positive", "improve") == "improve"
+
+
+def test_a_quick_capture_carries_the_items_themes_and_leaves_the_rest_for_later():
+    praise = postmortem.Promotion("comment", 7, "Loved the hands-on part", "positive",
+                                  ("hands_on",))  # fmt: skip
+    assert praise.draft(3).polarity == "sustain" and praise.draft(3).themes == ["hands_on"]
+    quick = praise.quick_draft(3, "Keep the hands-on hour", "Keep an hour of practice.",
+                               "sustain", ["hands_on", "pace"])  # fmt: skip
+    assert (quick.title, quick.lesson, quick.polarity) == (
+        "Keep the hands-on hour", "Keep an hour of practice.", "sustain",
+    )  # fmt: skip
+    assert quick.themes == ["hands_on", "pace"] and quick.source_session_id == 3
+    assert quick.what_happened == "Loved the hands-on part"
+    assert (quick.action, quick.owner, quick.due_date) == ("", "", None)

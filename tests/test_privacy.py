@@ -419,7 +419,7 @@ def test_the_comments_page_removes_a_comment(db):
     at.radio(key=f"comments_all_remove_reason_{named}").set_value("names_someone")
     at.button(key=f"FormSubmitter:comments_all_remove_{named}-Remove for good").click().run()
     assert not at.exception
-    assert "Removed the comment" in at.success[0].value
+    assert "Removed the comment" in at.toast[0].value
     assert named not in comment_ids(db, response_id)
     assert "Ann Lee was rude" not in [t.value for t in at.text]
     [row] = privacy.record(db)

@@ -895,6 +895,21 @@ def _m011_imports(cur: Cursor) -> None:
     cur.execute("CREATE INDEX import_rows_content_idx ON import_rows (content_key)")
 
 
+def _m014_form_submissions(cur: Cursor) -> None:
+    """One row per create form's one-time token (issue 15): a second click of the same
+    form's button finds what the first made instead of making it again."""
+    cur.execute(
+        """
+        CREATE TABLE form_submissions (
+            token VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            made_id INTEGER NOT NULL,
+            submitted_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("001_sessions_and_feedback", _m001_sessions_and_feedback),
     ("002_comment_analysis", _m002_comment_analysis),
@@ -908,6 +923,7 @@ MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("010_requests_reviews_learning", _m010_requests_reviews_learning),
     ("011_imports", _m011_imports),
     ("013_backups", _m013_backups),
+    ("014_form_submissions", _m014_form_submissions),
 ]
 
 

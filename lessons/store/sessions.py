@@ -179,6 +179,21 @@ def insert_session(
     return session_id
 
 
+def made_by_submission(cur: Cursor, kind: str, token: str) -> int | None:
+    """The id of what the form submission `token` already made (a `kind`), if it did."""
+    rows = cur.execute(
+        "SELECT made_id FROM form_submissions WHERE token = ? AND kind = ?", [token, kind]
+    ).fetchall()
+    return int(rows[0][0]) if rows else None
+
+
+def record_submission(cur: Cursor, token: str, kind: str, made_id: int, now: datetime) -> None:
+    cur.execute(
+        "INSERT INTO form_submissions (token, kind, made_id, submitted_at) VALUES (?, ?, ?, ?)",
+        [token, kind, made_id, now],
+    )
+
+
 def update_session(
     cur: Cursor,
     session_id: int,
