@@ -22,6 +22,7 @@ from lessons.document import (
     typed,
 )
 from lessons.register import is_overdue
+from lessons.wording import HIGHER, SAME, compare_change, plural
 
 
 def register_rows(
@@ -92,25 +93,38 @@ def _figures_paragraph(shown: SummaryShown, sessions: int, councils: int) -> str
     summary = shown.summary
     if not shown.figures:
         return (
-            f"Across {sessions} session{'s' if sessions != 1 else ''}, {summary.responses}"
-            " councillors gave feedback: too few to report figures without identifying people."
+            f"Across {plural(sessions, 'session')}, {plural(summary.responses, 'councillor')}"
+            " gave feedback: too few to report figures without identifying people."
         )
     parts = [
-        f"Across {sessions} session{'s' if sessions != 1 else ''}"
+        f"Across {plural(sessions, 'session')}"
         + (f" for {councils} councils" if councils > 1 else "")
-        + f", {summary.responses} councillors gave feedback",
+        + f", {plural(summary.responses, 'councillor')} gave feedback",
     ]
     if summary.mean_rating is not None:
         parts.append(f"rating them {summary.mean_rating:.1f} out of 5 on average")
     sentence = ", ".join(parts) + "."
     if shown.confidence and summary.share_gained_confidence is not None:
-        sentence += (
-            f" Their confidence in using social media rose from"
-            f" {summary.mean_confidence_before:.1f} to {summary.mean_confidence_after:.1f}"
-            f" (out of 5), and {summary.share_gained_confidence:.0%} felt more confident"
-            " afterwards."
-        )
+        sentence += " " + confidence_sentence(summary)
     return sentence
+
+
+def confidence_sentence(summary: store.FeedbackSummary) -> str:
+    """Confidence before and after, in words that follow lessons.wording's rule."""
+    before = summary.mean_confidence_before or 0.0
+    after = summary.mean_confidence_after or 0.0
+    change = compare_change(before, after, summary.confidence_pairs, summary.sd_confidence_change)
+    gained = f"{summary.share_gained_confidence or 0:.0%} felt more confident afterwards."
+    if change == SAME:
+        return (
+            "Their confidence in using social media was about the same before and after"
+            f" ({before:.1f} and {after:.1f} out of 5), though {gained}"
+        )
+    verb = "rose" if change == HIGHER else "fell"
+    return (
+        f"Their confidence in using social media {verb} from {before:.1f} to {after:.1f}"
+        f" (out of 5), and {gained}"
+    )
 
 
 def lessons_document(
@@ -163,8 +177,8 @@ def lessons_document(
             Paragraph(
                 inline(
                     ours(
-                        f"{span} we ran {len(delivered)} training"
-                        f" session{'s' if len(delivered) != 1 else ''} for councillors. "
+                        f"{span} we ran {plural(len(delivered), 'training session')}"
+                        " for councillors. "
                         + _figures_paragraph(
                             shown, len(delivered), len({s.council for s in delivered})
                         )
@@ -182,7 +196,10 @@ def lessons_document(
                 tuple(
                     inline(
                         typed(theme_names.get(theme.theme_id, theme.theme_id), bold=True),
-                        ours(f": {theme.negative} critical and {theme.positive} positive comments"),
+                        ours(
+                            f": {theme.negative} critical and"
+                            f" {plural(theme.positive, 'positive comment')}"
+                        ),
                         *(
                             (ours(' — "'), typed(_one_line(theme.negative_quote)), ours('"'))
                             if theme.negative_quote
