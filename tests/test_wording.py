@@ -266,8 +266,8 @@ def test_the_plan_suggestion_moves_only_for_a_demand_it_can_show(db):
             context_minutes=60,
             hands_on_minutes=60,
         )
-        for i, balance in enumerate(["more_how"] * 3 + ["more_why"] * 3 + ["about_right"] * 2):
-            answer = FeedbackAnswer(overall_rating=3, balance=balance)
+        for i, said in enumerate(["more_how"] * 3 + ["more_why"] * 3 + ["about_right"] * 2):
+            answer = FeedbackAnswer(overall_rating=3, balance=said)
             submit_feedback(db, past.id, answer, f"p{n}-{i}")
     start = session_draft().starts_at + timedelta(days=30)
     later = make_session(db, starts_at=start, ends_at=start + timedelta(hours=2))
