@@ -1,9 +1,12 @@
 """Exports a council can open safely in Excel: CSV and XLSX where no cell can run.
 
 A cell starting with = + - @ (or a tab or carriage return) is read by spreadsheet apps as a
-formula, which is how CSV injection and DDE attacks reach the person opening the file. Text
-that could be read that way gets a leading apostrophe so it shows as text; numbers and dates
-stay numbers and dates so they still sort and add up.
+formula, which is how CSV injection and DDE attacks reach the person opening the file. In a
+CSV file, text that could be read that way gets a leading apostrophe (the only way CSV has);
+in an Excel workbook it is a text cell with the quote-prefix style, as Excel itself stores
+text typed after an apostrophe: inert, and shown without the apostrophe. Numbers and dates
+stay numbers and dates so they still sort and add up. No cell carries NUL or another control
+character (`without_controls`, and the writers drop any left).
 """
 
 from __future__ import annotations
@@ -57,6 +60,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOLD = Font(bold=True)
 
 
+def looks_like_formula(text: str) -> bool:
+    """Would a spreadsheet app read this text as a formula (possibly after whitespace)?"""
+    return text[:1] in FORMULA_TRIGGERS or text.lstrip()[:1] in FORMULA_TRIGGERS
+
+
 def neutralise_cell(value: object) -> object:
     """`value` as a spreadsheet cell that cannot be run as a formula.
 
@@ -70,9 +78,7 @@ def neutralise_cell(value: object) -> object:
     if isinstance(value, numbers.Real | Decimal | date):
         return value
     text = value if isinstance(value, str) else str(value)
-    if text[:1] in FORMULA_TRIGGERS or text.lstrip()[:1] in FORMULA_TRIGGERS:
-        return "'" + text
-    return text
+    return "'" + text if looks_like_formula(text) else text
 
 
 def rows_to_csv(
@@ -200,25 +206,28 @@ def _label(column: str, headers: Mapping[str, str] | None) -> str:
 
 
 def _export_value(value: object) -> object:
-    """What both writers put in a cell: None, a number, a naive datetime, a date or inert text."""
+    """What both writers put in a cell: None, a number, a naive datetime, a date or text
+    (without control characters; not yet made inert: each writer does that its own way)."""
     if value is None:
         return None
     if isinstance(value, Decimal) and not value.is_finite():
-        return None if value.is_nan() else neutralise_cell(str(value))
+        return None if value.is_nan() else str(value)
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
         if math.isnan(value):
             return None
         if math.isinf(value):
             # Excel has no infinity; written as a number it would corrupt the workbook.
-            return neutralise_cell(str(value))
+            return str(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         # Excel has no time zones; show UK wall-clock time, as the rest of the app does.
         return value.astimezone(UK).replace(tzinfo=None)
-    return neutralise_cell(value)
+    if isinstance(value, numbers.Real | Decimal | date):
+        return value
+    return _CONTROL.sub("", value if isinstance(value, str) else str(value))
 
 
 def _csv_value(value: object) -> object:
-    value = _export_value(value)
+    value = neutralise_cell(_export_value(value))
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -231,10 +240,9 @@ def _csv_value(value: object) -> object:
 def _xlsx_value(value: object) -> object:
     value = _export_value(value)
     if isinstance(value, str):
-        # XML turns a carriage return into a line feed anyway, so say so here. Quote again in
-        # case replacing a character XML cannot carry exposed a trigger ("\x01=1").
-        text = value.replace("\r\n", "\n").replace("\r", "\n")
-        return neutralise_cell(_NOT_XML.sub(" ", text))
+        # XML turns a carriage return into a line feed anyway, so say so here.
+        text = _NOT_XML.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+        return text or None
     return value
 
 
@@ -246,6 +254,10 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object, bold: bool = False) -> 
     if isinstance(value, str):
         # openpyxl would store "=..." as a formula and "#N/A" as an error: text stays text.
         cell.data_type = "s"
+        # Text that looks like a formula keeps Excel's own mark for "typed after an
+        # apostrophe": editing the cell cannot turn it into a formula, and nothing shows.
+        if looks_like_formula(value):
+            cell.quotePrefix = True
     elif isinstance(value, datetime):
         cell.number_format = _XLSX_DATETIME
     elif isinstance(value, date):
@@ -302,7 +314,7 @@ def _display_width(value: object) -> int:
 def _too_many_rows(title: str, count: int | None) -> ValueError:
     how_many = f"{count:,}" if count is not None else f"more than {XLSX_MAX_ROWS:,}"
     return ValueError(
-        f"'{title}' has {how_many} rows, but an Excel sheet holds at most "
+        f"'{title}' has {how_many} rows, but an Excel sheet holds at most "  # always many
         f"{XLSX_MAX_ROWS:,} below its header. Download it as CSV instead."
     )
 

@@ -334,8 +334,8 @@ def suggest_balance(
         f"Of {plural(answers, 'answer')} from {plural(len(comparable), 'comparable session')},"
         f" {how} wanted more of the how, {why} more of the why and"
         f" {counts.get('about_right', 0)} said about right. Those sessions planned {past:.0%}"
-        f" hands-on on average; {why_how}: about {total - hands_on} minutes of context and"
-        f" {hands_on} hands-on in {total} minutes."
+        f" hands-on on average; {why_how}: about {plural(total - hands_on, 'minute')} of"
+        f" context and {hands_on} hands-on in {plural(total, 'minute')}."
     )
     return BalanceSuggestion(
         True, message, answers, names, counts, past, suggested, total - hands_on, hands_on
@@ -479,8 +479,8 @@ def plan_document(
         Paragraph(
             inline(
                 ours(
-                    f"Planned: {session.context_minutes} minutes of context (why),"
-                    f" {session.hands_on_minutes} minutes hands-on (how)."
+                    f"Planned: {plural(session.context_minutes, 'minute')} of context (why),"
+                    f" {plural(session.hands_on_minutes, 'minute')} hands-on (how)."
                 )
             )
         ),

@@ -98,7 +98,7 @@ def _figures_paragraph(shown: SummaryShown, sessions: int, councils: int) -> str
         )
     parts = [
         f"Across {plural(sessions, 'session')}"
-        + (f" for {councils} councils" if councils > 1 else "")
+        + (f" for {councils} councils" if councils > 1 else "")  # always many
         + f", {plural(summary.responses, 'councillor')} gave feedback",
     ]
     if summary.mean_rating is not None:

@@ -21,6 +21,7 @@ from lessons.register import (
     move_lesson,
     update_lesson,
 )
+from lessons.wording import plural
 
 plain = ui_widgets.plain
 me = ui_auth.require_role("facilitator")
@@ -116,7 +117,7 @@ table = [
     }
     for x in shown
 ]
-st.caption(f"{len(shown)} of {len(the_register)} lessons")
+st.caption(f"{len(shown)} of {plural(len(the_register), 'lesson')}")
 st.dataframe(
     table,
     hide_index=True,

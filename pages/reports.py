@@ -4,6 +4,7 @@ import streamlit as st
 
 from lessons import export, programme_report, reports, ui_auth, ui_data, ui_trends
 from lessons.clock import today_local
+from lessons.wording import plural
 
 ui_auth.require_role("lead")
 database = ui_data.database()
@@ -75,11 +76,12 @@ if st.button("Prepare the export", key="reports_prepare"):
     columns, rows = table.columns, table.rows
     if table.note:
         st.info(table.note)
-    bar = st.progress(0.0, text=f"Writing {len(rows):,} rows…")
+    bar = st.progress(0.0, text=f"Writing {plural(len(rows), 'row')}…")
 
     def report(done: int, total: int) -> None:
         bar.progress(
-            min(done / total, 1.0) if total else 1.0, text=f"Written {done:,} of {total:,} rows"
+            min(done / total, 1.0) if total else 1.0,
+            text=f"Written {done:,} of {plural(total, 'row')}",
         )
 
     try:
@@ -101,7 +103,7 @@ if st.button("Prepare the export", key="reports_prepare"):
         )
 if "reports_export" in st.session_state:
     data, name, count, kind, with_contact = st.session_state["reports_export"]
-    label = f"Download {name} ({count:,} rows)"
+    label = f"Download {name} ({plural(count, 'row')})"
     mime = (
         "text/csv"
         if kind == "CSV"

@@ -3,6 +3,7 @@ clearly different figures, says "about the same" unless the numbers can show a d
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -275,3 +276,26 @@ def test_the_plan_suggestion_moves_only_for_a_demand_it_can_show(db):
         balance = planning.plan_evidence(cur, later, store.all_sessions(cur)).balance
     assert balance.enough and balance.suggested_share == pytest.approx(0.5)
     assert "no change" in balance.message and "more hands-on" not in balance.message
+
+
+NOUNS = (
+    "comments|responses|sessions|lessons|answers|rows|themes|cards|items|councils|phrases"
+    "|accounts|files|backups|days|minutes|hours|seconds|attempts|changes|records|corrections"
+    "|requests|reflections|plans|tables|groups|months|weeks|examples|duplicates"
+)
+# A count put straight before a plural noun in an f-string: "{n} comments" reads "1 comments".
+COUNT_THEN_NOUN = re.compile(r"\{(?![A-Z_]+[}:])[^{}]+\} (?:" + NOUNS + r")\b")
+
+
+def test_no_count_is_written_before_a_plural_noun_without_plural():
+    root = Path(__file__).resolve().parents[1]
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in sorted([*(root / "lessons").rglob("*.py"), *(root / "pages").glob("*.py")])
+        if path.name not in {"demo_content.py"}
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if COUNT_THEN_NOUN.search(line)
+        and not line.rstrip().endswith("# always many")
+        and 't("{count}' not in line  # translated: one message per number (privacy_notice)
+    ]
+    assert not found, "\n".join(found)
