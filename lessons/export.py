@@ -86,15 +86,20 @@ def rows_to_csv(
     columns: Sequence[str],
     headers: Mapping[str, str] | None = None,
     *,
+    caption: str = "",
     progress: Progress | None = None,
 ) -> bytes:
     """Rows as CSV bytes Excel opens correctly: UTF-8 with a BOM, CRLF, every cell inert.
 
-    `headers` maps a column to the label shown above it. `progress(done, total)` is called
-    every 1,000 rows and once at the end; total is 0 when `rows` has no length.
+    `caption`, when given, is the first row, alone in its cell: what the file holds (the
+    filters that chose its rows). `headers` maps a column to the label shown above it.
+    `progress(done, total)` is called every 1,000 rows and once at the end; total is 0 when
+    `rows` has no length.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    if caption:
+        writer.writerow([_csv_value(caption)])
     writer.writerow([neutralise_cell(_label(column, headers)) for column in columns])
     counter = _ProgressCounter(progress, len(rows) if isinstance(rows, Sized) else 0)
     for row in rows:
@@ -108,19 +113,23 @@ def rows_to_xlsx(
     sheets: Mapping[str, tuple[Sequence[str], Iterable[Row]]],
     headers: Mapping[str, str] | None = None,
     *,
+    caption: str = "",
     progress: Progress | None = None,
 ) -> bytes:
     """An Excel workbook with one worksheet per entry of `sheets` (title -> (columns, rows)).
 
-    Text is stored as text (never a formula) and quoted like `neutralise_cell`; numbers and
-    dates stay numeric. The header row is bold and frozen. `progress(done, total)` counts rows
-    across all sheets; total is 0 unless every sheet's rows have a length.
+    Text is stored as text (never a formula), formula-like text with the quote-prefix style;
+    numbers and dates stay numeric. `caption`, when given, is each sheet's first row (what
+    the file holds); the header row below it is bold, and both stay in view (frozen).
+    `progress(done, total)` counts rows across all sheets; total is 0 unless every sheet's
+    rows have a length.
     """
     if not sheets:
         raise ValueError("There is nothing to export: an Excel file needs at least one sheet.")
+    limit = XLSX_MAX_ROWS - (1 if caption else 0)
     for title, (_, rows) in sheets.items():
-        if isinstance(rows, Sized) and len(rows) > XLSX_MAX_ROWS:
-            raise _too_many_rows(title, len(rows))
+        if isinstance(rows, Sized) and len(rows) > limit:
+            raise _too_many_rows(title, len(rows), limit)
     sized = all(isinstance(rows, Sized) for _, rows in sheets.values())
     total = sum(len(rows) for _, rows in sheets.values() if isinstance(rows, Sized))
     counter = _ProgressCounter(progress, total if sized else 0)
@@ -131,7 +140,7 @@ def rows_to_xlsx(
         for title, (columns, rows) in sheets.items():
             sheet = workbook.create_sheet(safe_sheet_title(title, taken))
             taken.append(sheet.title)
-            _write_sheet(sheet, title, columns, rows, headers, counter)
+            _write_sheet(sheet, title, columns, rows, headers, counter, caption)
         counter.finish()
     except BaseException:
         # Including Streamlit stopping a rerun from inside `progress`.
@@ -274,8 +283,10 @@ def _write_sheet(
     rows: Iterable[Row],
     headers: Mapping[str, str] | None,
     counter: _ProgressCounter,
+    caption: str,
 ) -> None:
     labels = [_xlsx_value(_label(column, headers)) for column in columns]
+    limit = XLSX_MAX_ROWS - (1 if caption else 0)
     remaining = iter(rows)
     # A write-only sheet needs its widths before its first row, so size them on a sample.
     sample = list(islice(remaining, _WIDTH_SAMPLE_ROWS))
@@ -285,12 +296,14 @@ def _write_sheet(
         width = max(width, _display_width(labels[index])) + 2
         letter = get_column_letter(index + 1)
         sheet.column_dimensions[letter].width = min(max(width, _MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "A3" if caption else "A2"
 
+    if caption:
+        sheet.append([_xlsx_cell(sheet, _xlsx_value(caption))])
     sheet.append([_xlsx_cell(sheet, label, bold=True) for label in labels])
     for written, row in enumerate(chain(sample, remaining), start=1):
-        if written > XLSX_MAX_ROWS:
-            raise _too_many_rows(title, None)
+        if written > limit:
+            raise _too_many_rows(title, None, limit)
         sheet.append([_xlsx_cell(sheet, _xlsx_value(row.get(column))) for column in columns])
         counter.step()
 
@@ -311,11 +324,11 @@ def _display_width(value: object) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _too_many_rows(title: str, count: int | None) -> ValueError:
-    how_many = f"{count:,}" if count is not None else f"more than {XLSX_MAX_ROWS:,}"
+def _too_many_rows(title: str, count: int | None, limit: int) -> ValueError:
+    how_many = f"{count:,}" if count is not None else f"more than {limit:,}"
     return ValueError(
         f"'{title}' has {how_many} rows, but an Excel sheet holds at most "  # always many
-        f"{XLSX_MAX_ROWS:,} below its header. Download it as CSV instead."
+        f"{limit:,} below its header. Download it as CSV instead."
     )
 
 

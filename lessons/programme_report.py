@@ -62,6 +62,11 @@ def describe_filter(where: store.TrendFilter) -> Inline:
     return tuple(joined)
 
 
+def filter_words(where: store.TrendFilter) -> str:
+    """The filter in plain words, for a page title or the first row of an export."""
+    return "".join(span.text for span in describe_filter(where))
+
+
 def chart_table(chart: TrendChart) -> Table:
     """A chart's numbers as a table: our own column names over cells that may hold names
     people typed (themes, sessions)."""

@@ -96,11 +96,9 @@ with st.container(border=True):
     text = left.text_input("Search", max_chars=100, key="lessons_search")
     overdue_only = right.toggle("Overdue only", key="lessons_overdue")
 
-shown = filter_lessons(
-    the_register,
-    LessonFilter(statuses, theme, polarity, scope, owner, overdue_only, text, sort),
-    today,
-)
+chosen = LessonFilter(statuses, theme, polarity, scope, owner, overdue_only, text, sort)
+shown = filter_lessons(the_register, chosen, today)
+caption = reports.register_caption(len(shown), len(the_register), chosen, theme_names, today)
 table = [
     {
         "#": x.id,
@@ -129,7 +127,7 @@ left, middle, right = st.columns(3)
 # Files are built when a button is clicked, not on every rerun of the page.
 left.download_button(
     "Register (CSV)",
-    lambda: reports.register_csv(shown, theme_names),
+    lambda: reports.register_csv(shown, theme_names, caption),
     "lessons-register.csv",
     "text/csv",
     icon=":material/download:",
@@ -137,7 +135,7 @@ left.download_button(
 )
 middle.download_button(
     "Register (Excel)",
-    lambda: reports.register_xlsx(shown, theme_names),
+    lambda: reports.register_xlsx(shown, theme_names, caption),
     "lessons-register.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/table:",
