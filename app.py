@@ -24,9 +24,15 @@ st.set_page_config(
 role = ui_auth.current_role()
 signed_in = role is not None
 
-home = st.Page(
-    "pages/home.py", title="Home", icon=":material/home:", url_path="home", default=signed_in
-)
+
+def start() -> None:
+    """The app's root address: on to Home, or to the sign-in page. Streamlit serves its
+    default page at the root only (its own address would say "Page not found"), so the
+    default is this, and /home and /sign_in stay the addresses of their pages."""
+    st.switch_page(home if signed_in else account)
+
+
+home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home")
 sessions = st.Page(
     "pages/sessions.py", title="Sessions", icon=":material/event:", url_path="sessions"
 )
@@ -62,7 +68,6 @@ account = st.Page(
     title="Your account" if signed_in else "Sign in",
     icon=":material/person:" if signed_in else ":material/login:",
     url_path="sign_in",
-    default=not signed_in,
 )
 import_page = st.Page(
     "pages/import_responses.py", title="Import", icon=":material/upload_file:", url_path="import"
@@ -100,8 +105,9 @@ MENU: list[tuple[str, list[tuple[st.Page, str | None]]]] = [
     ("Account", [(account, None)]),
 ]
 
+root = st.Page(start, title="Training feedback and lessons", url_path="start", default=True)
 navigation = st.navigation(
-    [page for _, entries in MENU for page, _ in entries] + [setup], position="hidden"
+    [root] + [page for _, entries in MENU for page, _ in entries] + [setup], position="hidden"
 )
 for group, entries in MENU:
     if group == "Account":

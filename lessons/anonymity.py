@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from lessons import store
 from lessons.choices import MIN_GROUP_SIZE
+from lessons.wording import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,11 +69,11 @@ class LeftOut:
     def note(self) -> str:
         if not self.sessions:
             return ""
-        sessions = "session" if self.sessions == 1 else "sessions"
         return (
-            f"{self.responses:,} responses from {self.sessions:,} {sessions} with fewer than"
-            f" {MIN_GROUP_SIZE} responses are left out, so that no one's answers can be"
-            " picked out."
+            f"{plural(self.responses, 'response')} from {plural(self.sessions, 'session')}"
+            f" with fewer than {MIN_GROUP_SIZE} responses"
+            f" {'is' if self.responses == 1 else 'are'} left out, so that no one's answers can"
+            " be picked out."
         )
 
 

@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from lessons.errors import NotAllowed
+from lessons.wording import plural
 
 # --- roles ---------------------------------------------------------------------------------
 
@@ -168,7 +169,7 @@ def wait_in_words(wait: timedelta) -> str:
     seconds = max(1, round(wait.total_seconds()))
     if seconds < 90:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
-    return f"{round(seconds / 60)} minutes"
+    return plural(round(seconds / 60), "minute")
 
 
 # --- tokens --------------------------------------------------------------------------------

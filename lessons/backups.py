@@ -47,6 +47,7 @@ from lessons.auth import Actor, check_role
 from lessons.clock import now_local
 from lessons.privacy_notice import DEFAULT_BACKUP_DAYS
 from lessons.startup import open_app_database
+from lessons.wording import plural
 
 DEFAULT_TIME = time(2, 0)
 DEFAULT_KEEP = DEFAULT_BACKUP_DAYS
@@ -202,7 +203,8 @@ class BackupResult:
 
     def describe(self) -> str:
         return (
-            f"Backed up {len(self.tables)} tables, {self.rows:,} rows, to {self.file}"
+            f"Backed up {plural(len(self.tables), 'table')}, {plural(self.rows, 'row')},"
+            f" to {self.file}"
             f" ({megabytes(self.size_bytes)}), checked."
         )
 
@@ -229,7 +231,7 @@ def _difference(expected: dict[str, int], found: dict[str, int]) -> str:
     if extra:
         return f"tables not in the database: {', '.join(extra)}"
     return ", ".join(
-        f"{name} has {found[name]:,} rows, not {expected[name]:,}"
+        f"{name} has {plural(found[name], 'row')}, not {expected[name]:,}"
         for name in expected
         if expected[name] != found[name]
     )

@@ -32,6 +32,7 @@ from lessons.demo import DatabaseNotEmpty, load_demo
 from lessons.errors import DatabaseInUse, DatabaseUnavailable, ValidationError
 from lessons.sessions import list_sessions
 from lessons.startup import open_app_database
+from lessons.wording import plural
 
 
 def _database_path(db: str | None) -> Path:
@@ -115,7 +116,7 @@ def demo(path: Path, if_new: bool) -> None:
     responses = sum(len(s.responses) for s in programme.sessions)
     click.echo(
         f"Loaded the demo programme into {path}:"
-        f" {len(programme.sessions)} sessions, {responses} responses."
+        f" {plural(len(programme.sessions), 'session')}, {plural(responses, 'response')}."
     )
 
 
@@ -299,7 +300,7 @@ def privacy_purge(path: Path, dry_run: bool) -> None:
     try:
         due = privacy.purge_preview(database)
         click.echo(
-            f"Retention: {due.months} months. Sent before {due.cutoff:%-d %B %Y}:"
+            f"Retention: {plural(due.months, 'month')}. Sent before {due.cutoff:%-d %B %Y}:"
             f" {due.held.describe()}."
         )
         if dry_run:
@@ -310,7 +311,9 @@ def privacy_purge(path: Path, dry_run: bool) -> None:
         database.close()
     click.echo(f"Deleted {done.held.describe()}. Recorded in the audit trail.")
     if done.backups_deleted:
-        click.echo(f"Deleted {done.backups_deleted} backups older than the retention period.")
+        click.echo(
+            f"Deleted {plural(done.backups_deleted, 'backup')} older than the retention period."
+        )
 
 
 def _find(database: store.Database, query: str, err: bool = False) -> list[store.ContactRow]:
@@ -324,7 +327,7 @@ def _find(database: store.Database, query: str, err: bool = False) -> list[store
         click.echo(
             f"response {match.response_id:>6}  {match.submitted_on:%Y-%m-%d}"
             f"  {match.contact_name or '—'} <{match.contact_detail or '—'}>"
-            f"  {match.session_title}  ({match.comments} comments)",
+            f"  {match.session_title}  ({plural(match.comments, 'comment')})",
             err=err,
         )
     if not found:
@@ -395,7 +398,7 @@ def privacy_export(path: Path, query: str, output: str | None) -> None:
         database.close()
     if output:
         Path(output).write_text(data, encoding="utf-8")
-        click.echo(f"Wrote {len(found)} responses to {output}.", err=True)
+        click.echo(f"Wrote {plural(len(found), 'response')} to {output}.", err=True)
     else:
         click.echo(data, nl=False)
 
@@ -476,7 +479,8 @@ def backup_list(path: Path) -> None:
         )
     when = f"each day at {settings.at:%H:%M}" if settings.at else "never (LESSONS_BACKUP_TIME=off)"
     click.echo(
-        f"{len(files)} backups; the newest {settings.keep} are kept; the app backs up {when}."
+        f"{plural(len(files), 'backup')}; the newest {settings.keep} are kept;"
+        f" the app backs up {when}."
     )
 
 
@@ -500,7 +504,8 @@ def restore(path: Path, backup: str, to: str | None) -> None:
     if done.kept_aside:
         click.echo(f"Kept the database that was there as {done.kept_aside}")
     click.echo(
-        f"Restored {backup} to {done.target}: {len(done.tables)} tables, {done.rows:,} rows."
+        f"Restored {backup} to {done.target}: {plural(len(done.tables), 'table')},"
+        f" {plural(done.rows, 'row')}."
     )
     for name, rows in done.tables.items():
         click.echo(f"  {name:<28} {rows:>10,}")
@@ -560,7 +565,7 @@ def reanalyse(path: Path, everything: bool, workers: int, learn: bool) -> None:
             )
     finally:
         database.close()
-    click.echo(f"Re-analysed {result.analysed:,} comments.")
+    click.echo(f"Re-analysed {plural(result.analysed, 'comment')}.")
 
 
 # --- import (issue 13) --------------------------------------------------------------------
@@ -574,9 +579,10 @@ def import_group() -> None:
 def _echo_plan(plan: importing.ImportPlan, shown: int = 50) -> None:
     counts = plan.counts
     click.echo(
-        f"{plan.sheet.name} ({import_sheet.SOURCES[plan.source]}): {counts.rows_read:,} rows"
+        f"{plan.sheet.name} ({import_sheet.SOURCES[plan.source]}):"
+        f" {plural(counts.rows_read, 'row')}"
         f" read, {counts.to_store:,} to store, {counts.refused:,} refused,"
-        f" {counts.duplicates:,} duplicates skipped."
+        f" {plural(counts.duplicates, 'duplicate')} skipped."
     )
     for outcome in plan.refused[:shown]:
         click.echo(f"  row {outcome.number} ({outcome.row_key}): {'; '.join(outcome.reasons)}")
@@ -627,11 +633,11 @@ def import_responses(
                 click.echo("Rows were refused: fix them, or store the rest with --accept-partial.")
                 sys.exit(1)
             return
-        click.echo(f"Storing {plan.counts.to_store:,} rows in one transaction…")
+        click.echo(f"Storing {plural(plan.counts.to_store, 'row')} in one transaction…")
         sys.stdout.flush()
         done = importing.run_import(database, plan, _command_line_actor())
     counts = done.counts
     click.echo(
-        f"Stored {counts.to_store:,} responses; {counts.refused:,} refused,"
-        f" {counts.duplicates:,} duplicates skipped."
+        f"Stored {plural(counts.to_store, 'response')}; {counts.refused:,} refused,"
+        f" {plural(counts.duplicates, 'duplicate')} skipped."
     )

@@ -1,9 +1,12 @@
 """Exports a council can open safely in Excel: CSV and XLSX where no cell can run.
 
 A cell starting with = + - @ (or a tab or carriage return) is read by spreadsheet apps as a
-formula, which is how CSV injection and DDE attacks reach the person opening the file. Text
-that could be read that way gets a leading apostrophe so it shows as text; numbers and dates
-stay numbers and dates so they still sort and add up.
+formula, which is how CSV injection and DDE attacks reach the person opening the file. In a
+CSV file, text that could be read that way gets a leading apostrophe (the only way CSV has);
+in an Excel workbook it is a text cell with the quote-prefix style, as Excel itself stores
+text typed after an apostrophe: inert, and shown without the apostrophe. Numbers and dates
+stay numbers and dates so they still sort and add up. No cell carries NUL or another control
+character (`without_controls`, and the writers drop any left).
 """
 
 from __future__ import annotations
@@ -57,6 +60,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOLD = Font(bold=True)
 
 
+def looks_like_formula(text: str) -> bool:
+    """Would a spreadsheet app read this text as a formula (possibly after whitespace)?"""
+    return text[:1] in FORMULA_TRIGGERS or text.lstrip()[:1] in FORMULA_TRIGGERS
+
+
 def neutralise_cell(value: object) -> object:
     """`value` as a spreadsheet cell that cannot be run as a formula.
 
@@ -70,9 +78,7 @@ def neutralise_cell(value: object) -> object:
     if isinstance(value, numbers.Real | Decimal | date):
         return value
     text = value if isinstance(value, str) else str(value)
-    if text[:1] in FORMULA_TRIGGERS or text.lstrip()[:1] in FORMULA_TRIGGERS:
-        return "'" + text
-    return text
+    return "'" + text if looks_like_formula(text) else text
 
 
 def rows_to_csv(
@@ -80,15 +86,20 @@ def rows_to_csv(
     columns: Sequence[str],
     headers: Mapping[str, str] | None = None,
     *,
+    caption: str = "",
     progress: Progress | None = None,
 ) -> bytes:
     """Rows as CSV bytes Excel opens correctly: UTF-8 with a BOM, CRLF, every cell inert.
 
-    `headers` maps a column to the label shown above it. `progress(done, total)` is called
-    every 1,000 rows and once at the end; total is 0 when `rows` has no length.
+    `caption`, when given, is the first row, alone in its cell: what the file holds (the
+    filters that chose its rows). `headers` maps a column to the label shown above it.
+    `progress(done, total)` is called every 1,000 rows and once at the end; total is 0 when
+    `rows` has no length.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    if caption:
+        writer.writerow([_csv_value(caption)])
     writer.writerow([neutralise_cell(_label(column, headers)) for column in columns])
     counter = _ProgressCounter(progress, len(rows) if isinstance(rows, Sized) else 0)
     for row in rows:
@@ -102,19 +113,23 @@ def rows_to_xlsx(
     sheets: Mapping[str, tuple[Sequence[str], Iterable[Row]]],
     headers: Mapping[str, str] | None = None,
     *,
+    caption: str = "",
     progress: Progress | None = None,
 ) -> bytes:
     """An Excel workbook with one worksheet per entry of `sheets` (title -> (columns, rows)).
 
-    Text is stored as text (never a formula) and quoted like `neutralise_cell`; numbers and
-    dates stay numeric. The header row is bold and frozen. `progress(done, total)` counts rows
-    across all sheets; total is 0 unless every sheet's rows have a length.
+    Text is stored as text (never a formula), formula-like text with the quote-prefix style;
+    numbers and dates stay numeric. `caption`, when given, is each sheet's first row (what
+    the file holds); the header row below it is bold, and both stay in view (frozen).
+    `progress(done, total)` counts rows across all sheets; total is 0 unless every sheet's
+    rows have a length.
     """
     if not sheets:
         raise ValueError("There is nothing to export: an Excel file needs at least one sheet.")
+    limit = XLSX_MAX_ROWS - (1 if caption else 0)
     for title, (_, rows) in sheets.items():
-        if isinstance(rows, Sized) and len(rows) > XLSX_MAX_ROWS:
-            raise _too_many_rows(title, len(rows))
+        if isinstance(rows, Sized) and len(rows) > limit:
+            raise _too_many_rows(title, len(rows), limit)
     sized = all(isinstance(rows, Sized) for _, rows in sheets.values())
     total = sum(len(rows) for _, rows in sheets.values() if isinstance(rows, Sized))
     counter = _ProgressCounter(progress, total if sized else 0)
@@ -125,7 +140,7 @@ def rows_to_xlsx(
         for title, (columns, rows) in sheets.items():
             sheet = workbook.create_sheet(safe_sheet_title(title, taken))
             taken.append(sheet.title)
-            _write_sheet(sheet, title, columns, rows, headers, counter)
+            _write_sheet(sheet, title, columns, rows, headers, counter, caption)
         counter.finish()
     except BaseException:
         # Including Streamlit stopping a rerun from inside `progress`.
@@ -200,25 +215,28 @@ def _label(column: str, headers: Mapping[str, str] | None) -> str:
 
 
 def _export_value(value: object) -> object:
-    """What both writers put in a cell: None, a number, a naive datetime, a date or inert text."""
+    """What both writers put in a cell: None, a number, a naive datetime, a date or text
+    (without control characters; not yet made inert: each writer does that its own way)."""
     if value is None:
         return None
     if isinstance(value, Decimal) and not value.is_finite():
-        return None if value.is_nan() else neutralise_cell(str(value))
+        return None if value.is_nan() else str(value)
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
         if math.isnan(value):
             return None
         if math.isinf(value):
             # Excel has no infinity; written as a number it would corrupt the workbook.
-            return neutralise_cell(str(value))
+            return str(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         # Excel has no time zones; show UK wall-clock time, as the rest of the app does.
         return value.astimezone(UK).replace(tzinfo=None)
-    return neutralise_cell(value)
+    if isinstance(value, numbers.Real | Decimal | date):
+        return value
+    return _CONTROL.sub("", value if isinstance(value, str) else str(value))
 
 
 def _csv_value(value: object) -> object:
-    value = _export_value(value)
+    value = neutralise_cell(_export_value(value))
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -231,10 +249,9 @@ def _csv_value(value: object) -> object:
 def _xlsx_value(value: object) -> object:
     value = _export_value(value)
     if isinstance(value, str):
-        # XML turns a carriage return into a line feed anyway, so say so here. Quote again in
-        # case replacing a character XML cannot carry exposed a trigger ("\x01=1").
-        text = value.replace("\r\n", "\n").replace("\r", "\n")
-        return neutralise_cell(_NOT_XML.sub(" ", text))
+        # XML turns a carriage return into a line feed anyway, so say so here.
+        text = _NOT_XML.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+        return text or None
     return value
 
 
@@ -246,6 +263,10 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object, bold: bool = False) -> 
     if isinstance(value, str):
         # openpyxl would store "=..." as a formula and "#N/A" as an error: text stays text.
         cell.data_type = "s"
+        # Text that looks like a formula keeps Excel's own mark for "typed after an
+        # apostrophe": editing the cell cannot turn it into a formula, and nothing shows.
+        if looks_like_formula(value):
+            cell.quotePrefix = True
     elif isinstance(value, datetime):
         cell.number_format = _XLSX_DATETIME
     elif isinstance(value, date):
@@ -262,8 +283,10 @@ def _write_sheet(
     rows: Iterable[Row],
     headers: Mapping[str, str] | None,
     counter: _ProgressCounter,
+    caption: str,
 ) -> None:
     labels = [_xlsx_value(_label(column, headers)) for column in columns]
+    limit = XLSX_MAX_ROWS - (1 if caption else 0)
     remaining = iter(rows)
     # A write-only sheet needs its widths before its first row, so size them on a sample.
     sample = list(islice(remaining, _WIDTH_SAMPLE_ROWS))
@@ -273,12 +296,14 @@ def _write_sheet(
         width = max(width, _display_width(labels[index])) + 2
         letter = get_column_letter(index + 1)
         sheet.column_dimensions[letter].width = min(max(width, _MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "A3" if caption else "A2"
 
+    if caption:
+        sheet.append([_xlsx_cell(sheet, _xlsx_value(caption))])
     sheet.append([_xlsx_cell(sheet, label, bold=True) for label in labels])
     for written, row in enumerate(chain(sample, remaining), start=1):
-        if written > XLSX_MAX_ROWS:
-            raise _too_many_rows(title, None)
+        if written > limit:
+            raise _too_many_rows(title, None, limit)
         sheet.append([_xlsx_cell(sheet, _xlsx_value(row.get(column))) for column in columns])
         counter.step()
 
@@ -299,11 +324,11 @@ def _display_width(value: object) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _too_many_rows(title: str, count: int | None) -> ValueError:
-    how_many = f"{count:,}" if count is not None else f"more than {XLSX_MAX_ROWS:,}"
+def _too_many_rows(title: str, count: int | None, limit: int) -> ValueError:
+    how_many = f"{count:,}" if count is not None else f"more than {limit:,}"
     return ValueError(
-        f"'{title}' has {how_many} rows, but an Excel sheet holds at most "
-        f"{XLSX_MAX_ROWS:,} below its header. Download it as CSV instead."
+        f"'{title}' has {how_many} rows, but an Excel sheet holds at most "  # always many
+        f"{limit:,} below its header. Download it as CSV instead."
     )
 
 

@@ -39,6 +39,7 @@ from lessons.import_sheet import (
 )
 from lessons.paper_form import CHOICE_KEYS
 from lessons.sessions import normalise_code
+from lessons.wording import plural
 
 Progress = Callable[[float, str], None]
 
@@ -307,7 +308,7 @@ def run_import(
     submissions = [a.submission for a in plan.accepted]
     analyses = analyse_comments(database, submissions, progress)
     if progress:
-        progress(1.0, f"Storing {len(submissions):,} responses in one transaction")
+        progress(1.0, f"Storing {plural(len(submissions), 'response')} in one transaction")
     sheet = plan.sheet
     with database.transaction() as cur:
         seen_keys = store.imported_row_keys(cur, sheet.file_hash)
@@ -358,8 +359,8 @@ def run_import(
             "import",
             import_id,
             "imported",
-            f"{sheet.layout}: {counts.rows_read} rows read, {counts.to_store} stored,"
-            f" {counts.refused} refused, {counts.duplicates} duplicates skipped",
+            f"{sheet.layout}: {plural(counts.rows_read, 'row')} read, {counts.to_store} stored,"
+            f" {counts.refused} refused, {plural(counts.duplicates, 'duplicate')} skipped",
             now,
         )
     return ImportResult(import_id, counts, ids)

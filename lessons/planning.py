@@ -39,6 +39,7 @@ from lessons.document import (
 )
 from lessons.errors import ValidationError
 from lessons.typed_text import clean
+from lessons.wording import HIGHER, SAME, compare_shares, plural
 
 APPLICABLE_STATUSES = ("actioned", "embedded", "validated")
 MIN_BALANCE_ANSWERS = 10
@@ -306,27 +307,35 @@ def suggest_balance(
     if answers < MIN_BALANCE_ANSWERS or len(comparable) < MIN_SESSIONS:
         return BalanceSuggestion(
             False,
-            f"Too little data to suggest a split: {answers} balance answers from"
-            f" {len(comparable)} comparable sessions; a suggestion needs at least"
+            f"Too little data to suggest a split: {plural(answers, 'balance answer')} from"
+            f" {plural(len(comparable), 'comparable session')}; a suggestion needs at least"
             f" {MIN_BALANCE_ANSWERS} answers from {MIN_SESSIONS} sessions.",
             answers, names, counts, None, None, None, None,
         )  # fmt: skip
     past_share, _ = store.planned_hands_on_share(cur, ids)
     past = past_share if past_share is not None else 0.5
-    net = (counts.get("more_how", 0) - counts.get("more_why", 0)) / answers
-    suggested = min(0.85, max(0.15, past + net / 2))
+    how, why = counts.get("more_how", 0), counts.get("more_why", 0)
+    net = (how - why) / answers
+    # A net demand the numbers cannot tell from none moves nothing (lessons.wording).
+    demand = compare_shares((how, answers), (why, answers))
+    suggested = past if demand == SAME else min(0.85, max(0.15, past + net / 2))
     total = session.context_minutes + session.hands_on_minutes
     if total <= 0:
         total = int((session.ends_at - session.starts_at).total_seconds() // 60)
     hands_on = int(round(total * suggested / 5) * 5)
-    direction = "more hands-on" if net > 0 else "more context" if net < 0 else "no change"
+    why_how = (
+        f"half the net demand ({net:+.0%}) suggests {suggested:.0%} hands-on"
+        f" ({'more hands-on' if demand == HIGHER else 'more context'})"
+        if demand != SAME
+        else f"about as many wanted more of the how as of the why, so keep {suggested:.0%}"
+        " hands-on (no change)"
+    )
     message = (
-        f"Of {answers} answers from {len(comparable)} comparable sessions,"
-        f" {counts.get('more_how', 0)} wanted more of the how, {counts.get('more_why', 0)} more"
-        f" of the why and {counts.get('about_right', 0)} said about right. Those sessions"
-        f" planned {past:.0%} hands-on on average; half the net demand ({net:+.0%}) suggests"
-        f" {suggested:.0%} hands-on ({direction}): about {total - hands_on} minutes of context and"
-        f" {hands_on} hands-on in {total} minutes."
+        f"Of {plural(answers, 'answer')} from {plural(len(comparable), 'comparable session')},"
+        f" {how} wanted more of the how, {why} more of the why and"
+        f" {counts.get('about_right', 0)} said about right. Those sessions planned {past:.0%}"
+        f" hands-on on average; {why_how}: about {plural(total - hands_on, 'minute')} of"
+        f" context and {hands_on} hands-on in {plural(total, 'minute')}."
     )
     return BalanceSuggestion(
         True, message, answers, names, counts, past, suggested, total - hands_on, hands_on
@@ -351,7 +360,8 @@ def expected_mix(
             where = "this council" if same == "council" else "this programme"
             return TypeMix(
                 True,
-                f"From {answers} self-descriptions in {len(comparable)} past sessions of {where}:"
+                f"From {plural(answers, 'self-description')} in"
+                f" {plural(len(comparable), 'past session')} of {where}:"
                 f" {described}.",
                 answers,
                 tuple(_label(s) for s in comparable),
@@ -386,8 +396,9 @@ def recurring_complaints(
         Complaint(t.theme_id, t.negative, t.comments, t.negative_quote) for t in themes
     )
     message = (
-        f"The themes with the most critical comments in {len(comparable)} comparable sessions"
-        f" ({summary.responses} responses)."
+        "The themes with the most critical comments in"
+        f" {plural(len(comparable), 'comparable session')}"
+        f" ({plural(summary.responses, 'response')})."
     )
     return complaints, tuple(_label(s) for s in comparable), message
 
@@ -413,10 +424,13 @@ def past_asks(
     asks = tuple(store.asks_in_sessions(cur, ids, limit=TOP_ASKS))
     total = store.ask_count(cur, ids)
     if not asks:
-        return (), f"No one asked for a change in {len(comparable)} comparable sessions."
+        return (), (
+            f"No one asked for a change in {plural(len(comparable), 'comparable session')}."
+        )
     return asks, (
-        f"{total} comments asked for a change or an addition in {len(comparable)} comparable"
-        f" sessions ({summary.responses} responses); the newest {len(asks)}:"
+        f"{plural(total, 'comment')} asked for a change or an addition in"
+        f" {plural(len(comparable), 'comparable session')}"
+        f" ({plural(summary.responses, 'response')}); the newest {len(asks)}:"
     )
 
 
@@ -465,8 +479,8 @@ def plan_document(
         Paragraph(
             inline(
                 ours(
-                    f"Planned: {session.context_minutes} minutes of context (why),"
-                    f" {session.hands_on_minutes} minutes hands-on (how)."
+                    f"Planned: {plural(session.context_minutes, 'minute')} of context (why),"
+                    f" {plural(session.hands_on_minutes, 'minute')} hands-on (how)."
                 )
             )
         ),

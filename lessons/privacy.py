@@ -33,6 +33,7 @@ from lessons.clock import now_local
 from lessons.errors import ValidationError
 from lessons.privacy_notice import DEFAULT_RETENTION_MONTHS, PrivacySettings
 from lessons.typed_text import clean_dataclass
+from lessons.wording import plural
 
 MIN_RETENTION_MONTHS = 1
 MAX_RETENTION_MONTHS = 120
@@ -117,7 +118,8 @@ def save_privacy_settings_in(
     if changed:
         detail = "Changed " + ", ".join(changed)
         if "retention_months" in changed:
-            detail += f" (retention {before.retention_months} → {settings.retention_months} months)"
+            months = plural(settings.retention_months, "month")
+            detail += f" (retention {before.retention_months} → {months})"
         store.append_audit(cur, actor, "privacy", "settings", "edited", detail, now)
     return changed
 

@@ -30,6 +30,7 @@ from lessons.document import (
     typed,
 )
 from lessons.trends import TrendChart, TrendHeadline
+from lessons.wording import plural
 
 
 def describe_filter(where: store.TrendFilter) -> Inline:
@@ -61,6 +62,11 @@ def describe_filter(where: store.TrendFilter) -> Inline:
     return tuple(joined)
 
 
+def filter_words(where: store.TrendFilter) -> str:
+    """The filter in plain words, for a page title or the first row of an export."""
+    return "".join(span.text for span in describe_filter(where))
+
+
 def chart_table(chart: TrendChart) -> Table:
     """A chart's numbers as a table: our own column names over cells that may hold names
     people typed (themes, sessions)."""
@@ -74,7 +80,7 @@ def chart_table(chart: TrendChart) -> Table:
 
 def _headline_lines(headline: TrendHeadline) -> list[str]:
     """The figures the headline shows; the hidden ones are simply left out."""
-    lines = [f"{headline.sessions} sessions", f"{headline.responses:,} responses"]
+    lines = [plural(headline.sessions, "session"), plural(headline.responses, "response")]
     if headline.response_rate is not None:
         lines.append(f"response rate {headline.response_rate:.0%}")
     if headline.mean_rating is not None:
@@ -82,7 +88,9 @@ def _headline_lines(headline: TrendHeadline) -> list[str]:
     if headline.mean_uplift is not None:
         lines.append(f"mean confidence uplift {headline.mean_uplift:+.2f}")
     if headline.negative_share is not None:
-        lines.append(f"{headline.negative_share:.0%} of {headline.comments:,} comments critical")
+        lines.append(
+            f"{headline.negative_share:.0%} of {plural(headline.comments, 'comment')} critical"
+        )
     return lines
 
 

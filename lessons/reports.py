@@ -10,6 +10,7 @@ from datetime import date
 from lessons import export, store
 from lessons.anonymity import SummaryShown, responses_export, summary_shown
 from lessons.choices import STATUSES
+from lessons.clock import today_local
 from lessons.document import (
     Block,
     Bullets,
@@ -21,7 +22,9 @@ from lessons.document import (
     to_markdown,
     typed,
 )
-from lessons.register import is_overdue
+from lessons.programme_report import filter_words
+from lessons.register import LessonFilter, is_overdue
+from lessons.wording import HIGHER, SAME, compare_change, plural
 
 
 def register_rows(
@@ -67,15 +70,47 @@ REGISTER_COLUMNS = (
 )  # fmt: skip
 
 
-def register_csv(lessons: Sequence[store.LessonRow], theme_names: Mapping[str, str]) -> bytes:
-    """The register as a CSV file safe to open in a spreadsheet."""
-    return export.rows_to_csv(register_rows(lessons, theme_names), REGISTER_COLUMNS)
+def register_csv(
+    lessons: Sequence[store.LessonRow], theme_names: Mapping[str, str], caption: str = ""
+) -> bytes:
+    """The register as a CSV file safe to open in a spreadsheet (`caption`: its first row)."""
+    return export.rows_to_csv(
+        register_rows(lessons, theme_names), REGISTER_COLUMNS, caption=caption
+    )
 
 
-def register_xlsx(lessons: Sequence[store.LessonRow], theme_names: Mapping[str, str]) -> bytes:
-    """The register as an Excel workbook safe to open."""
+def register_xlsx(
+    lessons: Sequence[store.LessonRow], theme_names: Mapping[str, str], caption: str = ""
+) -> bytes:
+    """The register as an Excel workbook safe to open (`caption`: its first row)."""
     rows = register_rows(lessons, theme_names)
-    return export.rows_to_xlsx({"Lessons": (REGISTER_COLUMNS, rows)})
+    return export.rows_to_xlsx({"Lessons": (REGISTER_COLUMNS, rows)}, caption=caption)
+
+
+def register_caption(
+    shown: int, total: int, chosen: LessonFilter, theme_names: Mapping[str, str], today: date
+) -> str:
+    """The first row of a register export: how many lessons, chosen by which filters."""
+    parts = []
+    if chosen.statuses:
+        parts.append("status: " + ", ".join(STATUSES[s] for s in chosen.statuses))
+    for label, value in (
+        ("theme", theme_names.get(chosen.theme, chosen.theme) if chosen.theme else None),
+        ("polarity", chosen.polarity),
+        ("scope", chosen.scope),
+        ("owner", chosen.owner),
+    ):
+        if value:
+            parts.append(f"{label}: {value}")
+    if chosen.overdue_only:
+        parts.append("overdue only")
+    if chosen.text.strip():
+        parts.append(f"search: {chosen.text.strip()}")
+    filters = "; ".join(parts) if parts else "no filters"
+    return (
+        f"Lessons register: {shown} of {plural(total, 'lesson')} ({filters})."
+        f" Exported {today:%-d %B %Y}."
+    )
 
 
 def _one_line(text: str) -> str:
@@ -92,25 +127,38 @@ def _figures_paragraph(shown: SummaryShown, sessions: int, councils: int) -> str
     summary = shown.summary
     if not shown.figures:
         return (
-            f"Across {sessions} session{'s' if sessions != 1 else ''}, {summary.responses}"
-            " councillors gave feedback: too few to report figures without identifying people."
+            f"Across {plural(sessions, 'session')}, {plural(summary.responses, 'councillor')}"
+            " gave feedback: too few to report figures without identifying people."
         )
     parts = [
-        f"Across {sessions} session{'s' if sessions != 1 else ''}"
-        + (f" for {councils} councils" if councils > 1 else "")
-        + f", {summary.responses} councillors gave feedback",
+        f"Across {plural(sessions, 'session')}"
+        + (f" for {councils} councils" if councils > 1 else "")  # always many
+        + f", {plural(summary.responses, 'councillor')} gave feedback",
     ]
     if summary.mean_rating is not None:
         parts.append(f"rating them {summary.mean_rating:.1f} out of 5 on average")
     sentence = ", ".join(parts) + "."
     if shown.confidence and summary.share_gained_confidence is not None:
-        sentence += (
-            f" Their confidence in using social media rose from"
-            f" {summary.mean_confidence_before:.1f} to {summary.mean_confidence_after:.1f}"
-            f" (out of 5), and {summary.share_gained_confidence:.0%} felt more confident"
-            " afterwards."
-        )
+        sentence += " " + confidence_sentence(summary)
     return sentence
+
+
+def confidence_sentence(summary: store.FeedbackSummary) -> str:
+    """Confidence before and after, in words that follow lessons.wording's rule."""
+    before = summary.mean_confidence_before or 0.0
+    after = summary.mean_confidence_after or 0.0
+    change = compare_change(before, after, summary.confidence_pairs, summary.sd_confidence_change)
+    gained = f"{summary.share_gained_confidence or 0:.0%} felt more confident afterwards."
+    if change == SAME:
+        return (
+            "Their confidence in using social media was about the same before and after"
+            f" ({before:.1f} and {after:.1f} out of 5), though {gained}"
+        )
+    verb = "rose" if change == HIGHER else "fell"
+    return (
+        f"Their confidence in using social media {verb} from {before:.1f} to {after:.1f}"
+        f" (out of 5), and {gained}"
+    )
 
 
 def lessons_document(
@@ -163,8 +211,8 @@ def lessons_document(
             Paragraph(
                 inline(
                     ours(
-                        f"{span} we ran {len(delivered)} training"
-                        f" session{'s' if len(delivered) != 1 else ''} for councillors. "
+                        f"{span} we ran {plural(len(delivered), 'training session')}"
+                        " for councillors. "
                         + _figures_paragraph(
                             shown, len(delivered), len({s.council for s in delivered})
                         )
@@ -182,7 +230,10 @@ def lessons_document(
                 tuple(
                     inline(
                         typed(theme_names.get(theme.theme_id, theme.theme_id), bold=True),
-                        ours(f": {theme.negative} critical and {theme.positive} positive comments"),
+                        ours(
+                            f": {theme.negative} critical and"
+                            f" {plural(theme.positive, 'positive comment')}"
+                        ),
                         *(
                             (ours(' — "'), typed(_one_line(theme.negative_quote)), ours('"'))
                             if theme.negative_quote
@@ -306,15 +357,34 @@ EXPORTS = ("responses", "comments")
 
 @dataclass(frozen=True)
 class ExportTable:
-    """The rows of a CSV or Excel export, and what a reader is told was left out."""
+    """The rows of a CSV or Excel export, what a reader is told was left out, and the
+    file's first row: what it holds, chosen by which filters."""
 
     columns: list[str]
     rows: list[dict[str, object]]
     note: str
+    caption: str = ""
+
+
+def export_caption(what: str, where: store.TrendFilter, note: str, today: date) -> str:
+    """The first row of an export: what it holds and the filters that chose it."""
+    return " ".join(
+        part
+        for part in (
+            f"{what.capitalize()} of {filter_words(where)}.",
+            note,
+            f"Exported {today:%-d %B %Y}.",
+        )
+        if part
+    )
 
 
 def export_table(
-    database: store.Database, where: store.TrendFilter, what: str, include_contact: bool = False
+    database: store.Database,
+    where: store.TrendFilter,
+    what: str,
+    include_contact: bool = False,
+    today: date | None = None,
 ) -> ExportTable:
     """The responses or the comments the filter chooses, for a CSV or Excel file (contact
     details only where the attendee opted in, and only when asked). Neither carries a
@@ -330,4 +400,5 @@ def export_table(
         else:
             frame = store.export_comments(cur, where)
     rows = export.without_controls(export.dataframe_rows(frame))
-    return ExportTable([str(c) for c in frame.columns], rows, note)
+    caption = export_caption(what, where, note, today or today_local())
+    return ExportTable([str(c) for c in frame.columns], rows, note, caption)

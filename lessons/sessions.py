@@ -16,6 +16,7 @@ from lessons.errors import ValidationError
 from lessons.i18n import translate
 from lessons.share import Poster
 from lessons.typed_text import clean_dataclass
+from lessons.wording import plural
 
 # 31 characters: no 0/O, 1/I/L, so a code read off a projector can be typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -105,7 +106,7 @@ def validate_session(draft: SessionDraft) -> dict[str, str]:
     elif length_minutes > 0 and draft.context_minutes + draft.hands_on_minutes > length_minutes:
         errors["context_minutes"] = (
             f"Context ({draft.context_minutes} min) plus hands-on ({draft.hands_on_minutes} min)"
-            f" is more than the session's {int(length_minutes)} minutes."
+            f" is more than the session's {plural(int(length_minutes), 'minute')}."
         )
     if draft.expected_attendees is not None and not (0 < draft.expected_attendees <= MAX_ATTENDEES):
         errors["expected_attendees"] = f"Expected attendees must be between 1 and {MAX_ATTENDEES}."

@@ -23,6 +23,14 @@ from lessons.choices import (
     STATUSES,
 )
 from lessons.document import plotly_label
+from lessons.wording import (
+    HIGHER,
+    SAME,
+    compare_means,
+    compare_shares,
+    plural,
+    spread_of_counts,
+)
 
 _LAYOUT = dict(
     margin=dict(l=10, r=10, t=30, b=10),
@@ -99,13 +107,28 @@ def rating_and_sentiment(monthly: pd.DataFrame, sentiment: pd.DataFrame) -> Tren
         yaxis2=dict(title="% critical", overlaying="y", side="right", range=[0, 100]),
         **_LAYOUT,
     )
-    first, last = table.iloc[0], table.iloc[-1]
-    direction = "up" if last["Mean rating"] > first["Mean rating"] else "down"
-    reading = (
-        f"The mean rating went {direction} from {first['Mean rating']:.1f} ({first['Month']}) to"
-        f" {last['Mean rating']:.1f} ({last['Month']})."
-    )
+    reading = rating_reading(shown)
     return TrendChart(key, title, reading, figure, table, suppressed)
+
+
+def rating_reading(shown: pd.DataFrame) -> str:
+    """The first month shown against the last: up, down or about the same (lessons.wording)."""
+    first, last = shown.iloc[0], shown.iloc[-1]
+    first_month, last_month = (pd.Timestamp(m).strftime("%b %Y") for m in (first.month, last.month))
+    if len(shown) == 1:
+        return f"One month to show: a mean rating of {first.mean_rating:.1f} ({first_month})."
+    sides = [(row.mean_rating, int(row.responses), row.get("rating_sd")) for row in (last, first)]
+    change = compare_means(sides[0], sides[1])
+    if change == SAME:
+        return (
+            f"The mean rating stayed about the same: {first.mean_rating:.1f} ({first_month})"
+            f" and {last.mean_rating:.1f} ({last_month})."
+        )
+    direction = "up" if change == HIGHER else "down"
+    return (
+        f"The mean rating went {direction} from {first.mean_rating:.1f} ({first_month}) to"
+        f" {last.mean_rating:.1f} ({last_month})."
+    )
 
 
 def theme_heatmap(themes: pd.DataFrame, names: Mapping[str, str]) -> TrendChart:
@@ -145,13 +168,53 @@ def theme_heatmap(themes: pd.DataFrame, names: Mapping[str, str]) -> TrendChart:
     )
     figure.update_layout(**{**_LAYOUT, "height": max(320, 40 + 28 * len(share.index))})
     overall = frame.groupby("Theme")[["tagged", "negative"]].sum()
-    top = overall["tagged"].idxmax()
-    worst = (overall["negative"] / overall["tagged"]).idxmax()
-    reading = f"'{top}' comes up most often; '{worst}' draws the largest share of criticism."
+    reading = theme_reading(overall, int(frame.groupby("month")["comments"].first().sum()))
     table = frame[["Month", "Theme", "tagged", "negative", "comments"]].rename(
         columns={"tagged": "Comments on theme", "negative": "Critical", "comments": "All comments"}
     )
     return TrendChart(key, title, reading, figure, table.reset_index(drop=True), suppressed)
+
+
+def _leaders(shares: list[tuple[str, int, int]]) -> list[str]:
+    """The names whose share (count, out of) the numbers cannot tell apart from the largest,
+    largest first."""
+    ranked = sorted(shares, key=lambda s: (-(s[1] / s[2] if s[2] else 0), s[0]))
+    top = ranked[0]
+    return [top[0]] + [
+        name
+        for name, count, out_of in ranked[1:]
+        if compare_shares(top[1:], (count, out_of)) == SAME
+    ]
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _named(names: list[str]) -> str:
+    return _listed([f"'{name}'" for name in names])
+
+
+def theme_reading(overall: pd.DataFrame, comments: int) -> str:
+    """Which theme comes up most often and which draws the largest share of criticism; themes
+    the numbers cannot tell apart are named together (lessons.wording)."""
+    often = _leaders([(str(t), int(r.tagged), comments) for t, r in overall.iterrows()])
+    if len(often) > 3:
+        first = "no theme comes up clearly more often than the rest"
+    elif len(often) > 1:
+        first = f"{_named(often)} come up about as often as each other"
+    else:
+        first = f"{_named(often)} comes up most often"
+    if not overall["negative"].sum():
+        return f"{first[0].upper()}{first[1:]}; none draws criticism."
+    critical = _leaders([(str(t), int(r.negative), int(r.tagged)) for t, r in overall.iterrows()])
+    if len(critical) > 3:
+        second = "no theme draws clearly more criticism than the rest"
+    elif len(critical) > 1:
+        second = f"{_named(critical)} draw about the same share of criticism"
+    else:
+        second = f"{_named(critical)} draws the largest share of criticism"
+    return f"{first[0].upper()}{first[1:]}; {second}."
 
 
 def confidence(levels: pd.DataFrame) -> TrendChart:
@@ -183,14 +246,24 @@ def confidence(levels: pd.DataFrame) -> TrendChart:
         ]
     )
     figure.update_layout(barmode="group", **_LAYOUT)
-    before = (table["Confidence (1-5)"] * table["Before"]).sum() / max(table["Before"].sum(), 1)
-    after = (table["Confidence (1-5)"] * table["After"]).sum() / max(table["After"].sum(), 1)
-    reading = (
-        f"Mean confidence rose from {before:.1f} before to {after:.1f} after the sessions."
-        if after >= before
-        else (f"Mean confidence fell from {before:.1f} before to {after:.1f} after the sessions.")
+    return TrendChart(key, title, confidence_reading(table), figure, table, 0)
+
+
+def confidence_reading(table: pd.DataFrame) -> str:
+    """Mean confidence before and after, from the answers at each level (lessons.wording)."""
+    levels = table["Confidence (1-5)"]
+    before = spread_of_counts(dict(zip(levels, table["Before"], strict=True)))
+    after = spread_of_counts(dict(zip(levels, table["After"], strict=True)))
+    change = compare_means(after, before)
+    if change == SAME:
+        return (
+            f"Mean confidence was about the same before ({before[0]:.1f}) and after"
+            f" ({after[0]:.1f}) the sessions."
+        )
+    verb = "rose" if change == HIGHER else "fell"
+    return (
+        f"Mean confidence {verb} from {before[0]:.1f} before to {after[0]:.1f} after the sessions."
     )
-    return TrendChart(key, title, reading, figure, table, 0)
 
 
 def type_mix(types: pd.DataFrame) -> TrendChart:
@@ -227,14 +300,29 @@ def type_mix(types: pd.DataFrame) -> TrendChart:
     figure.update_layout(barmode="stack", yaxis=dict(title="% of answers"), **_LAYOUT)
     # Traces each hold only their own quarters: keep the axis in time order.
     figure.update_xaxes(categoryorder="array", categoryarray=sorted(set(frame["Quarter"])))
-    overall = frame.groupby("councillor_type")["responses"].sum()
-    biggest = COUNCILLOR_TYPE_SHORT.get(overall.idxmax(), overall.idxmax())
-    share = overall.max() / overall.sum()
-    reading = f"'{biggest}' is the largest group overall ({share:.0%} of answers)."
+    reading = type_reading(frame.groupby("councillor_type")["responses"].sum())
     table = frame.assign(Type=[COUNCILLOR_TYPE_SHORT.get(t, t) for t in frame["councillor_type"]])[
         ["Quarter", "Type", "responses"]
     ].rename(columns={"responses": "Responses"})
     return TrendChart(key, title, reading, figure, table.reset_index(drop=True), suppressed)
+
+
+def type_reading(overall: pd.Series) -> str:
+    """The largest group of councillor types, or the groups the numbers cannot tell apart."""
+    total = int(overall.sum())
+    shares = [(COUNCILLOR_TYPE_SHORT.get(t, t), int(n), total) for t, n in overall.items()]
+    largest = _leaders(shares)
+    share = overall.max() / total
+    if len(largest) == 1:
+        return f"'{largest[0]}' is the largest group overall ({share:.0%} of answers)."
+    if len(largest) > 3:
+        return "No group is clearly larger than the others."
+    counted = {name: n for name, n, _ in shares}
+    each = _listed([f"{counted[name] / total:.0%}" for name in largest])
+    return (
+        f"{_named(largest)} are about as large as each other, the largest groups overall"
+        f" ({each} of answers)."
+    )
 
 
 def answers_by_hands_on(answers: pd.DataFrame) -> TrendChart:
@@ -283,18 +371,37 @@ def answers_by_hands_on(answers: pd.DataFrame) -> TrendChart:
         yaxis=dict(title="%"),
         **_LAYOUT,
     )
-    how = keep[keep["answer"] == "more_how"].set_index("band")["share"]
-    reading = (
-        f"Where sessions planned {how.idxmax()} hands-on, {how.max():.0f}% still wanted more"
-        " of the how;"
-        f" where they planned {how.idxmin()}, {how.min():.0f}% did."
-        if len(how) >= 2
-        else "Too few bands with enough answers to compare."
+    how = keep[keep["answer"] == "more_how"].set_index("band")
+    reading = hands_on_reading(
+        {
+            str(band): (int(row.responses), int(totals[(band, "balance")]))
+            for band, row in how.iterrows()
+        }
     )
     table = keep.assign(Answer=[labels.get(a, a) for a in keep["answer"]])[
         ["band", "question", "Answer", "responses"]
     ].rename(columns={"band": "Planned hands-on", "question": "Question", "responses": "Responses"})
     return TrendChart(key, title, reading, figure, table.reset_index(drop=True), suppressed)
+
+
+def hands_on_reading(wanted_how: Mapping[str, tuple[int, int]]) -> str:
+    """The planned hands-on bands where most and fewest still wanted more of the how (each
+    band: answers wanting more how, out of its balance answers), or about the same."""
+    if len(wanted_how) < 2:
+        return "Too few bands with enough answers to compare."
+    ranked = sorted(wanted_how.items(), key=lambda item: item[1][0] / item[1][1])
+    (low, fewest), (high, most) = ranked[0], ranked[-1]
+    low_share, high_share = (f"{x / n:.0%}" for x, n in (fewest, most))
+    if compare_shares(most, fewest) == SAME:
+        return (
+            "About the same share still wanted more of the how whatever the hands-on time"
+            f" planned ({low_share} where sessions planned {low}, {high_share} where they"
+            f" planned {high})."
+        )
+    return (
+        f"Where sessions planned {high} hands-on, {high_share} still wanted more of the how;"
+        f" where they planned {low}, {low_share} did."
+    )
 
 
 def co_delivery(frame: pd.DataFrame) -> TrendChart:
@@ -334,18 +441,27 @@ def co_delivery(frame: pd.DataFrame) -> TrendChart:
     figure.update_layout(
         barmode="group", xaxis=dict(title="Co-delivered with councillors"), **_LAYOUT
     )
-    if len(table) == 2:
-        yes = table[table["Co-delivered"] == "Yes"].iloc[0]
-        no = table[table["Co-delivered"] == "No"].iloc[0]
-        better = "higher" if yes["Mean rating"] > no["Mean rating"] else "lower"
-        reading = (
-            f"Co-delivered sessions were rated {better}: {yes['Mean rating']:.1f} against"
-            f" {no['Mean rating']:.1f} ({int(yes['Responses'])} and {int(no['Responses'])}"
-            " responses)."
-        )
-    else:
-        reading = "Only one kind of session in this selection."
+    reading = co_delivery_reading(shown)
     return TrendChart(key, title, reading, figure, table.reset_index(drop=True), suppressed)
+
+
+def co_delivery_reading(shown: pd.DataFrame) -> str:
+    """Co-delivered sessions' mean rating against the others': higher, lower or about the
+    same (lessons.wording)."""
+    if len(shown) != 2:
+        return "Only one kind of session in this selection."
+    yes = shown[shown["co_delivered"].astype(bool)].iloc[0]
+    no = shown[~shown["co_delivered"].astype(bool)].iloc[0]
+    sides = [(row.mean_rating, int(row.responses), row.get("rating_sd")) for row in (yes, no)]
+    figures = (
+        f"{yes.mean_rating:.1f} against {no.mean_rating:.1f}"
+        f" ({plural(int(yes.responses), 'response')} and {plural(int(no.responses), 'response')})"
+    )
+    change = compare_means(sides[0], sides[1])
+    if change == SAME:
+        return f"Co-delivered sessions were rated about the same as the others: {figures}."
+    better = "higher" if change == HIGHER else "lower"
+    return f"Co-delivered sessions were rated {better}: {figures}."
 
 
 def lessons_over_time(frame: pd.DataFrame) -> TrendChart:
@@ -372,7 +488,10 @@ def lessons_over_time(frame: pd.DataFrame) -> TrendChart:
     last = frame[frame["month"] == frame["month"].max()]
     proven = int(last[last["status"].isin(["validated", "archived"])]["lessons"].sum())
     total = int(last["lessons"].sum())
-    reading = f"At the latest month, {proven} of {total} lessons were validated or archived."
+    reading = (
+        f"At the latest month, {proven} of {plural(total, 'lesson')}"
+        f" {'was' if total == 1 else 'were'} validated or archived."
+    )
     table = frame.assign(Status=[STATUSES.get(s, s) for s in frame["status"]])[
         ["Month", "Status", "lessons"]
     ]

@@ -38,12 +38,34 @@ def _filter_choices(path: str) -> trends.FilterChoices:
     return trends.filter_choices(database_at(path))
 
 
-def trend_filter_controls(prefix: str, by_source: bool = False) -> store.TrendFilter:
+FILTER_PREFIXES = ("trends", "reports")
+_FILTER_FIELDS = (
+    "period",
+    "programme",
+    "council",
+    "facilitator",
+    "format",
+    "co_delivered",
+    "source",
+)
+
+
+def clear_trend_filters() -> None:
+    """Back to every delivered session, on both pages (a button's callback)."""
+    st.session_state.pop("trends_filter_values", None)
+    for prefix in FILTER_PREFIXES:
+        for field in _FILTER_FIELDS:
+            st.session_state.pop(f"{prefix}_{field}", None)
+
+
+def trend_filter_controls(
+    prefix: str, by_source: bool = False, expanded: bool = False
+) -> store.TrendFilter:
     """The filters shared by the Trends and Reports pages (remembered between them); with
     `by_source`, also where the responses came from (the online form, paper, an import)."""
     choices = _filter_choices(database_key())
     remembered: dict[str, Any] = st.session_state.setdefault("trends_filter_values", {})
-    with st.expander("Filters", icon=":material/filter_list:", expanded=False):
+    with st.expander("Filters", icon=":material/filter_list:", expanded=expanded):
         left, right = st.columns(2)
         period = left.date_input(
             "Sessions between",
@@ -80,9 +102,17 @@ def trend_filter_controls(prefix: str, by_source: bool = False) -> store.TrendFi
                 left, "Responses sent through", list(SOURCES), "Every way", f"{prefix}_source",
                 show=lambda v: SOURCES.get(v, v),
             )  # fmt: skip
+        st.button(
+            "Clear the filters",
+            key=f"{prefix}_clear_filters",
+            on_click=clear_trend_filters,
+            icon=":material/filter_list_off:",
+        )
     start, end = (
         (period[0], period[1]) if isinstance(period, tuple) and len(period) == 2 else (None, None)
     )
+    if (start, end) == (choices.first, choices.last):
+        start = end = None  # the whole span: no date filter, and none named
     remembered.update(
         period=(start, end) if start else (),
         programme=programme,

@@ -14,6 +14,7 @@ from streamlit import config
 from lessons import loop, planning, store, tagging
 from lessons.document import break_autolinks
 from lessons.ui_data import clear_read_cache
+from lessons.wording import plural
 
 # The app's icon (the browser tab's favicon), served by the app itself: a Material icon as
 # page_icon would make every browser fetch it from a font server elsewhere.
@@ -104,7 +105,8 @@ def run_reanalysis(database: store.Database, everything: bool = False) -> None:
 
     def report(done: int, total: int) -> None:
         bar.progress(
-            done / total if total else 1.0, text=f"Re-analysed {done:,} of {total:,} comments"
+            done / total if total else 1.0,
+            text=f"Re-analysed {done:,} of {plural(total, 'comment')}",
         )
 
     result = tagging.reanalyse(database, progress=report, everything=everything)
@@ -112,9 +114,9 @@ def run_reanalysis(database: store.Database, everything: bool = False) -> None:
     clear_read_cache()
     changed = ", ".join(result.changed_themes) or "none"
     st.session_state["reanalysis_flash"] = (
-        f"Re-analysed all {result.analysed:,} comments."
+        f"Re-analysed all {plural(result.analysed, 'comment')}."
         if everything
-        else f"Re-analysed {result.analysed:,} comments that the change could affect"
+        else f"Re-analysed {plural(result.analysed, 'comment')} that the change could affect"
         f" (themes changed: {changed})."
     )
 

@@ -10,6 +10,7 @@ from lessons.errors import ValidationError
 from lessons.privacy import ERASE_REASONS, erase_comment
 from lessons.register import EvidenceLink, link_evidence
 from lessons.tagging import LABELS, add_term_to_theme, correct_comment
+from lessons.wording import plural
 
 PAGE_SIZE = 25
 MAX_LISTED = 2000
@@ -29,7 +30,8 @@ learnt = learning.status(database)
 if learnt.version is not None or learnt.running:
     st.caption(
         (
-            f"The analysis has learnt from {learnt.examples:,} corrections and confirmations"
+            "The analysis has learnt from"
+            f" {plural(learnt.examples, 'correction', 'corrections and confirmations')}"
             f" (version {learnt.version}, {learnt.trained_at:%d %b %Y %H:%M})."
             if learnt.version is not None and learnt.trained_at is not None
             else "The analysis is learning from your corrections."
@@ -243,7 +245,7 @@ def comment_list(untagged_only: bool, key: str, requests_only: bool = False) -> 
     pages = (len(comments) - 1) // PAGE_SIZE + 1
     summary, pager = st.columns([3, 1])
     summary.caption(
-        f"{len(comments):,} comments"
+        f"{plural(len(comments), 'comment')}"
         + (f" (the newest {MAX_LISTED:,})" if len(comments) == MAX_LISTED else "")
         + ("" if may_remove else ". One that names someone? Ask a programme lead to remove it.")
     )
@@ -282,7 +284,7 @@ with phrases_tab:
         st.info("No phrase recurs among the untagged comments yet.")
     for number, phrase in enumerate(phrases):
         with st.container(border=True):
-            st.markdown(f"**{plain(phrase.phrase)}** — in {phrase.count} comments")
+            st.markdown(f"**{plain(phrase.phrase)}** — in {plural(phrase.count, 'comment')}")
             st.caption(plain(f"e.g. “{phrase.example[:160]}”"))
             target = st.selectbox(
                 "Add as a term to theme",

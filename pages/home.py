@@ -4,6 +4,7 @@ import streamlit as st
 
 from lessons import attention, ui_auth, ui_data, ui_widgets
 from lessons.clock import now_local
+from lessons.wording import plural
 
 me = ui_auth.require_role("facilitator")
 database = ui_data.database()
@@ -29,7 +30,9 @@ if not found.awaiting_post_mortem:
 for s in found.awaiting_post_mortem:
     st.page_link(
         "pages/postmortem.py",
-        label=ui_widgets.plain(f"{ui_widgets.session_label(s)} — {s.response_count} responses"),
+        label=ui_widgets.plain(
+            f"{ui_widgets.session_label(s)} — {plural(s.response_count, 'response')}"
+        ),
         icon=":material/forum:",
         query_params={"session": str(s.id)},
     )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lessons import import_sheet, importing, ui_auth, ui_data
 from lessons.errors import ValidationError
+from lessons.wording import plural
 
 me = ui_auth.require_role("facilitator")
 database = ui_data.database()
@@ -28,7 +29,7 @@ except import_sheet.UnreadableFile as unreadable:
     st.stop()
 
 st.write(
-    f"{import_sheet.SOURCES[sheet.layout]} layout: {len(sheet.rows):,} rows,"
+    f"{import_sheet.SOURCES[sheet.layout]} layout: {plural(len(sheet.rows), 'row')},"
     f" {len(sheet.headers)} columns."
 )
 
@@ -150,7 +151,7 @@ if plan.refused:
     )
 
 if st.button(
-    f"Import {counts.to_store:,} rows",
+    f"Import {plural(counts.to_store, 'row')}",
     type="primary",
     disabled=not counts.to_store or not accept,
     key="import_go",
@@ -168,7 +169,8 @@ if st.button(
         bar.progress(1.0, text="Done")
         ui_data.clear_read_cache()
         st.success(
-            f"Stored {done.counts.to_store:,} responses from {import_sheet.SOURCES[plan.source]},"
+            f"Stored {plural(done.counts.to_store, 'response')} from"
+            f" {import_sheet.SOURCES[plan.source]},"
             f" with their comments analysed. {done.counts.duplicates:,} were already there.",
             icon=":material/check:",
         )

@@ -28,6 +28,7 @@ from lessons.register import (
     move_lesson,
     update_lesson,
 )
+from lessons.wording import plural
 
 plain = ui_widgets.plain
 me = ui_auth.require_role("facilitator")
@@ -101,11 +102,9 @@ with st.container(border=True):
     text = left.text_input("Search", max_chars=100, key="lessons_search")
     overdue_only = right.toggle("Overdue only", key="lessons_overdue")
 
-shown = filter_lessons(
-    the_register,
-    LessonFilter(statuses, theme, polarity, scope, owner, overdue_only, text, sort),
-    today,
-)
+chosen = LessonFilter(statuses, theme, polarity, scope, owner, overdue_only, text, sort)
+shown = filter_lessons(the_register, chosen, today)
+caption = reports.register_caption(len(shown), len(the_register), chosen, theme_names, today)
 table = [
     {
         "#": x.id,
@@ -123,7 +122,7 @@ table = [
     }
     for x in shown
 ]
-st.caption(f"{len(shown)} of {len(the_register)} lessons")
+st.caption(f"{len(shown)} of {plural(len(the_register), 'lesson')}")
 st.dataframe(
     table,
     hide_index=True,
@@ -135,7 +134,7 @@ left, middle, right = st.columns(3)
 # Files are built when a button is clicked, not on every rerun of the page.
 left.download_button(
     "Register (CSV)",
-    lambda: reports.register_csv(shown, theme_names),
+    lambda: reports.register_csv(shown, theme_names, caption),
     "lessons-register.csv",
     "text/csv",
     icon=":material/download:",
@@ -143,7 +142,7 @@ left.download_button(
 )
 middle.download_button(
     "Register (Excel)",
-    lambda: reports.register_xlsx(shown, theme_names),
+    lambda: reports.register_xlsx(shown, theme_names, caption),
     "lessons-register.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/table:",

@@ -6,6 +6,7 @@ from lessons import charts, document, planning, ui_auth, ui_data, ui_forms, ui_w
 from lessons.choices import BALANCE_CHOICES, POLARITIES, STATUSES
 from lessons.clock import now_local
 from lessons.errors import ValidationError
+from lessons.wording import plural
 
 plain = ui_widgets.plain
 me = ui_auth.require_role("facilitator")
@@ -174,7 +175,7 @@ with data_tab:
             with st.container(border=True):
                 st.markdown(
                     f"**{plain(theme_names.get(complaint.theme_id, complaint.theme_id))}** —"
-                    f" {complaint.negative} critical of {complaint.comments} comments"
+                    f" {complaint.negative} critical of {plural(complaint.comments, 'comment')}"
                 )
                 if complaint.example:
                     st.markdown(f"> {plain(complaint.example)}")

@@ -29,6 +29,7 @@ from lessons.reflections import (
 )
 from lessons.register import MAX_LESSON_TITLE_CHARS, create_lesson, may_make_move
 from lessons.sessions import mark_reviewed
+from lessons.wording import plural
 
 plain = ui_widgets.plain
 me = ui_auth.require_role("facilitator")
@@ -206,7 +207,7 @@ with feedback_tab:
             with st.container(border=True):
                 st.markdown(
                     f"**{plain(theme_names.get(theme.theme_id, theme.theme_id))}**"
-                    f" — {theme.comments} comments"
+                    f" — {plural(theme.comments, 'comment')}"
                     f" ({theme.positive} positive, {theme.negative} negative)"
                 )
                 if theme.positive_quote:
@@ -215,7 +216,10 @@ with feedback_tab:
                     st.markdown(f":red[**−**] “{plain(theme.negative_quote)}”")
         st.subheader("What people asked for")
         if view.asks:
-            st.caption(f"{len(view.asks)} comments ask for a change or an addition.")
+            st.caption(
+                f"{plural(len(view.asks), 'comment')}"
+                f" {'asks' if len(view.asks) == 1 else 'ask'} for a change or an addition."
+            )
             ui_widgets.show_asks(view.asks, theme_names)
         else:
             st.caption("No comment asks for a change or an addition.")
@@ -361,7 +365,7 @@ with comments_tab:
                 comment.label, comment.mixed, comment.label_corrected, comment.language
             )
             if view.lessons_per_comment.get(comment.id):
-                st.caption(f"Evidence for {view.lessons_per_comment[comment.id]} lesson(s)")
+                st.caption(f"Evidence for {plural(view.lessons_per_comment[comment.id], 'lesson')}")
             promote_button(
                 postmortem.Promotion(
                     "comment", comment.id, comment.text, comment.label, comment.themes

@@ -6,6 +6,7 @@ from lessons import privacy, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.errors import ValidationError
 from lessons.privacy import MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS
 from lessons.privacy_notice import NOTICE_PATH, PrivacySettings
+from lessons.wording import plural
 
 FIELD_LABELS = {
     "controller": "Data controller",
@@ -97,9 +98,9 @@ with notice_tab:
 with retention_tab:
     due = privacy.purge_preview(database)
     st.markdown(
-        f"Answers are kept for **{due.months} months**, then deleted with everything worked"
-        " out from them (analyses, corrections, and lessons' links to them: the lessons stay,"
-        f" and their history says a link went). Due now: what was sent before"
+        f"Answers are kept for **{plural(due.months, 'month')}**, then deleted with everything"
+        " worked out from them (analyses, corrections, and lessons' links to them: the lessons"
+        f" stay, and their history says a link went). Due now: what was sent before"
         f" **{due.cutoff:%-d %B %Y}**. Deleting it also deletes the backups taken before"
         " that day (Settings → Backups)."
     )
@@ -112,7 +113,7 @@ with retention_tab:
         st.success("Nothing is older than the retention period.", icon=":material/check:")
     else:
         sure = st.checkbox(
-            f"Delete these {due.held.responses:,} responses for good", key="privacy_purge_sure"
+            f"Delete {plural(due.held.responses, 'response')} for good", key="privacy_purge_sure"
         )
         if st.button(
             "Delete what is past the retention period",
@@ -153,7 +154,7 @@ with people_tab:
             plain(
                 f"{match.contact_name or '—'} · {match.contact_detail or '—'} ·"
                 f" {match.session_title} ({match.session_starts_at:%d %b %Y}) · response"
-                f" #{match.response_id}, {match.comments} comments"
+                f" #{match.response_id}, {plural(match.comments, 'comment')}"
             ),
             value=True,
             key=f"privacy_pick_{match.response_id}",

@@ -2,18 +2,29 @@
 
 import streamlit as st
 
-from lessons import export, programme_report, reports, ui_auth, ui_data, ui_trends
+from lessons import export, programme_report, reports, ui_auth, ui_data, ui_trends, ui_widgets
 from lessons.clock import today_local
+from lessons.wording import plural
 
 ui_auth.require_role("lead")
 database = ui_data.database()
 today = today_local()
-st.title("Reports")
-st.caption("Everything here honours the filters, which are shared with the Trends page.")
+heading = st.empty()  # the title names the filters, which are chosen just below it
+st.caption(
+    "Everything here — the report and every export — covers what the filters choose. They"
+    " are shared with the Trends page: change or clear them here."
+)
 
-where = ui_trends.trend_filter_controls("reports")
+where = ui_trends.trend_filter_controls("reports", expanded=True)
+chosen = programme_report.filter_words(where)
+heading.title(f"Reports: {ui_widgets.plain(chosen)}")
 overview = ui_trends.trend_overview(where)
 theme_names = ui_data.theme_names()
+# A report or export prepared under other filters is not offered under these ones.
+if st.session_state.get("reports_filter") != where:
+    for stale in ("reports_markdown", "reports_html", "reports_export"):
+        st.session_state.pop(stale, None)
+    st.session_state["reports_filter"] = where
 
 st.subheader("Programme report")
 title = st.text_input(
@@ -71,22 +82,25 @@ include_contact = what == "responses" and st.checkbox(
 )
 file_format = st.radio("Format", ["CSV", "Excel"], horizontal=True, key="reports_file_format")
 if st.button("Prepare the export", key="reports_prepare"):
-    table = reports.export_table(database, where, what, include_contact)
-    columns, rows = table.columns, table.rows
+    table = reports.export_table(database, where, what, include_contact, today)
+    columns, rows, caption = table.columns, table.rows, table.caption
     if table.note:
         st.info(table.note)
-    bar = st.progress(0.0, text=f"Writing {len(rows):,} rows…")
+    bar = st.progress(0.0, text=f"Writing {plural(len(rows), 'row')}…")
 
     def report(done: int, total: int) -> None:
         bar.progress(
-            min(done / total, 1.0) if total else 1.0, text=f"Written {done:,} of {total:,} rows"
+            min(done / total, 1.0) if total else 1.0,
+            text=f"Written {done:,} of {plural(total, 'row')}",
         )
 
     try:
         data = (
-            export.rows_to_csv(rows, columns, progress=report)
+            export.rows_to_csv(rows, columns, caption=caption, progress=report)
             if file_format == "CSV"
-            else export.rows_to_xlsx({what.capitalize(): (columns, rows)}, progress=report)
+            else export.rows_to_xlsx(
+                {what.capitalize(): (columns, rows)}, caption=caption, progress=report
+            )
         )
     except ValueError as too_big:
         st.error(str(too_big))
@@ -101,7 +115,7 @@ if st.button("Prepare the export", key="reports_prepare"):
         )
 if "reports_export" in st.session_state:
     data, name, count, kind, with_contact = st.session_state["reports_export"]
-    label = f"Download {name} ({count:,} rows)"
+    label = f"Download {name} ({plural(count, 'row')})"
     mime = (
         "text/csv"
         if kind == "CSV"

@@ -20,6 +20,7 @@ from lessons.sessions import (
     poster_for,
     session_response_count,
 )
+from lessons.wording import plural
 
 SHARE_TAB, EDIT_TAB = "Share the feedback form", "Edit session"
 
@@ -176,7 +177,7 @@ with edit_tab:
             st.session_state["sessions_flash"] = (
                 f"Saved changes to '{ui_widgets.plain(edited.title.strip())}'."
             ) + (
-                f" {len(embedded)} planned lesson(s) are now embedded: see the post-mortem."
+                f" {plural(len(embedded), 'planned lesson')} now embedded: see the post-mortem."
                 if embedded
                 else ""
             )

@@ -7,6 +7,7 @@ import streamlit as st
 from lessons import learning, tagging, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.errors import ValidationError
 from lessons.tagging import blank_theme, definition, preview_theme, save_theme, theme_from_form
+from lessons.wording import plural
 
 NEW = "__new__"
 FIELD_LABELS = {
@@ -172,8 +173,8 @@ if st.button("Create the theme from these examples", key="settings_examples_crea
         learning.learn_in_background(database)
         ui_data.clear_read_cache()
         st.session_state["reanalysis_flash"] = (
-            f"Created the theme from {len(chosen)} examples: the analysis is learning it in"
-            " the background, and tags comments like them when it has."
+            f"Created the theme from {plural(len(chosen), 'example')}: the analysis is learning"
+            " it in the background, and tags comments like them when it has."
         )
         st.rerun()
 

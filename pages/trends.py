@@ -4,6 +4,7 @@ import streamlit as st
 
 from lessons import ui_auth, ui_trends
 from lessons.choices import MIN_GROUP_SIZE
+from lessons.wording import plural
 
 ui_auth.require_role("lead")
 st.title("Trends")
@@ -35,7 +36,7 @@ row[1].metric(
 row[2].metric(
     "Critical comments",
     f"{headline.negative_share:.0%}" if headline.negative_share is not None else "—",
-    help=f"Of {headline.comments:,} comments, after people's corrections.",
+    help=f"Of {plural(headline.comments, 'comment')}, after people's corrections.",
 )
 if headline.figures_hidden:
     st.info(

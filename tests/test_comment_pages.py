@@ -87,7 +87,7 @@ def test_editing_a_theme_in_settings_previews_and_reanalyses(db):
     assert "**1 of 1** stored comments" in at.caption[1].value
     at.button(key="settings_theme_venue_save").click().run()
     assert not at.exception
-    assert "Re-analysed 1 comments" in at.success[0].value
+    assert "Re-analysed 1 comment" in at.success[0].value
     assert "venue" in comments(db)[0].themes
 
 

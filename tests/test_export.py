@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -47,6 +49,7 @@ dangerous_text = st.builds(
     st.text(),
 )
 any_text = st.one_of(st.text(), dangerous_text)
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def starts_like_a_formula(text: str) -> bool:
@@ -166,19 +169,26 @@ def test_a_newline_inside_a_csv_cell_cannot_start_a_new_hostile_cell():
 def test_any_text_round_trips_through_csv_inert(text):
     [[cell]] = read_csv(rows_to_csv([{"t": text}], ["t"]))[1:]
     assert not starts_like_a_formula(cell)
-    assert cell == neutralise_cell(text)
+    assert cell == neutralise_cell(CONTROLS.sub("", text))
 
 
 # Excel
 
 
-def test_hostile_cells_are_inert_in_excel():
+def test_hostile_cells_are_inert_in_excel_without_a_visible_apostrophe():
     cells = one_column_xlsx(list(HOSTILE))
     for text, cell in zip(HOSTILE, cells, strict=True):
-        assert cell.data_type == "s"
-        assert not starts_like_a_formula(cell.value)
+        # Text, marked as Excel marks text typed after an apostrophe: the apostrophe is not
+        # part of the value, so nobody sees it.
+        assert cell.data_type == "s" and cell.quotePrefix
         # XML carries a carriage return as a line feed; the text is otherwise intact.
-        assert cell.value == "'" + text.replace("\r", "\n")
+        assert cell.value == text.replace("\r", "\n")
+
+
+def test_ordinary_text_in_excel_has_no_quote_prefix():
+    [name, sentence] = one_column_xlsx(["Siân Ó Briain", "a = b"])
+    assert not name.quotePrefix and not sentence.quotePrefix
+    assert (name.value, sentence.value) == ("Siân Ó Briain", "a = b")
 
 
 def test_no_cell_in_the_workbook_is_a_formula():
@@ -188,7 +198,7 @@ def test_no_cell_in_the_workbook_is_a_formula():
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f"
-                assert not starts_like_a_formula(str(cell.value))
+                assert cell.quotePrefix or not starts_like_a_formula(str(cell.value))
 
 
 def test_error_codes_typed_as_text_stay_text():
@@ -216,9 +226,23 @@ def test_values_excel_cannot_hold_do_not_corrupt_the_workbook():
         [float("nan"), float("-inf"), "\x01=1", "ok\uffff"]
     )
     assert nan.value is None
-    assert infinity.value == "'-inf"
-    assert control.value == "' =1"
+    assert (infinity.value, infinity.quotePrefix) == ("-inf", True)
+    assert (control.value, control.quotePrefix) == ("=1", True)
     assert non_character.value == "ok "
+
+
+def test_no_export_carries_nul_or_another_control_character():
+    rows = [{"a": "before\x00after", "b": "\x00=1", "c": "bell\x07"}]
+    data = rows_to_csv(rows, ["a", "b", "c"])
+    assert b"\x00" not in data and b"\x07" not in data
+    assert read_csv(data)[1] == ["beforeafter", "'=1", "bell"]
+    book = rows_to_xlsx({"Sheet": (["a", "b", "c"], rows)})
+    with zipfile.ZipFile(io.BytesIO(book)) as parts:
+        for name in parts.namelist():
+            xml = parts.read(name)
+            assert b"\x00" not in xml and b"&#0;" not in xml and b"\x07" not in xml
+    cells = [cell.value for cell in read_xlsx(book)["Sheet"][2]]
+    assert cells == ["beforeafter", "=1", "bell"]
 
 
 def test_the_header_row_is_bold_frozen_and_labelled():
@@ -304,11 +328,12 @@ def test_rows_without_a_length_are_also_stopped_at_the_limit(monkeypatch):
 @given(any_text)
 def test_any_text_is_stored_as_inert_text_in_excel(text):
     [cell] = one_column_xlsx([text])
-    if text == "":
+    if not CONTROLS.sub("", text):
         assert cell.value is None
     else:
         assert cell.data_type == "s"
-        assert not starts_like_a_formula(cell.value)
+        assert cell.quotePrefix == starts_like_a_formula(cell.value)
+        assert "\x00" not in cell.value
 
 
 @pytest.fixture

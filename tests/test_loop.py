@@ -262,7 +262,7 @@ def test_the_whole_loop_in_the_app(db):
     key = f"sessions_edit_{later.id}"
     at.selectbox(key=f"{key}_status").set_value("delivered")
     at.button(key=f"FormSubmitter:{key}-Save changes").click().run()
-    assert "1 planned lesson(s) are now embedded" in at.success[0].value
+    assert "1 planned lesson now embedded" in at.success[0].value
     with db.reading() as cur:
         lesson = found(store.lesson_by_id(cur, lesson_id))
         history = [e.detail for e in store.audit_for(cur, "lesson", lesson_id)]

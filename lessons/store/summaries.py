@@ -41,6 +41,8 @@ class FeedbackSummary:
     sentiment_counts: dict[str, int]
     comments: int
     themes: tuple[ThemeSummary, ...]
+    # The spread of each person's change in confidence (after - before), for the readings.
+    sd_confidence_change: float | None = None
 
 
 def _counts(cur: Cursor, column: str, session_ids: list[int]) -> dict[Any, int]:
@@ -65,7 +67,8 @@ def feedback_summary(
                avg(confidence_before) FILTER (WHERE confidence_after IS NOT NULL),
                avg(confidence_after) FILTER (WHERE confidence_before IS NOT NULL),
                avg(CASE WHEN confidence_after > confidence_before THEN 1.0 ELSE 0.0 END)
-                   FILTER (WHERE confidence_before IS NOT NULL AND confidence_after IS NOT NULL)
+                   FILTER (WHERE confidence_before IS NOT NULL AND confidence_after IS NOT NULL),
+               stddev_samp(confidence_after - confidence_before)
         FROM responses WHERE list_contains(?, session_id)
         """,
         [ids],
@@ -128,6 +131,7 @@ def feedback_summary(
         themes=tuple(
             ThemeSummary(r[0], int(r[1]), int(r[2]), int(r[3]), r[4], r[5]) for r in theme_rows
         ),
+        sd_confidence_change=head[7],
     )
 
 

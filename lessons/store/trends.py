@@ -178,7 +178,8 @@ def trend_headline(cur: Cursor, where: TrendFilter) -> Headline:
 
 
 def trend_by_month(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
-    """Per month: responses, mean rating, mean confidence before and after."""
+    """Per month: responses, mean rating (and its spread), mean confidence before and
+    after."""
     chosen, params = _chosen(where)
     return query_frame(
         cur,
@@ -186,6 +187,7 @@ def trend_by_month(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
         WITH {chosen}
         SELECT c.month, count(*) AS responses,
                avg(r.overall_rating) AS mean_rating,
+               stddev_samp(r.overall_rating) AS rating_sd,
                avg(r.confidence_before) AS confidence_before,
                avg(r.confidence_after) AS confidence_after
         FROM responses r JOIN chosen c ON c.id = r.session_id
@@ -366,8 +368,8 @@ def trend_answers_by_hands_on(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
 
 
 def trend_co_delivery(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
-    """Co-delivered with councillors or not: sessions, responses, rating, uplift, wanting
-    more of the why."""
+    """Co-delivered with councillors or not: sessions, responses, rating (and its spread),
+    uplift, wanting more of the why."""
     chosen, params = _chosen(where)
     return query_frame(
         cur,
@@ -382,6 +384,7 @@ def trend_co_delivery(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
         answers AS (
             SELECT k.co_delivered, count(*) AS responses,
                    avg(r.overall_rating) AS mean_rating,
+                   stddev_samp(r.overall_rating) AS rating_sd,
                    avg(r.confidence_after - r.confidence_before) AS mean_uplift,
                    avg(CASE WHEN r.balance = 'more_why' THEN 1.0 ELSE 0.0 END)
                        FILTER (WHERE r.balance IS NOT NULL) AS wanted_more_why
@@ -389,7 +392,7 @@ def trend_co_delivery(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
             GROUP BY 1
         )
         SELECT k.co_delivered, k.sessions, COALESCE(a.responses, 0) AS responses,
-               a.mean_rating, a.mean_uplift, a.wanted_more_why
+               a.mean_rating, a.rating_sd, a.mean_uplift, a.wanted_more_why
         FROM sessions_by_kind k LEFT JOIN answers a ON a.co_delivered = k.co_delivered
         ORDER BY 1 DESC
         """,
