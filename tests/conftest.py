@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import pytest
 from filelock import FileLock
+from hypothesis import settings
 from streamlit import config as streamlit_config
 
 from lessons import accounts, store
@@ -25,6 +26,11 @@ from lessons.demo import load_demo
 from lessons.demo_content import DemoProgramme
 from lessons.sessions import SessionDraft, create_session
 from lessons.startup import open_app_database
+
+# Tests check behaviour, not timings: on a loaded machine (CI beside other work) a property's
+# example may take longer than Hypothesis's default 200 ms deadline without anything wrong.
+settings.register_profile("behaviour", deadline=None)
+settings.load_profile("behaviour")
 
 ROOT = Path(__file__).resolve().parent.parent
 # Debian's chromium, which the browser tests in tests/e2e drive.
