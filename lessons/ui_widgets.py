@@ -135,7 +135,7 @@ def show_comparison(comparison: loop.Comparison, theme_names: dict[str, str]) ->
     the rule applied in one line, and every measure with whether it counted."""
     if comparison.before_sessions:
         st.markdown(
-            f"Compared **{plain(comparison.after_label)}** with "
+            f"Compared **{plain(comparison.after_label)}**, where the lesson was applied, with "
             + "; ".join(f"**{plain(name)}**" for name in comparison.before_sessions)
             + f" ({plain(comparison.basis)})."
         )
@@ -153,9 +153,9 @@ def show_comparison(comparison: loop.Comparison, theme_names: dict[str, str]) ->
                     "Verdict": m.verdict,
                     "Counted": "yes"
                     if comparison.counts(m) and m.verdict != loop.TOO_FEW
-                    else "no: too few responses"
+                    else "no (too few)"
                     if comparison.counts(m)
-                    else "no: context only",
+                    else "no (context)",
                 }
                 for m in comparison.measures
             ],

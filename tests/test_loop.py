@@ -278,7 +278,10 @@ def test_the_whole_loop_in_the_app(db):
     applied = "**Verdict: improved.** 1 of 1 measure improved, none worse → improved."
     assert applied in shown
     assert any(
-        "Compared **Second run" in m and "**Social media for councillors" in m for m in shown
+        "Compared **Second run" in m
+        and "where the lesson was applied" in m
+        and "**Social media for councillors" in m
+        for m in shown
     )
     at.button(key=f"postmortem_validate_{lesson_id}").click().run()
     assert "validated" in at.toast[0].value
