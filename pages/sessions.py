@@ -51,7 +51,7 @@ if not sessions:
     )
     st.stop()
 
-st.dataframe(
+ui_widgets.key_columns_table(
     [
         {
             "Date": s.starts_at,
@@ -65,9 +65,12 @@ st.dataframe(
         }
         for s in sessions
     ],
-    hide_index=True,
-    width="stretch",
-    column_config={"Date": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
+    column_config={
+        "Date": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm"),
+        "Title": st.column_config.TextColumn(width="medium"),  # the key columns fit a phone
+    },
+    key_columns=["Date", "Title"],
+    key="sessions_table",
 )
 
 by_id = {s.id: s for s in sessions}
