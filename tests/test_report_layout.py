@@ -3,7 +3,10 @@ grows its margins to fit its labels; the HTML keeps to the screen's width."""
 
 from datetime import date
 
+from streamlit.testing.v1 import AppTest
+
 from lessons import charts, programme_report, reports, store, tagging, trends
+from tests.conftest import ROOT, make_account, signed_in
 
 TODAY = date(2026, 11, 25)
 
@@ -60,3 +63,16 @@ def test_labels_are_escaped_and_broken_onto_short_lines():
     assert charts.short_lines("Facilitators & delivery") == "Facilitators &amp;<br>delivery"
     assert charts.short_lines("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
     assert charts.short_lines("") == ""
+
+
+def test_a_wide_table_shows_its_key_columns_until_asked_for_all(db):
+    fiona = make_account(db, "Fiona Marsden", "admin")
+    at = signed_in(
+        AppTest.from_file(str(ROOT / "pages" / "people.py"), default_timeout=60), fiona
+    ).run()
+    [table] = at.dataframe
+    assert list(table.proto.column_order) == ["Name", "Role", "Active"]
+    assert "Email" in table.value.columns  # the data is all there, one switch away
+    at.toggle(key="people_table_all_columns").set_value(True).run()
+    [table] = at.dataframe
+    assert list(table.proto.column_order) == []
