@@ -7,13 +7,14 @@ Pure: the frames are built from plain counts and means, never from store rows.
 
 from __future__ import annotations
 
+import html
+import textwrap
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from lessons.choices import RATING_LABELS
-from lessons.document import plotly_label
 
 SENTIMENT_COLOURS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828"}
 BRAND = "#0b5563"
@@ -24,6 +25,26 @@ _LAYOUT = dict(
     plot_bgcolor="white",
     legend=dict(orientation="h", y=-0.2),
 )
+# How every chart is shown, in the app and in the offline report: no toolbar (on a phone it
+# covers the chart's title), no logo, and as wide as the screen it is on.
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+# A label longer than this is broken onto lines, so a phone keeps room for the chart.
+LABEL_CHARACTERS = 16
+
+
+def label_axes(figure: go.Figure, x: str, y: str) -> go.Figure:
+    """Name both axes, and let the margins grow to fit the labels, so nothing is cut off."""
+    figure.update_layout(
+        xaxis=dict(title=dict(text=x), automargin=True),
+        yaxis=dict(title=dict(text=y), automargin=True),
+    )
+    return figure
+
+
+def short_lines(text: str, width: int = LABEL_CHARACTERS) -> str:
+    """Typed text as a Plotly label (escaped: see plotly_label) broken onto short lines."""
+    lines = textwrap.wrap(str(text), width, break_long_words=False) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def counts_frame(counts: Mapping, labels: Mapping, column: str = "Answer") -> pd.DataFrame:
@@ -44,7 +65,12 @@ def bar_chart(frame: pd.DataFrame, title: str, horizontal: bool = False) -> go.F
     """A single-series bar chart of the first column against Responses."""
     label_column = frame.columns[0]
     bar = (
-        go.Bar(y=frame[label_column], x=frame["Responses"], orientation="h", marker_color=BRAND)
+        go.Bar(
+            y=[short_lines(label) for label in frame[label_column]],
+            x=frame["Responses"],
+            orientation="h",
+            marker_color=BRAND,
+        )
         if horizontal
         else go.Bar(x=frame[label_column], y=frame["Responses"], marker_color=BRAND)
     )
@@ -52,7 +78,8 @@ def bar_chart(frame: pd.DataFrame, title: str, horizontal: bool = False) -> go.F
     figure.update_layout(title=title, **_LAYOUT)
     if horizontal:
         figure.update_yaxes(autorange="reversed")
-    return figure
+        return label_axes(figure, "Responses", str(label_column))
+    return label_axes(figure, str(label_column), "Responses")
 
 
 def confidence_frame(before: float | None, after: float | None, pairs: int) -> pd.DataFrame:
@@ -78,7 +105,7 @@ def confidence_chart(frame: pd.DataFrame) -> go.Figure:
     )
     figure.update_layout(title="Confidence before and after (mean, 1-5)", **_LAYOUT)
     figure.update_yaxes(range=[0, 5.5])
-    return figure
+    return label_axes(figure, "", "Mean confidence (1-5)")
 
 
 def sentiment_frame(counts: Mapping[str, int]) -> pd.DataFrame:
@@ -94,8 +121,7 @@ def sentiment_chart(frame: pd.DataFrame) -> go.Figure:
         )
     )
     figure.update_layout(title="Comments by sentiment", **_LAYOUT)
-    figure.update_yaxes(title="Comments")
-    return figure
+    return label_axes(figure, "Sentiment", "Comments")
 
 
 def themes_frame(themes: Iterable[tuple[str, int, int, int]]) -> pd.DataFrame:
@@ -117,7 +143,7 @@ def themes_chart(frame: pd.DataFrame) -> go.Figure:
     figure = go.Figure(
         [
             go.Bar(
-                y=[plotly_label(name) for name in frame["Theme"]],
+                y=[short_lines(name) for name in frame["Theme"]],
                 x=frame[label.capitalize()],
                 name=label.capitalize(),
                 orientation="h",
@@ -127,6 +153,6 @@ def themes_chart(frame: pd.DataFrame) -> go.Figure:
         ]
     )
     figure.update_layout(barmode="stack", title="Themes by sentiment of their comments", **_LAYOUT)
-    figure.update_layout(height=max(300, 60 + 28 * len(frame)))
+    figure.update_layout(height=max(300, 80 + 36 * len(frame)))
     figure.update_yaxes(autorange="reversed")
-    return figure
+    return label_axes(figure, "Comments", "Theme")

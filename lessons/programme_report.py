@@ -11,6 +11,7 @@ import plotly.io as pio
 
 from lessons import store
 from lessons.anonymity import hidden_groups_note
+from lessons.charts import CHART_CONFIG
 from lessons.document import (
     Block,
     Bullets,
@@ -131,7 +132,8 @@ def report_blocks(
                         chart.figure,
                         full_html=False,
                         include_plotlyjs=first,
-                        config={"displaylogo": False},
+                        config=CHART_CONFIG,
+                        default_width="100%",
                     )
                 )
             )
@@ -161,11 +163,21 @@ def report_markdown(
     return to_markdown(report_blocks(title, where, headline, charts, lessons, today))
 
 
+# Reads on a phone (nothing wider than the screen: a wide table scrolls inside itself, long
+# words break) and on paper (no chart split across pages, headings kept with what follows).
 _STYLE = (
     "body{font-family:Arial,Helvetica,sans-serif;max-width:60rem;margin:2rem auto;"
-    "line-height:1.45;color:#1b1b1b;padding:0 1rem}h1,h2{color:#0b5563}"
-    "table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;"
-    "padding:.25rem .5rem;text-align:left}caption{text-align:left;font-style:italic}"
+    "line-height:1.45;color:#1b1b1b;padding:0 1rem;overflow-wrap:anywhere}"
+    "h1,h2{color:#0b5563}"
+    "table{border-collapse:collapse;margin:.5rem 0 1.5rem;display:block;max-width:100%;"
+    "overflow-x:auto}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;"
+    "overflow-wrap:normal}caption{text-align:left;font-style:italic}"
+    ".plotly-graph-div{max-width:100%}"
+    "@media (max-width:40rem){body{margin:1rem auto;padding:0 .75rem}"
+    "table{font-size:.85rem}td,th{padding:.2rem .3rem}}"
+    "@media print{body{max-width:none;margin:0;padding:0}h1,h2,h3{break-after:avoid}"
+    ".plotly-graph-div{break-inside:avoid}thead{display:table-header-group}"
+    "table{display:table;overflow:visible}}"
 )
 
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from lessons import store
 from lessons.anonymity import enough
-from lessons.charts import BRAND, SENTIMENT_COLOURS
+from lessons.charts import BRAND, SENTIMENT_COLOURS, label_axes, short_lines
 from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPE_SHORT,
@@ -22,7 +22,6 @@ from lessons.choices import (
     MIN_GROUP_SIZE,
     STATUSES,
 )
-from lessons.document import plotly_label
 from lessons.wording import (
     HIGHER,
     SAME,
@@ -34,10 +33,11 @@ from lessons.wording import (
 
 _LAYOUT = dict(
     margin=dict(l=10, r=10, t=30, b=10),
-    height=320,
+    height=360,
     font=dict(size=13),
     plot_bgcolor="white",
-    legend=dict(orientation="h", y=-0.25),
+    # Above the chart: below it, the legend would sit on the axis' name.
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
 )
 
 
@@ -103,10 +103,13 @@ def rating_and_sentiment(monthly: pd.DataFrame, sentiment: pd.DataFrame) -> Tren
         line=dict(color=SENTIMENT_COLOURS["negative"]),
     )
     figure.update_layout(
-        yaxis=dict(title="Mean rating", range=[0, 5]),
-        yaxis2=dict(title="% critical", overlaying="y", side="right", range=[0, 100]),
+        yaxis=dict(range=[0, 5]),
+        yaxis2=dict(
+            title="% critical", overlaying="y", side="right", range=[0, 100], automargin=True
+        ),
         **_LAYOUT,
     )
+    label_axes(figure, "Month", "Mean rating (1-5)")
     reading = rating_reading(shown)
     return TrendChart(key, title, reading, figure, table, suppressed)
 
@@ -158,15 +161,32 @@ def theme_heatmap(themes: pd.DataFrame, names: Mapping[str, str]) -> TrendChart:
         go.Heatmap(
             z=share.values.round(0),
             x=months,
-            y=[plotly_label(name) for name in share.index],
+            y=[short_lines(name) for name in share.index],
             customdata=critical.values.round(0),
             colorscale="Teal",
-            colorbar=dict(title="% of comments"),
+            # Across the top: at the side, it would take a phone's width from the months.
+            colorbar=dict(
+                title=dict(text="% of comments", side="top"),
+                orientation="h",
+                yanchor="bottom",
+                y=1.02,
+                x=1,
+                xanchor="right",
+                len=0.5,
+                thickness=12,
+            ),
             hovertemplate="%{y}, %{x}: %{z}% of comments, %{customdata}% of them critical"
             "<extra></extra>",
         )
     )
-    figure.update_layout(**{**_LAYOUT, "height": max(320, 40 + 28 * len(share.index))})
+    figure.update_layout(
+        **{
+            **_LAYOUT,
+            "height": max(360, 160 + 44 * len(share.index)),
+            "margin": dict(l=10, r=10, t=70, b=10),  # room for the colour bar above
+        }
+    )
+    label_axes(figure, "Month", "Theme")
     overall = frame.groupby("Theme")[["tagged", "negative"]].sum()
     reading = theme_reading(overall, int(frame.groupby("month")["comments"].first().sum()))
     table = frame[["Month", "Theme", "tagged", "negative", "comments"]].rename(
@@ -246,6 +266,8 @@ def confidence(levels: pd.DataFrame) -> TrendChart:
         ]
     )
     figure.update_layout(barmode="group", **_LAYOUT)
+    label_axes(figure, "Confidence (1 = not at all, 5 = very)", "Responses")
+    figure.update_xaxes(dtick=1)
     return TrendChart(key, title, confidence_reading(table), figure, table, 0)
 
 
@@ -297,7 +319,8 @@ def type_mix(types: pd.DataFrame) -> TrendChart:
             for t, label in COUNCILLOR_TYPE_SHORT.items()
         ]
     )
-    figure.update_layout(barmode="stack", yaxis=dict(title="% of answers"), **_LAYOUT)
+    figure.update_layout(barmode="stack", **_LAYOUT)
+    label_axes(figure, "Quarter", "% of answers")
     # Traces each hold only their own quarters: keep the axis in time order.
     figure.update_xaxes(categoryorder="array", categoryarray=sorted(set(frame["Quarter"])))
     reading = type_reading(frame.groupby("councillor_type")["responses"].sum())
@@ -365,12 +388,8 @@ def answers_by_hands_on(answers: pd.DataFrame) -> TrendChart:
             name=f"% {short[answer].lower()}",
             marker_color=colour,
         )
-    figure.update_layout(
-        barmode="group",
-        xaxis=dict(title="Planned hands-on share"),
-        yaxis=dict(title="%"),
-        **_LAYOUT,
-    )
+    figure.update_layout(barmode="group", **_LAYOUT)
+    label_axes(figure, "Planned hands-on share of the session", "% of answers")
     how = keep[keep["answer"] == "more_how"].set_index("band")
     reading = hands_on_reading(
         {
@@ -438,9 +457,8 @@ def co_delivery(frame: pd.DataFrame) -> TrendChart:
             ),
         ]
     )
-    figure.update_layout(
-        barmode="group", xaxis=dict(title="Co-delivered with councillors"), **_LAYOUT
-    )
+    figure.update_layout(barmode="group", **_LAYOUT)
+    label_axes(figure, "Co-delivered with councillors", "Mean (rating 1-5; uplift in points)")
     reading = co_delivery_reading(shown)
     return TrendChart(key, title, reading, figure, table.reset_index(drop=True), suppressed)
 
@@ -480,7 +498,8 @@ def lessons_over_time(frame: pd.DataFrame) -> TrendChart:
             for s, label in STATUSES.items()
         ]
     )
-    figure.update_layout(barmode="stack", yaxis=dict(title="Lessons"), **_LAYOUT)
+    figure.update_layout(barmode="stack", **_LAYOUT)
+    label_axes(figure, "Month", "Lessons")
     months = sorted(set(frame["month"]))
     figure.update_xaxes(
         categoryorder="array", categoryarray=[pd.Timestamp(m).strftime("%b %Y") for m in months]

@@ -9,11 +9,12 @@ import streamlit as st
 
 from lessons import store, trends
 from lessons.anonymity import hidden_groups_note
+from lessons.charts import CHART_CONFIG
 from lessons.choices import SESSION_FORMATS
 from lessons.import_sheet import SOURCES
 from lessons.ui_data import READ_CACHE_SECONDS, database_at, database_key, theme_names
 from lessons.ui_forms import any_or_one
-from lessons.ui_widgets import plain
+from lessons.ui_widgets import key_columns_table, plain
 
 
 @st.cache_data(ttl=300, show_spinner="Working out the trends…", max_entries=64)
@@ -131,9 +132,11 @@ def show_trend_chart(chart: trends.TrendChart) -> None:
     st.subheader(chart.title)
     st.markdown(plain(chart.reading))  # a reading can name a theme, which someone typed
     if chart.figure is not None:
-        st.plotly_chart(chart.figure, key=f"trend_{chart.key}")
+        st.plotly_chart(chart.figure, key=f"trend_{chart.key}", config=CHART_CONFIG)
     if not chart.table.empty:
         with st.expander("The numbers"):
-            st.dataframe(chart.table, hide_index=True)
+            columns = [str(c) for c in chart.table.columns]
+            # Wide tables show their first three columns on a phone; the rest a switch away.
+            key_columns_table(chart.table, columns[:3], key=f"trend_{chart.key}_numbers")
     if chart.suppressed:
         st.caption(hidden_groups_note(chart.suppressed))

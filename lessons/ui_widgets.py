@@ -4,6 +4,7 @@ and re-analysis with a progress bar."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -27,6 +28,14 @@ div[data-testid="stRadio"] label { min-height: 2rem; }
 div[data-testid="stForm"] { border-radius: 0.75rem; }
 .block-container { padding-top: 2rem; max-width: 52rem; }
 @media (max-width: 640px) { .block-container { padding-left: 1rem; padding-right: 1rem; } }
+/* On a phone every tab's label shows: the tabs wrap onto a second row rather than scroll. */
+@media (max-width: 640px) {
+  div[role="tablist"] { flex-wrap: wrap; overflow-x: visible; gap: 0.25rem 0.9rem; }
+  div[data-testid="stTab"] p { font-size: 0.9rem; }
+}
+/* No chart toolbar: on a phone it covers the chart's title (charts.CHART_CONFIG says the
+   same to each chart; this catches any chart shown without it). */
+.modebar-container { display: none !important; }
 </style>
 """
 
@@ -55,6 +64,24 @@ def plain(text: str) -> str:
 
 def apply_base_style() -> None:
     st.html(_BASE_CSS)
+
+
+def key_columns_table(
+    rows: Any,
+    key_columns: Sequence[str],
+    key: str,
+    column_config: Mapping[str, Any] | None = None,
+) -> None:
+    """A table that fits a phone: its key columns, and every column one switch away."""
+    columns = list(rows.columns) if hasattr(rows, "columns") else list(rows[0]) if rows else []
+    every = set(columns) <= set(key_columns) or st.toggle("All columns", key=f"{key}_all_columns")
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        column_order=None if every else list(key_columns),
+        column_config=dict(column_config or {}),
+    )
 
 
 def session_label(session: store.SessionRow) -> str:

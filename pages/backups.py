@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lessons import backups, ui_auth, ui_data
+from lessons import backups, ui_auth, ui_data, ui_widgets
 from lessons.clock import now_local
 
 me = ui_auth.require_role("admin")
@@ -42,7 +42,7 @@ st.subheader("Recent backups")
 if not recorded:
     st.info("No backup has been taken from this database yet.")
 else:
-    st.dataframe(
+    ui_widgets.key_columns_table(
         [
             {
                 "Started": row.started_at,
@@ -56,12 +56,12 @@ else:
             }
             for row in recorded
         ],
-        hide_index=True,
-        width="stretch",
         column_config={
             "Started": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm:ss"),
             "Checked": st.column_config.CheckboxColumn(),
         },
+        key_columns=["Started", "Checked", "Problem"],
+        key="backups_table",
     )
     present = {f.path.name for f in backups.backup_files(settings.folder, database.path.stem)}
     gone = [row.file for row in recorded if row.file and row.file not in present]

@@ -123,11 +123,14 @@ table = [
     for x in shown
 ]
 st.caption(f"{len(shown)} of {plural(len(the_register), 'lesson')}")
-st.dataframe(
+ui_widgets.key_columns_table(
     table,
-    hide_index=True,
-    width="stretch",
-    column_config={"Due": st.column_config.DateColumn(format="DD MMM YYYY")},
+    column_config={
+        "Due": st.column_config.DateColumn(format="DD MMM YYYY"),
+        "Title": st.column_config.TextColumn(width="medium"),  # the key columns fit a phone
+    },
+    key_columns=["#", "Title", "Status"],
+    key="lessons_table",
 )
 
 left, middle, right = st.columns(3)
@@ -300,12 +303,12 @@ with evidence_tab:
                 st.rerun()
 
 with history_tab:
-    st.dataframe(
+    ui_widgets.key_columns_table(
         [
             {"When": h.changed_at, "Who": h.actor, "What": h.action, "Detail": h.detail}
             for h in register.history_of(database, lesson.id)
         ],
-        hide_index=True,
-        width="stretch",
         column_config={"When": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
+        key_columns=["When", "What"],
+        key="lessons_history",
     )

@@ -57,7 +57,7 @@ with st.expander("Add a person", icon=":material/person_add:"):
         )
 
 people = accounts.list_accounts(database)
-st.dataframe(
+ui_widgets.key_columns_table(
     [
         {
             "Name": a.display_name,
@@ -70,8 +70,8 @@ st.dataframe(
         }
         for a in people
     ],
-    hide_index=True,
-    width="stretch",
+    key_columns=["Name", "Role", "Active"],
+    key="people_table",
 )
 
 if people:
@@ -132,7 +132,7 @@ failures = accounts.recent_sign_ins(database, days=7, failed_only=True)
 if not failures:
     st.caption("None.")
 else:
-    st.dataframe(
+    ui_widgets.key_columns_table(
         [
             {
                 "When": f.at,
@@ -144,9 +144,9 @@ else:
             }
             for f in failures
         ],
-        hide_index=True,
-        width="stretch",
         column_config={"When": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm:ss")},
+        key_columns=["When", "Email typed", "Why"],
+        key="people_failures",
     )
 st.caption(
     "After 5 failed sign-ins in 15 minutes for one email or from one address, each further"

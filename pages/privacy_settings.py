@@ -195,12 +195,12 @@ with record_tab:
         "Every settings change, purge, erasure and export, newest first. Erasures are recorded"
         " by counts and ids, never with what was erased."
     )
-    st.dataframe(
+    ui_widgets.key_columns_table(
         [
             {"When": r.changed_at, "Who": r.actor, "What": r.action, "Detail": r.detail}
             for r in privacy.record(database)
         ],
-        hide_index=True,
-        width="stretch",
         column_config={"When": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
+        key_columns=["When", "What"],
+        key="privacy_record",
     )

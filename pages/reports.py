@@ -67,8 +67,9 @@ if "reports_markdown" in st.session_state:
 st.subheader("Data exports")
 st.caption(
     "CSV and Excel files safe to open: cells that a spreadsheet would run as formulas are"
-    " written as text. Anonymous unless you include contact details, which exist only where"
-    " an attendee opted in."
+    " written as text. Their first row says what they hold and which filters chose it."
+    " Anonymous unless you include contact details, which exist only where an attendee opted"
+    " in."
 )
 what = st.radio(
     "Export",

@@ -184,7 +184,7 @@ with edit_tab:
             st.rerun()
 
 st.subheader("All sessions")
-st.dataframe(
+ui_widgets.key_columns_table(
     [
         {
             "Date": s.starts_at,
@@ -198,7 +198,10 @@ st.dataframe(
         }
         for s in sessions
     ],
-    hide_index=True,
-    width="stretch",
-    column_config={"Date": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
+    column_config={
+        "Date": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm"),
+        "Title": st.column_config.TextColumn(width="medium"),  # the key columns fit a phone
+    },
+    key_columns=["Date", "Title"],
+    key="sessions_table",
 )

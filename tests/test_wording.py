@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons import planning, reports, store, trends
@@ -98,6 +98,7 @@ def test_the_co_delivery_reading_never_calls_3_6_higher_than_3_6():
     assert clear.startswith("Co-delivered sessions were rated higher: 4.4 against 3.6")
 
 
+@settings(deadline=None)
 @given(
     yes=st.floats(1, 5),
     no=st.floats(1, 5),
