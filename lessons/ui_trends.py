@@ -11,7 +11,13 @@ from lessons import store, trends
 from lessons.anonymity import hidden_groups_note
 from lessons.choices import SESSION_FORMATS
 from lessons.import_sheet import SOURCES
-from lessons.ui_data import READ_CACHE_SECONDS, database_at, database_key, theme_names
+from lessons.ui_data import (
+    READ_CACHE_SECONDS,
+    data_version,
+    database_at,
+    database_key,
+    theme_names,
+)
 from lessons.ui_forms import any_or_one
 from lessons.ui_widgets import plain
 
@@ -33,15 +39,15 @@ def trend_overview(where: store.TrendFilter) -> trends.TrendOverview:
     return _trend_overview(path, where, tuple(sorted(theme_names().items())), version)
 
 
-@st.cache_data(ttl=READ_CACHE_SECONDS, show_spinner=False)
-def _filter_choices(path: str) -> trends.FilterChoices:
+@st.cache_data(ttl=READ_CACHE_SECONDS, max_entries=8, show_spinner=False)
+def _filter_choices(path: str, version: int) -> trends.FilterChoices:
     return trends.filter_choices(database_at(path))
 
 
 def trend_filter_controls(prefix: str, by_source: bool = False) -> store.TrendFilter:
     """The filters shared by the Trends and Reports pages (remembered between them); with
     `by_source`, also where the responses came from (the online form, paper, an import)."""
-    choices = _filter_choices(database_key())
+    choices = _filter_choices(database_key(), data_version())
     remembered: dict[str, Any] = st.session_state.setdefault("trends_filter_values", {})
     with st.expander("Filters", icon=":material/filter_list:", expanded=False):
         left, right = st.columns(2)

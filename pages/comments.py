@@ -11,7 +11,7 @@ from lessons.privacy import ERASE_REASONS, erase_comment
 from lessons.register import EvidenceLink, link_evidence
 from lessons.tagging import LABELS, add_term_to_theme, correct_comment
 
-PAGE_SIZE = 25
+PAGE_SIZE = 10
 MAX_LISTED = 2000
 
 plain = ui_widgets.plain
@@ -65,8 +65,11 @@ with st.container(border=True):
     )  # fmt: skip
     text = right.text_input("Text contains", max_chars=100, key="comments_text")
 
+# Only the open tab runs (each holds a page of comment cards, dozens of widgets).
 all_tab, asks_tab, untagged_tab, phrases_tab = st.tabs(
-    ["Comments", "What people asked for", "Untagged queue", "Emerging phrases"]
+    ["Comments", "What people asked for", "Untagged queue", "Emerging phrases"],
+    key="comments_tab",
+    on_change="rerun",
 )
 
 
@@ -238,27 +241,27 @@ def comment_list(untagged_only: bool, key: str, requests_only: bool = False) -> 
 
 
 with all_tab:
-    comment_list(False, "comments_all")
+    if all_tab.open:
+        comment_list(False, "comments_all")
 
 with asks_tab:
     st.caption(
         'Comments that ask for a change or an addition ("more exercises please"), whatever'
         " their sentiment: a plain request is neutral, not a complaint."
     )
-    comment_list(False, "comments_asks", requests_only=True)
+    if asks_tab.open:
+        comment_list(False, "comments_asks", requests_only=True)
 
 with untagged_tab:
     st.caption(
         "Comments no theme matched: tag them by hand, or grow the taxonomy from the phrases"
         " they share."
     )
-    comment_list(True, "comments_untagged")
+    if untagged_tab.open:
+        comment_list(True, "comments_untagged")
 
-with phrases_tab:
-    st.caption(
-        "Phrases that recur among untagged comments. Adding one to a theme tags every comment"
-        " that uses it, and re-analyses only those comments."
-    )
+
+def emerging_phrases() -> None:
     phrases = tagging.untagged_phrases(database)
     if not phrases:
         st.info("No phrase recurs among the untagged comments yet.")
@@ -296,3 +299,12 @@ with phrases_tab:
                 else:
                     ui_widgets.run_reanalysis(database)
                     st.rerun()
+
+
+with phrases_tab:
+    st.caption(
+        "Phrases that recur among untagged comments. Adding one to a theme tags every comment"
+        " that uses it, and re-analyses only those comments."
+    )
+    if phrases_tab.open:
+        emerging_phrases()

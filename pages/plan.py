@@ -38,7 +38,7 @@ st.caption(
     )
 )
 
-view = planning.plan_view(database, session, all_sessions)
+view = ui_data.plan_view(session)
 plan, evidence, applicable = view.plan, view.evidence, view.applicable
 chosen_before = set(plan.lesson_ids) if plan else set()
 

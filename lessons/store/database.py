@@ -58,6 +58,9 @@ class Database:
             self.discard_if_new()
             raise unavailable(self.path, problem) from problem
         self._write_lock = threading.Lock()
+        # Committed write transactions so far: a cache key for reads that must show every
+        # change at once. While the app runs, its process is the file's only writer.
+        self.changes = 0
 
     def cursor(self) -> Cursor:
         """A cursor for one thread's reads; close it (or use `reading()`) when done."""
@@ -91,6 +94,7 @@ class Database:
                     if _is_storage_failure(problem):
                         raise unavailable(self.path, problem) from problem
                     raise
+                self.changes += 1
             finally:
                 cursor.close()
 
