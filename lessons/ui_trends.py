@@ -104,7 +104,7 @@ def trend_filter_controls(prefix: str, by_source: bool = False) -> store.TrendFi
 
 def show_trend_chart(chart: trends.TrendChart) -> None:
     """One chart: its reading, the figure, and its numbers as a table."""
-    st.subheader(chart.title)
+    st.header(chart.title)
     st.markdown(plain(chart.reading))  # a reading can name a theme, which someone typed
     if chart.figure is not None:
         st.plotly_chart(chart.figure, key=f"trend_{chart.key}")

@@ -166,7 +166,7 @@ selected = ui_forms.choose_by_id(
 st.session_state["lessons_selected"] = selected
 lesson = by_id[selected]
 
-st.subheader(plain(f"#{lesson.id} {lesson.title}"))
+st.header(plain(f"#{lesson.id} {lesson.title}"))
 st.markdown(
     f"**{STATUSES[lesson.status]}** — {STATUS_MEANING[lesson.status]}"
     + (" **This action is overdue.**" if is_overdue(lesson, today) else "")

@@ -164,7 +164,7 @@ with feedback_tab:
             if figures.themes is not None:
                 show_panel(figures.themes)
             if figures.top_themes:
-                st.subheader("Top themes, in councillors' words")
+                st.header("Top themes, in councillors' words")
             for theme in figures.top_themes:
                 with st.container(border=True):
                     st.markdown(
@@ -176,7 +176,7 @@ with feedback_tab:
                         st.markdown(f":green[**+**] “{plain(theme.positive_quote)}”")
                     if theme.negative_quote:
                         st.markdown(f":red[**−**] “{plain(theme.negative_quote)}”")
-            st.subheader("What people asked for")
+            st.header("What people asked for")
             if view.asks:
                 st.caption(f"{len(view.asks)} comments ask for a change or an addition.")
                 ui_widgets.show_asks(view.asks, theme_names)

@@ -15,7 +15,7 @@ where = ui_trends.trend_filter_controls("reports")
 overview = ui_trends.trend_overview(where)
 theme_names = ui_data.theme_names()
 
-st.subheader("Programme report")
+st.header("Programme report")
 title = st.text_input(
     "Title",
     value=f"{where.programme or 'Councillor training'}: what we have learnt",
@@ -53,7 +53,7 @@ if "reports_markdown" in st.session_state:
     with st.expander("Preview"):
         st.markdown(st.session_state["reports_markdown"])
 
-st.subheader("Data exports")
+st.header("Data exports")
 st.caption(
     "CSV and Excel files safe to open: cells that a spreadsheet would run as formulas are"
     " written as text. Anonymous unless you include contact details, which exist only where"

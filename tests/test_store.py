@@ -40,6 +40,21 @@ def test_a_failed_transaction_writes_nothing(db):
     assert table_count(db, "comments") == 0
 
 
+def test_every_committed_write_changes_the_data_version_and_a_failed_one_does_not(db):
+    # The pages' cached reads are keyed by it (lessons.ui_data.data_version).
+    before = db.changes
+    session = make_session(db)
+    assert db.changes > before
+    committed = db.changes
+    with pytest.raises(duckdb.ConstraintException), db.transaction() as cur:
+        store.insert_response(cur, session.id, "key-1", session.starts_at, _values())
+        store.insert_response(cur, session.id, "key-1", session.starts_at, _values())
+    assert db.changes == committed
+    with db.reading() as cur:
+        store.all_sessions(cur)
+    assert db.changes == committed
+
+
 def test_db_path_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("LESSONS_DB", str(tmp_path / "x.duckdb"))
     assert store.db_path_from_env() == tmp_path / "x.duckdb"
