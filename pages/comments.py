@@ -113,95 +113,105 @@ def comment_card(comment, key: str) -> None:
         if comment.corrected_by:
             reasons.append(f"**Corrected by:** {plain(comment.corrected_by)}")
         st.markdown("  \n".join(reasons))
-        with (
-            st.popover("Correct", icon=":material/edit:"),
-            st.form(f"{key}_fix_{comment.id}", border=False),
-        ):
-            new_label = st.selectbox(
-                "Sentiment",
-                list(LABELS),
-                index=LABELS.index(comment.label) if comment.label in LABELS else 1,
-                key=f"{key}_fix_label_{comment.id}",
-            )
-            new_themes = st.multiselect(
-                "Themes",
-                list(active_themes),
-                default=[t for t in comment.themes if t in active_themes],
-                format_func=lambda tid: active_themes[tid],
-                key=f"{key}_fix_themes_{comment.id}",
-            )
-            new_request = st.checkbox(
-                "Asks for a change or an addition",
-                value=comment.request,
-                key=f"{key}_fix_request_{comment.id}",
-            )
-            st.caption("Saving unchanged confirms them: the analysis learns from both.")
-            if st.form_submit_button("Save correction", type="primary"):
-                try:
-                    correct_comment(
-                        database, comment.id, new_label, new_themes, me, request=new_request
-                    )
-                except ValidationError as invalid:
-                    ui_forms.show_validation_errors(invalid, {})
-                else:
-                    learning.learn_in_background(database)
-                    ui_data.clear_read_cache()
-                    st.rerun()
-        if may_remove:
-            with (
-                st.popover("Remove", icon=":material/delete:"),
-                st.form(f"{key}_remove_{comment.id}", border=False),
-            ):
-                st.caption(
-                    "For a comment that names someone, say. It goes for good, with its analysis;"
-                    " a lesson that quoted it keeps a note in its history. The record keeps why,"
-                    " never the words."
+        correct = st.popover(
+            "Correct", icon=":material/edit:", key=f"{key}_fix_open_{comment.id}", on_change="rerun"
+        )
+        if correct.open:  # its form is drawn only once opened
+            with correct, st.form(f"{key}_fix_{comment.id}", border=False):
+                new_label = st.selectbox(
+                    "Sentiment",
+                    list(LABELS),
+                    index=LABELS.index(comment.label) if comment.label in LABELS else 1,
+                    key=f"{key}_fix_label_{comment.id}",
                 )
-                reason = st.radio(
-                    "Why",
-                    list(ERASE_REASONS),
-                    format_func=lambda r: ERASE_REASONS[r].capitalize(),
-                    key=f"{key}_remove_reason_{comment.id}",
+                new_themes = st.multiselect(
+                    "Themes",
+                    list(active_themes),
+                    default=[t for t in comment.themes if t in active_themes],
+                    format_func=lambda tid: active_themes[tid],
+                    key=f"{key}_fix_themes_{comment.id}",
                 )
-                whole = st.checkbox(
-                    "Remove this attendee's whole response (every answer), not only this comment",
-                    key=f"{key}_remove_whole_{comment.id}",
+                new_request = st.checkbox(
+                    "Asks for a change or an addition",
+                    value=comment.request,
+                    key=f"{key}_fix_request_{comment.id}",
                 )
-                if st.form_submit_button("Remove for good", type="primary"):
+                st.caption("Saving unchanged confirms them: the analysis learns from both.")
+                if st.form_submit_button("Save correction", type="primary"):
                     try:
-                        erase_comment(database, comment.id, me, reason, whole_response=whole)
+                        correct_comment(
+                            database, comment.id, new_label, new_themes, me, request=new_request
+                        )
                     except ValidationError as invalid:
-                        ui_forms.show_validation_errors(invalid, {"reason": "Why"})
+                        ui_forms.show_validation_errors(invalid, {})
                     else:
-                        learning.learn_in_background(database)  # unlearn what went
+                        learning.learn_in_background(database)
                         ui_data.clear_read_cache()
-                        st.session_state["comments_flash"] = (
-                            "Removed the response." if whole else "Removed the comment."
-                        )
                         st.rerun()
+        if may_remove:
+            remove = st.popover(
+                "Remove",
+                icon=":material/delete:",
+                key=f"{key}_remove_open_{comment.id}",
+                on_change="rerun",
+            )
+            if remove.open:  # its form is drawn only once opened
+                with remove, st.form(f"{key}_remove_{comment.id}", border=False):
+                    st.caption(
+                        "For a comment that names someone, say. It goes for good, with its"
+                        " analysis; a lesson that quoted it keeps a note in its history. The"
+                        " record keeps why, never the words."
+                    )
+                    reason = st.radio(
+                        "Why",
+                        list(ERASE_REASONS),
+                        format_func=lambda r: ERASE_REASONS[r].capitalize(),
+                        key=f"{key}_remove_reason_{comment.id}",
+                    )
+                    whole = st.checkbox(
+                        "Remove this attendee's whole response (every answer), not only this"
+                        " comment",
+                        key=f"{key}_remove_whole_{comment.id}",
+                    )
+                    if st.form_submit_button("Remove for good", type="primary"):
+                        try:
+                            erase_comment(database, comment.id, me, reason, whole_response=whole)
+                        except ValidationError as invalid:
+                            ui_forms.show_validation_errors(invalid, {"reason": "Why"})
+                        else:
+                            learning.learn_in_background(database)  # unlearn what went
+                            ui_data.clear_read_cache()
+                            st.session_state["comments_flash"] = (
+                                "Removed the response." if whole else "Removed the comment."
+                            )
+                            st.rerun()
         if open_lessons:
-            with (
-                st.popover("Link to a lesson", icon=":material/link:"),
-                st.form(f"{key}_link_{comment.id}", border=False),
-            ):
-                chosen = st.selectbox(
-                    "Lesson",
-                    list(open_lessons),
-                    format_func=lambda i: f"#{i} {open_lessons[i]}",
-                    key=f"{key}_link_lesson_{comment.id}",
-                )
-                if st.form_submit_button("Link as evidence"):
-                    try:
-                        link_evidence(
-                            database,
-                            chosen,
-                            EvidenceLink(comment_id=comment.id),
-                            me,
-                        )
-                    except ValidationError as invalid:
-                        ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
-                    else:
-                        st.rerun()
+            link = st.popover(
+                "Link to a lesson",
+                icon=":material/link:",
+                key=f"{key}_link_open_{comment.id}",
+                on_change="rerun",
+            )
+            if link.open:  # its form is drawn only once opened
+                with link, st.form(f"{key}_link_{comment.id}", border=False):
+                    chosen = st.selectbox(
+                        "Lesson",
+                        list(open_lessons),
+                        format_func=lambda i: f"#{i} {open_lessons[i]}",
+                        key=f"{key}_link_lesson_{comment.id}",
+                    )
+                    if st.form_submit_button("Link as evidence"):
+                        try:
+                            link_evidence(
+                                database,
+                                chosen,
+                                EvidenceLink(comment_id=comment.id),
+                                me,
+                            )
+                        except ValidationError as invalid:
+                            ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
+                        else:
+                            st.rerun()
 
 
 def comment_list(untagged_only: bool, key: str, requests_only: bool = False) -> None:
