@@ -22,7 +22,7 @@ from lessons.ui_forms import any_or_one
 from lessons.ui_widgets import plain
 
 
-@st.cache_data(ttl=300, show_spinner="Working out the trends…", max_entries=64)
+@st.cache_data(ttl=READ_CACHE_SECONDS, show_spinner="Working out the trends…", max_entries=64)
 def _trend_overview(
     path: str,
     where: store.TrendFilter,

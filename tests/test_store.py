@@ -3,7 +3,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from lessons import privacy, store
+from lessons import attention, privacy, store
 from lessons.reflections import reassign_reflection, save_reflection
 from lessons.startup import open_app_database
 from lessons.store import migrations
@@ -52,6 +52,11 @@ def test_every_committed_write_changes_the_data_version_and_a_failed_one_does_no
     assert db.changes == committed
     with db.reading() as cur:
         store.all_sessions(cur)
+    assert db.changes == committed
+    # When someone last looked at Home is bookkeeping: no cached read shows it.
+    account = make_account(db)
+    committed = db.changes
+    attention.record_visit(db, account.id, datetime(2026, 12, 1, 9, 0))
     assert db.changes == committed
 
 

@@ -84,8 +84,10 @@ class Database:
             cursor.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
-        """All-or-nothing writes: commit on success, roll back on any error."""
+    def transaction(self, bookkeeping: bool = False) -> Iterator[Cursor]:
+        """All-or-nothing writes: commit on success, roll back on any error. `bookkeeping`:
+        a write that no cached read shows (when someone last looked), which leaves
+        `changes` as it was."""
         with self._write_lock:
             cursor = self._connection.cursor()
             try:
@@ -103,8 +105,9 @@ class Database:
                     if _is_storage_failure(problem):
                         raise unavailable(self.path, problem) from problem
                     raise
-                with _commits_lock:
-                    _commits[self._file_key] += 1
+                if not bookkeeping:
+                    with _commits_lock:
+                        _commits[self._file_key] += 1
             finally:
                 cursor.close()
 
