@@ -113,10 +113,10 @@ def comment_card(comment, key: str) -> None:
         if comment.corrected_by:
             reasons.append(f"**Corrected by:** {plain(comment.corrected_by)}")
         st.markdown("  \n".join(reasons))
-        correct = st.popover(
-            "Correct", icon=":material/edit:", key=f"{key}_fix_open_{comment.id}", on_change="rerun"
+        correct = ui_widgets.drawn_when_open(
+            "Correct", ":material/edit:", f"{key}_fix_open_{comment.id}"
         )
-        if correct.open:  # its form is drawn only once opened
+        if correct.open:
             with correct, st.form(f"{key}_fix_{comment.id}", border=False):
                 new_label = st.selectbox(
                     "Sentiment",
@@ -149,13 +149,10 @@ def comment_card(comment, key: str) -> None:
                         ui_data.clear_read_cache()
                         st.rerun()
         if may_remove:
-            remove = st.popover(
-                "Remove",
-                icon=":material/delete:",
-                key=f"{key}_remove_open_{comment.id}",
-                on_change="rerun",
+            remove = ui_widgets.drawn_when_open(
+                "Remove", ":material/delete:", f"{key}_remove_open_{comment.id}"
             )
-            if remove.open:  # its form is drawn only once opened
+            if remove.open:
                 with remove, st.form(f"{key}_remove_{comment.id}", border=False):
                     st.caption(
                         "For a comment that names someone, say. It goes for good, with its"
@@ -186,13 +183,10 @@ def comment_card(comment, key: str) -> None:
                             )
                             st.rerun()
         if open_lessons:
-            link = st.popover(
-                "Link to a lesson",
-                icon=":material/link:",
-                key=f"{key}_link_open_{comment.id}",
-                on_change="rerun",
+            link = ui_widgets.drawn_when_open(
+                "Link to a lesson", ":material/link:", f"{key}_link_open_{comment.id}"
             )
-            if link.open:  # its form is drawn only once opened
+            if link.open:
                 with link, st.form(f"{key}_link_{comment.id}", border=False):
                     chosen = st.selectbox(
                         "Lesson",
