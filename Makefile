@@ -57,3 +57,4 @@ bench: $(BIN)/.installed-test
 	$(BIN)/python benchmarks/analysis_speed.py
 	$(BIN)/python benchmarks/dashboard_speed.py --sizes 10000,100000
 	$(BIN)/python benchmarks/import_speed.py
+	$(BIN)/python benchmarks/page_speed.py

@@ -56,7 +56,8 @@ def what_needs_attention(database: store.Database, now: datetime) -> Attention:
 def record_visit(database: store.Database, account_id: int, now: datetime) -> store.Visit | None:
     """Record that the account's person is looking now; return their last visit (None the
     first time): what "new since your last visit" is counted from."""
-    with database.transaction() as cur:
+    # Bookkeeping: opening Home must not make every cached read of the pages stale.
+    with database.transaction(bookkeeping=True) as cur:
         previous = store.last_visit(cur, account_id)
         store.record_visit(cur, account_id, now)
     return previous

@@ -172,7 +172,14 @@ def _markdown_cell(value: object) -> str:
     return markdown_escape(" ".join(str(value).split()))
 
 
-def _markdown_block(block: Block) -> str | None:
+# How a ticked and an unticked item start: a GFM task list in a Markdown file; on a page,
+# where a renderer would make each an unlabelled (and unusable) checkbox, the characters
+# the HTML form uses.
+TASK_LIST = ("[x] ", "[ ] ")
+BOXES = ("☑ ", "☐ ")
+
+
+def _markdown_block(block: Block, boxes: tuple[str, str] = TASK_LIST) -> str | None:
     if isinstance(block, Heading):
         return "#" * block.level + " " + markdown_inline(block.text)
     if isinstance(block, Paragraph):
@@ -180,7 +187,7 @@ def _markdown_block(block: Block) -> str | None:
     if isinstance(block, Bullets):
         ticks = block.ticked or (None,) * len(block.items)
         return "\n".join(
-            "- " + ("" if tick is None else "[x] " if tick else "[ ] ") + markdown_inline(item)
+            "- " + ("" if tick is None else boxes[0] if tick else boxes[1]) + markdown_inline(item)
             for item, tick in zip(block.items, ticks, strict=True)
         )
     if isinstance(block, Table):
@@ -191,9 +198,13 @@ def _markdown_block(block: Block) -> str | None:
     return None  # our own HTML has no Markdown form
 
 
-def to_markdown(blocks: Iterable[Block]) -> str:
-    """The blocks as one Markdown document, a blank line between blocks."""
-    parts = [text for text in (_markdown_block(b) for b in blocks) if text is not None]
+def to_markdown(blocks: Iterable[Block], on_screen: bool = False) -> str:
+    """The blocks as one Markdown document, a blank line between blocks; `on_screen`, to
+    show under a page's title: headings one level lower, ticks as ☑ and ☐."""
+    if on_screen:
+        blocks = demoted(blocks)
+    boxes = BOXES if on_screen else TASK_LIST
+    parts = [text for text in (_markdown_block(b, boxes) for b in blocks) if text is not None]
     return "\n\n".join(parts) + "\n"
 
 

@@ -12,12 +12,18 @@ from lessons.anonymity import hidden_groups_note
 from lessons.charts import CHART_CONFIG
 from lessons.choices import SESSION_FORMATS
 from lessons.import_sheet import SOURCES
-from lessons.ui_data import READ_CACHE_SECONDS, database_at, database_key, theme_names
+from lessons.ui_data import (
+    READ_CACHE_SECONDS,
+    data_version,
+    database_at,
+    database_key,
+    theme_names,
+)
 from lessons.ui_forms import any_or_one
 from lessons.ui_widgets import key_columns_table, plain
 
 
-@st.cache_data(ttl=300, show_spinner="Working out the trends…", max_entries=64)
+@st.cache_data(ttl=READ_CACHE_SECONDS, show_spinner="Working out the trends…", max_entries=64)
 def _trend_overview(
     path: str,
     where: store.TrendFilter,
@@ -34,8 +40,8 @@ def trend_overview(where: store.TrendFilter) -> trends.TrendOverview:
     return _trend_overview(path, where, tuple(sorted(theme_names().items())), version)
 
 
-@st.cache_data(ttl=READ_CACHE_SECONDS, show_spinner=False)
-def _filter_choices(path: str) -> trends.FilterChoices:
+@st.cache_data(ttl=READ_CACHE_SECONDS, max_entries=8, show_spinner=False)
+def _filter_choices(path: str, version: int) -> trends.FilterChoices:
     return trends.filter_choices(database_at(path))
 
 
@@ -64,7 +70,7 @@ def trend_filter_controls(
 ) -> store.TrendFilter:
     """The filters shared by the Trends and Reports pages (remembered between them); with
     `by_source`, also where the responses came from (the online form, paper, an import)."""
-    choices = _filter_choices(database_key())
+    choices = _filter_choices(database_key(), data_version())
     remembered: dict[str, Any] = st.session_state.setdefault("trends_filter_values", {})
     with st.expander("Filters", icon=":material/filter_list:", expanded=expanded):
         left, right = st.columns(2)
@@ -129,7 +135,7 @@ def trend_filter_controls(
 
 def show_trend_chart(chart: trends.TrendChart) -> None:
     """One chart: its reading, the figure, and its numbers as a table."""
-    st.subheader(chart.title)
+    st.header(chart.title)
     st.markdown(plain(chart.reading))  # a reading can name a theme, which someone typed
     if chart.figure is not None:
         st.plotly_chart(chart.figure, key=f"trend_{chart.key}", config=CHART_CONFIG)

@@ -113,6 +113,13 @@ def address_in_use() -> str | None:
     return None
 
 
+def drawn_when_open(label: str, icon: str, key: str) -> Any:
+    """A popover whose content the page draws only while it is open (`if p.open:`): a
+    list of cards, each with forms behind popovers, then runs and renders a fraction of
+    its widgets. Opening it reruns the page."""
+    return st.popover(label, icon=icon, key=key, on_change="rerun")
+
+
 def show_label(
     label: str | None, mixed: bool = False, corrected: bool = False, language: str = "en"
 ) -> None:

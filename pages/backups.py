@@ -20,7 +20,7 @@ st.markdown(
     f" every table's rows with the database) and keeps the newest **{settings.keep}**."
 )
 st.caption("Backup folder (LESSONS_BACKUP_DIR):")
-st.code(str(settings.folder.resolve()), language=None)
+st.code(str(settings.folder.resolve()), language=None, wrap_lines=True)
 
 recorded = backups.history(database)
 if worry := backups.worry(recorded, settings, now_local()):
@@ -38,7 +38,7 @@ if st.button("Back up now", type="primary", icon=":material/backup:", key="backu
             st.session_state["backups_flash"] = result.describe()
             st.rerun()
 
-st.subheader("Recent backups")
+st.header("Recent backups")
 if not recorded:
     st.info("No backup has been taken from this database yet.")
 else:
@@ -71,7 +71,7 @@ else:
             " deleted as newer ones are taken, and at a retention purge or an erasure."
         )
 
-st.subheader("How to restore")
+st.header("How to restore")
 folder = settings.folder
 st.markdown(
     "Restoring replaces the whole database with a backup, so it is done on the server with"

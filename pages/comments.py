@@ -12,7 +12,7 @@ from lessons.register import EvidenceLink, link_evidence
 from lessons.tagging import LABELS, add_term_to_theme, correct_comment
 from lessons.wording import plural
 
-PAGE_SIZE = 25
+PAGE_SIZE = 10
 MAX_LISTED = 2000
 
 plain = ui_widgets.plain
@@ -114,111 +114,109 @@ def comment_card(comment, key: str) -> None:
         if comment.corrected_by:
             reasons.append(f"**Corrected by:** {plain(comment.corrected_by)}")
         st.markdown("  \n".join(reasons))
-        with (
-            st.popover(
-                "Correct",
-                icon=":material/edit:",
-                key=ui_widgets.popover_key(f"{key}_fix_pop_{comment.id}"),
-            ),
-            st.form(f"{key}_fix_{comment.id}", border=False),
-        ):
-            new_label = st.selectbox(
-                "Sentiment",
-                list(LABELS),
-                index=LABELS.index(comment.label) if comment.label in LABELS else 1,
-                key=f"{key}_fix_label_{comment.id}",
-            )
-            new_themes = st.multiselect(
-                "Themes",
-                list(active_themes),
-                default=[t for t in comment.themes if t in active_themes],
-                format_func=lambda tid: active_themes[tid],
-                key=f"{key}_fix_themes_{comment.id}",
-            )
-            new_request = st.checkbox(
-                "Asks for a change or an addition",
-                value=comment.request,
-                key=f"{key}_fix_request_{comment.id}",
-            )
-            st.caption("Saving unchanged confirms them: the analysis learns from both.")
-            if st.form_submit_button("Save correction", type="primary"):
-                try:
-                    correct_comment(
-                        database, comment.id, new_label, new_themes, me, request=new_request
-                    )
-                except ValidationError as invalid:
-                    ui_forms.show_validation_errors(invalid, {})
-                else:
-                    learning.learn_in_background(database)
-                    ui_data.clear_read_cache()
-                    ui_widgets.close_popover(f"{key}_fix_pop_{comment.id}")
-                    st.session_state["comments_flash"] = "Correction saved."
-                    st.rerun()
-        if may_remove:
-            with (
-                st.popover(
-                    "Remove",
-                    icon=":material/delete:",
-                    key=ui_widgets.popover_key(f"{key}_remove_pop_{comment.id}"),
-                ),
-                st.form(f"{key}_remove_{comment.id}", border=False),
-            ):
-                st.caption(
-                    "For a comment that names someone, say. It goes for good, with its analysis;"
-                    " a lesson that quoted it keeps a note in its history. The record keeps why,"
-                    " never the words."
+        correct_popover = ui_widgets.drawn_when_open(
+            "Correct", ":material/edit:", ui_widgets.popover_key(f"{key}_fix_pop_{comment.id}")
+        )
+        if correct_popover.open:
+            with correct_popover, st.form(f"{key}_fix_{comment.id}", border=False):
+                new_label = st.selectbox(
+                    "Sentiment",
+                    list(LABELS),
+                    index=LABELS.index(comment.label) if comment.label in LABELS else 1,
+                    key=f"{key}_fix_label_{comment.id}",
                 )
-                reason = st.radio(
-                    "Why",
-                    list(ERASE_REASONS),
-                    format_func=lambda r: ERASE_REASONS[r].capitalize(),
-                    key=f"{key}_remove_reason_{comment.id}",
+                new_themes = st.multiselect(
+                    "Themes",
+                    list(active_themes),
+                    default=[t for t in comment.themes if t in active_themes],
+                    format_func=lambda tid: active_themes[tid],
+                    key=f"{key}_fix_themes_{comment.id}",
                 )
-                whole = st.checkbox(
-                    "Remove this attendee's whole response (every answer), not only this comment",
-                    key=f"{key}_remove_whole_{comment.id}",
+                new_request = st.checkbox(
+                    "Asks for a change or an addition",
+                    value=comment.request,
+                    key=f"{key}_fix_request_{comment.id}",
                 )
-                if st.form_submit_button("Remove for good", type="primary"):
+                st.caption("Saving unchanged confirms them: the analysis learns from both.")
+                if st.form_submit_button("Save correction", type="primary"):
                     try:
-                        erase_comment(database, comment.id, me, reason, whole_response=whole)
+                        correct_comment(
+                            database, comment.id, new_label, new_themes, me, request=new_request
+                        )
                     except ValidationError as invalid:
-                        ui_forms.show_validation_errors(invalid, {"reason": "Why"})
+                        ui_forms.show_validation_errors(invalid, {})
                     else:
-                        learning.learn_in_background(database)  # unlearn what went
+                        learning.learn_in_background(database)
                         ui_data.clear_read_cache()
-                        st.session_state["comments_flash"] = (
-                            "Removed the response." if whole else "Removed the comment."
-                        )
+                        ui_widgets.close_popover(f"{key}_fix_pop_{comment.id}")
+                        st.session_state["comments_flash"] = "Correction saved."
                         st.rerun()
+        if may_remove:
+            remove_popover = ui_widgets.drawn_when_open(
+                "Remove",
+                ":material/delete:",
+                ui_widgets.popover_key(f"{key}_remove_pop_{comment.id}"),
+            )
+            if remove_popover.open:
+                with remove_popover, st.form(f"{key}_remove_{comment.id}", border=False):
+                    st.caption(
+                        "For a comment that names someone, say. It goes for good, with its"
+                        " analysis; a lesson that quoted it keeps a note in its history. The"
+                        " record keeps why, never the words."
+                    )
+                    reason = st.radio(
+                        "Why",
+                        list(ERASE_REASONS),
+                        format_func=lambda r: ERASE_REASONS[r].capitalize(),
+                        key=f"{key}_remove_reason_{comment.id}",
+                    )
+                    whole = st.checkbox(
+                        "Remove this attendee's whole response (every answer), not only this"
+                        " comment",
+                        key=f"{key}_remove_whole_{comment.id}",
+                    )
+                    if st.form_submit_button("Remove for good", type="primary"):
+                        try:
+                            erase_comment(database, comment.id, me, reason, whole_response=whole)
+                        except ValidationError as invalid:
+                            ui_forms.show_validation_errors(invalid, {"reason": "Why"})
+                        else:
+                            learning.learn_in_background(database)  # unlearn what went
+                            ui_data.clear_read_cache()
+                            st.session_state["comments_flash"] = (
+                                "Removed the response." if whole else "Removed the comment."
+                            )
+                            st.rerun()
         if open_lessons:
-            with (
-                st.popover(
-                    "Link to a lesson",
-                    icon=":material/link:",
-                    key=ui_widgets.popover_key(f"{key}_link_pop_{comment.id}"),
-                ),
-                st.form(f"{key}_link_{comment.id}", border=False),
-            ):
-                chosen = st.selectbox(
-                    "Lesson",
-                    list(open_lessons),
-                    format_func=lambda i: f"#{i} {open_lessons[i]}",
-                    key=f"{key}_link_lesson_{comment.id}",
-                )
-                if st.form_submit_button("Link as evidence"):
-                    try:
-                        link_evidence(
-                            database,
-                            chosen,
-                            EvidenceLink(comment_id=comment.id),
-                            me,
-                        )
-                    except ValidationError as invalid:
-                        ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
-                    else:
-                        ui_widgets.close_popover(f"{key}_link_pop_{comment.id}")
-                        st.session_state["comments_flash"] = f"Linked as evidence for #{chosen}."
-                        st.rerun()
+            link_popover = ui_widgets.drawn_when_open(
+                "Link to a lesson",
+                ":material/link:",
+                ui_widgets.popover_key(f"{key}_link_pop_{comment.id}"),
+            )
+            if link_popover.open:
+                with link_popover, st.form(f"{key}_link_{comment.id}", border=False):
+                    chosen = st.selectbox(
+                        "Lesson",
+                        list(open_lessons),
+                        format_func=lambda i: f"#{i} {open_lessons[i]}",
+                        key=f"{key}_link_lesson_{comment.id}",
+                    )
+                    if st.form_submit_button("Link as evidence"):
+                        try:
+                            link_evidence(
+                                database,
+                                chosen,
+                                EvidenceLink(comment_id=comment.id),
+                                me,
+                            )
+                        except ValidationError as invalid:
+                            ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
+                        else:
+                            ui_widgets.close_popover(f"{key}_link_pop_{comment.id}")
+                            st.session_state["comments_flash"] = (
+                                f"Linked as evidence for #{chosen}."
+                            )
+                            st.rerun()
 
 
 def comment_list(untagged_only: bool, key: str, requests_only: bool = False) -> None:
@@ -258,61 +256,66 @@ def comment_list(untagged_only: bool, key: str, requests_only: bool = False) -> 
 
 
 with all_tab:
-    comment_list(False, "comments_all")
+    if all_tab.open:
+        comment_list(False, "comments_all")
 
 with asks_tab:
-    st.caption(
-        'Comments that ask for a change or an addition ("more exercises please"), whatever'
-        " their sentiment: a plain request is neutral, not a complaint."
-    )
-    comment_list(False, "comments_asks", requests_only=True)
+    if asks_tab.open:
+        st.caption(
+            'Comments that ask for a change or an addition ("more exercises please"), whatever'
+            " their sentiment: a plain request is neutral, not a complaint."
+        )
+        comment_list(False, "comments_asks", requests_only=True)
 
 with untagged_tab:
-    st.caption(
-        "Comments no theme matched: tag them by hand, or grow the taxonomy from the phrases"
-        " they share."
-    )
-    comment_list(True, "comments_untagged")
+    if untagged_tab.open:
+        st.caption(
+            "Comments no theme matched: tag them by hand, or grow the taxonomy from the phrases"
+            " they share."
+        )
+        comment_list(True, "comments_untagged")
 
 with phrases_tab:
-    st.caption(
-        "Phrases that recur among untagged comments. Adding one to a theme tags every comment"
-        " that uses it, and re-analyses only those comments."
-    )
-    phrases = tagging.untagged_phrases(database)
-    if not phrases:
-        st.info("No phrase recurs among the untagged comments yet.")
-    for number, phrase in enumerate(phrases):
-        with st.container(border=True):
-            st.markdown(f"**{plain(phrase.phrase)}** — in {plural(phrase.count, 'comment')}")
-            st.caption(plain(f"e.g. “{phrase.example[:160]}”"))
-            target = st.selectbox(
-                "Add as a term to theme",
-                list(active_themes),
-                index=None,
-                placeholder="Choose a theme…",
-                format_func=active_themes.__getitem__,
-                key=f"comments_phrase_theme_{number}",
-            )
-            if target is None:
-                continue
-            preview = tagging.preview_term(database, target, phrase.phrase)
-            st.caption(
-                f"Adding it would tag {preview.total_gained:,} of the newest"
-                f" {preview.searched:,} stored comments with"
-                f" '{plain(active_themes[target])}'" + (", for example:" if preview.gained else ".")
-            )
-            for gained in preview.gained:
-                st.text(gained[:200])
-            if st.button(
-                "Add to the theme",
-                key=f"comments_phrase_add_{number}",
-                help="Undo it from the theme's history under Settings → Themes.",
-            ):
-                try:
-                    add_term_to_theme(database, target, phrase.phrase, me)
-                except ValidationError as invalid:
-                    ui_forms.show_validation_errors(invalid, {})
-                else:
-                    ui_widgets.run_reanalysis(database)
-                    st.rerun()
+    if phrases_tab.open:
+        st.caption(
+            "Phrases that recur among untagged comments. Adding one to a theme tags every comment"
+            " that uses it, and re-analyses only those comments."
+        )
+        phrases = tagging.untagged_phrases(database)
+        if not phrases:
+            st.info("No phrase recurs among the untagged comments yet.")
+        for number, phrase in enumerate(phrases):
+            with st.container(border=True):
+                st.markdown(f"**{plain(phrase.phrase)}** — in {plural(phrase.count, 'comment')}")
+                st.caption(plain(f"e.g. “{phrase.example[:160]}”"))
+                target = st.selectbox(
+                    "Add as a term to theme",
+                    list(active_themes),
+                    index=None,
+                    placeholder="Choose a theme…",
+                    format_func=active_themes.__getitem__,
+                    key=f"comments_phrase_theme_{number}",
+                )
+                if target is None:
+                    continue
+                preview = tagging.preview_term(database, target, phrase.phrase)
+                st.caption(
+                    f"Adding it would tag {preview.total_gained:,} of the newest"
+                    f" {preview.searched:,} stored comments with"
+                    f" '{plain(active_themes[target])}'"
+                    + (", for example:" if preview.gained else ".")
+                )
+                for gained in preview.gained:
+                    st.text(gained[:200])
+                if st.button(
+                    "Add to the theme",
+                    key=f"comments_phrase_add_{number}",
+                    help="Undo it from the theme's history under Settings → Themes.",
+                ):
+                    try:
+                        add_term_to_theme(database, target, phrase.phrase, me)
+                    except ValidationError as invalid:
+                        ui_forms.show_validation_errors(invalid, {})
+                    else:
+                        ui_widgets.run_reanalysis(database)
+                        st.rerun()

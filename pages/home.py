@@ -24,7 +24,7 @@ counts[0].metric("Awaiting a post-mortem", len(found.awaiting_post_mortem))
 counts[1].metric("Overdue lesson actions", len(found.overdue_actions))
 counts[2].metric("Upcoming without a plan", found.upcoming_without_plan)
 
-st.subheader("Sessions awaiting a post-mortem")
+st.header("Sessions awaiting a post-mortem")
 if not found.awaiting_post_mortem:
     st.caption("None: every delivered session has been reviewed.")
 for s in found.awaiting_post_mortem:
@@ -37,7 +37,7 @@ for s in found.awaiting_post_mortem:
         query_params={"session": str(s.id)},
     )
 
-st.subheader("Overdue lesson actions")
+st.header("Overdue lesson actions")
 if not found.overdue_actions:
     st.caption("None overdue.")
 for x in found.overdue_actions:
@@ -50,7 +50,7 @@ for x in found.overdue_actions:
         query_params={"lesson": str(x.id)},
     )
 
-st.subheader("Upcoming sessions")
+st.header("Upcoming sessions")
 if not found.upcoming:
     st.caption("No sessions planned. Create one on the Sessions page.")
 for s in found.upcoming:
@@ -64,7 +64,7 @@ for s in found.upcoming:
         query_params={"session": str(s.id)},
     )
 
-st.subheader("New feedback since your last visit")
+st.header("New feedback since your last visit")
 if me.account_id is None:
     st.caption("Sign in with your own account to see what is new since you last looked.")
 else:

@@ -53,7 +53,7 @@ session_choice = st.selectbox(
 session_code = None if session_choice == BY_COLUMNS else session_choice
 
 # --- 1. which column is which question --------------------------------------------------------
-st.subheader("1. Which column is which question")
+st.header("1. Which column is which question")
 proposed = import_sheet.propose_mapping(sheet)
 field_names = {"": "(leave out)", **import_sheet.FIELD_LABELS}
 mapping_frame = pd.DataFrame(
@@ -93,7 +93,7 @@ if twice:
     st.stop()
 
 # --- 2. the answer scale ---------------------------------------------------------------------
-st.subheader("2. The answer scale")
+st.header("2. The answer scale")
 preview = import_sheet.scale_preview(sheet, mapping)
 if preview:
     st.caption("Each answer in the rating columns and the point (1 to 5) it is stored as.")
@@ -117,7 +117,7 @@ else:
     st.caption("No rating column chosen yet.")
 
 # --- 3. the dry run --------------------------------------------------------------------------
-st.subheader("3. What the import will do")
+st.header("3. What the import will do")
 try:
     plan = importing.plan_import(database, sheet, mapping, session_code)
 except ValidationError as invalid:

@@ -60,17 +60,24 @@ if counts.overdue:
         icon=":material/alarm:",
     )
 
-with st.expander("Log a new lesson", icon=":material/add:"):
-    new = ui_forms.lesson_form("lessons_new", LessonDraft(title=""), "Log lesson", session_names)
-    if new is not None:
-        try:
-            new_id = create_lesson(database, new, me)
-        except ValidationError as invalid:
-            ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
-        else:
-            st.session_state["lessons_selected"] = new_id
-            st.session_state["lessons_flash"] = f"Logged lesson #{new_id}."
-            st.rerun()
+# The form is drawn only once the expander is opened.
+new_lesson = st.expander(
+    "Log a new lesson", icon=":material/add:", key="lessons_new_open", on_change="rerun"
+)
+with new_lesson:
+    if new_lesson.open:
+        new = ui_forms.lesson_form(
+            "lessons_new", LessonDraft(title=""), "Log lesson", session_names
+        )
+        if new is not None:
+            try:
+                new_id = create_lesson(database, new, me)
+            except ValidationError as invalid:
+                ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
+            else:
+                st.session_state["lessons_selected"] = new_id
+                st.session_state["lessons_flash"] = f"Logged lesson #{new_id}."
+                st.rerun()
 
 with st.container(border=True):
     left, middle, right = st.columns(3)
@@ -175,7 +182,7 @@ selected = ui_forms.choose_by_id(
 st.session_state["lessons_selected"] = selected
 lesson = by_id[selected]
 
-st.subheader(plain(f"#{lesson.id} {lesson.title}"))
+st.header(plain(f"#{lesson.id} {lesson.title}"))
 st.markdown(
     f"**{STATUSES[lesson.status]}** — {STATUS_MEANING[lesson.status]}"
     + (" **This action is overdue.**" if is_overdue(lesson, today) else "")
@@ -188,127 +195,135 @@ move_tab, verdict_tab, details_tab, evidence_tab, history_tab = st.tabs(
 )
 
 with move_tab:
-    if missing := register.still_missing(lesson):
-        st.markdown(
-            f"To move it on to {STATUSES[NEXT_STATUS[lesson.status]].lower()}, it still needs"
-            f" {', '.join(missing)}: fill them in under **Details**."
-        )
-    moves = [m for m in allowed_moves(lesson.status) if may_make_move(me, m)]
-    for_review = [m for m in allowed_moves(lesson.status) if m not in moves]
-    if for_review:
-        st.info(
-            "A programme lead reviews the register: ask one to mark this lesson "
-            + " or ".join(STATUSES[m].lower() for m in for_review)
-            + ".",
-            icon=":material/rate_review:",
-        )
-    if not moves and not for_review:
-        st.info("This lesson is at the end of its lifecycle.")
-    elif moves:
-        with st.form(f"lessons_move_{lesson.id}"):
-            to_status = st.radio(
-                "Move to",
-                moves,
-                format_func=lambda s: f"{STATUSES[s]} — {STATUS_MEANING[s]}",
-                key=f"lessons_move_to_{lesson.id}",
+    if move_tab.open:
+        if missing := register.still_missing(lesson):
+            st.markdown(
+                f"To move it on to {STATUSES[NEXT_STATUS[lesson.status]].lower()}, it still needs"
+                f" {', '.join(missing)}: fill them in under **Details**."
             )
-            applied = st.selectbox(
-                "Applied in session (for embedded)",
-                [None, *[s.id for s in register.sessions_to_apply_in(lesson, sessions)]],
-                format_func=lambda sid: "—" if sid is None else session_names[sid],
-                key=f"lessons_move_session_{lesson.id}",
+        moves = [m for m in allowed_moves(lesson.status) if may_make_move(me, m)]
+        for_review = [m for m in allowed_moves(lesson.status) if m not in moves]
+        if for_review:
+            st.info(
+                "A programme lead reviews the register: ask one to mark this lesson "
+                + " or ".join(STATUSES[m].lower() for m in for_review)
+                + ".",
+                icon=":material/rate_review:",
             )
-            evidence_text = st.text_area(
-                "What showed it worked (for validated)", key=f"lessons_move_evidence_{lesson.id}"
-            )
-            reason = st.text_area(
-                "Why (required to reject)", key=f"lessons_move_reason_{lesson.id}"
-            )
-            if st.form_submit_button("Move lesson", type="primary"):
-                try:
-                    move_lesson(
-                        database,
-                        lesson.id,
-                        to_status,
-                        me,
-                        reason=reason,
-                        applied_session_id=applied,
-                        effectiveness_evidence=evidence_text,
-                    )
-                except ValidationError as invalid:
-                    ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
-                else:
-                    st.session_state["lessons_flash"] = (
-                        f"Moved #{lesson.id} to {STATUSES[to_status].lower()}."
-                    )
-                    st.rerun()
-    if lesson.applied_session_title:
-        st.caption(plain(f"Applied in: {lesson.applied_session_title}"))
-    if lesson.effectiveness_evidence:
-        st.caption(plain(f"Effectiveness evidence: {lesson.effectiveness_evidence}"))
-    if lesson.rejection_reason:
-        st.caption(plain(f"Rejected because: {lesson.rejection_reason}"))
+        if not moves and not for_review:
+            st.info("This lesson is at the end of its lifecycle.")
+        elif moves:
+            with st.form(f"lessons_move_{lesson.id}"):
+                to_status = st.radio(
+                    "Move to",
+                    moves,
+                    format_func=lambda s: f"{STATUSES[s]} — {STATUS_MEANING[s]}",
+                    key=f"lessons_move_to_{lesson.id}",
+                )
+                applied = st.selectbox(
+                    "Applied in session (for embedded)",
+                    [None, *[s.id for s in register.sessions_to_apply_in(lesson, sessions)]],
+                    format_func=lambda sid: "—" if sid is None else session_names[sid],
+                    key=f"lessons_move_session_{lesson.id}",
+                )
+                evidence_text = st.text_area(
+                    "What showed it worked (for validated)",
+                    key=f"lessons_move_evidence_{lesson.id}",
+                )
+                reason = st.text_area(
+                    "Why (required to reject)", key=f"lessons_move_reason_{lesson.id}"
+                )
+                if st.form_submit_button("Move lesson", type="primary"):
+                    try:
+                        move_lesson(
+                            database,
+                            lesson.id,
+                            to_status,
+                            me,
+                            reason=reason,
+                            applied_session_id=applied,
+                            effectiveness_evidence=evidence_text,
+                        )
+                    except ValidationError as invalid:
+                        ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
+                    else:
+                        st.session_state["lessons_flash"] = (
+                            f"Moved #{lesson.id} to {STATUSES[to_status].lower()}."
+                        )
+                        st.rerun()
+        if lesson.applied_session_title:
+            st.caption(plain(f"Applied in: {lesson.applied_session_title}"))
+        if lesson.effectiveness_evidence:
+            st.caption(plain(f"Effectiveness evidence: {lesson.effectiveness_evidence}"))
+        if lesson.rejection_reason:
+            st.caption(plain(f"Rejected because: {lesson.rejection_reason}"))
 
 with verdict_tab:
-    comparison = loop.lesson_comparison(database, lesson.id, theme_names)
-    if comparison is None:
-        st.info(
-            "Not applied in a later session yet: once it is (status embedded), this compares"
-            " that session's feedback with the feedback the lesson came from."
-        )
-        with st.expander("How the verdict will be reached"):
-            st.markdown(loop.RULE)
-    else:
-        ui_widgets.show_comparison(comparison, theme_names)
+    if verdict_tab.open:
+        comparison = loop.lesson_comparison(database, lesson.id, theme_names)
+        if comparison is None:
+            st.info(
+                "Not applied in a later session yet: once it is (status embedded), this compares"
+                " that session's feedback with the feedback the lesson came from."
+            )
+            with st.expander("How the verdict will be reached"):
+                st.markdown(loop.RULE)
+        else:
+            ui_widgets.show_comparison(comparison, theme_names)
 
 with details_tab:
-    edited = ui_forms.lesson_form(
-        f"lessons_edit_{lesson.id}", draft_from_lesson(lesson), "Save changes", session_names
-    )
-    if edited is not None:
-        try:
-            update_lesson(database, lesson.id, edited, me)
-        except ValidationError as invalid:
-            ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
-        else:
-            st.session_state["lessons_flash"] = f"Saved #{lesson.id}."
-            st.rerun()
-    st.caption(plain(f"Logged {lesson.logged_at:%d %b %Y} by {lesson.logged_by}"))
-
-with evidence_tab:
-    evidence = register.evidence_of(database, lesson.id)
-    if not evidence:
-        st.info(
-            "No evidence linked yet. Promote a comment or reflection from the post-mortem,"
-            " link one from the Comments page, or add a note below."
+    if details_tab.open:
+        edited = ui_forms.lesson_form(
+            f"lessons_edit_{lesson.id}", draft_from_lesson(lesson), "Save changes", session_names
         )
-    for item in evidence:
-        with st.container(border=True):
-            if item.text:
-                st.markdown(f"> {plain(item.text)}")
-            if item.note:
-                st.text(item.note)
-            st.caption(plain(f"{item.source} · linked {item.added_at:%d %b %Y} by {item.added_by}"))
-    with st.form(f"lessons_note_{lesson.id}"):
-        note = st.text_area(
-            "Add evidence as a note (a figure, a link, an observation)",
-            key=f"lessons_note_text_{lesson.id}",
-        )
-        if st.form_submit_button("Add evidence"):
+        if edited is not None:
             try:
-                link_evidence(database, lesson.id, EvidenceLink(note=note), me)
+                update_lesson(database, lesson.id, edited, me)
             except ValidationError as invalid:
                 ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
             else:
+                st.session_state["lessons_flash"] = f"Saved #{lesson.id}."
                 st.rerun()
+        st.caption(plain(f"Logged {lesson.logged_at:%d %b %Y} by {lesson.logged_by}"))
+
+with evidence_tab:
+    if evidence_tab.open:
+        evidence = register.evidence_of(database, lesson.id)
+        if not evidence:
+            st.info(
+                "No evidence linked yet. Promote a comment or reflection from the post-mortem,"
+                " link one from the Comments page, or add a note below."
+            )
+        for item in evidence:
+            with st.container(border=True):
+                if item.text:
+                    st.markdown(f"> {plain(item.text)}")
+                if item.note:
+                    st.text(item.note)
+                st.caption(
+                    plain(f"{item.source} · linked {item.added_at:%d %b %Y} by {item.added_by}")
+                )
+        with st.form(f"lessons_note_{lesson.id}"):
+            note = st.text_area(
+                "Add evidence as a note (a figure, a link, an observation)",
+                key=f"lessons_note_text_{lesson.id}",
+            )
+            if st.form_submit_button("Add evidence"):
+                try:
+                    link_evidence(database, lesson.id, EvidenceLink(note=note), me)
+                except ValidationError as invalid:
+                    ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
+                else:
+                    st.rerun()
 
 with history_tab:
-    ui_widgets.key_columns_table(
-        [
-            {"When": h.changed_at, "Who": h.actor, "What": h.action, "Detail": h.detail}
-            for h in register.history_of(database, lesson.id)
-        ],
-        column_config={"When": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
-        key_columns=["When", "What"],
-        key="lessons_history",
-    )
+    if history_tab.open:
+        ui_widgets.key_columns_table(
+            [
+                {"When": h.changed_at, "Who": h.actor, "What": h.action, "Detail": h.detail}
+                for h in register.history_of(database, lesson.id)
+            ],
+            column_config={"When": st.column_config.DatetimeColumn(format="DD MMM YYYY, HH:mm")},
+            key_columns=["When", "What"],
+            key="lessons_history",
+        )

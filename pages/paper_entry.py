@@ -2,6 +2,7 @@
 (as printed on the card), Tab between answers, Enter saves the card and opens the next
 blank one. Each response is marked as entered from paper, by you."""
 
+import functools
 import uuid
 
 import streamlit as st
@@ -35,7 +36,8 @@ with st.expander("Print paper cards for this session", icon=":material/print:"):
     for column, language in ((left, "en"), (right, "cy")):
         column.download_button(
             f"A4, two cards a page ({paper_form.LANGUAGES[language]})",
-            paper_form.paper_form_pdf(card, language),
+            # Made when asked for: drawing the cards takes longer than the whole page.
+            functools.partial(paper_form.paper_form_pdf, card, language),
             file_name=f"feedback-card-{chosen.short_code}-{language}.pdf",
             mime="application/pdf",
             key=f"paper_pdf_{language}",

@@ -127,7 +127,7 @@ if people:
             f" {'active again' if not chosen.active else 'deactivated'}.",
         )
 
-st.subheader("Failed sign-ins in the last 7 days")
+st.header("Failed sign-ins in the last 7 days")
 failures = accounts.recent_sign_ins(database, days=7, failed_only=True)
 if not failures:
     st.caption("None.")

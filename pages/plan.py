@@ -38,7 +38,7 @@ st.caption(
     )
 )
 
-view = planning.plan_view(database, session, all_sessions)
+view = ui_data.plan_view(session)
 plan, evidence, applicable = view.plan, view.evidence, view.applicable
 chosen_before = set(plan.lesson_ids) if plan else set()
 
@@ -142,7 +142,7 @@ with checklist_tab:
                     st.rerun()
 
 with data_tab:
-    st.subheader("Context and hands-on")
+    st.header("Context and hands-on")
     balance = evidence.balance
     if balance.enough:
         st.markdown(balance.message)
@@ -160,7 +160,7 @@ with data_tab:
             st.markdown("\n".join(f"- {plain(name)}" for name in balance.sessions))
     else:
         st.info(balance.message)
-    st.subheader("Who to expect")
+    st.header("Who to expect")
     mix = evidence.mix
     if mix.enough:
         st.markdown(mix.message)
@@ -168,7 +168,7 @@ with data_tab:
             st.markdown("\n".join(f"- {plain(name)}" for name in mix.sessions))
     else:
         st.info(mix.message)
-    st.subheader("Recurring complaints to guard against")
+    st.header("Recurring complaints to guard against")
     if evidence.complaints:
         st.caption(evidence.complaint_message)
         for complaint in evidence.complaints:
@@ -183,7 +183,7 @@ with data_tab:
             st.markdown("\n".join(f"- {plain(name)}" for name in evidence.complaint_sessions))
     else:
         st.info(evidence.complaint_message)
-    st.subheader("What people asked for")
+    st.header("What people asked for")
     if evidence.asks:
         st.caption(evidence.ask_message)
         ui_widgets.show_asks(list(evidence.asks), theme_names)
@@ -210,5 +210,5 @@ with export_tab:
         icon=":material/print:",
         width="stretch",
     )
-    st.markdown(markdown_text)
+    st.markdown(document.to_markdown(plan_document, on_screen=True))
     st.caption(f"Generated {now_local():%d %b %Y, %H:%M}")

@@ -57,7 +57,7 @@ session = by_id[
     )
 ]
 theme_names = ui_data.theme_names()
-view = postmortem.post_mortem(database, session.id, theme_names)
+view = ui_data.post_mortem(session.id, theme_names)
 figures = view.figures
 
 people = ", ".join(session.facilitators + session.councillor_facilitators) or "—"
@@ -179,199 +179,216 @@ def show_panel(panel: postmortem.Panel) -> None:
 
 
 with feedback_tab:
-    top = st.columns(4)
-    expected = f" of {figures.expected}" if figures.expected else ""
-    top[0].metric("Responses", f"{figures.responses}{expected}")
-    if arrived := importing.sources_line(database, session.id):
-        top[0].caption(arrived)
-    if figures.response_rate is not None:
-        top[1].metric("Response rate", f"{figures.response_rate:.0%}")
-    if figures.hidden:
-        st.info(figures.hidden_message)
-    else:
-        if figures.mean_rating is not None:
-            top[2].metric("Mean rating", f"{figures.mean_rating:.1f} / 5")
-        if figures.uplift is not None:
-            top[3].metric("Confidence uplift", f"{figures.uplift:+.1f}", help=figures.uplift_help)
-        for start in range(0, len(figures.panels), 2):
-            for column, panel in zip(
-                st.columns(2), figures.panels[start : start + 2], strict=False
-            ):
-                with column:
-                    show_panel(panel)
-        if figures.themes is not None:
-            show_panel(figures.themes)
-        if figures.top_themes:
-            st.subheader("Top themes, in councillors' words")
-        for theme in figures.top_themes:
-            with st.container(border=True):
-                st.markdown(
-                    f"**{plain(theme_names.get(theme.theme_id, theme.theme_id))}**"
-                    f" — {plural(theme.comments, 'comment')}"
-                    f" ({theme.positive} positive, {theme.negative} negative)"
-                )
-                if theme.positive_quote:
-                    st.markdown(f":green[**+**] “{plain(theme.positive_quote)}”")
-                if theme.negative_quote:
-                    st.markdown(f":red[**−**] “{plain(theme.negative_quote)}”")
-        st.subheader("What people asked for")
-        if view.asks:
-            st.caption(
-                f"{plural(len(view.asks), 'comment')}"
-                f" {'asks' if len(view.asks) == 1 else 'ask'} for a change or an addition."
-            )
-            ui_widgets.show_asks(view.asks, theme_names)
+    if feedback_tab.open:
+        top = st.columns(4)
+        expected = f" of {figures.expected}" if figures.expected else ""
+        top[0].metric("Responses", f"{figures.responses}{expected}")
+        if arrived := importing.sources_line(database, session.id):
+            top[0].caption(arrived)
+        if figures.response_rate is not None:
+            top[1].metric("Response rate", f"{figures.response_rate:.0%}")
+        if figures.hidden:
+            st.info(figures.hidden_message)
         else:
-            st.caption("No comment asks for a change or an addition.")
-
-    st.download_button(
-        "Lessons report for this session (Markdown)",
-        lambda: reports.write_lessons_report(database, session.id, theme_names, today_local()),
-        f"lessons-{session.short_code}.md",
-        "text/markdown",
-        icon=":material/article:",
-    )
-    if postmortem.awaiting_post_mortem(session):
-        st.divider()
-        if st.button("Mark the post-mortem done (status: reviewed)", key="postmortem_reviewed"):
-            try:
-                mark_reviewed(database, session.id, me)
-            except ValidationError as invalid:
-                ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
+            if figures.mean_rating is not None:
+                top[2].metric("Mean rating", f"{figures.mean_rating:.1f} / 5")
+            if figures.uplift is not None:
+                top[3].metric(
+                    "Confidence uplift", f"{figures.uplift:+.1f}", help=figures.uplift_help
+                )
+            for start in range(0, len(figures.panels), 2):
+                for column, panel in zip(
+                    st.columns(2), figures.panels[start : start + 2], strict=False
+                ):
+                    with column:
+                        show_panel(panel)
+            if figures.themes is not None:
+                show_panel(figures.themes)
+            if figures.top_themes:
+                st.header("Top themes, in councillors' words")
+            for theme in figures.top_themes:
+                with st.container(border=True):
+                    st.markdown(
+                        f"**{plain(theme_names.get(theme.theme_id, theme.theme_id))}**"
+                        f" — {plural(theme.comments, 'comment')}"
+                        f" ({theme.positive} positive, {theme.negative} negative)"
+                    )
+                    if theme.positive_quote:
+                        st.markdown(f":green[**+**] “{plain(theme.positive_quote)}”")
+                    if theme.negative_quote:
+                        st.markdown(f":red[**−**] “{plain(theme.negative_quote)}”")
+            st.header("What people asked for")
+            if view.asks:
+                st.caption(
+                    f"{plural(len(view.asks), 'comment')}"
+                    f" {'asks' if len(view.asks) == 1 else 'ask'} for a change or an addition."
+                )
+                ui_widgets.show_asks(view.asks, theme_names)
             else:
-                ui_data.clear_read_cache()
-                st.session_state["postmortem_flash"] = "Marked reviewed."
-                st.rerun()
+                st.caption("No comment asks for a change or an addition.")
+
+        st.download_button(
+            "Lessons report for this session (Markdown)",
+            lambda: reports.write_lessons_report(database, session.id, theme_names, today_local()),
+            f"lessons-{session.short_code}.md",
+            "text/markdown",
+            icon=":material/article:",
+        )
+        if postmortem.awaiting_post_mortem(session):
+            st.divider()
+            if st.button("Mark the post-mortem done (status: reviewed)", key="postmortem_reviewed"):
+                try:
+                    mark_reviewed(database, session.id, me)
+                except ValidationError as invalid:
+                    ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
+                else:
+                    ui_data.clear_read_cache()
+                    st.session_state["postmortem_flash"] = "Marked reviewed."
+                    st.rerun()
 
 with applied_tab:
-    if not view.applied:
-        st.info(
-            "No lesson was applied in this session. Lessons chosen in a session's plan are"
-            " applied when the session is marked delivered."
-        )
-    for lesson, comparison in view.applied:
-        with st.container(border=True):
-            st.markdown(
-                f"**#{lesson.id} {plain(lesson.title)}** — {STATUSES[lesson.status].lower()}"
+    if applied_tab.open:
+        if not view.applied:
+            st.info(
+                "No lesson was applied in this session. Lessons chosen in a session's plan are"
+                " applied when the session is marked delivered."
             )
-            if comparison is None:
-                continue
-            ui_widgets.show_comparison(comparison, theme_names)
-            may_validate = may_make_move(me, "validated")
-            validate = lesson.status == "embedded" and st.button(
-                "Mark validated, saving this comparison as evidence",
-                key=f"postmortem_validate_{lesson.id}",
-                disabled=comparison.verdict != loop.IMPROVED or not may_validate,
-                help="Only an improvement validates a lesson."
-                if comparison.verdict != loop.IMPROVED
-                else None
-                if may_validate
-                else "A programme lead validates lessons.",
-            )
-            if validate:
-                try:
-                    loop.validate_with_comparison(database, lesson.id, comparison, me)
-                except ValidationError as invalid:
-                    ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
-                else:
-                    st.session_state["postmortem_flash"] = f"Lesson #{lesson.id} validated."
-                    st.rerun()
-            if lesson.effectiveness_evidence:
-                st.caption(plain(f"Evidence saved: {lesson.effectiveness_evidence}"))
+        for lesson, comparison in view.applied:
+            with st.container(border=True):
+                st.markdown(
+                    f"**#{lesson.id} {plain(lesson.title)}** — {STATUSES[lesson.status].lower()}"
+                )
+                if comparison is None:
+                    continue
+                ui_widgets.show_comparison(comparison, theme_names)
+                may_validate = may_make_move(me, "validated")
+                validate = lesson.status == "embedded" and st.button(
+                    "Mark validated, saving this comparison as evidence",
+                    key=f"postmortem_validate_{lesson.id}",
+                    disabled=comparison.verdict != loop.IMPROVED or not may_validate,
+                    help="Only an improvement validates a lesson."
+                    if comparison.verdict != loop.IMPROVED
+                    else None
+                    if may_validate
+                    else "A programme lead validates lessons.",
+                )
+                if validate:
+                    try:
+                        loop.validate_with_comparison(database, lesson.id, comparison, me)
+                    except ValidationError as invalid:
+                        ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
+                    else:
+                        st.session_state["postmortem_flash"] = f"Lesson #{lesson.id} validated."
+                        st.rerun()
+                if lesson.effectiveness_evidence:
+                    st.caption(plain(f"Evidence saved: {lesson.effectiveness_evidence}"))
 
 with reflections_tab:
-    if not view.reflections:
-        st.info("No reflections yet. Each facilitator writes theirs under 'Your reflection'.")
-    for start in range(0, len(view.reflections), 3):
-        columns = st.columns(3)
-        for column, reflection in zip(columns, view.reflections[start : start + 3], strict=False):
-            with column, st.container(border=True):
-                st.markdown(f"**{plain(reflection.author)}**")
-                if may(me.role, "lead"):
-                    reassign_control(reflection)
-                st.caption(
-                    f"{TEMPLATES[reflection.template].name} · "
-                    f"{'draft' if reflection.status == 'draft' else 'finished'} · "
-                    f"{reflection.updated_at:%d %b %Y, %H:%M}"
-                )
-                for answer in reflection.answers:
-                    if not answer.text:
-                        continue
-                    st.markdown(f"**{prompt_label(reflection.template, answer.prompt)}**")
-                    st.text(answer.text)
-                    ui_widgets.show_label(answer.label, answer.mixed)
-                    if answer.themes:
-                        st.caption(plain(" · ".join(theme_names.get(t, t) for t in answer.themes)))
-                    promote_button(
-                        postmortem.Promotion(
-                            "reflection", answer.id, answer.text, answer.label,
-                            answer.themes, answer.prompt,
-                        ),
-                        f"postmortem_promote_r{answer.id}",
-                    )  # fmt: skip
+    if reflections_tab.open:
+        if not view.reflections:
+            st.info("No reflections yet. Each facilitator writes theirs under 'Your reflection'.")
+        for start in range(0, len(view.reflections), 3):
+            columns = st.columns(3)
+            for column, reflection in zip(
+                columns, view.reflections[start : start + 3], strict=False
+            ):
+                with column, st.container(border=True):
+                    st.markdown(f"**{plain(reflection.author)}**")
+                    if may(me.role, "lead"):
+                        reassign_control(reflection)
+                    st.caption(
+                        f"{TEMPLATES[reflection.template].name} · "
+                        f"{'draft' if reflection.status == 'draft' else 'finished'} · "
+                        f"{reflection.updated_at:%d %b %Y, %H:%M}"
+                    )
+                    for answer in reflection.answers:
+                        if not answer.text:
+                            continue
+                        st.markdown(f"**{prompt_label(reflection.template, answer.prompt)}**")
+                        st.text(answer.text)
+                        ui_widgets.show_label(answer.label, answer.mixed)
+                        if answer.themes:
+                            st.caption(
+                                plain(" · ".join(theme_names.get(t, t) for t in answer.themes))
+                            )
+                        promote_button(
+                            postmortem.Promotion(
+                                "reflection", answer.id, answer.text, answer.label,
+                                answer.themes, answer.prompt,
+                            ),
+                            f"postmortem_promote_r{answer.id}",
+                        )  # fmt: skip
 
 with mine_tab:
-    if me.account_id is None:
-        st.warning(NEEDS_ACCOUNT)
-    else:
-        mine = own_reflection(view.reflections, me)
-        templates = list(TEMPLATES)
-        template = st.radio(
-            "Template",
-            templates,
-            index=templates.index(mine.template) if mine else 0,
-            format_func=lambda t: f"{TEMPLATES[t].name} — {TEMPLATES[t].summary}",
-            key="postmortem_template",
-        )
-        saved = {a.prompt: a.text for a in mine.answers} if mine else {}
-        if mine:
-            st.caption(
-                f"Your {'draft' if mine.status == 'draft' else 'reflection'},"
-                f" last saved {mine.updated_at:%d %b %Y, %H:%M}."
+    if mine_tab.open:
+        if me.account_id is None:
+            st.warning(NEEDS_ACCOUNT)
+        else:
+            mine = own_reflection(view.reflections, me)
+            templates = list(TEMPLATES)
+            template = st.radio(
+                "Template",
+                templates,
+                index=templates.index(mine.template) if mine else 0,
+                format_func=lambda t: f"{TEMPLATES[t].name} — {TEMPLATES[t].summary}",
+                key="postmortem_template",
             )
-        with st.form(f"postmortem_reflection_{session.id}_{template}"):
-            answers = {
-                prompt.key: st.text_area(
-                    prompt.label,
-                    value=saved.get(prompt.key, ""),
-                    help=prompt.help,
-                    max_chars=MAX_REFLECTION_ANSWER_CHARS,
-                    key=f"postmortem_answer_{session.id}_{template}_{prompt.key}",
+            saved = {a.prompt: a.text for a in mine.answers} if mine else {}
+            if mine:
+                st.caption(
+                    f"Your {'draft' if mine.status == 'draft' else 'reflection'},"
+                    f" last saved {mine.updated_at:%d %b %Y, %H:%M}."
                 )
-                for prompt in TEMPLATES[template].prompts
-            }
-            left, right = st.columns(2)
-            draft_clicked = left.form_submit_button("Save draft")
-            final_clicked = right.form_submit_button("Finish reflection", type="primary")
-        if draft_clicked or final_clicked:
-            try:
-                save_reflection(database, session.id, me, template, answers, final=final_clicked)
-            except ValidationError as invalid:
-                ui_forms.show_validation_errors(invalid, {"author": "Author", "answers": "Answers"})
-            else:
-                st.session_state["postmortem_flash"] = (
-                    "Reflection finished." if final_clicked else "Draft saved."
-                )
-                st.rerun()
+            with st.form(f"postmortem_reflection_{session.id}_{template}"):
+                answers = {
+                    prompt.key: st.text_area(
+                        prompt.label,
+                        value=saved.get(prompt.key, ""),
+                        help=prompt.help,
+                        max_chars=MAX_REFLECTION_ANSWER_CHARS,
+                        key=f"postmortem_answer_{session.id}_{template}_{prompt.key}",
+                    )
+                    for prompt in TEMPLATES[template].prompts
+                }
+                left, right = st.columns(2)
+                draft_clicked = left.form_submit_button("Save draft")
+                final_clicked = right.form_submit_button("Finish reflection", type="primary")
+            if draft_clicked or final_clicked:
+                try:
+                    save_reflection(
+                        database, session.id, me, template, answers, final=final_clicked
+                    )
+                except ValidationError as invalid:
+                    ui_forms.show_validation_errors(
+                        invalid, {"author": "Author", "answers": "Answers"}
+                    )
+                else:
+                    st.session_state["postmortem_flash"] = (
+                        "Reflection finished." if final_clicked else "Draft saved."
+                    )
+                    st.rerun()
 
 with comments_tab:
-    if not view.comments:
-        st.info("No comments for this session.")
-    for comment in view.comments:
-        with st.container(border=True):
-            st.text(comment.text)
-            st.caption(QUESTIONS.get(comment.question, comment.question))
-            ui_widgets.show_label(
-                comment.label, comment.mixed, comment.label_corrected, comment.language
-            )
-            if view.lessons_per_comment.get(comment.id):
-                st.caption(f"Evidence for {plural(view.lessons_per_comment[comment.id], 'lesson')}")
-            promote_button(
-                postmortem.Promotion(
-                    "comment", comment.id, comment.text, comment.label, comment.themes
-                ),
-                f"postmortem_promote_c{comment.id}",
-            )
+    if comments_tab.open:
+        if not view.comments:
+            st.info("No comments for this session.")
+        for comment in view.comments:
+            with st.container(border=True):
+                st.text(comment.text)
+                st.caption(QUESTIONS.get(comment.question, comment.question))
+                ui_widgets.show_label(
+                    comment.label, comment.mixed, comment.label_corrected, comment.language
+                )
+                if view.lessons_per_comment.get(comment.id):
+                    st.caption(
+                        f"Evidence for {plural(view.lessons_per_comment[comment.id], 'lesson')}"
+                    )
+                promote_button(
+                    postmortem.Promotion(
+                        "comment", comment.id, comment.text, comment.label, comment.themes
+                    ),
+                    f"postmortem_promote_c{comment.id}",
+                )
 
 if promoting := st.session_state.get("postmortem_promote"):
     promote_dialog(promoting)

@@ -125,9 +125,10 @@ with retention_tab:
             ui_data.clear_read_cache()
             st.session_state["privacy_flash"] = f"Deleted {done.held.describe()}."
             st.rerun()
+    # Plain quotes, not code: Streamlit fades code inside a caption below AA contrast.
     st.caption(
-        "The command line does the same with the app stopped: `lessons privacy purge"
-        " --dry-run` shows the counts, `lessons privacy purge` deletes."
+        "The command line does the same with the app stopped: “lessons privacy purge"
+        " --dry-run” shows the counts, “lessons privacy purge” deletes."
     )
 
 with people_tab:

@@ -26,7 +26,7 @@ if st.session_state.get("reports_filter") != where:
         st.session_state.pop(stale, None)
     st.session_state["reports_filter"] = where
 
-st.subheader("Programme report")
+st.header("Programme report")
 title = st.text_input(
     "Title",
     value=f"{where.programme or 'Councillor training'}: what we have learnt",
@@ -64,7 +64,7 @@ if "reports_markdown" in st.session_state:
     with st.expander("Preview"):
         st.markdown(st.session_state["reports_markdown"])
 
-st.subheader("Data exports")
+st.header("Data exports")
 st.caption(
     "CSV and Excel files safe to open: cells that a spreadsheet would run as formulas are"
     " written as text. Their first row says what they hold and which filters chose it."

@@ -94,14 +94,21 @@ with share_tab:
     short = share.short_link(session.short_code, base)
     qr_column, detail_column = st.columns([2, 3])
     with qr_column:
-        st.image(share.qr_png(link), caption="Scan to give feedback", width=220)
+        st.image(
+            share.qr_png(link),
+            caption="Scan to give feedback",
+            width=220,
+            alt=f"QR code of the feedback link for session {session.short_code}",
+        )
     with detail_column:
         st.markdown("**Session code**")
-        st.code(session.short_code, language=None)
+        # Wrapped: a line wider than the column would make a scrolling box that the
+        # keyboard cannot reach.
+        st.code(session.short_code, language=None, wrap_lines=True)
         st.markdown("**Short link** (to type from a slide)")
-        st.code(share.display_url(short), language=None)
+        st.code(share.display_url(short), language=None, wrap_lines=True)
         st.markdown("**Feedback link** (unguessable; the QR code carries it)")
-        st.code(link, language=None)
+        st.code(link, language=None, wrap_lines=True)
 
         @st.fragment(run_every=15)
         def live_count() -> None:

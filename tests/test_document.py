@@ -131,6 +131,19 @@ def test_a_document_renders_ours_as_written_and_typed_text_as_text():
     assert "<b>x</b> # y" in page.text and "**z**" in page.text and "<i>Pace</i>" in page.text
 
 
+def test_on_a_page_ticks_are_characters_and_headings_sit_under_the_pages_title():
+    # A task list would render as checkboxes without labels (axe: critical).
+    blocks: list[Block] = [
+        Heading(1, inline(ours("Plan"))),
+        Heading(2, inline(ours("Checklist"))),
+        Bullets((inline(typed("Wifi code")), inline(typed("Handouts"))), ticked=(True, False)),
+    ]
+    shown = to_markdown(blocks, on_screen=True)
+    assert shown.startswith("## Plan\n\n### Checklist\n\n- ☑ Wifi code\n- ☐ Handouts")
+    assert "[x]" not in shown and "[ ]" not in shown
+    assert "- [x] Wifi code\n- [ ] Handouts" in to_markdown(blocks)
+
+
 def test_styled_neighbours_share_one_emphasis():
     line = inline(ours("Covering ", italic=True), typed("council: Ashdale", italic=True))
     assert to_markdown([Paragraph(line)]) == "_Covering council\\: Ashdale_\n"

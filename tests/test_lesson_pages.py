@@ -55,7 +55,9 @@ def lessons(db) -> list[store.LessonRow]:
 
 def test_reflect_then_promote_an_answer_to_a_lesson(db):
     session = delivered_session(db)
-    at = page(db, "postmortem.py").run()
+    at = page(db, "postmortem.py")
+    at.session_state["postmortem_tab"] = "Your reflection"  # only the open tab runs
+    at.run()
     assert not at.exception
     key = f"postmortem_answer_{session.id}_aar"
     at.text_area(key=f"{key}_happened").input("Ran 40 minutes over; no time for the surgery.")
@@ -71,6 +73,8 @@ def test_reflect_then_promote_an_answer_to_a_lesson(db):
     improve = next(a for a in reflection.answers if a.prompt == "improve")
     assert reflection.status == "final" and reflection.author == ME.name
 
+    at.session_state["postmortem_tab"] = "Reflections"
+    at.run()
     at.button(key=f"postmortem_promote_r{improve.id}").click().run()
     at.text_input(key="postmortem_lesson_title").input("Shorter context, earlier hands-on")
     at.button(key="FormSubmitter:postmortem_lesson-Log lesson").click().run()
@@ -158,10 +162,14 @@ def test_a_lesson_moves_through_every_stage_on_the_lessons_page(db):
     assert "give it an action, an owner, a due date" in at.error[0].value
     assert lessons(db)[0].status == "identified"
     edit = f"lessons_edit_{lesson_id}"
+    at.session_state["lessons_tab"] = "Details"  # only the open tab runs
+    at.run()
     at.text_area(key=f"{edit}_action").input("Arrive 45 minutes early to test the wifi and logins")
     at.text_input(key=f"{edit}_owner").input("Tom Ellery")
     at.date_input(key=f"{edit}_due").set_value(date(2027, 1, 10))
     at.button(key=f"FormSubmitter:{edit}-Save changes").click().run()
+    at.session_state["lessons_tab"] = "Move on"
+    at.run()
     move("actioned")
     assert lessons(db)[0].status == "actioned"
     move("embedded")

@@ -9,6 +9,7 @@ from lessons import store
 from lessons.clock import today_local
 from lessons.sessions import create_session, new_form_token
 from tests.conftest import ROOT, make_session, session_draft, table_count
+from tests.test_tagging import submit
 
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
 TIMEOUT = 30
@@ -180,3 +181,14 @@ def test_marking_a_session_delivered_before_its_date_asks_first(db):
     assert not at.exception
     with db.reading() as cur:
         assert store.session_by_id(cur, session.id).status == "delivered"  # type: ignore[union-attr]
+
+
+def test_feedback_sent_meanwhile_shows_on_the_next_run_of_a_page(db):
+    # The pages' reads are cached by the data version, which every committed write changes,
+    # through whichever connection of the process made it.
+    session = make_session(db)
+    at = page("pages/sessions.py").run()
+    assert list(at.dataframe[0].value["Responses"]) == [0]
+    submit(db, session, 1, went_well="Useful")
+    at.run()
+    assert list(at.dataframe[0].value["Responses"]) == [1]

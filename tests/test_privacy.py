@@ -191,12 +191,22 @@ def test_the_responses_export_leaves_out_a_session_under_five(db, small_and_larg
     assert {type(r["submitted_on"]) for r in table.rows} == {date}
 
 
+COMMENTS_TABS = ["Comments", "What people asked for", "Untagged queue", "Emerging phrases"]
+POSTMORTEM_TABS = ["Feedback", "Lessons applied", "Reflections", "Your reflection", "Comments"]
+
+
 def test_no_view_of_a_small_sessions_comments_shows_their_other_answers(db, small_and_large):
     small, _ = small_and_large
     me = make_account(db, ME.name, "admin")
-    for name in ("comments.py", "postmortem.py"):
+    # Every tab of both pages (only the open tab runs).
+    views = [("comments.py", "comments_tab", tab) for tab in COMMENTS_TABS] + [
+        ("postmortem.py", "postmortem_tab", tab) for tab in POSTMORTEM_TABS
+    ]
+    for name, tab_key, tab in views:
         at = signed_in(AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60), me)
         at.query_params["session"] = str(small.id)
+        at.session_state["comments_session"] = small.id
+        at.session_state[tab_key] = tab
         at.run()
         assert not at.exception
         shown = " ".join(
@@ -204,9 +214,9 @@ def test_no_view_of_a_small_sessions_comments_shows_their_other_answers(db, smal
             for kind in ("markdown", "caption", "text", "metric", "info")
             for e in at.get(kind)
         )
-        assert "Comment 1: the examples" in shown or name == "postmortem.py"
+        assert "Comment 1: the examples" in shown or tab != "Comments" or name != "comments.py"
         for label in [*RATING_LABELS.values(), *COUNCILLOR_TYPES.values()]:
-            assert label not in shown, (name, label)
+            assert label not in shown, (name, tab, label)
 
 
 # --- settings and the notice -----------------------------------------------------------------
@@ -416,6 +426,8 @@ def test_the_comments_page_removes_a_comment(db):
     at = AppTest.from_file(str(ROOT / "pages" / "comments.py"), default_timeout=60)
     signed_in(at, lead).run()
     named = comment_ids(db, response_id)[0]
+    at.session_state[f"comments_all_remove_open_{named}"] = True  # the Remove popover
+    at.run()
     at.radio(key=f"comments_all_remove_reason_{named}").set_value("names_someone")
     at.button(key=f"FormSubmitter:comments_all_remove_{named}-Remove for good").click().run()
     assert not at.exception

@@ -252,7 +252,7 @@ def test_the_post_mortem_and_plan_pages_list_what_people_asked_for_as_typed(db):
         at.query_params["session"] = str(session.id)
         at.run()
         assert not at.exception, name
-        assert "What people asked for" in [h.value for h in at.subheader], name
+        assert "What people asked for" in [h.value for h in at.header], name
         # shown as typed, never as Markdown
         # the clause that asks (the analysis ends a clause at a bracket)
         assert [t.value for t in at.text].count("A **bold** handout [link]") == MIN_GROUP_SIZE

@@ -3,7 +3,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from lessons import privacy, store
+from lessons import attention, privacy, store
 from lessons.reflections import reassign_reflection, save_reflection
 from lessons.startup import open_app_database
 from lessons.store import migrations
@@ -38,6 +38,26 @@ def test_a_failed_transaction_writes_nothing(db):
         store.insert_response(cur, session.id, "key-1", session.starts_at, _values())
     assert table_count(db, "responses") == 0
     assert table_count(db, "comments") == 0
+
+
+def test_every_committed_write_changes_the_data_version_and_a_failed_one_does_not(db):
+    # The pages' cached reads are keyed by it (lessons.ui_data.data_version).
+    before = db.changes
+    session = make_session(db)
+    assert db.changes > before
+    committed = db.changes
+    with pytest.raises(duckdb.ConstraintException), db.transaction() as cur:
+        store.insert_response(cur, session.id, "key-1", session.starts_at, _values())
+        store.insert_response(cur, session.id, "key-1", session.starts_at, _values())
+    assert db.changes == committed
+    with db.reading() as cur:
+        store.all_sessions(cur)
+    assert db.changes == committed
+    # When someone last looked at Home is bookkeeping: no cached read shows it.
+    account = make_account(db)
+    committed = db.changes
+    attention.record_visit(db, account.id, datetime(2026, 12, 1, 9, 0))
+    assert db.changes == committed
 
 
 def test_db_path_comes_from_the_environment(monkeypatch, tmp_path):

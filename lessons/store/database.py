@@ -13,6 +13,7 @@ import errno
 import os
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -58,6 +59,17 @@ class Database:
             self.discard_if_new()
             raise unavailable(self.path, problem) from problem
         self._write_lock = threading.Lock()
+        self._file_key = (
+            f":memory:{id(self)}" if str(self.path) == ":memory:" else str(self.path.resolve())
+        )
+
+    @property
+    def changes(self) -> int:
+        """Write transactions committed to this file by this process so far, whichever of
+        its connections made them: a cache key under which a read shows every change at
+        once, since while the app runs its process is the file's only writer."""
+        with _commits_lock:
+            return _commits[self._file_key]
 
     def cursor(self) -> Cursor:
         """A cursor for one thread's reads; close it (or use `reading()`) when done."""
@@ -72,8 +84,10 @@ class Database:
             cursor.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
-        """All-or-nothing writes: commit on success, roll back on any error."""
+    def transaction(self, bookkeeping: bool = False) -> Iterator[Cursor]:
+        """All-or-nothing writes: commit on success, roll back on any error. `bookkeeping`:
+        a write that no cached read shows (when someone last looked), which leaves
+        `changes` as it was."""
         with self._write_lock:
             cursor = self._connection.cursor()
             try:
@@ -91,6 +105,9 @@ class Database:
                     if _is_storage_failure(problem):
                         raise unavailable(self.path, problem) from problem
                     raise
+                if not bookkeeping:
+                    with _commits_lock:
+                        _commits[self._file_key] += 1
             finally:
                 cursor.close()
 
@@ -165,6 +182,9 @@ class Database:
                     leftover.unlink()
 
 
+# Committed write transactions per database file, in this process (Database.changes).
+_commits: Counter[str] = Counter()
+_commits_lock = threading.Lock()
 # DuckDB's file starts with three 4 KiB headers, then its blocks.
 _FILE_HEADER_BYTES = 3 * 4096
 # Below this much free space in the database's folder, the health check reports a failure

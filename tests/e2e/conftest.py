@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,14 @@ def browser():
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_template, tmp_path_factory) -> Iterator[StreamlitServer]:
+    """One server on a copy of the demo (loaded for 25 November 2026) for the whole module."""
+    path = tmp_path_factory.mktemp("demo-server") / "demo.duckdb"
+    template, _ = demo_template(date(2026, 11, 25))
+    shutil.copyfile(template, path)
+    server = StreamlitServer(path, free_port())
+    yield server
+    server.stop()

@@ -342,7 +342,12 @@ def open_page(page, url: str, ready: str) -> None:
 
 def click_tab(page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
-    page.wait_for_timeout(800)
+    # A tab that reruns the page (only the open tab runs): until that run has finished.
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        state="attached", timeout=60_000
+    )
+    page.wait_for_timeout(500)
 
 
 def download(page, button: str) -> str:

@@ -6,18 +6,13 @@ after signing out. One server on the demo for the whole module."""
 
 from __future__ import annotations
 
-import shutil
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from datetime import date
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import expect
 
 from lessons.demo_content import DEMO_PASSWORD
-from tests.e2e.conftest import StreamlitServer, free_port
 from tests.test_roles import MENU_TITLES
 
 ADMIN = "fiona.marsden@councils.example"
@@ -30,17 +25,6 @@ STAFF_PAGES = {
 }
 # Pages whose address is not their file's name (app.py's url_path).
 ADDRESSES = {"import_responses": "import", "paper_entry": "paper"}
-
-
-@pytest.fixture(scope="module")
-def demo_server(demo_template, tmp_path_factory) -> Iterator[StreamlitServer]:
-    """One server on a copy of the demo for the whole module."""
-    path = tmp_path_factory.mktemp("own-origin") / "demo.duckdb"
-    template, _ = demo_template(date(2026, 11, 25))
-    shutil.copyfile(template, path)
-    server = StreamlitServer(path, free_port())
-    yield server
-    server.stop()
 
 
 class Recorder:
