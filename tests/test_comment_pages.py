@@ -51,7 +51,7 @@ def test_correcting_a_comment_on_the_page(db):
     key = f"comments_all_fix_{comment.id}"
     # The Correct popover's form is drawn once it is opened, not for every card on each run.
     assert f"comments_all_fix_label_{comment.id}" not in [s.key for s in at.selectbox]
-    at.session_state[f"comments_all_fix_open_{comment.id}"] = True
+    at.session_state[f"comments_all_fix_pop_{comment.id}_0"] = True
     at.run()
     at.selectbox(key=f"comments_all_fix_label_{comment.id}").set_value("neutral")
     at.multiselect(key=f"comments_all_fix_themes_{comment.id}").set_value(["tech", "venue"])
@@ -115,7 +115,7 @@ def test_a_correction_on_the_page_records_who_made_it(db):
     at = signed_in(page("comments.py"), make_account(db, "Tom Ellery", "facilitator"))
     at.run()
     [comment] = comments(db)
-    at.session_state[f"comments_all_fix_open_{comment.id}"] = True  # the Correct popover
+    at.session_state[f"comments_all_fix_pop_{comment.id}_0"] = True  # the Correct popover
     at.run()
     at.selectbox(key=f"comments_all_fix_label_{comment.id}").set_value("neutral")
     at.button(key=f"FormSubmitter:comments_all_fix_{comment.id}-Save correction").click().run()

@@ -426,7 +426,7 @@ def test_the_comments_page_removes_a_comment(db):
     at = AppTest.from_file(str(ROOT / "pages" / "comments.py"), default_timeout=60)
     signed_in(at, lead).run()
     named = comment_ids(db, response_id)[0]
-    at.session_state[f"comments_all_remove_open_{named}"] = True  # the Remove popover
+    at.session_state[f"comments_all_remove_pop_{named}_0"] = True  # the Remove popover
     at.run()
     at.radio(key=f"comments_all_remove_reason_{named}").set_value("names_someone")
     at.button(key=f"FormSubmitter:comments_all_remove_{named}-Remove for good").click().run()
