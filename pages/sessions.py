@@ -190,7 +190,7 @@ with edit_tab:
             )
             st.rerun()
 
-st.subheader("All sessions")
+st.header("All sessions")
 ui_widgets.key_columns_table(
     [
         {
