@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -88,6 +88,7 @@ from lessons.analysis_lexicon import (
     UNSURE_RE,
     WENT_WELL_PRIOR,
     WIDE,
+    could_be_cue,
 )
 from lessons.analysis_pool import run_in_chunks
 from lessons.themes import (
@@ -95,9 +96,10 @@ from lessons.themes import (
     ThemeDefinition,
     ThemeMatcher,
     compile_themes,
-    match_clause,
+    match_tokens,
     normalise,
     split_clauses,
+    tokenise,
 )
 
 __all__ = [
@@ -186,6 +188,7 @@ class _Clause:
     request: bool = False
     nothing: bool = False  # a bare "nothing": a formality when other clauses have opinions
     question: bool = False  # ends with "?"
+    tokens: list[str] = field(default_factory=list)  # its words (`tokenise`), for the themes
 
 
 # --- the lexicon -----------------------------------------------------------------------------
@@ -302,7 +305,7 @@ def _analyse(
         score=round(score, 4),
         mixed=mixed,
         drivers=_drivers(clauses, label, mixed),
-        themes=_themes(matcher or _default_matcher(), normalised, spans, clauses, keys),
+        themes=_themes(matcher or _default_matcher(), clauses, keys),
         request=bool(asks),
         asks=asks,
     )
@@ -402,12 +405,15 @@ def _score_clause(
     shown = original[start:end].strip()
     weight = CONTRAST_WEIGHT if clause.lstrip().startswith(CONTRAST_OPENERS) else 1.0
     question = normalised[end : end + 1] == "?"
+    tokens = tokenise(clause)
 
     nothing = _nothing_hit(clause, kind) if first else None
     if nothing is not None:
-        return _Clause(shown, clause, (nothing,), weight, nothing.polarity, nothing=True)
+        return _Clause(
+            shown, clause, (nothing,), weight, nothing.polarity, nothing=True, tokens=tokens
+        )
 
-    request = _is_request(clause, kind)
+    request = _is_request(clause, kind, tokens)
     hits = [_Hit(words, polarity) for _, _, polarity, words in phrase_hits if polarity]
     covered = [(p_start - start, p_end - start) for p_start, p_end, _, _ in phrase_hits]
     hits.extend(_word_hits(clause, covered))
@@ -421,7 +427,9 @@ def _score_clause(
         last = hits[-1]
         hits[-1] = _Hit(last.words + "!", _clip(last.polarity * 1.25))
     score = sum(h.polarity for h in hits) / len(hits) if hits else None
-    return _Clause(shown, clause, tuple(hits), weight, score, request, question=question)
+    return _Clause(
+        shown, clause, tuple(hits), weight, score, request, question=question, tokens=tokens
+    )
 
 
 _PLEASE_ONLY_RE = re.compile(r"^\s*(?:please|pls|plz)(?: (?:thanks|thank you))?\s*$")
@@ -437,19 +445,24 @@ def _please_asks_for_what_came_before(clauses: list[_Clause]) -> list[_Clause]:
     return read
 
 
-def _is_request(clause: str, kind: str) -> bool:
+def _is_request(clause: str, kind: str, tokens: list[str]) -> bool:
     """Does the clause ask for a change or an addition?
 
     Clear asks count in any question; advice, wants and a clause that starts by
     naming what is wanted only under "what should we change?" and "what next?",
     since under "what worked well?" the same words describe.
     """
-    cues = {m.lastgroup for m in REQUEST_CUES_RE.finditer(clause.lstrip())}
+    cues = _request_cues(clause) if could_be_cue(tokens) else set()
     if "keep" in cues:
         return False
     if "ask" in cues:
         return True
     return kind != "went_well" and ("advice" in cues or bool(ASK_START_RE.match(clause)))
+
+
+def _request_cues(clause: str) -> set[str | None]:
+    """The kinds of request cue in a clause: "keep", "ask", "advice"."""
+    return {m.lastgroup for m in REQUEST_CUES_RE.finditer(clause.lstrip())}
 
 
 def _as_wanted(hits: list[_Hit], clause: str) -> list[_Hit]:
@@ -718,8 +731,6 @@ def _drivers(clauses: list[_Clause], label: str, mixed: bool) -> tuple[str, ...]
 
 def _themes(
     matcher: ThemeMatcher,
-    normalised: str,
-    spans: list[tuple[int, int]],
     clauses: list[_Clause],
     keys: list[str] | None = None,
 ) -> tuple[ThemeResult, ...]:
@@ -727,8 +738,8 @@ def _themes(
     (and the match keys of the clauses' words appended to `keys`)."""
     evidence: dict[str, list[str]] = {}
     theme_clauses: dict[str, list[_Clause]] = {}
-    for (start, end), clause in zip(spans, clauses, strict=True):
-        for theme_id, words in match_clause(matcher, normalised[start:end], keys).items():
+    for clause in clauses:
+        for theme_id, words in match_tokens(matcher, clause.tokens, keys).items():
             found = evidence.setdefault(theme_id, [])
             found.extend(w for w in words if w not in found)
             theme_clauses.setdefault(theme_id, []).append(clause)

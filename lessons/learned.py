@@ -194,8 +194,13 @@ class LearnedModel:
     _movable: set[tuple[str, str]] = field(default_factory=set, repr=False)
     # The first halves of the repeat digests, to give up early on most comments
     _repeat_firsts: frozenset[str] = field(default=frozenset(), repr=False)
-    # What the rules said, as columns: (question, label, request, mixed, themes) -> columns
-    _rule_columns: dict[tuple[object, ...], list[int]] = field(default_factory=dict, repr=False)
+    # The biases plus the rows of what the question and the rules said, by (question,
+    # label, request, mixed, themes): few distinct readings recur across many comments.
+    _rule_bases: dict[tuple[object, ...], np.ndarray | None] = field(
+        default_factory=dict, repr=False
+    )
+    # Word-pair features by their two keys, so a pair is looked up without joining it.
+    _pair_columns: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
     _column_rows: list[np.ndarray] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -249,6 +254,11 @@ class LearnedModel:
         if blocks:
             self._stacked = np.hstack([w for w, _ in blocks]).astype(np.float32)
             self._stacked_bias = np.concatenate([b for _, b in blocks]).astype(np.float32)
+        self._pair_columns = {
+            tuple(feature.split(" ")): column
+            for feature, column in self.vocabulary.items()
+            if " " in feature
+        }
 
     def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The examples by word feature (indptr, example rows) and each example's length."""
@@ -268,8 +278,9 @@ class LearnedModel:
             self._column_rows = np.split(rows, indptr[1:-1])
         return self._column_rows
 
-    def rule_columns(self, question_kind: str, analysis: Analysis) -> list[int]:
-        """The columns of what the question and the rules said (`_rule_features`), kept."""
+    def rule_base(self, question_kind: str, analysis: Analysis) -> np.ndarray | None:
+        """The biases plus the weights of what the question and the rules said
+        (`_rule_features`), worked out once per reading; None when none is a feature."""
         key = (
             question_kind,
             analysis.label,
@@ -277,14 +288,19 @@ class LearnedModel:
             analysis.mixed,
             *[theme.theme_id for theme in analysis.themes],
         )
-        found = self._rule_columns.get(key)
-        if found is None:
-            vocabulary = self.vocabulary
-            found = [
-                vocabulary[f] for f in _rule_features(question_kind, analysis) if f in vocabulary
-            ]
-            if len(self._rule_columns) < _MAX_RULE_READINGS:
-                self._rule_columns[key] = found
+        if key in self._rule_bases:
+            return self._rule_bases[key]
+        vocabulary = self.vocabulary
+        columns = [
+            vocabulary[f] for f in _rule_features(question_kind, analysis) if f in vocabulary
+        ]
+        found = (
+            self._stacked_bias + self._stacked.take(columns, axis=0).sum(axis=0)
+            if columns
+            else None
+        )
+        if len(self._rule_bases) < _MAX_RULE_READINGS:
+            self._rule_bases[key] = found
         return found
 
     def gave(self, reading: str, value: str) -> np.ndarray:
@@ -624,12 +640,17 @@ def read(
             return _repeat(model, same, analysis)
     if not model._stacked.size:
         return _NOTHING_LEARNT
-    vocabulary = model.vocabulary
-    words = list({vocabulary[f] for f in _word_features(keys) if f in vocabulary})
-    columns = words + model.rule_columns(question_kind, analysis)
-    if not columns:
-        return _NOTHING_LEARNT
-    scores = (model._stacked_bias + model._stacked.take(columns, axis=0).sum(axis=0)).tolist()
+    single, pair = model.vocabulary.get, model._pair_columns.get
+    found = {column for key in keys if (column := single(key)) is not None}
+    pairs = zip(keys, keys[1:], strict=False)
+    found.update(column for two in pairs if (column := pair(two)) is not None)
+    words = list(found)
+    base = model.rule_base(question_kind, analysis)
+    if base is None:
+        if not words:
+            return _NOTHING_LEARNT
+        base = model._stacked_bias
+    scores = (base + model._stacked.take(words, axis=0).sum(axis=0) if words else base).tolist()
     alike = _Alike(model, words)
     sentiment = request = None
     if "sentiment" in model._slices and model.sentiment is not None:

@@ -609,7 +609,13 @@ def match_clause(
     """Theme id -> the words of one normalised clause that matched it, in text order.
 
     `keys`, when given, gets the match keys of the clause's words appended, in order."""
-    tokens = tokenise(clause)
+    return match_tokens(matcher, tokenise(clause), keys)
+
+
+def match_tokens(
+    matcher: ThemeMatcher, tokens: list[str], keys: list[str] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """`match_clause` of a clause already cut into tokens (`tokenise`)."""
     by_token = matcher.by_token
     known: list[tuple[str, tuple[_Pattern, ...], bool]] = []
     for token in tokens:
