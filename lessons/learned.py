@@ -187,8 +187,9 @@ class LearnedModel:
     _theme_counts: Counter[str] = field(default_factory=Counter, repr=False)
     _untag_counts: Counter[str] = field(default_factory=Counter, repr=False)
     _slices: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
-    # (column, theme id, may add it, may take it away) of each theme worth checking
-    _theme_checks: list[tuple[int, str, bool, bool]] = field(default_factory=list, repr=False)
+    # (column, theme id) of each theme that may be added, and of each that may be taken away
+    _add_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    _remove_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
     _gave: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
     # The readings of the rules people moved often enough: (reading, what the rules said)
     _movable: set[tuple[str, str]] = field(default_factory=set, repr=False)
@@ -240,7 +241,7 @@ class LearnedModel:
                 blocks.append((linear.weights, linear.bias))
                 self._slices[name] = (start, start + len(linear.outputs))
                 start += len(linear.outputs)
-        self._theme_checks = []
+        self._add_checks, self._remove_checks = [], []
         if self.themes is not None:
             for i, theme_id in enumerate(self.themes.outputs):
                 can_add = (
@@ -249,7 +250,10 @@ class LearnedModel:
                 can_remove = self._untag_counts[theme_id] >= MIN_SUPPORT // 2
                 if can_add or can_remove:
                     blocks.append((self.themes.weights[:, i : i + 1], self.themes.bias[i : i + 1]))
-                    self._theme_checks.append((start, theme_id, can_add, can_remove))
+                    if can_add:
+                        self._add_checks.append((start, theme_id))
+                    if can_remove:
+                        self._remove_checks.append((start, theme_id))
                     start += 1
         if blocks:
             self._stacked = np.hstack([w for w, _ in blocks]).astype(np.float32)
@@ -666,20 +670,19 @@ def read(
         )
     add: list[Suggestion] = []
     remove: list[Suggestion] = []
-    if model._theme_checks:
+    if model._add_checks or model._remove_checks:
         tagged = {t.theme_id for t in analysis.themes}
-        add_score, remove_score = _ADD_SCORE, _REMOVE_SCORE
-        for index, theme_id, can_add, can_remove in model._theme_checks:
-            score = scores[index]
-            if theme_id not in tagged:
-                if score >= add_score and can_add:
-                    has = model.gave("theme", theme_id)
-                    add.append(Suggestion(theme_id, _sigmoid(score), *alike.support(has)))
-            # only a tag people have taken away from the rules before, often enough
-            elif score <= remove_score and can_remove:
+        add_score = _ADD_SCORE
+        for index, theme_id in model._add_checks:
+            if scores[index] >= add_score and theme_id not in tagged:
+                has = model.gave("theme", theme_id)
+                add.append(Suggestion(theme_id, _sigmoid(scores[index]), *alike.support(has)))
+        # only a tag people have taken away from the rules before, often enough
+        for index, theme_id in model._remove_checks:
+            if scores[index] <= _REMOVE_SCORE and theme_id in tagged:
                 untagged = model.gave("untagged", theme_id)
                 support, refs = alike.support(untagged)
-                remove.append(Suggestion(theme_id, 1.0 - _sigmoid(score), support, refs))
+                remove.append(Suggestion(theme_id, 1.0 - _sigmoid(scores[index]), support, refs))
     if sentiment is None and request is None and not add and not remove:
         return _NOTHING_LEARNT
     return LearnedReading(sentiment, request, tuple(add), tuple(remove))
