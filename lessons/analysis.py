@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -88,6 +88,7 @@ from lessons.analysis_lexicon import (
     UNSURE_RE,
     WENT_WELL_PRIOR,
     WIDE,
+    could_be_cue,
 )
 from lessons.analysis_pool import run_in_chunks
 from lessons.themes import (
@@ -95,9 +96,10 @@ from lessons.themes import (
     ThemeDefinition,
     ThemeMatcher,
     compile_themes,
-    match_clause,
+    match_tokens,
     normalise,
     split_clauses,
+    tokenise,
 )
 
 __all__ = [
@@ -106,6 +108,7 @@ __all__ = [
     "Analysis",
     "ThemeResult",
     "analyse",
+    "analyse_keyed",
     "analyse_many",
     "explain",
     "relabel",
@@ -185,6 +188,7 @@ class _Clause:
     request: bool = False
     nothing: bool = False  # a bare "nothing": a formality when other clauses have opinions
     question: bool = False  # ends with "?"
+    tokens: list[str] = field(default_factory=list)  # its words (`tokenise`), for the themes
 
 
 # --- the lexicon -----------------------------------------------------------------------------
@@ -209,6 +213,15 @@ def _lexicon() -> dict[str, tuple[float, float | None]]:
     for emoji, polarity in EMOJI.items():
         lexicon[emoji] = (polarity, None)
     return lexicon
+
+
+@lru_cache(maxsize=1)
+def _notable_words() -> frozenset[str]:
+    """The words `_word_hits` acts on; any other word, with no negation or modifier
+    pending, it passes by."""
+    return frozenset(_lexicon()).union(
+        NEGATORS, SHORT_NEGATORS, NEGATION_BREAKERS, BELIEFS, NOUN_WHEN_DETERMINED, PREDICATIVE_ONLY
+    )
 
 
 def _emoticons() -> dict[str, float]:
@@ -241,18 +254,43 @@ def analyse(text: str, question_kind: str, matcher: ThemeMatcher | None = None) 
     `matcher` is the compiled taxonomy to tag themes with (the default one when None);
     an unknown question kind is read as "general".
     """
+    return _analyse(text, question_kind, matcher, None)[0]
+
+
+def analyse_keyed(
+    text: str, question_kind: str, matcher: ThemeMatcher | None = None
+) -> tuple[Analysis, list[str] | None]:
+    """`analyse`, and the match keys of all the text's words in order, as
+    `[match_key(t) for t in tokenise(normalise(text))]` gives them: the theme matching
+    works them out anyway, so whoever reads the comment next need not. None when the
+    analysis read other words than those (it set a link or a transcriber's note aside).
+    """
+    keys: list[str] = []
+    analysis, exact = _analyse(text, question_kind, matcher, keys)
+    return analysis, (keys if exact else None)
+
+
+def _analyse(
+    text: str, question_kind: str, matcher: ThemeMatcher | None, keys: list[str] | None
+) -> tuple[Analysis, bool]:
+    """The analysis, and whether `keys` got the keys of all the text's words."""
     kind = question_kind if question_kind in QUESTION_KINDS else "general"
-    normalised = normalise(text)
-    if "://" in normalised or "www." in normalised:
-        normalised = _URL_RE.sub(_blank, normalised)
-    if "[" in normalised:
+    normalised = read_as = normalise(text)
+    if "://" in read_as or "www." in read_as:
+        read_as = _URL_RE.sub(_blank, read_as)
+    if "[" in read_as:
         # "[unreadable]", "[illegible ?could be OB6]", "[sic]": a transcriber's note, not the
         # writer's words (a placeholder such as "[trainer]" still names who it stands for)
-        normalised = _EDITORIAL_RE.sub(_blank, normalised)
+        read_as = _EDITORIAL_RE.sub(_blank, read_as)
+    exact = read_as == normalised
+    normalised = read_as
     emoticons = _emoticon_hits(normalised)
     spans = _clause_spans(normalised, kind)
     if emoticons and not spans:
         spans = [(0, len(normalised))]  # ":)" alone: its characters also end clauses
+    if keys is not None and exact and "'" in normalised:
+        # Clauses split no word, but for "rock'n'but": "'" is inside a word only then.
+        exact = not any(normalised[start - 1] == "'" for start, _ in spans[1:])
     phrase_hits = _by_clause(_phrase_hits(normalised), spans)
     emoticons_by_clause = _by_clause(emoticons, spans)
     clauses = [
@@ -262,15 +300,16 @@ def analyse(text: str, question_kind: str, matcher: ThemeMatcher | None = None) 
     clauses = _apply_question_prior(_please_asks_for_what_came_before(clauses), kind)
     score, label, mixed = _overall(clauses)
     asks = tuple(c.text for c in clauses if c.request)
-    return Analysis(
+    analysis = Analysis(
         label=label,
         score=round(score, 4),
         mixed=mixed,
         drivers=_drivers(clauses, label, mixed),
-        themes=_themes(matcher or _default_matcher(), normalised, spans, clauses),
+        themes=_themes(matcher or _default_matcher(), clauses, keys),
         request=bool(asks),
         asks=asks,
     )
+    return analysis, exact
 
 
 @lru_cache(maxsize=1)
@@ -323,8 +362,11 @@ def _phrase_hits(normalised: str) -> list[tuple[int, int, float, str]]:
     return found
 
 
+_EMOTICON_CHARS_RE = re.compile("[:;=<>8x*\u2665\u00b0]")
+
+
 def _emoticon_hits(normalised: str) -> list[tuple[int, _Hit]]:
-    if not any(c in normalised for c in ":;=<>8x*\u2665\u00b0"):
+    if not _EMOTICON_CHARS_RE.search(normalised):
         return []
     return [
         (m.start(), _Hit(m.group(0), _EMOTICON_POLARITY[m.group(0)]))
@@ -363,12 +405,15 @@ def _score_clause(
     shown = original[start:end].strip()
     weight = CONTRAST_WEIGHT if clause.lstrip().startswith(CONTRAST_OPENERS) else 1.0
     question = normalised[end : end + 1] == "?"
+    tokens = tokenise(clause)
 
     nothing = _nothing_hit(clause, kind) if first else None
     if nothing is not None:
-        return _Clause(shown, clause, (nothing,), weight, nothing.polarity, nothing=True)
+        return _Clause(
+            shown, clause, (nothing,), weight, nothing.polarity, nothing=True, tokens=tokens
+        )
 
-    request = _is_request(clause, kind)
+    request = _is_request(clause, kind, tokens)
     hits = [_Hit(words, polarity) for _, _, polarity, words in phrase_hits if polarity]
     covered = [(p_start - start, p_end - start) for p_start, p_end, _, _ in phrase_hits]
     hits.extend(_word_hits(clause, covered))
@@ -382,7 +427,9 @@ def _score_clause(
         last = hits[-1]
         hits[-1] = _Hit(last.words + "!", _clip(last.polarity * 1.25))
     score = sum(h.polarity for h in hits) / len(hits) if hits else None
-    return _Clause(shown, clause, tuple(hits), weight, score, request, question=question)
+    return _Clause(
+        shown, clause, tuple(hits), weight, score, request, question=question, tokens=tokens
+    )
 
 
 _PLEASE_ONLY_RE = re.compile(r"^\s*(?:please|pls|plz)(?: (?:thanks|thank you))?\s*$")
@@ -398,19 +445,24 @@ def _please_asks_for_what_came_before(clauses: list[_Clause]) -> list[_Clause]:
     return read
 
 
-def _is_request(clause: str, kind: str) -> bool:
+def _is_request(clause: str, kind: str, tokens: list[str]) -> bool:
     """Does the clause ask for a change or an addition?
 
     Clear asks count in any question; advice, wants and a clause that starts by
     naming what is wanted only under "what should we change?" and "what next?",
     since under "what worked well?" the same words describe.
     """
-    cues = {m.lastgroup for m in REQUEST_CUES_RE.finditer(clause.lstrip())}
+    cues = _request_cues(clause) if could_be_cue(tokens) else set()
     if "keep" in cues:
         return False
     if "ask" in cues:
         return True
     return kind != "went_well" and ("advice" in cues or bool(ASK_START_RE.match(clause)))
+
+
+def _request_cues(clause: str) -> set[str | None]:
+    """The kinds of request cue in a clause: "keep", "ask", "advice"."""
+    return {m.lastgroup for m in REQUEST_CUES_RE.finditer(clause.lstrip())}
 
 
 def _as_wanted(hits: list[_Hit], clause: str) -> list[_Hit]:
@@ -455,6 +507,7 @@ def _word_hits(clause: str, covered: list[tuple[int, int]]) -> list[_Hit]:
     within the window it is flipped and halved ("not useful").
     """
     lexicon = _lexicon()
+    notable = _notable_words()
     hits: list[_Hit] = []
     negation: str | None = None
     negation_left = 0  # words the negation still reaches
@@ -471,6 +524,9 @@ def _word_hits(clause: str, covered: list[tuple[int, int]]) -> list[_Hit]:
             negation, modifier, previous = None, None, ""  # a phrase rule has read this word
             continue
         word = match.group(0)
+        if negation is None and modifier is None and word not in notable and "-" not in word:
+            previous = word  # no opinion, no negation, no modifier: nothing to do
+            continue
         entry = _lookup(lexicon, word, previous)
         previous = word
         if word in NEGATORS or word in SHORT_NEGATORS:
@@ -613,16 +669,20 @@ def _overall(clauses: list[_Clause]) -> tuple[float, str, bool]:
     scored = [c for c in clauses if c.score is not None]
     if not scored:
         return 0.0, NEUTRAL, False
-    said = [c for c in scored if not (c.nothing or _polite_only(c))]
-    weights = [c.weight * (FORMALITY_WEIGHT if said and c not in said else 1.0) for c in scored]
+    formal = [c.nothing or _polite_only(c) for c in scored]
+    said = not all(formal)
+    weights = [
+        c.weight * (FORMALITY_WEIGHT if said and aside else 1.0)
+        for c, aside in zip(scored, formal, strict=True)
+    ]
     score = _clip(
         sum(w * (c.score or 0.0) for w, c in zip(weights, scored, strict=True)) / sum(weights)
     )
     # Each side's weight: its clear opinion words, each with its share of its clause,
     # so "very good staff, response time very poor" is mixed within one clause.
     praise = criticism = 0.0
-    for w, c in zip(weights, scored, strict=True):
-        if said and c not in said:
+    for w, c, aside in zip(weights, scored, formal, strict=True):
+        if said and aside:
             continue
         for hit in c.hits:
             share = w * hit.polarity / len(c.hits)
@@ -671,15 +731,15 @@ def _drivers(clauses: list[_Clause], label: str, mixed: bool) -> tuple[str, ...]
 
 def _themes(
     matcher: ThemeMatcher,
-    normalised: str,
-    spans: list[tuple[int, int]],
     clauses: list[_Clause],
+    keys: list[str] | None = None,
 ) -> tuple[ThemeResult, ...]:
-    """Each theme with its matched words and the polarity of the clauses it sits in."""
+    """Each theme with its matched words and the polarity of the clauses it sits in
+    (and the match keys of the clauses' words appended to `keys`)."""
     evidence: dict[str, list[str]] = {}
     theme_clauses: dict[str, list[_Clause]] = {}
-    for (start, end), clause in zip(spans, clauses, strict=True):
-        for theme_id, words in match_clause(matcher, normalised[start:end]).items():
+    for clause in clauses:
+        for theme_id, words in match_tokens(matcher, clause.tokens, keys).items():
             found = evidence.setdefault(theme_id, [])
             found.extend(w for w in words if w not in found)
             theme_clauses.setdefault(theme_id, []).append(clause)

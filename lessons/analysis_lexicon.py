@@ -805,6 +805,36 @@ CONTRAST_OPENERS = (
 )  # fmt: skip
 # Courtesies: beside real opinions they are a formality ("thanks, but ...").
 POLITE = words("thank thanks thankyou cheers ta please you")
+# Every cue above holds one of these words (or a word with "n't", or a "'d", or one that
+# starts "want" or "suggest"), maybe after an apostrophe ("should've"): a clause with none
+# of them is no request, and the cues need not be looked for. tests/test_analysis.py checks
+# this against the patterns.
+CUE_WORDS = words(
+    "keep continue carry more don't dont no not never nothing cannot can't cant can couldn't"
+    " could please would might may wish if it'd itd will should shouldn't ought must need"
+    " needs needed about ideally hopefully maybe perhaps quicker sooner faster earlier"
+    " shorter clearer simpler slower louder is"
+)
+_CUE_STARTS = ("want", "suggest")
+
+
+def could_be_cue(tokens: Sequence[str]) -> bool:
+    """Might a clause of these words (lessons.themes.tokenise) hold a request cue?"""
+    if not CUE_WORDS.isdisjoint(tokens):
+        return True
+    for token in tokens:
+        if "'" in token:
+            if "n't" in token or token.endswith("'d"):
+                return True
+            parts = token.split("'")
+        else:
+            parts = [token]
+        for part in parts:
+            if part in CUE_WORDS or part.startswith(_CUE_STARTS):
+                return True
+    return False
+
+
 # The three kinds of cue in one pass over a clause, by group name.
 # Every cue starts a word; saying so up front lets the engine skip the other positions.
 REQUEST_CUES_RE = re.compile(

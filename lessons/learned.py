@@ -34,12 +34,12 @@ import math
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from lessons.analysis import Analysis, ThemeResult, analyse, relabel
+from lessons.analysis import Analysis, ThemeResult, analyse, analyse_keyed, relabel
 from lessons.analysis_pool import run_in_chunks
 from lessons.themes import (
     DEFAULT_THEMES,
@@ -90,6 +90,8 @@ MAX_REFS = 3
 MIN_FEATURE_COUNT = 2
 # Inverse regularisation strength of every logistic regression.
 REGULARISATION = 2.0
+# Readings of the rules whose columns a model keeps, so a long run does not grow without end.
+_MAX_RULE_READINGS = 4096
 
 
 @dataclass(frozen=True)
@@ -185,13 +187,28 @@ class LearnedModel:
     _theme_counts: Counter[str] = field(default_factory=Counter, repr=False)
     _untag_counts: Counter[str] = field(default_factory=Counter, repr=False)
     _slices: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
-    _theme_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    # (column, theme id) of each theme that may be added, and of each that may be taken away
+    _add_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    _remove_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
     _gave: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
+    # The readings of the rules people moved often enough: (reading, what the rules said)
+    _movable: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    # The first halves of the repeat digests, to give up early on most comments
+    _repeat_firsts: frozenset[str] = field(default=frozenset(), repr=False)
+    # The biases plus the rows of what the question and the rules said, by (question,
+    # label, request, mixed, themes): few distinct readings recur across many comments.
+    _rule_bases: dict[tuple[object, ...], np.ndarray | None] = field(
+        default_factory=dict, repr=False
+    )
+    # Word-pair features by their two keys, so a pair is looked up without joining it.
+    _pair_columns: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
+    _column_rows: list[np.ndarray] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for i, key in enumerate(self.example_repeat_keys):
             if key:
                 self._repeats.setdefault(key, i)
+        self._repeat_firsts = frozenset(key[:8] for key in self._repeats)
         for name, rules, people in (
             ("sentiment", self.example_rule_sentiment, self.example_sentiment),
             ("request", self.example_rule_request, self.example_request),
@@ -203,6 +220,11 @@ class LearnedModel:
             self._theme_counts.update(themes or ())
         for untagged in self.example_untagged:
             self._untag_counts.update(untagged)
+        self._movable = {
+            (reading, rules)
+            for (reading, rules, _people), n in self._moves.items()
+            if n >= MIN_CORRECTIONS
+        }
         self._plan_reading()
 
     def _plan_reading(self) -> None:
@@ -219,7 +241,7 @@ class LearnedModel:
                 blocks.append((linear.weights, linear.bias))
                 self._slices[name] = (start, start + len(linear.outputs))
                 start += len(linear.outputs)
-        self._theme_checks = []
+        self._add_checks, self._remove_checks = [], []
         if self.themes is not None:
             for i, theme_id in enumerate(self.themes.outputs):
                 can_add = (
@@ -228,11 +250,19 @@ class LearnedModel:
                 can_remove = self._untag_counts[theme_id] >= MIN_SUPPORT // 2
                 if can_add or can_remove:
                     blocks.append((self.themes.weights[:, i : i + 1], self.themes.bias[i : i + 1]))
-                    self._theme_checks.append((start, theme_id))
+                    if can_add:
+                        self._add_checks.append((start, theme_id))
+                    if can_remove:
+                        self._remove_checks.append((start, theme_id))
                     start += 1
         if blocks:
             self._stacked = np.hstack([w for w, _ in blocks]).astype(np.float32)
             self._stacked_bias = np.concatenate([b for _, b in blocks]).astype(np.float32)
+        self._pair_columns = {
+            tuple(feature.split(" ")): column
+            for feature, column in self.vocabulary.items()
+            if " " in feature
+        }
 
     def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The examples by word feature (indptr, example rows) and each example's length."""
@@ -244,6 +274,38 @@ class LearnedModel:
             indptr = np.concatenate([[0], np.cumsum(counts)])
             self._columns = (indptr, rows[order], np.sqrt(np.maximum(lengths, 1)))
         return self._columns  # type: ignore[return-value]
+
+    def column_rows(self) -> list[np.ndarray]:
+        """For each word feature, the examples that have it (cut from `by_column` once)."""
+        if self._column_rows is None:
+            indptr, rows, _lengths = self.by_column()
+            self._column_rows = np.split(rows, indptr[1:-1])
+        return self._column_rows
+
+    def rule_base(self, question_kind: str, analysis: Analysis) -> np.ndarray | None:
+        """The biases plus the weights of what the question and the rules said
+        (`_rule_features`), worked out once per reading; None when none is a feature."""
+        key = (
+            question_kind,
+            analysis.label,
+            analysis.request,
+            analysis.mixed,
+            *[theme.theme_id for theme in analysis.themes],
+        )
+        if key in self._rule_bases:
+            return self._rule_bases[key]
+        vocabulary = self.vocabulary
+        columns = [
+            vocabulary[f] for f in _rule_features(question_kind, analysis) if f in vocabulary
+        ]
+        found = (
+            self._stacked_bias + self._stacked.take(columns, axis=0).sum(axis=0)
+            if columns
+            else None
+        )
+        if len(self._rule_bases) < _MAX_RULE_READINGS:
+            self._rule_bases[key] = found
+        return found
 
     def gave(self, reading: str, value: str) -> np.ndarray:
         """Indices of the corrections that gave a reading, worked out once and kept:
@@ -348,11 +410,15 @@ class LearnedModel:
 # --- features ------------------------------------------------------------------------
 
 
-def _word_features(text: str) -> list[str]:
+def _word_keys(text: str) -> list[str]:
+    """The match keys of the comment's words, in order (`analyse_keyed` gives the same)."""
+    return [match_key(token) for token in tokenise(normalise(text))]
+
+
+def _word_features(keys: Sequence[str]) -> list[str]:
     """The comment's words and word pairs, on their match keys ("laptop", "laptop crash").
 
     Keys hold no spaces or colons, so they never meet a pair or a rule feature ("r:...")."""
-    keys = [match_key(token) for token in tokenise(normalise(text))]
     return [*keys, *map(" ".join, zip(keys, keys[1:], strict=False))]
 
 
@@ -372,15 +438,19 @@ def _rule_features(kind: str, analysis: Analysis) -> list[str]:
 REPEAT_MIN_WORDS = 4
 
 
-def _repeat_key(words: Sequence[str], kind: str) -> str:
-    """A digest of a comment's distinct words and its question ("" for a short comment):
+def _repeat_key(keys: Iterable[str], kind: str, first_halves: Container[str] | None = None) -> str:
+    """A digest of a comment's distinct word keys and its question ("" for a short comment):
     two comments with the same digest say the same thing, whatever the punctuation or
-    case. A digest, so the model keeps no text."""
-    distinct = {w for w in words if " " not in w}
+    case. A digest, so the model keeps no text. With `first_halves`, "" as soon as the
+    digest's first half is none of those (so no stored digest can be it)."""
+    distinct = set(keys)
     if len(distinct) < REPEAT_MIN_WORDS:
         return ""
     data = "\n".join([kind, *sorted(distinct)]).encode()
-    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+    first = f"{zlib.crc32(data):08x}"
+    if first_halves is not None and first not in first_halves:
+        return ""
+    return f"{first}{zlib.adler32(data):08x}"
 
 
 def _row(features: Iterable[str], vocabulary: dict[str, int]) -> list[int]:
@@ -417,7 +487,8 @@ def train(
     )
     if len(readings) != len(examples):
         raise ValueError("give one analysis per example")
-    words = [_word_features(e.text) for e in examples]
+    keys = [_word_keys(e.text) for e in examples]
+    words = [_word_features(k) for k in keys]
     rules = [_rule_features(e.question_kind, a) for e, a in zip(examples, readings, strict=True)]
     # A word or pair seen in only one correction teaches nothing general (and slows training).
     seen = Counter(f for features in words for f in set(features))
@@ -458,7 +529,7 @@ def train(
         example_refs=tuple(e.ref for e in examples),
         example_kinds=tuple(e.question_kind for e in examples),
         example_repeat_keys=tuple(
-            _repeat_key(w, e.question_kind) for w, e in zip(words, examples, strict=True)
+            _repeat_key(k, e.question_kind) for k, e in zip(keys, examples, strict=True)
         ),
         example_sentiment=tuple(e.sentiment or "" for e in examples),
         example_request=tuple(
@@ -554,19 +625,36 @@ def _fit_themes(
 # --- reading -------------------------------------------------------------------------
 
 
-def read(model: LearnedModel, text: str, question_kind: str, analysis: Analysis) -> LearnedReading:
-    """The learned layer's suggestions for one comment the rules read as `analysis`."""
-    vocabulary = model.vocabulary
-    features = _word_features(text)
-    same = model._repeats.get(_repeat_key(features, question_kind)) if model._repeats else None
-    if same is not None:
-        return _repeat(model, same, analysis)
-    words = list({vocabulary[f] for f in features if f in vocabulary})
-    rules = [vocabulary[f] for f in _rule_features(question_kind, analysis) if f in vocabulary]
-    columns = words + rules
-    if not columns or not model._stacked.size:
+def read(
+    model: LearnedModel,
+    text: str,
+    question_kind: str,
+    analysis: Analysis,
+    keys: Sequence[str] | None = None,
+) -> LearnedReading:
+    """The learned layer's suggestions for one comment the rules read as `analysis`.
+
+    `keys` are the match keys of the comment's words when the caller has them (see
+    `analyse_keyed`); otherwise they are worked out from the text."""
+    if keys is None:
+        keys = _word_keys(text)
+    if model._repeats:
+        same = model._repeats.get(_repeat_key(keys, question_kind, model._repeat_firsts))
+        if same is not None:
+            return _repeat(model, same, analysis)
+    if not model._stacked.size:
         return _NOTHING_LEARNT
-    scores = (model._stacked_bias + model._stacked.take(columns, axis=0).sum(axis=0)).tolist()
+    single, pair = model.vocabulary.get, model._pair_columns.get
+    found = {column for key in keys if (column := single(key)) is not None}
+    pairs = zip(keys, keys[1:], strict=False)
+    found.update(column for two in pairs if (column := pair(two)) is not None)
+    words = list(found)
+    base = model.rule_base(question_kind, analysis)
+    if base is None:
+        if not words:
+            return _NOTHING_LEARNT
+        base = model._stacked_bias
+    scores = (base + model._stacked.take(words, axis=0).sum(axis=0) if words else base).tolist()
     alike = _Alike(model, words)
     sentiment = request = None
     if "sentiment" in model._slices and model.sentiment is not None:
@@ -582,24 +670,19 @@ def read(model: LearnedModel, text: str, question_kind: str, analysis: Analysis)
         )
     add: list[Suggestion] = []
     remove: list[Suggestion] = []
-    if model._theme_checks:
+    if model._add_checks or model._remove_checks:
         tagged = {t.theme_id for t in analysis.themes}
-        add_score, remove_score = _ADD_SCORE, _REMOVE_SCORE
-        for index, theme_id in model._theme_checks:
-            score = scores[index]
-            if theme_id not in tagged and score >= add_score:
-                if model._theme_counts[theme_id] >= MIN_SUPPORT or theme_id in model.theme_names:
-                    has = model.gave("theme", theme_id)
-                    add.append(Suggestion(theme_id, _sigmoid(score), *alike.support(has)))
-            elif (
-                theme_id in tagged
-                and score <= remove_score
-                # only a tag people have taken away from the rules before, often enough
-                and model._untag_counts[theme_id] >= MIN_SUPPORT // 2
-            ):
+        add_score = _ADD_SCORE
+        for index, theme_id in model._add_checks:
+            if scores[index] >= add_score and theme_id not in tagged:
+                has = model.gave("theme", theme_id)
+                add.append(Suggestion(theme_id, _sigmoid(scores[index]), *alike.support(has)))
+        # only a tag people have taken away from the rules before, often enough
+        for index, theme_id in model._remove_checks:
+            if scores[index] <= _REMOVE_SCORE and theme_id in tagged:
                 untagged = model.gave("untagged", theme_id)
                 support, refs = alike.support(untagged)
-                remove.append(Suggestion(theme_id, 1.0 - _sigmoid(score), support, refs))
+                remove.append(Suggestion(theme_id, 1.0 - _sigmoid(scores[index]), support, refs))
     if sentiment is None and request is None and not add and not remove:
         return _NOTHING_LEARNT
     return LearnedReading(sentiment, request, tuple(add), tuple(remove))
@@ -635,10 +718,10 @@ class _Alike:
             if not self.words or not count:
                 self._similar = np.zeros(count, dtype=np.float32)
             else:
-                indptr, rows, lengths = self.model.by_column()
+                lengths = self.model.by_column()[2]
+                by_word = self.model.column_rows()
                 shared = np.bincount(
-                    np.concatenate([rows[indptr[w] : indptr[w + 1]] for w in self.words]),
-                    minlength=count,
+                    np.concatenate([by_word[w] for w in self.words]), minlength=count
                 )
                 self._similar = shared / lengths / math.sqrt(len(self.words))
         return self._similar
@@ -676,6 +759,8 @@ def _suggest(
 ) -> Suggestion | None:
     """A different reading than the rules', when the model is sure and people have moved
     the rules' reading that way often enough, several times for comments like this one."""
+    if (reading, rules_say) not in model._movable:
+        return None  # people never moved this reading of the rules often enough
     odds = [_sigmoid(score) for score in scores]
     total = sum(odds)
     best = max(range(len(odds)), key=odds.__getitem__)
@@ -716,10 +801,16 @@ def _repeat(model: LearnedModel, index: int, analysis: Analysis) -> LearnedReadi
     )
 
 
-def apply(model: LearnedModel, text: str, question_kind: str, analysis: Analysis) -> Analysis:
+def apply(
+    model: LearnedModel,
+    text: str,
+    question_kind: str,
+    analysis: Analysis,
+    keys: Sequence[str] | None = None,
+) -> Analysis:
     """The rules' analysis with the learned layer's suggestions folded in, each with its
-    evidence among the drivers or the theme's evidence."""
-    reading = read(model, text, question_kind, analysis)
+    evidence among the drivers or the theme's evidence (`keys` as for `read`)."""
+    reading = read(model, text, question_kind, analysis, keys)
     if reading is _NOTHING_LEARNT:
         return analysis
     result = analysis
@@ -751,8 +842,10 @@ def analyse_with(
     matcher: ThemeMatcher | None = None,
 ) -> Analysis:
     """The full analysis: the rules, then the learned layer when there is one."""
-    analysis = analyse(text, question_kind, matcher)
-    return apply(model, text, question_kind, analysis) if model is not None else analysis
+    if model is None:
+        return analyse(text, question_kind, matcher)
+    analysis, keys = analyse_keyed(text, question_kind, matcher)
+    return apply(model, text, question_kind, analysis, keys)
 
 
 # --- many at once, on worker processes -----------------------------------------------

@@ -603,9 +603,19 @@ def compile_themes(themes: Iterable[ThemeDefinition] = DEFAULT_THEMES) -> ThemeM
 _MAX_REMEMBERED_TOKENS = 200_000
 
 
-def match_clause(matcher: ThemeMatcher, clause: str) -> dict[str, tuple[str, ...]]:
-    """Theme id -> the words of one normalised clause that matched it, in text order."""
-    tokens = tokenise(clause)
+def match_clause(
+    matcher: ThemeMatcher, clause: str, keys: list[str] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Theme id -> the words of one normalised clause that matched it, in text order.
+
+    `keys`, when given, gets the match keys of the clause's words appended, in order."""
+    return match_tokens(matcher, tokenise(clause), keys)
+
+
+def match_tokens(
+    matcher: ThemeMatcher, tokens: list[str], keys: list[str] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """`match_clause` of a clause already cut into tokens (`tokenise`)."""
     by_token = matcher.by_token
     known: list[tuple[str, tuple[_Pattern, ...], bool]] = []
     for token in tokens:
@@ -616,6 +626,8 @@ def match_clause(matcher: ThemeMatcher, clause: str) -> dict[str, tuple[str, ...
             if len(by_token) < _MAX_REMEMBERED_TOKENS:
                 by_token[token] = entry
         known.append(entry)
+    if keys is not None:
+        keys.extend([entry[0] for entry in known])
     found: dict[int, list[str]] = {}
     excluded: set[int] = set()
     pairs = matcher.pairs

@@ -12,16 +12,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessons import analysis_pool
+from lessons import analysis, analysis_pool
 from lessons.analysis import (
     ANALYSER_VERSION,
     Analysis,
     analyse,
+    analyse_keyed,
     analyse_many,
     explain,
     relabel,
 )
-from lessons.themes import DEFAULT_THEMES, ThemeDefinition, compile_themes
+from lessons.analysis_lexicon import could_be_cue
+from lessons.themes import (
+    DEFAULT_THEMES,
+    ThemeDefinition,
+    compile_themes,
+    match_key,
+    normalise,
+    tokenise,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 MATCHER = compile_themes(DEFAULT_THEMES)
@@ -759,3 +768,42 @@ def test_a_transcribers_note_is_not_the_writers_words():
     assert "facilitation" in {
         t.theme_id for t in analyse("[trainer] was patient", "went_well").themes
     }
+
+
+# --- the quick paths read exactly as the plain ones ---------------------------------------------
+
+# Words near every request cue, in pieces that may run together ("should've", "x'more").
+CUE_PIECES = [
+    "should", "should've", "shouldn't", "could", "i'd", "it'd", "we'd", "n't", "don't", "dont",
+    "keep", "carry on", "more of the same", "more", "please", "wish", "if only", "need", "needs",
+    "needed", "was needed", "suggest", "suggestions", "what about", "why not", "maybe", "want",
+    "wanted", "i want", "quicker", "sooner", "is there a", "nothing", "better", "improved",
+    "would have liked", "could you send", "ought to", "must", "x'", "'", "-", "_", "é", " ",
+    "like this", "a", "handout", "the", "time", ".", ",", "4", "ideally", "hopefully",
+]  # fmt: skip
+cue_like = st.lists(st.sampled_from(CUE_PIECES), max_size=12).map(lambda p: "".join(
+    piece if piece in {"'", "-", "_", "é", "x'"} else f" {piece}" for piece in p
+))  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(clause=st.one_of(cue_like, st.text(max_size=80)))
+def test_a_clause_with_a_request_cue_is_never_passed_by(clause):
+    plain = normalise(clause)
+    if analysis._request_cues(plain):
+        assert could_be_cue(tokenise(plain))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(any_text, cue_like), kind=kinds)
+def test_analyse_keyed_reads_as_analyse_and_keys_every_word(text, kind):
+    result, keys = analyse_keyed(text, kind, MATCHER)
+    assert result == analyse(text, kind, MATCHER)
+    if keys is not None:
+        assert keys == [match_key(token) for token in tokenise(normalise(text))]
+
+
+def test_analyse_keyed_gives_no_keys_when_it_read_other_words():
+    # a link is set aside before reading, so its words are not the comment's words
+    assert analyse_keyed("Loved it, see https://example.org/more-please", "went_well")[1] is None
+    assert analyse_keyed("Loved it, more please", "went_well")[1] is not None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import time
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons import analysis_pool, learned
-from lessons.analysis import analyse
+from lessons.analysis import analyse, analyse_keyed
 from lessons.learned import (
     Example,
     LearnedModel,
@@ -268,3 +270,84 @@ def test_a_damaged_model_is_refused_so_the_caller_can_retrain():
     stored = train(buddy_examples(), TAXONOMY).to_bytes()
     with pytest.raises(ValueError, match="damaged"):
         LearnedModel.from_bytes(stored[: len(stored) // 2])
+
+
+# --- the quick reading agrees with the plain sums ----------------------------------------------
+
+SAMPLE = [
+    "A mentor councillor from the next ward would help",
+    "The pace was a bit slow after the break",
+    "Pairing with a mentor was the best part, the room was cold though",
+    "Slides were clear, handouts please",
+    "A bit slow on Facebook but a great mentor scheme",
+    "Nothing really, the mentor idea is good",
+    "Hearing from a mentor about her first year online",
+    "The wifi was patchy and the pace a bit slow",
+]
+
+
+def _sigmoid(score: float) -> float:
+    return 1.0 / (1.0 + math.exp(-score))
+
+
+def _alike_count(model: LearnedModel, columns: set[int], gave: set[int]) -> int:
+    """Corrections that gave a reading and share enough words with the comment, counted
+    with plain sets; all of those that gave it when none is alike enough."""
+    rows = [
+        set(model.example_columns[model.example_indptr[i] : model.example_indptr[i + 1]].tolist())
+        for i in range(len(model.example_refs))
+    ]
+    alike = [
+        i
+        for i in gave
+        if columns
+        and len(rows[i] & columns) / math.sqrt(max(len(rows[i]), 1)) / math.sqrt(len(columns))
+        >= learned.SIMILAR
+    ]
+    return len(alike) or len(gave)
+
+
+def test_the_quick_reading_agrees_with_the_plain_sums():
+    model = train(buddy_examples() + remark_examples(8), TAXONOMY)
+    assert model.themes is not None and model.sentiment is not None
+    vocabulary = model.vocabulary
+    suggested = 0
+    for text in SAMPLE:
+        for kind in ("went_well", "to_change", "general"):
+            rules, keys = analyse_keyed(text, kind, MATCHER)
+            reading = read(model, text, kind, rules, keys)
+            assert reading == read(model, text, kind, rules)  # the rules' keys are the text's
+            words = learned._word_features(learned._word_keys(text))
+            columns = {vocabulary[f] for f in words if f in vocabulary}
+            every = columns | {
+                vocabulary[f] for f in learned._rule_features(kind, rules) if f in vocabulary
+            }
+            x = np.zeros(len(vocabulary))
+            x[sorted(every)] = 1.0
+            theme_scores = x @ model.themes.weights + model.themes.bias
+            added = {s.value: s for s in reading.add_themes}
+            tagged = {t.theme_id for t in rules.themes}
+            for theme_id, score in zip(model.themes.outputs, theme_scores, strict=True):
+                probability = _sigmoid(float(score))
+                can_add = (
+                    theme_id in model.theme_names
+                    or sum(theme_id in (t or ()) for t in model.example_themes)
+                    >= learned.MIN_SUPPORT
+                )
+                if theme_id in added:
+                    suggestion = added[theme_id]
+                    assert suggestion.confidence == pytest.approx(probability, abs=1e-5)
+                    gave = {i for i, t in enumerate(model.example_themes) if theme_id in (t or ())}
+                    assert suggestion.support == _alike_count(model, columns, gave)
+                    suggested += 1
+                elif can_add and theme_id not in tagged:
+                    assert probability < learned.ADD_THEME + 1e-5
+            if reading.sentiment is not None:
+                scores = x @ model.sentiment.weights + model.sentiment.bias
+                odds = [_sigmoid(float(s)) for s in scores]
+                best = model.sentiment.outputs.index(reading.sentiment.value)
+                assert reading.sentiment.confidence == pytest.approx(
+                    odds[best] / sum(odds), abs=1e-5
+                )
+                suggested += 1
+    assert suggested  # the sample does meet the layer's suggestions
