@@ -97,6 +97,10 @@ def _chosen(where: TrendFilter) -> tuple[str, list[Any]]:
     )
 
 
+# For the other parts of the store that trend over the same sessions (the follow-ups).
+chosen_sessions = _chosen
+
+
 # The month and machine label of every analysed comment of the chosen sessions ({only}
 # narrows the labels). An inner join: an outer one, or leaving out the corrected comments
 # here, costs DuckDB two to three times as much as counting them all and then moving the
@@ -463,7 +467,8 @@ def data_version(cur: Cursor) -> tuple[object, ...]:
                  (SELECT count(*), max(corrected_at) FROM comment_theme_corrections),
                  (SELECT max(updated_at) FROM sessions),
                  (SELECT max(updated_at) FROM themes),
-                 (SELECT max(id) FROM audit_log)
+                 (SELECT max(id) FROM audit_log),
+                 (SELECT count(*) FROM followup_responses)
             """
         ).fetchall()[0]
     )
