@@ -23,6 +23,7 @@ import pandas as pd
 
 from lessons import export, share, store, tagging
 from lessons.anonymity import enough, hidden_groups_note
+from lessons.auth import UNATTRIBUTED, Actor
 from lessons.choices import (
     FOLLOWUP_ACTION_THEMES,
     FOLLOWUP_ACTIONS,
@@ -422,14 +423,30 @@ def last_time_on_poster(
 MAIL_MERGE_COLUMNS = ["name", "email", "link"]
 
 
-def mail_merge_csv(database: store.Database, session_id: int, base_url: str | None = None) -> bytes:
+def mail_merge_csv(
+    database: store.Database,
+    session_id: int,
+    base_url: str | None = None,
+    actor: Actor = UNATTRIBUTED,
+    now: datetime | None = None,
+) -> bytes:
     """The attendees who ticked to let the council keep their contact details with the
     day's feedback, with the follow-up link, for the council's own mail merge (name,
-    email, link): formula-safe, nobody else, and no email sent by the app."""
+    email, link): formula-safe, nobody else, and no email sent by the app. Recorded in the
+    audit trail against `actor` (how many, never who), as every export of contacts is."""
     shared = followup_share(database, session_id, base_url)
     if shared is None:
         raise ValidationError({"session": "That session no longer exists."})
-    with database.reading() as cur:
+    with database.transaction() as cur:
         contacts = store.opted_in_contacts(cur, session_id)
+        store.append_audit(
+            cur,
+            actor,
+            "session",
+            session_id,
+            "exported",
+            f"Follow-up mail-merge file: {len(contacts)} opted-in contact(s)",
+            now or now_local(),
+        )
     rows = [{"name": c.name, "email": c.detail, "link": shared.link} for c in contacts]
     return export.rows_to_csv(rows, MAIL_MERGE_COLUMNS)

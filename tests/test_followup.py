@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from lessons import followup, loop, store
+from lessons import followup, loop, privacy, store
 from lessons.auth import Actor
 from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, SessionUnavailable, submit_feedback
@@ -281,3 +281,15 @@ def test_the_next_session_s_poster_carries_the_previous_follow_up(db):
     assert on_poster.link == f"{base}/followup?s={link_of(db, first.id).token}"
     assert followup.last_time_on_poster(db, first, base) is None
     assert followup.last_time_on_poster(db, elsewhere, base) is None
+
+
+def test_the_retention_purge_deletes_old_follow_ups_and_their_comments(db):
+    session = make_session(db)
+    submit_followup(db, session.id, answer(), "old", now=WEEKS_ON)
+    admin = Actor(1, "Sam Admin", "admin")
+    preview = privacy.purge_preview(db, today=date(2029, 1, 1))
+    assert preview.held.followups == 1 and preview.held.comments == 2
+    privacy.purge(db, admin, now=datetime(2029, 1, 1, 9))
+    assert table_count(db, "followup_responses") == 0
+    assert table_count(db, "followup_choices") == 0
+    assert table_count(db, "comments") == 0
