@@ -332,7 +332,12 @@ class WentOn:
 
     by_programme: pd.DataFrame  # programme, responses, did_something, share
     by_month: pd.DataFrame  # month, responses, did_something, share
-    hidden: int
+    hidden_programmes: int
+    hidden_months: int
+
+    @property
+    def hidden(self) -> int:
+        return self.hidden_programmes + self.hidden_months
 
     def note(self) -> str:
         return hidden_groups_note(self.hidden) if self.hidden else ""
@@ -354,7 +359,7 @@ def went_on(cur: store.Cursor, where: store.TrendFilter) -> WentOn:
         frame["programme"] = frame["programme"].replace("", "(no programme)")
     by_programme, hidden_p = _grouped(frame, "programme")
     by_month, hidden_m = _grouped(frame, "month")
-    return WentOn(by_programme, by_month, hidden_p + hidden_m)
+    return WentOn(by_programme, by_month, hidden_p, hidden_m)
 
 
 # --- reaching people without email -------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from lessons import followup, loop, privacy, store
+from lessons import followup, loop, privacy, programme_report, store, trends
 from lessons.auth import Actor
 from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, SessionUnavailable, submit_feedback
@@ -293,3 +293,19 @@ def test_the_retention_purge_deletes_old_follow_ups_and_their_comments(db):
     assert table_count(db, "followup_responses") == 0
     assert table_count(db, "followup_choices") == 0
     assert table_count(db, "comments") == 0
+
+
+def test_trends_and_the_programme_report_carry_went_on_to_use_it(db):
+    session = make_session(db, status="delivered")
+    give_followups(db, session, 4, 2)
+    where = store.TrendFilter()
+    overview = trends.trend_overview(db, where, {})
+    by_programme = next(c for c in overview.charts if c.key == "went_on_programme")
+    assert list(by_programme.table["Went on to use it (%)"]) == [67.0]
+    over_time = next(c for c in overview.charts if c.key == "went_on_month")
+    assert "4 (67%) said they went on to do something" in over_time.reading
+    report = programme_report.report_markdown(
+        "Report", where, overview.headline, overview.charts, [], date(2026, 7, 1)
+    )
+    assert "Went on to use it, by programme (follow-ups)" in report
+    assert "Councillors and Social Media" in report
