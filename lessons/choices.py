@@ -178,7 +178,7 @@ FOLLOWUP_ACTION_THEMES: dict[str, tuple[str, ...]] = {
     "replied": ("platforms", "workload", "relevance"),
     "safety": ("risk",),
     "materials": ("materials",),
-    "helped": ("level", "facilitation"),
+    "helped": ("level",),
 }
 
 FOLLOWUP_FREQUENCY: dict[str, str] = {

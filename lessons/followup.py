@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
@@ -177,6 +177,67 @@ def checked_followup(answer: FollowupAnswer, key: str) -> FollowupAnswer:
     return kept
 
 
+@dataclass(frozen=True)
+class FollowupSubmission:
+    """One follow-up answer as it arrives (checked), with its comments' analyses."""
+
+    session_id: int
+    answer: FollowupAnswer
+    idempotency_key: str
+    day: date  # only the day is kept
+    analyses: Mapping[str, tagging.Analysis]
+
+
+def record_followups_in(
+    cur: store.Cursor, submissions: Sequence[FollowupSubmission], analysed_at: datetime
+) -> dict[str, int]:
+    """Store checked follow-up answers, their ticks and their analysed comments inside the
+    caller's transaction, in a few statements: idempotency key → follow-up id. A key already
+    stored finds its answer and stores nothing more."""
+    keys = [s.idempotency_key for s in submissions]
+    existing = store.followup_ids_for_keys(cur, keys)
+    fresh = list(
+        {s.idempotency_key: s for s in submissions if s.idempotency_key not in existing}.values()
+    )
+    ids = (
+        store.insert_followups(
+            cur,
+            [
+                store.NewFollowup(
+                    s.session_id,
+                    s.idempotency_key,
+                    s.day,
+                    s.answer.frequency,
+                    s.answer.confidence_now,
+                    s.answer.language,
+                    s.answer.actions,
+                    s.answer.barriers,
+                )
+                for s in fresh
+            ],
+        )
+        if fresh
+        else {}
+    )
+    comments = [
+        store.NewComment(ids[s.idempotency_key], s.session_id, q, text, s.day, s.answer.language)
+        for s in fresh
+        for q in FOLLOWUP_QUESTIONS
+        if (text := getattr(s.answer, q).strip())
+    ]
+    comment_ids = store.insert_comments(cur, comments) if comments else {}
+    tagging.store_analyses(
+        cur,
+        [
+            (comment_ids[(ids[s.idempotency_key], q)], analysis)
+            for s in fresh
+            for q, analysis in s.analyses.items()
+        ],
+        analysed_at,
+    )
+    return {**existing, **ids}
+
+
 def submit_followup(
     database: store.Database,
     session_id: int,
@@ -190,7 +251,7 @@ def submit_followup(
     `within_window` (the attendees' form), the follow-up must be open at `now`."""
     moment = now or now_local()
     kept = checked_followup(answer, idempotency_key)
-    texts = {question: getattr(kept, question).strip() for question in FOLLOWUP_QUESTIONS}
+    texts = {question: getattr(kept, question) for question in FOLLOWUP_QUESTIONS}
     analyses = analyse_texts(database, kept.language, texts)
     with database.transaction() as cur:
         existing = store.followup_ids_for_keys(cur, [idempotency_key])
@@ -202,34 +263,10 @@ def submit_followup(
         if within_window:
             check_followup_open(session, moment)
         day = moment.date()
-        ids = store.insert_followups(
-            cur,
-            [
-                store.NewFollowup(
-                    session_id,
-                    idempotency_key,
-                    day,
-                    kept.frequency,
-                    kept.confidence_now,
-                    kept.language,
-                    kept.actions,
-                    kept.barriers,
-                )
-            ],
-        )
-        followup_id = ids[idempotency_key]
-        comments = [
-            store.NewComment(followup_id, session_id, question, text, day, kept.language)
-            for question, text in texts.items()
-            if text
-        ]
-        comment_ids = store.insert_comments(cur, comments) if comments else {}
-        tagging.store_analyses(
-            cur,
-            [(comment_ids[(followup_id, q)], analysis) for q, analysis in analyses.items()],
-            datetime.combine(day, time()),
-        )
-    return followup_id
+        submission = FollowupSubmission(session_id, kept, idempotency_key, day, analyses)
+        # Analysed as it arrived: the moment would say when it was sent, so only the day.
+        ids = record_followups_in(cur, [submission], datetime.combine(day, time()))
+    return ids[idempotency_key]
 
 
 # --- what the follow-up shows, as the anonymity rule allows ----------------------------------
