@@ -4,6 +4,7 @@ what it shows under the anonymity rule, the verdicts it adds and the mail-merge 
 import csv
 import io
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -21,8 +22,8 @@ OPENS = datetime(2026, 4, 23, 0, 0)
 WEEKS_ON = datetime(2026, 4, 24, 10, 0)
 
 
-def answer(**overrides) -> FollowupAnswer:
-    values = dict(
+def answer(**overrides: Any) -> FollowupAnswer:
+    values: dict[str, Any] = dict(
         actions=("posted", "page"),
         frequency="weekly",
         barriers=("time",),
