@@ -120,8 +120,8 @@ if promotion:
                 )
                 st.rerun()
 
-feedback_tab, applied_tab, reflections_tab, mine_tab, comments_tab = st.tabs(
-    ["Feedback", "Lessons applied", "Reflections", "Your reflection", "Comments"]
+feedback_tab, followup_tab, applied_tab, reflections_tab, mine_tab, comments_tab = st.tabs(
+    ["Feedback", "Weeks on", "Lessons applied", "Reflections", "Your reflection", "Comments"]
 )
 
 
@@ -177,6 +177,28 @@ with feedback_tab:
         else:
             st.caption("No comment asks for a change or an addition.")
 
+    st.download_button(
+        "Lessons report for this session (Markdown)",
+        lambda: reports.write_lessons_report(database, session.id, theme_names, today_local()),
+        f"lessons-{session.short_code}.md",
+        "text/markdown",
+        icon=":material/article:",
+    )
+    if view.followup is not None and view.followup.responses:
+        st.info(f"Weeks on: {view.followup.headline()} See 'Weeks on'.", icon=":material/update:")
+    if postmortem.awaiting_post_mortem(session):
+        st.divider()
+        if st.button("Mark the post-mortem done (status: reviewed)", key="postmortem_reviewed"):
+            try:
+                mark_reviewed(database, session.id, me)
+            except ValidationError as invalid:
+                ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
+            else:
+                ui_data.clear_read_cache()
+                st.session_state["postmortem_flash"] = "Marked reviewed."
+                st.rerun()
+
+with followup_tab:
     weeks_on = view.followup
     if weeks_on is not None:
         st.subheader(f"Weeks on: the follow-up ({session.followup_weeks} weeks after)")
@@ -191,7 +213,11 @@ with feedback_tab:
         else:
             fu[1].metric("Went on to use it", f"{weeks_on.did_share:.0%}")
             if weeks_on.confidence_then is not None:
-                fu[2].metric("Confidence at the end of the day", f"{weeks_on.confidence_then:.1f}")
+                fu[2].metric(
+                    "Confidence then",
+                    f"{weeks_on.confidence_then:.1f}",
+                    help="At the end of the session, from the day's feedback.",
+                )
             if weeks_on.confidence_now is not None:
                 change = (
                     f"{weeks_on.confidence_now - weeks_on.confidence_then:+.1f}"
@@ -231,24 +257,6 @@ with feedback_tab:
                     )
                     st.rerun()
 
-    st.download_button(
-        "Lessons report for this session (Markdown)",
-        lambda: reports.write_lessons_report(database, session.id, theme_names, today_local()),
-        f"lessons-{session.short_code}.md",
-        "text/markdown",
-        icon=":material/article:",
-    )
-    if postmortem.awaiting_post_mortem(session):
-        st.divider()
-        if st.button("Mark the post-mortem done (status: reviewed)", key="postmortem_reviewed"):
-            try:
-                mark_reviewed(database, session.id, me)
-            except ValidationError as invalid:
-                ui_forms.show_validation_errors(invalid, ui_forms.SESSION_FIELD_LABELS)
-            else:
-                ui_data.clear_read_cache()
-                st.session_state["postmortem_flash"] = "Marked reviewed."
-                st.rerun()
 
 with applied_tab:
     if not view.applied:
