@@ -12,6 +12,7 @@ the Sessions page would.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from lessons import followup, loop, planning, privacy, store, tagging
@@ -169,20 +170,31 @@ def _record_feedback(
         )
         for key, number, response in keys
     ]
-    matcher = tagging.current_matcher(cur)
+    analyse = _analyser(cur)
     comment_ids: CommentIds = {}
-    analyses: dict[tuple[str, str], Analysis] = {}
     analysed: list[tuple[int, Analysis]] = []
     recorded = record_responses_in(cur, submissions)
     for (key, number, _), submission, stored in zip(keys, submissions, recorded, strict=True):
         for question, comment_id in stored.comment_ids.items():
             comment_ids[(key, number, question)] = comment_id
-            text = getattr(submission.answer, question).strip()
-            if (question, text) not in analyses:
-                analyses[(question, text)] = tagging.analyse_answer(matcher, question, text)
-            analysed.append((comment_id, analyses[(question, text)]))
+            analysed.append((comment_id, analyse(question, getattr(submission.answer, question))))
     tagging.store_analyses(cur, analysed)
     return comment_ids
+
+
+def _analyser(cur: store.Cursor) -> Callable[[str, str], Analysis]:
+    """Analyse an answer as it is stored, each answer to the same question once (the demo's
+    rooms repeat themselves: "Nothing" a dozen times is one reading)."""
+    matcher = tagging.current_matcher(cur)
+    analyses: dict[tuple[str, str], Analysis] = {}
+
+    def analyse(question: str, text: str) -> Analysis:
+        text = text.strip()
+        if (question, text) not in analyses:
+            analyses[(question, text)] = tagging.analyse_answer(matcher, question, text)
+        return analyses[(question, text)]
+
+    return analyse
 
 
 def _write_reflections(
@@ -348,14 +360,7 @@ def _record_followups(
     answers = generate_followups(programme, today)
     if not answers:
         return
-    matcher = tagging.current_matcher(cur)
-    analyses: dict[tuple[str, str], Analysis] = {}
-
-    def analysed(question: str, text: str) -> Analysis:
-        if (question, text) not in analyses:
-            analyses[(question, text)] = tagging.analyse_answer(matcher, question, text)
-        return analyses[(question, text)]
-
+    analysed = _analyser(cur)
     submissions = []
     for number, demo in enumerate(answers):
         answer = followup.checked_followup(

@@ -20,7 +20,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -445,14 +445,29 @@ def _answer(values: dict[str, str], language: str) -> FeedbackAnswer:
 def _messages(
     invalid: ValidationError, values: dict[str, str], t: Callable[..., str]
 ) -> dict[str, str]:
-    """The domain's refusals as the form words them, in the attendee's language."""
+    return form_messages(
+        invalid, values, t, tuple(QUESTIONS), _TEXT_FIELDS, form_html.ERROR_MESSAGES
+    )
+
+
+def form_messages(
+    invalid: ValidationError,
+    values: dict[str, str],
+    t: Callable[..., str],
+    answers: Sequence[str],
+    typed: Sequence[str],
+    worded: Mapping[str, str],
+) -> dict[str, str]:
+    """The domain's refusals as a form words them, in the attendee's language: a free-text
+    answer (`answers`) too long says how much to cut; a typed field with a character that
+    cannot be stored says to retype it; any other uses the form's own words (`worded`)."""
     messages = {}
     for name, message in invalid.errors.items():
         text = values.get(name, "")
-        if name in QUESTIONS and len(text) > MAX_FEEDBACK_ANSWER_CHARS:
+        if name in answers and len(text) > MAX_FEEDBACK_ANSWER_CHARS:
             messages[name] = form_html.too_long_message(t, len(text))
-        elif name in _TEXT_FIELDS and "cannot be stored" in message:
+        elif name in typed and "cannot be stored" in message:
             messages[name] = t(form_html.UNREADABLE)
         else:
-            messages[name] = t(form_html.ERROR_MESSAGES.get(name, message))
+            messages[name] = t(worded.get(name, message))
     return messages

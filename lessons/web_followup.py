@@ -25,7 +25,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from lessons import followup, form_html, store
-from lessons.choices import FOLLOWUP_ACTIONS, FOLLOWUP_QUESTIONS, MAX_FEEDBACK_ANSWER_CHARS
+from lessons.choices import FOLLOWUP_ACTIONS, FOLLOWUP_QUESTIONS
 from lessons.errors import DatabaseUnavailable, ValidationError
 from lessons.feedback import SessionUnavailable
 from lessons.followup import FollowupAnswer
@@ -36,6 +36,7 @@ from lessons.web_feedback import (
     AttendeePages,
     Recent,
     Visit,
+    form_messages,
     html_response,
     not_found_message,
     scale_value,
@@ -213,14 +214,4 @@ def _answer(values: dict[str, str], language: str) -> FollowupAnswer:
 
 
 def _messages(invalid: ValidationError, values: dict[str, str], t: Translator) -> dict[str, str]:
-    """The domain's refusals as the form words them, in the attendee's language."""
-    messages = {}
-    for name, message in invalid.errors.items():
-        text = values.get(name, "")
-        if name in _TEXT_FIELDS and len(text) > MAX_FEEDBACK_ANSWER_CHARS:
-            messages[name] = form_html.too_long_message(t, len(text))
-        elif name in _TEXT_FIELDS and "cannot be stored" in message:
-            messages[name] = t(form_html.UNREADABLE)
-        else:
-            messages[name] = t(form_html.FOLLOWUP_ERRORS.get(name, message))
-    return messages
+    return form_messages(invalid, values, t, _TEXT_FIELDS, _TEXT_FIELDS, form_html.FOLLOWUP_ERRORS)
