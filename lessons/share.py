@@ -244,16 +244,18 @@ def followup_slips_image(followup: FollowupOnPaper, base_url: str | None = None)
         draw.text(
             (left + 25, top + 25), t("How is it going?"), font=_font(34, bold=True), fill="#0b5563"
         )
-        x, y = left + 295, top + 95
+        x, y = left + 295, top + 90
+        title = textwrap.wrap(followup.title, width=24)
         lines = [
-            *textwrap.wrap(followup.title, width=20)[:2],
-            opens,
-            display_url(followup_page_url(base_url)),
-            t("Code: {code}", code=followup.code),
+            *(title[:1] + [textwrap.shorten(" ".join(title[1:]), 24, placeholder="…")])[:2],
+            *textwrap.wrap(opens, width=24),
+            *textwrap.wrap(display_url(followup_page_url(base_url)), width=24),
         ]
-        for line in lines:
-            draw.text((x, y), line, font=_font(22), fill="#1b1b1b")
-            y += 34
+        for line in [line for line in lines if line]:
+            draw.text((x, y), line, font=_font(20), fill="#1b1b1b")
+            y += 30
+        code = t("Code: {code}", code=followup.code)
+        draw.text((x, y + 6), code, font=_font(24, bold=True), fill="#0b5563")
         draw.text(
             (left + 25, top + height - 50),
             t("Two minutes, anonymous: what you did after the session."),

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from lessons import followup, loop, privacy, programme_report, store, trends
+from lessons import followup, loop, privacy, programme_report, share, store, trends
 from lessons.auth import Actor
 from lessons.errors import ValidationError
 from lessons.feedback import FeedbackAnswer, SessionUnavailable, submit_feedback
 from lessons.followup import FollowupAnswer, submit_followup
 from lessons.register import LessonDraft, create_lesson, move_lesson
+from lessons.sessions import poster_for
 from tests.conftest import found, make_session, table_count
 
 ME = Actor(1, "Priya Shah", "lead")
@@ -310,3 +311,21 @@ def test_trends_and_the_programme_report_carry_went_on_to_use_it(db):
     )
     assert "Went on to use it, by programme (follow-ups)" in report
     assert "Councillors and Social Media" in report
+
+
+def test_the_poster_foot_and_the_slips_carry_the_follow_up(db):
+    first = make_session(db, status="delivered")
+    second = make_session(
+        db, title="Part two", starts_at=datetime(2026, 5, 1, 18), ends_at=datetime(2026, 5, 1, 20)
+    )
+    base = "https://feedback.example"
+    last_time = found(followup.last_time_on_poster(db, second, base))
+    plain = share.poster_image(poster_for(second), base)
+    with_foot = share.poster_image(poster_for(second, last_time), base)
+    assert plain.size == with_foot.size == share.A4_PIXELS
+    foot = (share.A4_PIXELS[0] - 10, share.A4_PIXELS[1] - 300)
+    assert plain.getpixel(foot) == (255, 255, 255)
+    assert with_foot.getpixel(foot) == (232, 241, 242)  # the band of last time's follow-up
+    slips = found(followup.followup_share(db, first.id, base)).on_paper()
+    assert slips.code == link_of(db, first.id).code
+    assert share.followup_slips_pdf(slips, base).startswith(b"%PDF")
