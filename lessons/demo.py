@@ -354,9 +354,9 @@ def _record_followups(
 ) -> None:
     """The follow-ups weeks after the older sessions, stored as the follow-up form stores
     them (their comments analysed, the same answer to the same question once); then each
-    validated lesson whose before/after verdict, follow-up measures included, is an
-    improvement gets the follow-up's figures as evidence too, linked by the lead who
-    validated it once the follow-up had its answers."""
+    validated lesson whose follow-up measures (its source session's follow-up against its
+    applied session's) show an improvement gets the follow-up's figures as evidence too,
+    linked by the lead who validated it once the follow-up had its answers."""
     answers = generate_followups(programme, today)
     if not answers:
         return
@@ -391,11 +391,14 @@ def _record_followups(
         if lesson.status != "validated" or lesson.applied_session_key is None:
             continue
         row = store.lesson_by_id(cur, lesson_ids[lesson.key])
-        if row is None:
+        evidence = loop.followup_evidence(cur, row, names) if row is not None else None
+        if row is None or evidence is None or row.source_session_id is None:
             continue
-        evidence = loop.followup_evidence(cur, row, names)
-        comparison = loop.compare_lesson(cur, row, names)
-        if evidence is None or comparison is None or comparison.verdict != loop.IMPROVED:
+        assert row.applied_session_id is not None  # it has follow-up evidence
+        measures = loop.followup_measures(
+            cur, [row.source_session_id], [row.applied_session_id], row.themes, names
+        )
+        if loop.overall_verdict([m.verdict for m in measures]) != loop.IMPROVED:
             continue
         validated_by = next(c.actor for c in lesson.history if c.to_status == "validated")
         day = last_answer[session_ids[lesson.applied_session_key]] + timedelta(days=1)
