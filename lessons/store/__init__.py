@@ -104,7 +104,6 @@ from lessons.store.followups import (
     opted_in_contacts,
     previous_session_in_programme,
     session_theme_ids,
-    trend_followups,
 )
 from lessons.store.imports import (
     ImportedRow,
@@ -261,6 +260,7 @@ from lessons.store.trends import (
     trend_co_delivery,
     trend_confidence,
     trend_date_range,
+    trend_followups,
     trend_headline,
     trend_lessons_by_status,
     trend_sentiment_by_month,

@@ -6,13 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
-from lessons.store.database import Cursor, insert_rows, query_frame
-from lessons.store.trends import TrendFilter, chosen_sessions
-
-if TYPE_CHECKING:
-    import pandas as pd
+from lessons.store.database import Cursor, insert_rows
 
 
 @dataclass(frozen=True)
@@ -201,26 +196,6 @@ def session_theme_ids(cur: Cursor, session_id: int) -> set[str]:
         {"id": session_id},
     ).fetchall()
     return {r[0] for r in rows}
-
-
-def trend_followups(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
-    """Per chosen session with any follow-up: its programme, month, follow-up answers and
-    how many of them did something since."""
-    chosen, params = chosen_sessions(where)
-    return query_frame(
-        cur,
-        f"""
-        WITH {chosen}
-        SELECT s.id AS session_id, s.programme, c.month, count(*) AS responses,
-               count(*) FILTER (WHERE EXISTS (
-                   SELECT 1 FROM followup_choices x WHERE x.followup_id = f.id
-                   AND x.kind = 'action' AND x.choice <> 'nothing_yet')) AS did_something
-        FROM followup_responses f JOIN chosen c ON c.id = f.session_id
-        JOIN sessions s ON s.id = f.session_id
-        GROUP BY 1, 2, 3 ORDER BY 3, 2
-        """,
-        params,
-    )
 
 
 @dataclass(frozen=True)

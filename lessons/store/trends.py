@@ -97,10 +97,6 @@ def _chosen(where: TrendFilter) -> tuple[str, list[Any]]:
     )
 
 
-# For the other parts of the store that trend over the same sessions (the follow-ups).
-chosen_sessions = _chosen
-
-
 # The month and machine label of every analysed comment of the chosen sessions ({only}
 # narrows the labels). An inner join: an outer one, or leaving out the corrected comments
 # here, costs DuckDB two to three times as much as counting them all and then moving the
@@ -396,6 +392,26 @@ def trend_co_delivery(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
                a.mean_rating, a.mean_uplift, a.wanted_more_why
         FROM sessions_by_kind k LEFT JOIN answers a ON a.co_delivered = k.co_delivered
         ORDER BY 1 DESC
+        """,
+        params,
+    )
+
+
+def trend_followups(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
+    """Per chosen session with any follow-up: its programme, month, follow-up answers and
+    how many of them did something since."""
+    chosen, params = _chosen(where)
+    return query_frame(
+        cur,
+        f"""
+        WITH {chosen}
+        SELECT s.id AS session_id, s.programme, c.month, count(*) AS responses,
+               count(*) FILTER (WHERE EXISTS (
+                   SELECT 1 FROM followup_choices x WHERE x.followup_id = f.id
+                   AND x.kind = 'action' AND x.choice <> 'nothing_yet')) AS did_something
+        FROM followup_responses f JOIN chosen c ON c.id = f.session_id
+        JOIN sessions s ON s.id = f.session_id
+        GROUP BY 1, 2, 3 ORDER BY 3, 2
         """,
         params,
     )
