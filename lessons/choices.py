@@ -71,15 +71,38 @@ QUESTIONS: dict[str, str] = {
     "help_next": "What help would you like next?",
 }
 
+# The follow-up's two free-text questions (issue 16), stored as comments beside the day's and
+# analysed the same way: what got in the way reads like "what should we change?" ("Nothing"
+# is no complaint there).
+FOLLOWUP_QUESTIONS: dict[str, str] = {
+    "fu_barriers": "Anything else that got in the way?",
+    "fu_help_next": "What help would you like next?",
+}
+# Every question a comment can answer, with the words people read beside the comment.
+COMMENT_QUESTIONS: dict[str, str] = {
+    **QUESTIONS,
+    "fu_barriers": "Follow-up: what got in the way?",
+    "fu_help_next": "Follow-up: what help next?",
+}
+
 QUESTION_KIND: dict[str, str] = {
     "went_well": "went_well",
     "to_change": "to_change",
     "help_next": "general",
+    "fu_barriers": "to_change",
+    "fu_help_next": "general",
 }
 
 # The languages the attendees' form speaks: the code stored with a session and a response.
 LANGUAGES: dict[str, str] = {"en": "English", "cy": "Cymraeg (Welsh)"}
 DEFAULT_LANGUAGE = "en"
+
+# A session's feedback link and code (and its follow-up's): 31 characters, no 0/O, 1/I/L, so a
+# code read off a projector can be typed on a phone; 128-bit tokens, so only people given
+# the link can answer.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+TOKEN_BYTES = 16
 
 MAX_FEEDBACK_ANSWER_CHARS = 2000  # each free-text answer on the attendees' form
 
@@ -126,3 +149,60 @@ SCOPES: dict[str, str] = {
     "organisation": "The organisation",
 }
 PRIORITIES: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
+
+# --- the follow-up, weeks after a session (issue 16) ------------------------------------
+# What people went on to do (Kirkpatrick level 3). Each action is tied to the themes it is
+# evidence for: the form offers those that fit the session's themes, and a lesson's verdict
+# counts the actions tied to its own themes.
+
+FOLLOWUP_WEEKS_DEFAULT = 6
+FOLLOWUP_WEEKS_MAX = 52
+# The follow-up form stays open this long after it opens.
+FOLLOWUP_OPEN_WEEKS = 8
+
+FOLLOWUP_ACTIONS: dict[str, str] = {
+    "page": "Set up or updated a page or profile",
+    "posted": "Posted about ward or council work",
+    "replied": "Replied to residents or joined a local conversation online",
+    "safety": "Used the advice on abuse, safety or the pre-election period",
+    "materials": "Went back to the guides, slides or links",
+    "helped": "Helped a colleague get started",
+    "nothing_yet": "Nothing yet",
+}
+NOTHING_YET = "nothing_yet"
+# An action offered whatever the session was about (besides "nothing yet").
+FOLLOWUP_GENERAL_ACTIONS = ("page", "posted")
+FOLLOWUP_ACTION_THEMES: dict[str, tuple[str, ...]] = {
+    "page": ("platforms", "hands_on"),
+    "posted": ("platforms", "relevance", "hands_on"),
+    "replied": ("platforms", "workload", "relevance"),
+    "safety": ("risk",),
+    "materials": ("materials",),
+    "helped": ("level",),
+}
+
+FOLLOWUP_FREQUENCY: dict[str, str] = {
+    "weekly": "Every week or more",
+    "monthly": "Every month or so",
+    "once": "Once or twice",
+    "not_yet": "Not yet",
+}
+
+FOLLOWUP_BARRIERS: dict[str, str] = {
+    "time": "Not enough time",
+    "start": "Not sure how to start",
+    "tech": "Logins, devices or technology",
+    "risk": "Worried about abuse or getting it wrong",
+    "support": "No one to ask for help",
+    "relevance": "Not sure it is worth it for my ward",
+    "nothing": "Nothing got in the way",
+}
+NOTHING_IN_THE_WAY = "nothing"
+FOLLOWUP_BARRIER_THEMES: dict[str, str] = {
+    "time": "workload",
+    "start": "hands_on",
+    "tech": "tech",
+    "risk": "risk",
+    "support": "materials",
+    "relevance": "relevance",
+}

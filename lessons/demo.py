@@ -12,9 +12,10 @@ the Sessions page would.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from lessons import planning, privacy, store, tagging
+from lessons import followup, loop, planning, privacy, store, tagging
 from lessons.accounts import add_account_in, mark_demo_in
 from lessons.analysis import Analysis
 from lessons.auth import Actor, hash_password
@@ -28,6 +29,7 @@ from lessons.demo_content import (
     DemoSession,
     DemoStatusChange,
     evidence_linked,
+    generate_followups,
     generate_programme,
 )
 from lessons.feedback import FeedbackAnswer, Submission, record_responses_in
@@ -89,6 +91,7 @@ def load_demo(database: store.Database, today: date | None = None) -> DemoProgra
         }
         _make_plans(cur, programme, people, session_ids, lesson_ids)
         _deliver_sessions(cur, programme, people, session_ids)
+        _record_followups(cur, programme, people, session_ids, lesson_ids, day)
         mark_demo_in(cur, DEMO_LOADER, datetime.combine(day, time(9)))
     return programme
 
@@ -167,20 +170,31 @@ def _record_feedback(
         )
         for key, number, response in keys
     ]
-    matcher = tagging.current_matcher(cur)
+    analyse = _analyser(cur)
     comment_ids: CommentIds = {}
-    analyses: dict[tuple[str, str], Analysis] = {}
     analysed: list[tuple[int, Analysis]] = []
     recorded = record_responses_in(cur, submissions)
     for (key, number, _), submission, stored in zip(keys, submissions, recorded, strict=True):
         for question, comment_id in stored.comment_ids.items():
             comment_ids[(key, number, question)] = comment_id
-            text = getattr(submission.answer, question).strip()
-            if (question, text) not in analyses:
-                analyses[(question, text)] = tagging.analyse_answer(matcher, question, text)
-            analysed.append((comment_id, analyses[(question, text)]))
+            analysed.append((comment_id, analyse(question, getattr(submission.answer, question))))
     tagging.store_analyses(cur, analysed)
     return comment_ids
+
+
+def _analyser(cur: store.Cursor) -> Callable[[str, str], Analysis]:
+    """Analyse an answer as it is stored, each answer to the same question once (the demo's
+    rooms repeat themselves: "Nothing" a dozen times is one reading)."""
+    matcher = tagging.current_matcher(cur)
+    analyses: dict[tuple[str, str], Analysis] = {}
+
+    def analyse(question: str, text: str) -> Analysis:
+        text = text.strip()
+        if (question, text) not in analyses:
+            analyses[(question, text)] = tagging.analyse_answer(matcher, question, text)
+        return analyses[(question, text)]
+
+    return analyse
 
 
 def _write_reflections(
@@ -328,6 +342,73 @@ def _deliver_sessions(
             update_session_and_embed_in(
                 cur, session_ids[demo.key], _draft(demo, status), _organiser(demo, people), at
             )
+
+
+def _record_followups(
+    cur: store.Cursor,
+    programme: DemoProgramme,
+    people: People,
+    session_ids: dict[str, int],
+    lesson_ids: dict[str, int],
+    today: date,
+) -> None:
+    """The follow-ups weeks after the older sessions, stored as the follow-up form stores
+    them (their comments analysed, the same answer to the same question once); then each
+    validated lesson whose follow-up measures (its source session's follow-up against its
+    applied session's) show an improvement gets the follow-up's figures as evidence too,
+    linked by the lead who validated it once the follow-up had its answers."""
+    answers = generate_followups(programme, today)
+    if not answers:
+        return
+    analysed = _analyser(cur)
+    submissions = []
+    for number, demo in enumerate(answers):
+        answer = followup.checked_followup(
+            followup.FollowupAnswer(
+                actions=demo.actions,
+                frequency=demo.frequency,
+                barriers=demo.barriers,
+                fu_barriers=demo.fu_barriers,
+                confidence_now=demo.confidence_now,
+                fu_help_next=demo.fu_help_next,
+            ),
+            f"demo-followup-{number}",
+        )
+        texts = {q: getattr(answer, q).strip() for q in ("fu_barriers", "fu_help_next")}
+        submissions.append(
+            followup.FollowupSubmission(
+                session_ids[demo.session_key],
+                answer,
+                f"demo-followup-{number}",
+                demo.submitted_at.date(),
+                {q: analysed(q, text) for q, text in texts.items() if text},
+            )
+        )
+    followup.record_followups_in(cur, submissions, datetime.combine(today, time()))
+    last_answer = {s.session_id: s.day for s in sorted(submissions, key=lambda s: s.day)}
+    names = {t.id: t.name for t in store.all_themes(cur)}
+    for lesson in programme.lessons:
+        if lesson.status != "validated" or lesson.applied_session_key is None:
+            continue
+        row = store.lesson_by_id(cur, lesson_ids[lesson.key])
+        evidence = loop.followup_evidence(cur, row, names) if row is not None else None
+        if row is None or evidence is None or row.source_session_id is None:
+            continue
+        assert row.applied_session_id is not None  # it has follow-up evidence
+        measures = loop.followup_measures(
+            cur, [row.source_session_id], [row.applied_session_id], row.themes, names
+        )
+        if loop.overall_verdict(measures, row.themes).verdict != loop.IMPROVED:
+            continue
+        validated_by = next(c.actor for c in lesson.history if c.to_status == "validated")
+        day = last_answer[session_ids[lesson.applied_session_key]] + timedelta(days=1)
+        link_evidence_in(
+            cur,
+            lesson_ids[lesson.key],
+            EvidenceLink(note=evidence.summary()),
+            people[validated_by],
+            datetime.combine(min(day, today), time(10)),
+        )
 
 
 def _reviewed_at(programme: DemoProgramme, session: DemoSession) -> datetime:

@@ -33,6 +33,7 @@ __all__ = [
     "REFLECTION_PROMPTS",
     "THEME_COVERAGE_HINTS",
     "DemoEvidence",
+    "DemoFollowup",
     "DemoLesson",
     "DemoProgramme",
     "DemoReflection",
@@ -40,6 +41,7 @@ __all__ = [
     "DemoSession",
     "DemoStatusChange",
     "evidence_linked",
+    "generate_followups",
     "generate_programme",
 ]
 
@@ -3982,3 +3984,159 @@ def evidence_linked(
     if chosen is None:
         raise ValueError(f"{lesson.key}: evidence from {evidence.session_key} postdates it")
     return chosen.at, chosen.actor
+
+
+# --------------------------------------------------------------------------------------
+# Follow-ups: what councillors went on to do, six weeks after (issue 16)
+# --------------------------------------------------------------------------------------
+
+FOLLOWUP_WEEKS = 6  # the demo's sessions keep the default
+
+
+@dataclass(frozen=True)
+class DemoFollowup:
+    """One attendee's follow-up answer, weeks after a session."""
+
+    session_key: str
+    submitted_at: dt.datetime
+    actions: tuple[str, ...]
+    frequency: str | None
+    barriers: tuple[str, ...]
+    fu_barriers: str
+    confidence_now: int | None
+    fu_help_next: str
+
+
+# How likely an attendee was to do something afterwards, by session: the early sessions that
+# overran, left sceptics unconvinced or lost the wifi turned fewer into users; those that
+# applied the lessons (more hands-on, co-delivered, a printed guide) turned more.
+_FOLLOWUP_DID: dict[str, float] = {
+    _OVERRAN: 0.4,
+    _SCEPTICS: 0.3,
+    _WIFI: 0.35,
+    _SURGERY: 0.75,
+    _RERUN: 0.8,
+    _WHY_BOTHER: 0.65,
+    _FIFTEEN: 0.85,
+    _REBALANCED: 0.85,
+    _PRE_ELECTION: 0.7,
+}
+# What people did, by how likely it was to be ticked by someone who did something.
+_FOLLOWUP_ACTION_ODDS: dict[str, float] = {
+    "page": 0.55,
+    "posted": 0.7,
+    "replied": 0.35,
+    "safety": 0.25,
+    "materials": 0.3,
+    "helped": 0.12,
+}
+# Sessions where one barrier stood out: (barrier, how much more often it was ticked).
+_FOLLOWUP_BARRIER_LEAN: dict[str, tuple[str, float]] = {
+    _OVERRAN: ("start", 2.5),
+    _SCEPTICS: ("relevance", 3.0),
+    _WIFI: ("tech", 3.0),
+    _PRE_ELECTION: ("risk", 2.0),
+    _FIFTEEN: ("time", 0.5),
+}
+_FOLLOWUP_BARRIER_ODDS: dict[str, float] = {
+    "time": 0.45,
+    "start": 0.15,
+    "tech": 0.12,
+    "risk": 0.12,
+    "support": 0.1,
+    "relevance": 0.08,
+}
+_FOLLOWUP_BARRIER_WORDS: dict[str, tuple[str, ...]] = {
+    "time": (
+        "Casework takes every evening, and posting is the first thing to slip.",
+        "Honestly just time. Full council, two committees and the day job.",
+        "I meant to post weekly but the budget meetings ate March.",
+        "Not enough hours. A ready-made weekly template would help.",
+    ),
+    "start": (
+        "I was not sure what to post first, so I did nothing.",
+        "Setting up the page was fine, knowing what to say on it was the hard part.",
+        "Once I was home on my own I could not remember the steps.",
+    ),
+    "tech": (
+        "Two-factor login on my council phone kept locking me out.",
+        "The council laptop blocks Facebook, so I can only do it on my own phone.",
+        "Lost the password for the page we set up and could not get back in.",
+    ),
+    "risk": (
+        "A nasty reply on a planning post put me off for a few weeks.",
+        "Nervous about saying the wrong thing so close to the elections.",
+        "Worried about being trolled over the bin collection changes.",
+    ),
+    "support": (
+        "Nobody to ask when it went wrong. A named contact would help.",
+        "The officers were busy and I did not want to bother them.",
+    ),
+    "relevance": (
+        "Still not convinced my older residents are online.",
+        "Most of my ward would rather I knocked on the door.",
+    ),
+}
+_FOLLOWUP_HELP: tuple[str, ...] = (
+    "A half-hour surgery on scheduling posts please.",
+    "A one-page guide to replying to complaints online.",
+    "Could we have a refresher on the pre-election rules before May?",
+    "Someone to look over my first few posts.",
+    "More worked examples of good ward updates, please.",
+    "A WhatsApp group with the other councillors from the session.",
+    "Help with photos and short videos on my phone.",
+    "",
+    "",
+    "",
+)
+
+
+def generate_followups(
+    programme: DemoProgramme, today: dt.date, seed: int = 2016
+) -> tuple[DemoFollowup, ...]:
+    """Follow-up answers for every session whose follow-up opened at least a week ago: about
+    half of each session's respondents answer, over the three weeks after it opens (or until
+    yesterday). Same arguments, same answers."""
+    rng = random.Random(seed)
+    answers: list[DemoFollowup] = []
+    for session in programme.sessions:
+        opens = dt.datetime.combine(
+            session.starts_at.date() + dt.timedelta(weeks=FOLLOWUP_WEEKS), dt.time()
+        )
+        if session.status == "planned" or opens.date() > today - dt.timedelta(days=7):
+            continue
+        last = min(opens + dt.timedelta(weeks=3), dt.datetime.combine(today, dt.time()))
+        did_rate = _FOLLOWUP_DID.get(session.key, 0.6)
+        lean, weight = _FOLLOWUP_BARRIER_LEAN.get(session.key, ("", 1.0))
+        day_confidence = [r.confidence_after for r in session.responses if r.confidence_after]
+        count = max(len(session.responses) * 11 // 20, 3 if session.responses else 0)
+        for _ in range(count):
+            did = rng.random() < did_rate
+            actions = tuple(a for a, odds in _FOLLOWUP_ACTION_ODDS.items() if rng.random() < odds)
+            if did and not actions:
+                actions = ("posted",)
+            barriers = tuple(
+                b
+                for b, odds in _FOLLOWUP_BARRIER_ODDS.items()
+                if rng.random() < odds * (weight if b == lean else 1.0) * (1.6 if not did else 1)
+            )
+            then = rng.choice(day_confidence) if day_confidence else 3
+            now = _clamp(then + (rng.choice((0, 0, 1)) if did else rng.choice((-1, 0, 0))))
+            barrier_text = ""
+            if barriers and rng.random() < 0.45:
+                barrier_text = rng.choice(_FOLLOWUP_BARRIER_WORDS[rng.choice(barriers)])
+            answers.append(
+                DemoFollowup(
+                    session_key=session.key,
+                    submitted_at=opens + (last - opens) * rng.random(),
+                    actions=actions if did else ("nothing_yet",),
+                    frequency=rng.choice(("weekly", "monthly", "monthly", "once"))
+                    if did
+                    else ("not_yet" if rng.random() < 0.8 else None),
+                    barriers=barriers or (("nothing",) if did and rng.random() < 0.6 else ()),
+                    fu_barriers=barrier_text,
+                    confidence_now=None if rng.random() < 0.08 else now,
+                    fu_help_next=rng.choice(_FOLLOWUP_HELP),
+                )
+            )
+    return tuple(answers)

@@ -140,7 +140,8 @@ def session_for_link(
     return session
 
 
-def _validate_scale(errors: dict[str, str], name: str, value: int | None, label: str) -> None:
+def validate_scale(errors: dict[str, str], name: str, value: int | None, label: str) -> None:
+    """Add a message for `name` unless `value` is empty or on the 1-5 scale."""
     if value is not None and value not in range(1, 6):
         errors[name] = f"Choose {label} from 1 to 5."
 
@@ -153,10 +154,10 @@ def validate_feedback(answer: FeedbackAnswer) -> dict[str, str]:
             "Choose an overall rating from 1 to 5 stars: it is the one required answer."
         )
     else:
-        _validate_scale(errors, "overall_rating", answer.overall_rating, "an overall rating")
-    _validate_scale(errors, "usefulness", answer.usefulness, "how useful it was")
-    _validate_scale(errors, "confidence_before", answer.confidence_before, "your confidence before")
-    _validate_scale(errors, "confidence_after", answer.confidence_after, "your confidence now")
+        validate_scale(errors, "overall_rating", answer.overall_rating, "an overall rating")
+    validate_scale(errors, "usefulness", answer.usefulness, "how useful it was")
+    validate_scale(errors, "confidence_before", answer.confidence_before, "your confidence before")
+    validate_scale(errors, "confidence_after", answer.confidence_after, "your confidence now")
     if answer.balance is not None and answer.balance not in BALANCE_CHOICES:
         errors["balance"] = "Choose one of the listed answers about the balance."
     if answer.length is not None and answer.length not in LENGTH_CHOICES:
@@ -356,14 +357,23 @@ def submit_feedback(
 
 def _analyses(database: store.Database, answer: FeedbackAnswer) -> dict[str, tagging.Analysis]:
     """The analysis of each English answer (Welsh ones are kept unanalysed)."""
-    if answer.language != "en":
+    texts = {question: getattr(answer, question) for question in QUESTIONS}
+    return analyse_texts(database, answer.language, texts)
+
+
+def analyse_texts(
+    database: store.Database, language: str, texts: dict[str, str]
+) -> dict[str, tagging.Analysis]:
+    """The analysis of each non-empty answer (question → text) as it arrives, in the light
+    of its question; answers in Welsh are kept unanalysed (the analysis reads English)."""
+    wanted = {question: text.strip() for question, text in texts.items() if text.strip()}
+    if language != "en" or not wanted:
         return {}
     with database.reading() as cur:
         matcher = tagging.current_matcher(cur)
     return {
-        question: tagging.analyse_answer(matcher, question, getattr(answer, question).strip())
-        for question in QUESTIONS
-        if getattr(answer, question).strip()
+        question: tagging.analyse_answer(matcher, question, text)
+        for question, text in wanted.items()
     }
 
 

@@ -24,6 +24,9 @@ from lessons.choices import (
     BALANCE_CHOICES,
     CONFIDENCE_LABELS,
     COUNCILLOR_TYPES,
+    FOLLOWUP_BARRIERS,
+    FOLLOWUP_FREQUENCY,
+    FOLLOWUP_QUESTIONS,
     LENGTH_CHOICES,
     MAX_FEEDBACK_ANSWER_CHARS,
     QUESTIONS,
@@ -40,6 +43,8 @@ STATIC_FILES = {
 }
 FORM_PATH = "/feedback"
 THANKS_PATH = "/feedback/thanks"
+FOLLOWUP_PATH = "/followup"
+FOLLOWUP_THANKS_PATH = "/followup/thanks"
 PRESENT_PATH = "/present"
 COUNT_PATH = "/present/count"
 STATIC_PATH = "/_lessons/static"
@@ -151,6 +156,10 @@ TOO_LONG = N_(
 
 LEAD = N_("Anonymous and under a minute. Only the first question is required.")
 CODE_HINT = N_("The 6-character code on the screen or poster, like K7M4PQ.")
+FOLLOWUP_WHERE_IT_GOES = N_(
+    "It shows the people who ran the session what helped and what got in the way, so the"
+    " next sessions and the help on offer get better. You can close this page."
+)
 WHERE_IT_GOES = N_(
     "It goes straight to the people who ran the session, to make the next one better. You can"
     " close this page."
@@ -269,13 +278,16 @@ def _choices(
     )
 
 
+_TEXT_QUESTIONS = {**QUESTIONS, **FOLLOWUP_QUESTIONS}
+
+
 def _text_answer(name: str, view: FormView, t: Translator) -> str:
     value = view.values.get(name, "")
     in_error = name in view.errors
     count_id = f"{name}-count"
     return (
         f'<div class="text{" error" if in_error else ""}">'
-        f'<label for="{name}">{e(t(QUESTIONS[name]))}</label>'
+        f'<label for="{name}">{e(t(_TEXT_QUESTIONS[name]))}</label>'
         f"{_message(name, view.errors, t)}"
         f'<textarea id="{name}" name="{name}" rows="3" data-limit="{MAX_FEEDBACK_ANSWER_CHARS}"'
         f"{_described(count_id, _error_id(name) if in_error else '')}"
@@ -299,13 +311,18 @@ def _text_input(name: str, label: str, view: FormView, t: Translator, kind: str)
     )
 
 
-def error_summary(errors: Mapping[str, str], t: Translator) -> str:
+def error_summary(
+    errors: Mapping[str, str],
+    t: Translator,
+    order: Sequence[str] = FIELD_ORDER,
+    targets: Mapping[str, str] = _SUMMARY_TARGET,
+) -> str:
     """The box at the top: each problem, linked to its field, in the order of the page."""
     if not errors:
         return ""
     items = "".join(
-        f'<li><a href="#{_SUMMARY_TARGET.get(name, name)}">{e(errors[name])}</a></li>'
-        for name in FIELD_ORDER
+        f'<li><a href="#{targets.get(name, name)}">{e(errors[name])}</a></li>'
+        for name in order
         if name in errors
     )
     return (
@@ -380,6 +397,132 @@ def form_page(page: Page, view: FormView) -> str:
     return page_html(page, title, body, scripts=("form.js",))
 
 
+# --- the follow-up, weeks later ------------------------------------------------------------
+
+FOLLOWUP_ERRORS = {
+    "actions": N_("Tick what you have done since the session, or ‘Nothing yet’."),
+    "frequency": N_("Choose one of the answers about how often, or leave it blank."),
+    "barriers": N_(
+        "Tick what got in the way, or ‘Nothing got in the way’ on its own, or leave it blank."
+    ),
+    "confidence_now": N_("Choose how confident you feel now, from 1 to 5."),
+    "form": ERROR_MESSAGES["form"],
+    "language": ERROR_MESSAGES["language"],
+}
+FOLLOWUP_LEAD = N_(
+    "A few weeks on: what have you done with it? Anonymous, about two minutes. Only the"
+    " first question is required."
+)
+FOLLOWUP_FIELD_ORDER = (
+    "actions",
+    "frequency",
+    "barriers",
+    "fu_barriers",
+    "confidence_now",
+    "fu_help_next",
+    "form",
+)
+_FOLLOWUP_TARGET = {
+    "frequency": "frequency-weekly",
+    "barriers": "barriers-time",
+    "confidence_now": "confidence_now-1",
+    "form": "send",
+}
+
+
+@dataclass(frozen=True)
+class FollowupView:
+    """The follow-up form as the attendee sees it: the choices of what they may have done
+    (fitted to the session's themes), with the answers so far; the ticked boxes of a group
+    are in `values` joined by commas."""
+
+    form: FormView
+    actions: Mapping[str, str]  # code → label, in the order shown
+
+
+def _checkboxes(
+    name: str,
+    legend: str,
+    choices: Mapping[str, str],
+    view: FormView,
+    t: Translator,
+    hint: str,
+    required: bool = False,
+) -> str:
+    ticked = set(view.values.get(name, "").split(","))
+    in_error = name in view.errors
+    hint_id = f"{name}-hint"
+    options = "".join(
+        f'<div class="choice"><input type="checkbox" id="{name}-{code}" name="{name}"'
+        f' value="{code}"{" checked" if code in ticked else ""}>'
+        f'<label for="{name}-{code}">{e(t(label))}</label></div>'
+        for code, label in choices.items()
+    )
+    marker = f' <span class="required">({e(t("required"))})</span>' if required else ""
+    return (
+        f'<fieldset class="choices{" error" if in_error else ""}"'
+        f"{_described(hint_id, _error_id(name) if in_error else '')}>"
+        f"<legend>{e(legend)}{marker}</legend>"
+        f'<p class="hint" id="{hint_id}">{e(hint)}</p>'
+        f"{_message(name, view.errors, t)}{options}</fieldset>"
+    )
+
+
+def followup_page(page: Page, followup: FollowupView) -> str:
+    """The follow-up form weeks after a session, with the answers so far and any errors."""
+    t = page.t
+    view = followup.form
+    actions = followup.actions
+    targets = {**_FOLLOWUP_TARGET, "actions": f"actions-{next(iter(actions))}"}
+    body = (
+        f"{error_summary(view.errors, t, FOLLOWUP_FIELD_ORDER, targets)}"
+        f"<h1>{e(t('How is it going since the session?'))}</h1>"
+        f'<p class="session"><strong>{e(view.title)}</strong><br>{e(view.when)}</p>'
+        f'<p class="lead">{e(t(FOLLOWUP_LEAD))}</p>'
+        f'<form method="post" action="{e(view.action)}" novalidate>'
+        f'<input type="hidden" name="key" value="{e(view.key)}">'
+        f'<input type="hidden" name="lang" value="{e(view.language_field)}">'
+        + _checkboxes(
+            "actions",
+            t("What have you done since the session?"),
+            actions,
+            view,
+            t,
+            t("Tick all that apply."),
+            required=True,
+        )
+        + _choices("frequency", t("How often do you do it now?"), FOLLOWUP_FREQUENCY, view, t)
+        + _checkboxes(
+            "barriers",
+            t("What got in the way?"),
+            FOLLOWUP_BARRIERS,
+            view,
+            t,
+            t("Tick all that apply."),
+        )
+        + _text_answer("fu_barriers", view, t)
+        + _scale(
+            "confidence_now",
+            t("How confident do you feel using social media as a councillor now?"),
+            CONFIDENCE_LABELS,
+            view,
+            t,
+            False,
+        )
+        + _text_answer("fu_help_next", view, t)
+        + f'<button type="submit" id="send">{e(t("Send"))}</button></form>'
+    )
+    title = t("Follow-up") + f": {view.title}"
+    if view.errors:
+        title = t("Error:") + " " + title
+    return page_html(page, title, body, scripts=("form.js",))
+
+
+def followup_code_page(page: Page, message: str = "", code: str = "") -> str:
+    """Where a follow-up's typed code leads to it (the code page, at the follow-up's path)."""
+    return code_page(page, message, code, FOLLOWUP_PATH, page.t("Follow-up"))
+
+
 def too_long_message(t: Translator, count: int) -> str:
     return t(
         TOO_LONG,
@@ -392,9 +535,13 @@ def too_long_message(t: Translator, count: int) -> str:
 # --- the other pages -------------------------------------------------------------------------
 
 
-def code_page(page: Page, message: str = "", code: str = "") -> str:
-    """Where a typed code leads to the session (a GET form: it works with scripts off)."""
+def code_page(
+    page: Page, message: str = "", code: str = "", path: str = FORM_PATH, heading: str = ""
+) -> str:
+    """Where a typed code leads to the session (a GET form: it works with scripts off); at
+    `path` (the day's form, or the follow-up's)."""
     t = page.t
+    heading = heading or t("Give feedback")
     error = ""
     if message:
         error = (
@@ -403,8 +550,8 @@ def code_page(page: Page, message: str = "", code: str = "") -> str:
             f'<p><a href="#c">{e(message)}</a></p></div>'
         )
     body = (
-        f"{error}<h1>{e(t('Give feedback'))}</h1>"
-        f'<form method="get" action="{e(page.root + FORM_PATH)}">'
+        f"{error}<h1>{e(heading)}</h1>"
+        f'<form method="get" action="{e(page.root + path)}">'
         f'<input type="hidden" name="lang" value="{e(page.language)}">'
         f'<div class="text{" error" if message else ""}">'
         f'<label for="c">{e(t("Session code"))}</label>'
@@ -414,7 +561,7 @@ def code_page(page: Page, message: str = "", code: str = "") -> str:
         f"{' aria-invalid=' + chr(34) + 'true' + chr(34) if message else ''}></div>"
         f'<button type="submit">{e(t("Continue"))}</button></form>'
     )
-    return page_html(page, t("Give feedback"), body)
+    return page_html(page, heading, body)
 
 
 def message_page(page: Page, heading: str, paragraphs: Sequence[str]) -> str:
@@ -423,12 +570,12 @@ def message_page(page: Page, heading: str, paragraphs: Sequence[str]) -> str:
     return page_html(page, heading, body)
 
 
-def thanks_page(page: Page, again_href: str) -> str:
+def thanks_page(page: Page, again_href: str, where_it_goes: str = WHERE_IT_GOES) -> str:
     t = page.t
     body = (
         f'<div class="done"><h1>{e(t("Thank you"))}</h1>'
         f"<p>{e(t('Your feedback has been recorded.'))}</p>"
-        f"<p>{e(t(WHERE_IT_GOES))}</p></div>"
+        f"<p>{e(t(where_it_goes))}</p></div>"
         f'<p><a class="again" href="{e(again_href)}">'
         f"{e(t('Someone else wants to use this phone'))}</a></p>"
     )

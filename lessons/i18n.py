@@ -25,6 +25,10 @@ from lessons.choices import (
     CONFIDENCE_LABELS,
     COUNCILLOR_TYPES,
     DEFAULT_LANGUAGE,
+    FOLLOWUP_ACTIONS,
+    FOLLOWUP_BARRIERS,
+    FOLLOWUP_FREQUENCY,
+    FOLLOWUP_QUESTIONS,
     LANGUAGES,
     LENGTH_CHOICES,
     QUESTIONS,
@@ -44,6 +48,10 @@ FORM_VOCABULARIES = (
     LENGTH_CHOICES,
     COUNCILLOR_TYPES,
     QUESTIONS,
+    FOLLOWUP_ACTIONS,
+    FOLLOWUP_FREQUENCY,
+    FOLLOWUP_BARRIERS,
+    FOLLOWUP_QUESTIONS,
 )
 # How code marks a message: t("..."), N_("...") and translate(language, "..."): the
 # position of the message among the call's arguments.

@@ -21,7 +21,15 @@ from datetime import datetime
 from lessons import store
 from lessons.anonymity import enough
 from lessons.auth import UNATTRIBUTED, Actor
-from lessons.choices import MIN_GROUP_SIZE, SESSION_FORMATS
+from lessons.choices import (
+    FOLLOWUP_ACTION_THEMES,
+    FOLLOWUP_ACTIONS,
+    FOLLOWUP_BARRIER_THEMES,
+    FOLLOWUP_BARRIERS,
+    MIN_GROUP_SIZE,
+    NOTHING_YET,
+    SESSION_FORMATS,
+)
 from lessons.clock import now_local
 from lessons.register import EvidenceLink, move_lesson, move_lesson_in
 from lessons.sessions import SessionDraft, update_session_in
@@ -293,6 +301,7 @@ def theme_measures(
                     theme_id,
                 )
             )
+    measures += followup_measures(cur, before_ids, after_ids, themes, theme_names)
     before = store.feedback_summary(cur, before_ids)
     after = store.feedback_summary(cur, after_ids)
     rating_before = (before.mean_rating or 0.0, before.responses)
@@ -419,7 +428,12 @@ def validate_with_comparison(
     now: datetime | None = None,
 ) -> None:
     """Mark a lesson validated, with its before/after comparison as the evidence."""
-    text = comparison.summary()
+    _validate_with(database, lesson_id, comparison.summary(), actor, now)
+
+
+def _validate_with(
+    database: store.Database, lesson_id: int, text: str, actor: Actor, now: datetime | None
+) -> None:
     move_lesson(
         database,
         lesson_id,
@@ -438,3 +452,139 @@ def lesson_comparison(
     with database.reading() as cur:
         lesson = store.lesson_by_id(cur, lesson_id)
         return compare_lesson(cur, lesson, theme_names) if lesson is not None else None
+
+
+# --- follow-up evidence: what people went on to do (issue 16) ------------------------------
+
+FOLLOWUP = "Follow-up"  # how a measure from the follow-ups names itself: stated as such
+
+
+def _did_something(
+    cur: store.Cursor, ids: list[int], themes: tuple[str, ...] = ()
+) -> tuple[int, int]:
+    actions = [
+        code
+        for code in FOLLOWUP_ACTIONS
+        if code != NOTHING_YET
+        and (not themes or set(themes) & set(FOLLOWUP_ACTION_THEMES.get(code, ())))
+    ]
+    return store.followup_answers_with(cur, ids, "action", actions)
+
+
+def followup_measures(
+    cur: store.Cursor,
+    before_ids: list[int],
+    after_ids: list[int],
+    themes: Sequence[str],
+    theme_names: Mapping[str, str],
+) -> list[Measure]:
+    """Measures of behaviour from the follow-ups weeks after the sessions before and after,
+    each named as follow-up evidence: who did something since (vs "nothing yet"), who did
+    something tied to each of the lesson's themes, and who said a barrier tied to it got in
+    the way. Only when both sides have enough follow-up answers to show: otherwise none,
+    and the verdict rests on the day's feedback alone."""
+    before_n = store.followup_answers_with(cur, before_ids, "action", [])[1]
+    after_n = store.followup_answers_with(cur, after_ids, "action", [])[1]
+    if not (enough(before_n) and enough(after_n)):
+        return []
+
+    def higher_is_better(
+        name: str, before: tuple[int, int], after: tuple[int, int], tied: tuple[str, ...]
+    ) -> Measure:
+        verdict = share_verdict(before, after, False)
+        return Measure(name, before, after, False, False, verdict, tied)
+
+    # Doing anything at all counts for the lesson's themes that a follow-up action is tied to.
+    acted_on = tuple(
+        t for t in themes if any(t in tied for tied in FOLLOWUP_ACTION_THEMES.values())
+    )
+    measures = [
+        higher_is_better(
+            f"{FOLLOWUP}: went on to do something (not 'nothing yet')",
+            _did_something(cur, before_ids),
+            _did_something(cur, after_ids),
+            acted_on,
+        )
+    ]
+    for theme_id in themes:
+        name = theme_names.get(theme_id, theme_id)
+        if any(theme_id in tied for tied in FOLLOWUP_ACTION_THEMES.values()):
+            measures.append(
+                higher_is_better(
+                    f"{FOLLOWUP}: did something on '{name}'",
+                    _did_something(cur, before_ids, (theme_id,)),
+                    _did_something(cur, after_ids, (theme_id,)),
+                    (theme_id,),
+                )
+            )
+        barriers = [code for code, tied in FOLLOWUP_BARRIER_THEMES.items() if tied == theme_id]
+        if barriers:
+            label = " / ".join(FOLLOWUP_BARRIERS[code] for code in barriers)
+            measures.append(
+                _share_measure(
+                    f"{FOLLOWUP}: said '{label}' got in the way",
+                    store.followup_answers_with(cur, before_ids, "barrier", barriers),
+                    store.followup_answers_with(cur, after_ids, "barrier", barriers),
+                    theme_id,
+                )
+            )
+    return measures
+
+
+@dataclass(frozen=True)
+class FollowupEvidence:
+    """What the follow-up to the session a lesson was applied in shows, for that lesson's
+    themes: enough to validate it on behaviour, stated as follow-up evidence."""
+
+    lesson_id: int
+    session_title: str
+    weeks: int
+    responses: int
+    did_something: int
+    on_themes: tuple[tuple[str, int], ...]  # (theme name, answers that did something on it)
+
+    def summary(self) -> str:
+        """The text saved as a validated lesson's evidence."""
+        n = self.responses
+        lines = [
+            f"Follow-up evidence, {self.weeks} weeks after '{self.session_title}':"
+            f" {self.did_something} of {n} ({self.did_something / n:.0%}) went on to do"
+            " something (rather than 'nothing yet')."
+        ]
+        lines += [
+            f"{count} of {n} ({count / n:.0%}) did something on '{name}'."
+            for name, count in self.on_themes
+        ]
+        return "\n".join(lines)
+
+
+def followup_evidence(
+    cur: store.Cursor, lesson: store.LessonRow, theme_names: Mapping[str, str]
+) -> FollowupEvidence | None:
+    """The follow-up evidence for a lesson applied in a session, when that session's
+    follow-up has enough answers to show (None otherwise)."""
+    if lesson.applied_session_id is None:
+        return None
+    session = store.session_by_id(cur, lesson.applied_session_id)
+    ids = [lesson.applied_session_id]
+    did, n = _did_something(cur, ids)
+    if session is None or not enough(n):
+        return None
+    on_themes = tuple(
+        (theme_names.get(t, t), _did_something(cur, ids, (t,))[0])
+        for t in lesson.themes
+        if any(t in tied for tied in FOLLOWUP_ACTION_THEMES.values())
+    )
+    return FollowupEvidence(lesson.id, session.title, session.followup_weeks, n, did, on_themes)
+
+
+def validate_with_followup(
+    database: store.Database,
+    lesson_id: int,
+    evidence: FollowupEvidence,
+    actor: Actor,
+    now: datetime | None = None,
+) -> None:
+    """Mark a lesson validated by what people went on to do, with the follow-up's figures
+    as the evidence."""
+    _validate_with(database, lesson_id, evidence.summary(), actor, now)

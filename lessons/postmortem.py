@@ -10,11 +10,12 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import plotly.graph_objects as go
 
-from lessons import charts, loop, store
+from lessons import charts, followup, loop, store
 from lessons.anonymity import SummaryShown, summary_shown
 from lessons.choices import (
     BALANCE_CHOICES,
     COUNCILLOR_TYPE_SHORT,
+    FOLLOWUP_BARRIER_THEMES,
     LENGTH_CHOICES,
     MIN_GROUP_SIZE,
     POLARITIES,
@@ -157,6 +158,36 @@ class PostMortem:
     # What people asked for, as its own list: only where the figures are shown (from
     # MIN_GROUP_SIZE responses), like every other breakdown.
     asks: list[store.AskRow]
+    # The follow-up weeks later, beside the day's feedback (issue 16), and the lessons
+    # applied here that its answers can validate.
+    followup: followup.FollowupFigures | None = None
+    followup_panels: tuple[Panel, ...] = ()
+    followup_evidence: tuple[loop.FollowupEvidence, ...] = ()
+
+
+def tally_frame(tallies: Sequence[followup.Tally], column: str) -> pd.DataFrame:
+    """Ticked answers with their count and share of the follow-up's answers (several may be
+    ticked, so the shares add up to more than 100%)."""
+    return pd.DataFrame(
+        [(t.label, t.count, round(t.share, 3)) for t in tallies],
+        columns=[column, "Responses", "Share"],
+    )
+
+
+def followup_panels(figures: followup.FollowupFigures) -> tuple[Panel, ...]:
+    """The follow-up's charts, each with its numbers; none under the anonymity rule."""
+    if figures.hidden:
+        return ()
+    panels = [
+        ("postmortem_followup_actions", figures.actions, "What they did", "Done since"),
+        ("postmortem_followup_barriers", figures.barriers, "What got in the way", "Barrier"),
+        ("postmortem_followup_frequency", figures.frequency, "How often, now", "How often"),
+    ]
+    return tuple(
+        _bar(key, tally_frame(tallies, column), title, horizontal=True)
+        for key, tallies, title, column in panels
+        if tallies
+    )
 
 
 def post_mortem(
@@ -166,13 +197,19 @@ def post_mortem(
         summary = store.feedback_summary(cur, [session_id])
         comments = store.comments_for_session(cur, session_id)
         figures = feedback_figures(summary, theme_names)
+        weeks_on = followup.followup_figures(cur, [session_id])
+        applied = loop.applied_lessons(cur, session_id, theme_names)
+        evidence = [loop.followup_evidence(cur, lesson, theme_names) for lesson, _ in applied]
         return PostMortem(
             figures=figures,
             reflections=store.reflections_for_session(cur, session_id),
             comments=comments,
             lessons_per_comment=store.lesson_counts_by_comment(cur, [c.id for c in comments]),
-            applied=loop.applied_lessons(cur, session_id, theme_names),
+            applied=applied,
             asks=[] if figures.hidden else store.asks_in_sessions(cur, [session_id]),
+            followup=weeks_on,
+            followup_panels=followup_panels(weeks_on),
+            followup_evidence=tuple(e for e in evidence if e is not None),
         )
 
 
@@ -188,7 +225,7 @@ def polarity_for(label: str | None, prompt: str = "") -> str:
 class Promotion:
     """A comment or a reflection answer on its way to becoming a lesson."""
 
-    kind: str  # "comment" or "reflection"
+    kind: str  # "comment", "reflection" or "barrier" (from the follow-up's figures)
     item_id: int
     text: str
     label: str | None = None  # its sentiment, which suggests the polarity
@@ -204,7 +241,7 @@ class Promotion:
         reflection answer is the facilitator's lesson; both bring their themes."""
         return LessonDraft(
             title="",
-            what_happened=self.text if self.kind == "comment" else "",
+            what_happened=self.text if self.kind in ("comment", "barrier") else "",
             lesson=self.text if self.kind == "reflection" else "",
             polarity=self.polarity,
             themes=list(self.themes),
@@ -227,4 +264,15 @@ class Promotion:
     def evidence(self) -> EvidenceLink:
         if self.kind == "comment":
             return EvidenceLink(comment_id=self.item_id)
+        if self.kind == "barrier":
+            return EvidenceLink(note=self.text)
         return EvidenceLink(reflection_answer_id=self.item_id)
+
+
+def barrier_promotion(
+    session: store.SessionRow, figures: followup.FollowupFigures, code: str
+) -> Promotion:
+    """A barrier from the follow-up on its way to a lesson, its figures as the evidence."""
+    theme = FOLLOWUP_BARRIER_THEMES.get(code)
+    text = followup.barrier_evidence(session, figures, code)
+    return Promotion("barrier", 0, text, themes=(theme,) if theme else ())

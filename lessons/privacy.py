@@ -28,7 +28,7 @@ from datetime import date, datetime
 
 from lessons import backups, store
 from lessons.auth import Actor, check_role
-from lessons.choices import QUESTIONS
+from lessons.choices import COMMENT_QUESTIONS
 from lessons.clock import now_local
 from lessons.errors import ValidationError
 from lessons.privacy_notice import DEFAULT_RETENTION_MONTHS, PrivacySettings
@@ -144,6 +144,7 @@ class Holdings:
     contacts: int = 0
     lesson_links: int = 0
     lessons: tuple[int, ...] = ()
+    followups: int = 0  # follow-up answers (their comments are counted in `comments`)
 
     def describe(self) -> str:
         """In words, leaving out what there is none of ("nothing" when there is nothing)."""
@@ -153,6 +154,7 @@ class Holdings:
                 (self.responses, "response", "responses"),
                 (self.comments, "comment", "comments"),
                 (self.contacts, "set of contact details", "sets of contact details"),
+                (self.followups, "follow-up answer", "follow-up answers"),
             )
             if n
         ]
@@ -167,8 +169,12 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
-def _holdings(cur: store.Cursor, response_ids: Sequence[int]) -> Holdings:
-    comment_ids = store.comment_ids_of_responses(cur, response_ids)
+def _holdings(
+    cur: store.Cursor, response_ids: Sequence[int], followup_ids: Sequence[int] = ()
+) -> Holdings:
+    # A follow-up answer's id comes from the responses' sequence: its comments are found
+    # the same way (migration 012).
+    comment_ids = store.comment_ids_of_responses(cur, [*response_ids, *followup_ids])
     links = store.evidence_links_to_comments(cur, comment_ids)
     return Holdings(
         responses=len(response_ids),
@@ -176,6 +182,7 @@ def _holdings(cur: store.Cursor, response_ids: Sequence[int]) -> Holdings:
         contacts=store.contact_count(cur, response_ids),
         lesson_links=len(links),
         lessons=tuple(sorted({link.lesson_id for link in links})),
+        followups=len(followup_ids),
     )
 
 
@@ -198,11 +205,18 @@ def _delete_comments_in(
 
 
 def _delete_responses_in(
-    cur: store.Cursor, response_ids: Sequence[int], actor: Actor, why: str, now: datetime
+    cur: store.Cursor,
+    response_ids: Sequence[int],
+    actor: Actor,
+    why: str,
+    now: datetime,
+    followup_ids: Sequence[int] = (),
 ) -> Holdings:
-    held = _holdings(cur, response_ids)
-    _delete_comments_in(cur, store.comment_ids_of_responses(cur, response_ids), actor, why, now)
+    held = _holdings(cur, response_ids, followup_ids)
+    everything = [*response_ids, *followup_ids]
+    _delete_comments_in(cur, store.comment_ids_of_responses(cur, everything), actor, why, now)
     store.delete_responses(cur, response_ids)
+    store.delete_followups(cur, followup_ids)
     return held
 
 
@@ -240,7 +254,8 @@ def purge_preview(database: store.Database, today: date | None = None) -> Purge:
     with database.reading() as cur:
         months = settings_from(store.all_settings(cur)).retention_months
         cutoff = retention_cutoff(day, months)
-        return Purge(cutoff, months, _holdings(cur, store.response_ids_before(cur, cutoff)))
+        old = store.response_ids_before(cur, cutoff), store.followups_before(cur, cutoff)
+        return Purge(cutoff, months, _holdings(cur, *old))
 
 
 def purge(database: store.Database, actor: Actor, now: datetime | None = None) -> Purge:
@@ -253,7 +268,14 @@ def purge(database: store.Database, actor: Actor, now: datetime | None = None) -
         months = settings_from(store.all_settings(cur)).retention_months
         cutoff = retention_cutoff(when.date(), months)
         why = f"older than the {months}-month retention period"
-        held = _delete_responses_in(cur, store.response_ids_before(cur, cutoff), actor, why, when)
+        held = _delete_responses_in(
+            cur,
+            store.response_ids_before(cur, cutoff),
+            actor,
+            why,
+            when,
+            store.followups_before(cur, cutoff),
+        )
         store.append_audit(
             cur,
             actor,
@@ -366,7 +388,7 @@ def erase_comment(
             _delete_comments_in(cur, [comment_id], actor, why, when)
             detail = (
                 f"Deleted comment #{comment_id} ({where}, answer to"
-                f" '{QUESTIONS.get(place.question, place.question)}'): {why}"
+                f" '{COMMENT_QUESTIONS.get(place.question, place.question)}'): {why}"
             )
         store.append_audit(cur, actor, "privacy", "response", "erased", detail, when)
         months = settings_from(store.all_settings(cur)).retention_months
@@ -433,7 +455,7 @@ def subject_access(
                 },
                 "comments": [
                     {
-                        "question": QUESTIONS.get(c.question, c.question),
+                        "question": COMMENT_QUESTIONS.get(c.question, c.question),
                         "text": c.text,
                         "given_on": c.created_on.isoformat(),
                         "sentiment": c.sentiment,

@@ -157,6 +157,16 @@ def notice_blocks(
                         )
                     )
                 ),
+                inline(
+                    ours(
+                        t(
+                            "If you answer the follow-up a few weeks after the session: what you"
+                            " have done since, what got in the way and how confident you feel,"
+                            " kept in the same way. If you left your contact details and ticked"
+                            " the box, the council may send you the follow-up's link itself."
+                        )
+                    )
+                ),
             )
         ),
         Heading(2, inline(ours(t("How long we keep it")))),

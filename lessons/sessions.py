@@ -10,18 +10,23 @@ from typing import Any
 
 from lessons import store
 from lessons.auth import UNATTRIBUTED, Actor
-from lessons.choices import DEFAULT_LANGUAGE, LANGUAGES, SESSION_FORMATS, SESSION_STATUSES
+from lessons.choices import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    DEFAULT_LANGUAGE,
+    FOLLOWUP_WEEKS_DEFAULT,
+    FOLLOWUP_WEEKS_MAX,
+    LANGUAGES,
+    SESSION_FORMATS,
+    SESSION_STATUSES,
+    TOKEN_BYTES,
+)
 from lessons.clock import now_local
 from lessons.errors import ValidationError
 from lessons.i18n import translate
-from lessons.share import Poster
+from lessons.share import FollowupOnPaper, Poster
 from lessons.typed_text import clean_dataclass
 from lessons.wording import plural
-
-# 31 characters: no 0/O, 1/I/L, so a code read off a projector can be typed on a phone.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 6
-TOKEN_BYTES = 16  # 128 bits: unguessable, so only people given the link can answer
 
 MAX_SESSION_TITLE_CHARS = 200
 MAX_TEXT_FIELD_CHARS = 200
@@ -51,6 +56,7 @@ class SessionDraft:
     feedback_open: bool = True
     language: str = DEFAULT_LANGUAGE  # the form's language when the link does not say
     feedback_closes_at: datetime | None = None  # None: FEEDBACK_DAYS after the session ends
+    followup_weeks: int = FOLLOWUP_WEEKS_DEFAULT  # the follow-up opens this many weeks after
 
 
 def new_feedback_token() -> str:
@@ -59,6 +65,14 @@ def new_feedback_token() -> str:
 
 def new_short_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def free_code(cur: store.Cursor) -> str:
+    """A new code no session or follow-up has: a typed code leads to one thing."""
+    code = new_short_code()
+    while store.short_code_taken(cur, code):
+        code = new_short_code()
+    return code
 
 
 def normalise_code(typed: str) -> str:
@@ -108,6 +122,10 @@ def validate_session(draft: SessionDraft) -> dict[str, str]:
             f"Context ({draft.context_minutes} min) plus hands-on ({draft.hands_on_minutes} min)"
             f" is more than the session's {plural(int(length_minutes), 'minute')}."
         )
+    if not 1 <= draft.followup_weeks <= FOLLOWUP_WEEKS_MAX:
+        errors["followup_weeks"] = (
+            f"The follow-up opens between 1 and {FOLLOWUP_WEEKS_MAX} weeks after the session."
+        )
     if draft.expected_attendees is not None and not (0 < draft.expected_attendees <= MAX_ATTENDEES):
         errors["expected_attendees"] = f"Expected attendees must be between 1 and {MAX_ATTENDEES}."
     for name in ("facilitators", "councillor_facilitators"):
@@ -149,18 +167,17 @@ def create_session_in(
     errors = validate_session(draft)
     if errors:
         raise ValidationError(errors)
-    code = new_short_code()
-    while store.short_code_taken(cur, code):
-        code = new_short_code()
     session_id = store.insert_session(
         cur,
         _values(draft),
         facilitators=draft.facilitators,
         councillor_facilitators=draft.councillor_facilitators,
         feedback_token=new_feedback_token(),
-        short_code=code,
+        short_code=free_code(cur),
         now=now,
     )
+    # The follow-up weeks later has its own link and code from the start.
+    store.insert_followup_link(cur, session_id, new_feedback_token(), free_code(cur))
     if form_token is not None:
         store.record_submission(cur, form_token, "session", session_id, now)
     store.append_audit(
@@ -280,8 +297,8 @@ def mark_reviewed(
         update_session_in(cur, session_id, draft, actor, now or now_local())
 
 
-def poster_for(session: store.SessionRow) -> Poster:
-    """What the session's poster says."""
+def poster_for(session: store.SessionRow, last_time: FollowupOnPaper | None = None) -> Poster:
+    """What the session's poster says; `last_time`: the previous session's follow-up."""
     return Poster(
         title=session.title,
         starts_at=session.starts_at,
@@ -289,6 +306,7 @@ def poster_for(session: store.SessionRow) -> Poster:
         feedback_token=session.feedback_token,
         short_code=session.short_code,
         language=session.language,
+        last_time=last_time,
     )
 
 

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from lessons import store
+from lessons import followup, store
 from lessons.anonymity import enough
 from lessons.charts import BRAND, SENTIMENT_COLOURS, label_axes, short_lines
 from lessons.choices import (
@@ -517,6 +517,72 @@ def lessons_over_time(frame: pd.DataFrame) -> TrendChart:
     return TrendChart(key, title, reading, figure, table.rename(columns={"lessons": "Lessons"}), 0)
 
 
+def went_on_over_time(went: followup.WentOn) -> TrendChart:
+    """The share of follow-up answers that did something since the session, by the month of
+    the session (months with fewer than MIN_GROUP_SIZE follow-up answers hidden)."""
+    key, title = "went_on_month", "Went on to use it, over time (follow-ups)"
+    frame = went.by_month
+    if frame.empty:
+        return _empty(key, title, "No follow-up has enough answers to show yet.")
+    table = pd.DataFrame(
+        {
+            "Month of session": _month(frame),
+            "Follow-up answers": frame["responses"].astype(int),
+            "Did something since": frame["did_something"].astype(int),
+            "Went on to use it (%)": (frame["share"] * 100).round(0),
+        }
+    )
+    figure = go.Figure(
+        go.Scatter(
+            x=table["Month of session"],
+            y=table["Went on to use it (%)"],
+            mode="lines+markers",
+            name="Went on to use it",
+            line=dict(color=BRAND, width=3),
+        )
+    )
+    figure.update_layout(yaxis=dict(title="% of follow-up answers", range=[0, 100]), **_LAYOUT)
+    label_axes(figure, "Month of session", "% of follow-up answers")
+    answers, did = int(table["Follow-up answers"].sum()), int(table["Did something since"].sum())
+    reading = (
+        f"Of {answers} follow-up answers, {did} ({did / answers:.0%}) said they went on to do"
+        " something with what they learnt (rather than 'nothing yet')."
+    )
+    return TrendChart(key, title, reading, figure, table, went.hidden_months)
+
+
+def went_on_by_programme(went: followup.WentOn) -> TrendChart:
+    key, title = "went_on_programme", "Went on to use it, by programme (follow-ups)"
+    frame = went.by_programme
+    if frame.empty:
+        return _empty(key, title, "No programme's follow-ups have enough answers to show yet.")
+    frame = frame.sort_values("share")
+    table = pd.DataFrame(
+        {
+            "Programme": frame["programme"],
+            "Follow-up answers": frame["responses"].astype(int),
+            "Did something since": frame["did_something"].astype(int),
+            "Went on to use it (%)": (frame["share"] * 100).round(0),
+        }
+    ).reset_index(drop=True)
+    figure = go.Figure(
+        go.Bar(
+            x=table["Went on to use it (%)"],
+            y=[short_lines(p) for p in table["Programme"]],
+            orientation="h",
+            marker_color=BRAND,
+        )
+    )
+    figure.update_layout(xaxis=dict(title="% of follow-up answers", range=[0, 100]), **_LAYOUT)
+    label_axes(figure, "% of follow-up answers", "Programme")
+    best = table.iloc[-1]
+    reading = (
+        f"Highest in '{best['Programme']}': {best['Went on to use it (%)']:.0f}% of"
+        f" {int(best['Follow-up answers'])} follow-up answers."
+    )
+    return TrendChart(key, title, reading, figure, table, went.hidden_programmes)
+
+
 def all_charts(
     cur: store.Cursor, where: store.TrendFilter, names: Mapping[str, str]
 ) -> list[TrendChart]:
@@ -527,11 +593,16 @@ def all_charts(
         ),
         theme_heatmap(store.trend_theme_by_month(cur, where), names),
         confidence(store.trend_confidence(cur, where)),
+        *_went_on_charts(followup.went_on(cur, where)),
         type_mix(store.trend_types_by_quarter(cur, where)),
         answers_by_hands_on(store.trend_answers_by_hands_on(cur, where)),
         co_delivery(store.trend_co_delivery(cur, where)),
         lessons_over_time(store.trend_lessons_by_status(cur)),
     ]
+
+
+def _went_on_charts(went: followup.WentOn) -> list[TrendChart]:
+    return [went_on_over_time(went), went_on_by_programme(went)]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from lessons.choices import (
+    FOLLOWUP_WEEKS_MAX,
     LANGUAGES,
     POLARITIES,
     PRIORITIES,
@@ -109,6 +110,7 @@ SESSION_FIELD_LABELS = {
     "session": "Session",
     "language": "Form language",
     "feedback_closes_at": "Feedback closes",
+    "followup_weeks": "Follow-up after (weeks)",
 }
 
 
@@ -218,6 +220,15 @@ def session_form(key: str, draft: SessionDraft | None, submit_label: str) -> Ses
             value=draft.feedback_open,
             key=f"{key}_open",
         )
+        followup_weeks = left.number_input(
+            "Follow-up after (weeks)",
+            min_value=1,
+            max_value=FOLLOWUP_WEEKS_MAX,
+            value=draft.followup_weeks,
+            help="The follow-up (what people went on to do) opens this many weeks after the"
+            " session, with its own link and code.",
+            key=f"{key}_followup_weeks",
+        )
         submitted = st.form_submit_button(submit_label, type="primary")
     if not submitted:
         return None
@@ -241,6 +252,7 @@ def session_form(key: str, draft: SessionDraft | None, submit_label: str) -> Ses
         feedback_closes_at=datetime.combine(closes_on, time(23, 59))
         if isinstance(closes_on, date)
         else None,
+        followup_weeks=int(followup_weeks),
     )
 
 

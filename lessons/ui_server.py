@@ -49,6 +49,7 @@ from lessons import (
     web_backup,
     web_downloads,
     web_feedback,
+    web_followup,
     web_guard,
     web_privacy,
     web_session,
@@ -91,6 +92,7 @@ def routes(base: str, backup_secret: str) -> list[BaseRoute]:
         *web_session.routes(shared_database, base),
         *web_downloads.routes(shared_database, base),
         *web_feedback.routes(shared_database, base),
+        *web_followup.routes(shared_database, base),
         *web_backup.routes(shared_database, backup_secret, base),
     ]
 

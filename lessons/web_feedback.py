@@ -20,7 +20,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -62,7 +62,7 @@ T = TypeVar("T")
 LOG = logging.getLogger("lessons.errors")
 
 
-def _html(body: str, status: int = 200) -> HTMLResponse:
+def html_response(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status, headers=_HEADERS)
 
 
@@ -84,28 +84,43 @@ class Visit:
         )
 
 
+class AttendeePages:
+    """What every attendee page of a set of routes shares: the server's base path, and the
+    footer (the privacy notice's line, read at most every few seconds)."""
+
+    def __init__(self, database: Callable[[], store.Database], root: str, recent: Recent) -> None:
+        self._database = database
+        self.root = root
+        self._recent = recent
+
+    def footer(self, language: str) -> str:
+        settings = self._recent.get(
+            ("privacy",), lambda: privacy.privacy_settings(self._database())
+        )
+        line = footer_line(settings, translator(language))
+        return form_html.footer_html(self.root, language, line)
+
+    def page(self, language: str, switch_params: dict[str, str] | None, path: str) -> Page:
+        """A page in `language`; with `switch_params`, the switch to the other language."""
+        switch = None
+        if switch_params is not None:
+            other = "cy" if language == "en" else "en"
+            switch = form_html.link(self.root, path, **switch_params, lang=other)
+        return Page(language, self.root, switch, self.footer(language))
+
+
 def routes(database: Callable[[], store.Database], base_path: str = "") -> list[BaseRoute]:
     """The attendees' routes, under the server's base path; `database` gives the server's
     one Database."""
     root = base_path
     rooms: list[RoomOfPhones] = []
     recent = Recent()
+    page = AttendeePages(database, root, recent).page
 
     def room() -> RoomOfPhones:
         if not rooms:
             rooms.append(RoomOfPhones(database()))
         return rooms[0]
-
-    def footer(language: str) -> str:
-        settings = recent.get(("privacy",), lambda: privacy.privacy_settings(database()))
-        return form_html.footer_html(root, language, footer_line(settings, translator(language)))
-
-    def page(language: str, switch_params: dict[str, str] | None, path: str) -> Page:
-        switch = None
-        if switch_params is not None:
-            other = "cy" if language == "en" else "en"
-            switch = form_html.link(root, path, **switch_params, lang=other)
-        return Page(language, root, switch, footer(language))
 
     def find(visit: Visit) -> store.SessionRow:
         # A room opens the same session a hundred times in a minute: its row is read once
@@ -190,11 +205,11 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
         if request.method == "POST":
             return await receive(request, visit)
         body, status = await run_in_threadpool(show_form, visit)
-        return _html(body, status)
+        return html_response(body, status)
 
     async def receive(request: Request, visit: Visit) -> Response:
         if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
-            return _html("Too large", 413)
+            return html_response("Too large", 413)
         fields = await request.form()
         values = _values(fields)
         language = language_or_default(str(fields.get("lang", "")), "en")
@@ -202,7 +217,7 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
         result = await run_in_threadpool(store_answers, visit, values, language, key)
         if isinstance(result, Response):
             return result
-        return _html(*result)
+        return html_response(*result)
 
     def store_answers(
         visit: Visit, values: dict[str, str], language: str, key: str
@@ -251,7 +266,7 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
 
     async def thanks(request: Request) -> Response:
         body, status = await run_in_threadpool(thanks_body, Visit.of(request))
-        return _html(body, status)
+        return html_response(body, status)
 
     def presenter_body(visit: Visit, base_url: str) -> tuple[str, int]:
         with database().reading() as cur:
@@ -281,7 +296,7 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
     async def present(request: Request) -> Response:
         base_url = str(request.base_url).rstrip("/")
         body, status = await run_in_threadpool(presenter_body, Visit.of(request), base_url)
-        return _html(body, status)
+        return html_response(body, status)
 
     def count_of(token: str) -> int | None:
         with database().reading() as cur:
@@ -381,17 +396,23 @@ def not_found_message(visit: Visit, t: Callable[..., str]) -> str:
 def _values(fields: FormData) -> dict[str, str]:
     """The form's answers as typed (text; a file upload is ignored)."""
     names = (*form_html.SCALE_FIELDS, "balance", "length", "councillor_type", "contact_opt_in")
-    # As they will be kept (lessons.typed_text): a new line, sent as CR LF, counts as one
-    # character, and an invisible control character (NUL, say) is gone before the form is
-    # shown again, so the browser never has to replace it.
+    return typed_values(fields, (*names, *_TEXT_FIELDS))
+
+
+def typed_values(fields: FormData, names: Sequence[str]) -> dict[str, str]:
+    """The named answers as typed (text; a file upload is ignored), as they will be kept
+    (lessons.typed_text): a new line, sent as CR LF, counts as one character, and an
+    invisible control character (NUL, say) is gone before the form is shown again, so the
+    browser never has to replace it."""
     return {
         name: typed_text.cleaned_or_none(value) or value
-        for name in (*names, *_TEXT_FIELDS)
+        for name in names
         if isinstance(value := fields.get(name, ""), str)
     }
 
 
-def _scale_value(text: str) -> int | None:
+def scale_value(text: str) -> int | None:
+    """A 1-5 answer as sent: None when blank; 0 (refused as out of range) when not a number."""
     text = text.strip()
     if not text:
         return None
@@ -404,10 +425,10 @@ def _choice_value(text: str) -> str | None:
 
 def _answer(values: dict[str, str], language: str) -> FeedbackAnswer:
     return FeedbackAnswer(
-        overall_rating=_scale_value(values.get("overall_rating", "")),
-        usefulness=_scale_value(values.get("usefulness", "")),
-        confidence_before=_scale_value(values.get("confidence_before", "")),
-        confidence_after=_scale_value(values.get("confidence_after", "")),
+        overall_rating=scale_value(values.get("overall_rating", "")),
+        usefulness=scale_value(values.get("usefulness", "")),
+        confidence_before=scale_value(values.get("confidence_before", "")),
+        confidence_after=scale_value(values.get("confidence_after", "")),
         balance=_choice_value(values.get("balance", "")),
         length=_choice_value(values.get("length", "")),
         councillor_type=_choice_value(values.get("councillor_type", "")),
@@ -424,14 +445,29 @@ def _answer(values: dict[str, str], language: str) -> FeedbackAnswer:
 def _messages(
     invalid: ValidationError, values: dict[str, str], t: Callable[..., str]
 ) -> dict[str, str]:
-    """The domain's refusals as the form words them, in the attendee's language."""
+    return form_messages(
+        invalid, values, t, tuple(QUESTIONS), _TEXT_FIELDS, form_html.ERROR_MESSAGES
+    )
+
+
+def form_messages(
+    invalid: ValidationError,
+    values: dict[str, str],
+    t: Callable[..., str],
+    answers: Sequence[str],
+    typed: Sequence[str],
+    worded: Mapping[str, str],
+) -> dict[str, str]:
+    """The domain's refusals as a form words them, in the attendee's language: a free-text
+    answer (`answers`) too long says how much to cut; a typed field with a character that
+    cannot be stored says to retype it; any other uses the form's own words (`worded`)."""
     messages = {}
     for name, message in invalid.errors.items():
         text = values.get(name, "")
-        if name in QUESTIONS and len(text) > MAX_FEEDBACK_ANSWER_CHARS:
+        if name in answers and len(text) > MAX_FEEDBACK_ANSWER_CHARS:
             messages[name] = form_html.too_long_message(t, len(text))
-        elif name in _TEXT_FIELDS and "cannot be stored" in message:
+        elif name in typed and "cannot be stored" in message:
             messages[name] = t(form_html.UNREADABLE)
         else:
-            messages[name] = t(form_html.ERROR_MESSAGES.get(name, message))
+            messages[name] = t(worded.get(name, message))
     return messages

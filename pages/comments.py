@@ -5,7 +5,7 @@ import streamlit as st
 
 from lessons import learning, register, tagging, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.auth import may
-from lessons.choices import QUESTIONS
+from lessons.choices import COMMENT_QUESTIONS
 from lessons.errors import ValidationError
 from lessons.privacy import ERASE_REASONS, erase_comment
 from lessons.register import EvidenceLink, link_evidence
@@ -61,8 +61,8 @@ with st.container(border=True):
     )
     left, right = st.columns([1, 2])
     question = ui_forms.any_or_one(
-        left, "Question", list(QUESTIONS), "All questions", "comments_question",
-        QUESTIONS.__getitem__,
+        left, "Question", list(COMMENT_QUESTIONS), "All questions", "comments_question",
+        COMMENT_QUESTIONS.__getitem__,
     )  # fmt: skip
     text = right.text_input("Text contains", max_chars=100, key="comments_text")
 
@@ -81,7 +81,7 @@ def comment_card(comment, key: str) -> None:
         meta.caption(
             plain(
                 f"{comment.session_starts_at:%d %b %Y} · {comment.session_title} · "
-                f"{QUESTIONS.get(comment.question, comment.question)}"
+                f"{COMMENT_QUESTIONS.get(comment.question, comment.question)}"
             )
         )
         with badge:

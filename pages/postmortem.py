@@ -15,7 +15,7 @@ from lessons import (
     ui_widgets,
 )
 from lessons.auth import may
-from lessons.choices import POLARITIES, QUESTIONS, STATUSES
+from lessons.choices import COMMENT_QUESTIONS, POLARITIES, STATUSES
 from lessons.clock import today_local
 from lessons.errors import ValidationError
 from lessons.reflections import (
@@ -162,8 +162,8 @@ def reassign_control(reflection) -> None:
 
 
 # Keyed, so an action in a tab (a draft saved, a lesson logged) leaves the person on it.
-feedback_tab, applied_tab, reflections_tab, mine_tab, comments_tab = st.tabs(
-    ["Feedback", "Lessons applied", "Reflections", "Your reflection", "Comments"],
+feedback_tab, followup_tab, applied_tab, reflections_tab, mine_tab, comments_tab = st.tabs(
+    ["Feedback", "Weeks on", "Lessons applied", "Reflections", "Your reflection", "Comments"],
     key="postmortem_tab",
     on_change="rerun",
 )
@@ -234,6 +234,10 @@ with feedback_tab:
             "text/markdown",
             icon=":material/article:",
         )
+        if view.followup is not None and view.followup.responses:
+            st.info(
+                f"Weeks on: {view.followup.headline()} See 'Weeks on'.", icon=":material/update:"
+            )
         if postmortem.awaiting_post_mortem(session):
             st.divider()
             if st.button("Mark the post-mortem done (status: reviewed)", key="postmortem_reviewed"):
@@ -244,6 +248,65 @@ with feedback_tab:
                 else:
                     ui_data.clear_read_cache()
                     st.session_state["postmortem_flash"] = "Marked reviewed."
+                    st.rerun()
+
+with followup_tab:
+    weeks_on = view.followup
+    if followup_tab.open and weeks_on is not None:
+        st.header(f"Weeks on: the follow-up ({session.followup_weeks} weeks after)")
+        st.caption(
+            "What councillors went on to do since the session, from the follow-up form"
+            " (its link and code are on the Sessions page)."
+        )
+        fu = st.columns(4)
+        fu[0].metric("Follow-up answers", weeks_on.responses)
+        if weeks_on.hidden or not weeks_on.responses:
+            st.info(weeks_on.headline())
+        else:
+            fu[1].metric("Went on to use it", f"{weeks_on.did_share:.0%}")
+            if weeks_on.confidence_then is not None:
+                fu[2].metric(
+                    "Confidence then",
+                    f"{weeks_on.confidence_then:.1f}",
+                    help="At the end of the session, from the day's feedback.",
+                )
+            if weeks_on.confidence_now is not None:
+                change = (
+                    f"{weeks_on.confidence_now - weeks_on.confidence_then:+.1f}"
+                    if weeks_on.confidence_then is not None
+                    else None
+                )
+                fu[3].metric("Confidence now", f"{weeks_on.confidence_now:.1f}", change)
+            st.caption(weeks_on.headline())
+            for start in range(0, len(view.followup_panels), 2):
+                for column, panel in zip(
+                    st.columns(2), view.followup_panels[start : start + 2], strict=False
+                ):
+                    with column:
+                        show_panel(panel)
+            for theme in weeks_on.themes[:3]:
+                st.markdown(
+                    f"**{plain(theme_names.get(theme.theme_id, theme.theme_id))}** in what got"
+                    f" in the way or the help asked for — {plural(theme.comments, 'comment')}"
+                )
+                if theme.negative_quote:
+                    st.markdown(f":red[**−**] “{plain(theme.negative_quote)}”")
+            if weeks_on.barriers:
+                barrier_codes = {t.code: t.label for t in weeks_on.barriers}
+                chosen_barrier = st.selectbox(
+                    "A barrier to learn from",
+                    list(barrier_codes),
+                    format_func=barrier_codes.__getitem__,
+                    key="postmortem_followup_barrier",
+                )
+                if st.button(
+                    "Promote this barrier to a lesson",
+                    key="postmortem_promote_barrier",
+                    icon=":material/lightbulb:",
+                ):
+                    st.session_state["postmortem_promote"] = postmortem.barrier_promotion(
+                        session, weeks_on, chosen_barrier
+                    )
                     st.rerun()
 
 with applied_tab:
@@ -280,6 +343,27 @@ with applied_tab:
                     else:
                         st.session_state["postmortem_flash"] = f"Lesson #{lesson.id} validated."
                         st.rerun()
+                evidence = next(
+                    (e for e in view.followup_evidence if e.lesson_id == lesson.id), None
+                )
+                if evidence is not None:
+                    st.markdown("**Follow-up evidence** (what people went on to do)")
+                    st.text(evidence.summary())
+                    if lesson.status == "embedded" and st.button(
+                        "Mark validated by this follow-up evidence",
+                        key=f"postmortem_validate_followup_{lesson.id}",
+                        disabled=not may_validate,
+                        help=None if may_validate else "A programme lead validates lessons.",
+                    ):
+                        try:
+                            loop.validate_with_followup(database, lesson.id, evidence, me)
+                        except ValidationError as invalid:
+                            ui_forms.show_validation_errors(invalid, ui_forms.LESSON_FIELD_LABELS)
+                        else:
+                            st.session_state["postmortem_flash"] = (
+                                f"Lesson #{lesson.id} validated by follow-up evidence."
+                            )
+                            st.rerun()
                 if lesson.effectiveness_evidence:
                     st.caption(plain(f"Evidence saved: {lesson.effectiveness_evidence}"))
 
@@ -375,7 +459,7 @@ with comments_tab:
         for comment in view.comments:
             with st.container(border=True):
                 st.text(comment.text)
-                st.caption(QUESTIONS.get(comment.question, comment.question))
+                st.caption(COMMENT_QUESTIONS.get(comment.question, comment.question))
                 ui_widgets.show_label(
                     comment.label, comment.mixed, comment.label_corrected, comment.language
                 )

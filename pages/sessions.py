@@ -1,10 +1,11 @@
 """Sessions: create and edit sessions; share the feedback link, code and QR poster."""
 
+import functools
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from lessons import share, ui_auth, ui_data, ui_forms, ui_widgets
+from lessons import followup, share, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.choices import SESSION_FORMATS, SESSION_STATUSES
 from lessons.clock import now_local
 from lessons.errors import ValidationError
@@ -22,7 +23,7 @@ from lessons.sessions import (
 )
 from lessons.wording import plural
 
-SHARE_TAB, EDIT_TAB = "Share the feedback form", "Edit session"
+SHARE_TAB, FOLLOWUP_TAB, EDIT_TAB = "Share the feedback form", "Follow-up", "Edit session"
 
 me = ui_auth.require_role("facilitator")
 database = ui_data.database()
@@ -78,7 +79,9 @@ selected_id = ui_forms.choose_by_id(
 st.session_state["sessions_selected_id"] = selected_id
 session = by_id[selected_id]
 
-share_tab, edit_tab = st.tabs([SHARE_TAB, EDIT_TAB], key="sessions_tab", on_change="rerun")
+share_tab, followup_tab, edit_tab = st.tabs(
+    [SHARE_TAB, FOLLOWUP_TAB, EDIT_TAB], key="sessions_tab", on_change="rerun"
+)
 
 with share_tab:
     # LESSONS_PUBLIC_URL, or else the address this browser is using: what a phone needs.
@@ -143,14 +146,59 @@ with share_tab:
         icon=":material/qr_code_2:",
         width="stretch",
     )
+    last_time = followup.last_time_on_poster(database, session, base)
+    if last_time is not None:
+        st.caption(
+            "The poster also carries the follow-up to the previous session of the programme"
+            f" ('{ui_widgets.plain(last_time.title)}'): before we start, how did last time go?"
+        )
     right.download_button(
         "Printable poster (PDF)",
-        lambda: share.poster_pdf(poster_for(session), base),
+        lambda: share.poster_pdf(poster_for(session, last_time), base),
         file_name=f"feedback-poster-{session.short_code}.pdf",
         mime="application/pdf",
         icon=":material/print:",
         width="stretch",
     )
+
+with followup_tab:
+    shared = followup.followup_share(database, session.id, base)
+    if shared is not None:
+        st.markdown(
+            f"Weeks after the session, a short form asks what people went on to do. It opens on"
+            f" **{shared.opens_at:%-d %B %Y}** ({session.followup_weeks} weeks on; change it"
+            f" under 'Edit session') and closes on {shared.closes_at:%-d %B %Y}. No email is"
+            " sent: hand out the slips, show it on the next session's poster, or mail-merge"
+            " the link to the attendees who agreed to be contacted."
+        )
+        fu_qr, fu_detail = st.columns([2, 3])
+        fu_qr.image(share.qr_png(shared.link), caption="Scan for the follow-up", width=200)
+        with fu_detail:
+            st.markdown("**Follow-up code**")
+            st.code(shared.code, language=None)
+            st.markdown("**Follow-up link**")
+            st.code(shared.link, language=None)
+        slips, merge = st.columns(2)
+        slips.download_button(
+            "Printable slips (PDF, 8 to a page)",
+            functools.partial(share.followup_slips_pdf, shared.on_paper(), base),
+            file_name=f"followup-slips-{shared.code}.pdf",
+            mime="application/pdf",
+            icon=":material/content_cut:",
+            width="stretch",
+        )
+        with merge:
+            ui_auth.private_download(
+                "Mail-merge file of opted-in contacts (CSV)",
+                lambda: followup.mail_merge_csv(database, session.id, base, me),
+                f"followup-contacts-{shared.code}.csv",
+                "text/csv",
+                key=f"sessions_mail_merge_{session.id}",
+            )
+        st.caption(
+            "The file lists only the people who ticked to let the council keep their name and"
+            " contact details with their feedback: name, email, link."
+        )
 
 with edit_tab:
     edited = ui_forms.session_form(

@@ -7,7 +7,7 @@ Loads the demo into a temporary database, starts a real Streamlit server on
 URL path with an optional query, e.g. `sessions` or `feedback?s=TOKEN`; the
 value `/` is the start page; `feedback-demo` opens the form of the newest delivered session.
 Staff pages are taken signed in as a person of the demo (`--as`, the programme lead by
-default), with the demo's password.
+default), with the demo's password; `--tab NAME` opens that tab of each page first.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def main() -> None:
         default=next(email for _, email, role in DEMO_ACCOUNTS if role == "lead"),
         help="the demo account to sign in as for staff pages",
     )
+    parser.add_argument("--tab", help="the tab to open on each page first, by its name")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -69,6 +70,9 @@ def main() -> None:
                         page.goto(f"{server.url}/{path}")
                         page.wait_for_selector('[data-testid="stMainBlockContainer"]')
                         page.wait_for_timeout(2500)
+                        if args.tab:
+                            page.get_by_role("tab", name=args.tab).click()
+                            page.wait_for_timeout(1500)
                         # Streamlit scrolls inside its own container: let the page grow instead.
                         full = page.evaluate(
                             "document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
@@ -76,6 +80,8 @@ def main() -> None:
                         page.set_viewport_size({"width": width, "height": max(height, full)})
                         page.wait_for_timeout(800)
                         stem = name.split("?")[0].strip("/").replace("/", "-") or "start"
+                        if args.tab:
+                            stem += "-" + args.tab.lower().replace(" ", "-")
                         target = args.out / f"{stem}-{label}.png"
                         page.screenshot(path=str(target), full_page=True)
                         print(target)

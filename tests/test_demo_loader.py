@@ -22,6 +22,19 @@ def _session_ids(cur: store.Cursor, programme: DemoProgramme) -> dict[str, int]:
     return {s.key: rows[(s.title, s.starts_at)] for s in programme.sessions}
 
 
+def test_older_sessions_have_follow_ups_that_validate_a_lesson(demo_copy) -> None:
+    db, programme = demo_copy(TODAY)
+    with db.reading() as cur:
+        ids = _session_ids(cur, programme)
+        first = store.followup_summary(cur, [ids["calderbrook-intro-social-media"]])
+        recent = store.followup_summary(cur, [ids["wharfeside-surgery-ward-facebook"]])
+        rows = {r.title: r for r in store.all_lessons(cur)}
+        lesson = rows["Shorter sessions with the hands-on at the heart"]
+        notes = [e.note for e in store.evidence_for_lesson(cur, lesson.id)]
+    assert first.responses >= 5 and recent.responses == 0  # its follow-up has not opened
+    assert any(n.startswith("Follow-up evidence, 6 weeks after") for n in notes)
+
+
 def test_the_lessons_register_is_loaded_with_evidence_history_and_audit(demo_copy) -> None:
     db, programme = demo_copy(TODAY)
     sessions = {s.key: s for s in programme.sessions}
@@ -50,7 +63,13 @@ def test_the_lessons_register_is_loaded_with_evidence_history_and_audit(demo_cop
 
             # Every lesson rests on evidence, resolved to the comment or answer intended.
             evidence = store.evidence_for_lesson(cur, row.id)
-            assert row.evidence_count == len(evidence) == len(lesson.evidence) >= 1
+            # A validated lesson whose session's follow-up shows it also carries the
+            # follow-up's figures, linked once its answers were in (issue 16).
+            from_followup = [e for e in evidence if e.note.startswith("Follow-up evidence")]
+            evidence = [e for e in evidence if e not in from_followup]
+            assert not from_followup or lesson.status == "validated"
+            assert row.evidence_count == len(evidence) + len(from_followup)
+            assert len(evidence) == len(lesson.evidence) >= 1
             by_time = sorted(
                 lesson.evidence, key=lambda e: evidence_linked(programme, lesson, e)[0]
             )
@@ -104,7 +123,8 @@ def test_the_lessons_register_is_loaded_with_evidence_history_and_audit(demo_cop
                     assert f"(applied in '{row.applied_session_title}')" in entry.detail
                 previous = change.to_status
             links = [a for a in audit if a.action == "evidence"]
-            assert len(links) == len(evidence)
+            assert len(links) == len(evidence) + len(from_followup)
+            links = links[: len(evidence)]  # the follow-up's figures come last
             assert {a.detail for a in links} == {
                 f"Linked comment {e.comment_id}"
                 if e.comment_id is not None

@@ -2,7 +2,7 @@
 for" in the comments, the post-mortem and the plan), and corrections that reach
 everything: themes' tone, post-mortem quotes, trends and verdicts (issue 14)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from streamlit.testing.v1 import AppTest
 
@@ -123,13 +123,20 @@ def test_migration_010_marks_older_analyses_out_of_date(tmp_path, monkeypatch):
     store.migrate(database)
     monkeypatch.undo()
     tagging.seed_default_themes(database)
-    session = make_session(database)
+    # A session as it was stored then (today's sessions also have a follow-up: migration 012).
+    starts_at = datetime(2026, 3, 12, 18, 0)
     with database.transaction() as cur:
+        [[session_id]] = cur.execute(
+            "INSERT INTO sessions (title, starts_at, ends_at, council, format, feedback_token,"
+            " short_code, created_at, updated_at) VALUES ('Before 010', ?, ?, 'Calderbrook',"
+            " 'workshop', 'token-before-010', 'K7M4PQ', ?, ?) RETURNING id",
+            [starts_at, starts_at + timedelta(hours=2), starts_at, starts_at],
+        ).fetchall()
         cur.execute(
             "INSERT INTO comment_analysis (comment_id, label, score, mixed, drivers,"
             " analyser_version, analysed_at, session_id)"
             " SELECT 99, 'neutral', 0, FALSE, '', ?, ?, ?",
-            [tagging.ANALYSER_VERSION, session.starts_at, session.id],
+            [tagging.ANALYSER_VERSION, starts_at, session_id],
         )
     assert "010_requests_reviews_learning" in store.migrate(database)
     with database.reading() as cur:

@@ -385,6 +385,9 @@ def count_rows(cur: Cursor, table: str) -> int:
         "response_sources",
         "imports",
         "import_rows",
+        "followup_links",
+        "followup_responses",
+        "followup_choices",
     }:
         raise ValueError(f"unknown table {table!r}")
     return int(cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
+from lessons.choices import CODE_ALPHABET, CODE_LENGTH, FOLLOWUP_WEEKS_DEFAULT, TOKEN_BYTES
 from lessons.clock import now_local
 from lessons.store.database import Cursor, Database
 
@@ -824,6 +826,89 @@ def _m010_requests_reviews_learning(cur: Cursor) -> None:
     )
 
 
+def _m012_followups(cur: Cursor) -> None:
+    """The follow-up weeks after a session (issue 16): when it opens (weeks after the
+    session, set on the session), its own link and code, and its answers.
+
+    A follow-up answer takes its id from the day's responses' sequence, so the comments it
+    leaves (what got in the way, what help next) sit in `comments` beside the day's and are
+    analysed, corrected and promoted like them, and a comment's `response_id` names a day's
+    response or a follow-up answer, never both. `comments` is rebuilt to let its question be
+    one of the follow-up's (DuckDB cannot alter a CHECK); no table points at it."""
+    cur.execute(
+        f"ALTER TABLE sessions ADD COLUMN followup_weeks INTEGER DEFAULT {FOLLOWUP_WEEKS_DEFAULT}"
+    )
+    cur.execute("UPDATE sessions SET followup_weeks = ?", [FOLLOWUP_WEEKS_DEFAULT])
+    cur.execute(
+        """
+        CREATE TABLE followup_links (
+            session_id INTEGER PRIMARY KEY,
+            token VARCHAR NOT NULL UNIQUE,
+            code VARCHAR NOT NULL UNIQUE
+        )
+        """
+    )
+    taken = {row[0] for row in cur.execute("SELECT short_code FROM sessions").fetchall()}
+    for (session_id,) in cur.execute("SELECT id FROM sessions ORDER BY id").fetchall():
+        code = ""
+        while not code or code in taken:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        taken.add(code)
+        cur.execute(
+            "INSERT INTO followup_links (session_id, token, code) VALUES (?, ?, ?)",
+            [session_id, secrets.token_urlsafe(TOKEN_BYTES), code],
+        )
+    cur.execute(
+        """
+        CREATE TABLE followup_responses (
+            id INTEGER PRIMARY KEY DEFAULT nextval('responses_id_seq'),
+            session_id INTEGER NOT NULL,
+            idempotency_key VARCHAR NOT NULL UNIQUE,
+            submitted_on DATE NOT NULL,
+            frequency VARCHAR CHECK (frequency IN ('weekly', 'monthly', 'once', 'not_yet')),
+            confidence_now INTEGER CHECK (confidence_now BETWEEN 1 AND 5),
+            language VARCHAR NOT NULL DEFAULT 'en'
+        )
+        """
+    )
+    cur.execute("CREATE INDEX followup_responses_session_idx ON followup_responses (session_id)")
+    # What each answer ticked: the things done since and what got in the way.
+    cur.execute(
+        """
+        CREATE TABLE followup_choices (
+            followup_id INTEGER NOT NULL,
+            kind VARCHAR NOT NULL CHECK (kind IN ('action', 'barrier')),
+            choice VARCHAR NOT NULL,
+            PRIMARY KEY (followup_id, kind, choice)
+        )
+        """
+    )
+    cur.execute("CREATE TABLE keep_comments AS SELECT * FROM comments")
+    cur.execute("DROP TABLE comments")
+    cur.execute(
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY DEFAULT nextval('comments_id_seq'),
+            response_id INTEGER NOT NULL,
+            session_id INTEGER NOT NULL,
+            question VARCHAR NOT NULL CHECK (question IN
+                ('went_well', 'to_change', 'help_next', 'fu_barriers', 'fu_help_next')),
+            text VARCHAR NOT NULL,
+            created_on DATE NOT NULL,
+            language VARCHAR DEFAULT 'en'
+        )
+        """
+    )
+    cur.execute(
+        "INSERT INTO comments (id, response_id, session_id, question, text, created_on, language)"
+        " SELECT id, response_id, session_id, question, text, created_on, language"
+        " FROM keep_comments"
+    )
+    cur.execute("DROP TABLE keep_comments")
+    cur.execute("CREATE INDEX comments_session_idx ON comments (session_id)")
+    cur.execute("CREATE INDEX comments_response_idx ON comments (response_id)")
+
+
 def _m013_backups(cur: Cursor) -> None:
     """The record of backups: one row per backup taken, or tried and failed (issue 17)."""
     cur.execute("CREATE SEQUENCE backups_id_seq START 1")
@@ -922,6 +1007,7 @@ MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("009_feedback_form", _m009_feedback_form),
     ("010_requests_reviews_learning", _m010_requests_reviews_learning),
     ("011_imports", _m011_imports),
+    ("012_followups", _m012_followups),
     ("013_backups", _m013_backups),
     ("014_form_submissions", _m014_form_submissions),
 ]

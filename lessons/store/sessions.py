@@ -32,6 +32,7 @@ class SessionRow:
     short_code: str
     language: str
     feedback_closes_at: datetime | None
+    followup_weeks: int
     facilitators: tuple[str, ...]
     councillor_facilitators: tuple[str, ...]
     response_count: int
@@ -40,7 +41,8 @@ class SessionRow:
 _SESSION_COLUMNS = """
     s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online, s.council, s.programme,
     s.format, s.context_minutes, s.hands_on_minutes, s.expected_attendees, s.status,
-    s.feedback_open, s.feedback_token, s.short_code, s.language, s.feedback_closes_at
+    s.feedback_open, s.feedback_token, s.short_code, s.language, s.feedback_closes_at,
+    s.followup_weeks
 """
 
 # Each session with its people (officers and councillors, each in order) and its responses
@@ -76,10 +78,11 @@ SESSION_FIELDS = (
     "feedback_open",
     "language",
     "feedback_closes_at",
+    "followup_weeks",
 )
 
 
-_SESSION_ROW_NAMES = [f.name for f in fields(SessionRow)][:18]
+_SESSION_ROW_NAMES = [f.name for f in fields(SessionRow)][:19]
 
 
 def _session_rows(cur: Cursor, where: str, params: list[Any], order: str = "") -> list[SessionRow]:
@@ -89,10 +92,10 @@ def _session_rows(cur: Cursor, where: str, params: list[Any], order: str = "") -
 def _rows(rows: list[tuple[Any, ...]]) -> list[SessionRow]:
     return [
         SessionRow(
-            **dict(zip(_SESSION_ROW_NAMES, row[:18], strict=True)),
-            facilitators=tuple(row[18]),
-            councillor_facilitators=tuple(row[19]),
-            response_count=int(row[20]),
+            **dict(zip(_SESSION_ROW_NAMES, row[:19], strict=True)),
+            facilitators=tuple(row[19]),
+            councillor_facilitators=tuple(row[20]),
+            response_count=int(row[21]),
         )
         for row in rows
     ]
@@ -154,7 +157,12 @@ def session_title_and_status(cur: Cursor, session_id: int) -> tuple[str, str] | 
 
 
 def short_code_taken(cur: Cursor, code: str) -> bool:
-    rows = cur.execute("SELECT 1 FROM sessions WHERE short_code = ?", [code]).fetchall()
+    """Whether a session or a follow-up has this code already."""
+    rows = cur.execute(
+        "SELECT 1 FROM sessions WHERE short_code = $code"
+        " UNION ALL SELECT 1 FROM followup_links WHERE code = $code",
+        {"code": code},
+    ).fetchall()
     return bool(rows)
 
 

@@ -13,6 +13,10 @@ from lessons.store.database import Cursor, insert_rows, shown_name
 
 # --- feedback summaries (post-mortem, plan comparisons) -------------------------------------
 
+# The questions of the day's form: the follow-up's comments (migration 012) sit in the same
+# table, and are summed up apart from them.
+DAY_QUESTIONS = ("went_well", "to_change", "help_next")
+
 
 @dataclass(frozen=True)
 class ThemeSummary:
@@ -79,13 +83,40 @@ def feedback_summary(
     sentiment = cur.execute(
         "SELECT l.label, count(*) FROM comments c JOIN comment_labels_effective l"
         " ON l.comment_id = c.id WHERE list_contains(?, c.session_id) AND l.label IS NOT NULL"
-        " GROUP BY l.label",
-        [ids],
+        " AND list_contains(?, c.question) GROUP BY l.label",
+        [ids, list(DAY_QUESTIONS)],
     ).fetchall()
     comment_total = cur.execute(
-        "SELECT count(*) FROM comments WHERE list_contains(?, session_id)", [ids]
+        "SELECT count(*) FROM comments WHERE list_contains(?, session_id)"
+        " AND list_contains(?, question)",
+        [ids, list(DAY_QUESTIONS)],
     ).fetchall()[0][0]
-    theme_rows = cur.execute(
+    return FeedbackSummary(
+        responses=int(head[0]),
+        expected=int(expected) if expected is not None else None,
+        rating_counts=_counts(cur, "overall_rating", ids),
+        mean_rating=head[1],
+        mean_usefulness=head[2],
+        confidence_pairs=int(head[3]),
+        mean_confidence_before=head[4],
+        mean_confidence_after=head[5],
+        share_gained_confidence=head[6],
+        balance_counts=_counts(cur, "balance", ids),
+        length_counts=_counts(cur, "length", ids),
+        type_counts=_counts(cur, "councillor_type", ids),
+        sentiment_counts={r[0]: int(r[1]) for r in sentiment},
+        comments=int(comment_total),
+        themes=theme_summaries(cur, ids, DAY_QUESTIONS, quote_chars),
+        sd_confidence_change=head[7],
+    )
+
+
+def theme_summaries(
+    cur: Cursor, session_ids: Sequence[int], questions: Sequence[str], quote_chars: int = 220
+) -> tuple[ThemeSummary, ...]:
+    """The themes of the sessions' comments answering `questions` (the day's, or the
+    follow-up's), the most talked-about first, each with a quote each way."""
+    rows = cur.execute(
         """
         WITH tagged AS (
             SELECT e.theme_id, c.id, c.text, COALESCE(e.label, l.label) AS label,
@@ -94,7 +125,7 @@ def feedback_summary(
             JOIN comments c ON c.id = e.comment_id
             JOIN comment_labels_effective l ON l.comment_id = c.id
             LEFT JOIN comment_analysis a ON a.comment_id = c.id
-            WHERE list_contains(?, c.session_id)
+            WHERE list_contains(?, c.session_id) AND list_contains(?, c.question)
         ),
         ranked AS (
             SELECT *, row_number() OVER (
@@ -111,28 +142,9 @@ def feedback_summary(
                max(text) FILTER (WHERE label = 'negative' AND place = 1)
         FROM ranked GROUP BY theme_id ORDER BY count(*) DESC, theme_id
         """,
-        [ids, quote_chars],
+        [list(session_ids), list(questions), quote_chars],
     ).fetchall()
-    return FeedbackSummary(
-        responses=int(head[0]),
-        expected=int(expected) if expected is not None else None,
-        rating_counts=_counts(cur, "overall_rating", ids),
-        mean_rating=head[1],
-        mean_usefulness=head[2],
-        confidence_pairs=int(head[3]),
-        mean_confidence_before=head[4],
-        mean_confidence_after=head[5],
-        share_gained_confidence=head[6],
-        balance_counts=_counts(cur, "balance", ids),
-        length_counts=_counts(cur, "length", ids),
-        type_counts=_counts(cur, "councillor_type", ids),
-        sentiment_counts={r[0]: int(r[1]) for r in sentiment},
-        comments=int(comment_total),
-        themes=tuple(
-            ThemeSummary(r[0], int(r[1]), int(r[2]), int(r[3]), r[4], r[5]) for r in theme_rows
-        ),
-        sd_confidence_change=head[7],
-    )
+    return tuple(ThemeSummary(r[0], int(r[1]), int(r[2]), int(r[3]), r[4], r[5]) for r in rows)
 
 
 def comments_for_session(cur: Cursor, session_id: int) -> list[AnalysedComment]:
@@ -313,9 +325,9 @@ def responses_with_negative_theme(
         FROM comments c
         JOIN comment_labels_effective l ON l.comment_id = c.id
         LEFT JOIN comment_themes_effective e ON e.comment_id = c.id AND e.theme_id = ?
-        WHERE list_contains(?, c.session_id)
+        WHERE list_contains(?, c.session_id) AND list_contains(?, c.question)
         """,
-        [list(session_ids), theme_id, list(session_ids)],
+        [list(session_ids), theme_id, list(session_ids), list(DAY_QUESTIONS)],
     ).fetchall()
     return int(rows[0][0] or 0), int(rows[0][1])
 

@@ -400,6 +400,26 @@ def trend_co_delivery(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
     )
 
 
+def trend_followups(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
+    """Per chosen session with any follow-up: its programme, month, follow-up answers and
+    how many of them did something since."""
+    chosen, params = _chosen(where)
+    return query_frame(
+        cur,
+        f"""
+        WITH {chosen}
+        SELECT s.id AS session_id, s.programme, c.month, count(*) AS responses,
+               count(*) FILTER (WHERE EXISTS (
+                   SELECT 1 FROM followup_choices x WHERE x.followup_id = f.id
+                   AND x.kind = 'action' AND x.choice <> 'nothing_yet')) AS did_something
+        FROM followup_responses f JOIN chosen c ON c.id = f.session_id
+        JOIN sessions s ON s.id = f.session_id
+        GROUP BY 1, 2, 3 ORDER BY 3, 2
+        """,
+        params,
+    )
+
+
 def trend_lessons_by_status(cur: Cursor) -> pd.DataFrame:
     """For each month since the first lesson, how many lessons were in each status at its end
     (from the audit trail, where logging a lesson and every move name the status reached)."""
@@ -466,7 +486,8 @@ def data_version(cur: Cursor) -> tuple[object, ...]:
                  (SELECT count(*), max(corrected_at) FROM comment_theme_corrections),
                  (SELECT max(updated_at) FROM sessions),
                  (SELECT max(updated_at) FROM themes),
-                 (SELECT max(id) FROM audit_log)
+                 (SELECT max(id) FROM audit_log),
+                 (SELECT count(*) FROM followup_responses)
             """
         ).fetchall()[0]
     )

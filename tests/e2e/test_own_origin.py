@@ -71,6 +71,9 @@ def test_every_request_of_the_form_and_the_staff_pages_goes_to_the_app_itself(de
     seen.current = "feedback"
     page.goto(f"{demo_server.url}/feedback")  # plain HTML: the typed-code entry
     page.locator("form").first.wait_for(timeout=60_000)
+    seen.current = "followup"
+    page.goto(f"{demo_server.url}/followup")  # the follow-up's typed-code entry
+    page.locator("form").first.wait_for(timeout=60_000)
 
     seen.current = "sign_in"
     sign_in(page, demo_server.url)
@@ -83,13 +86,21 @@ def test_every_request_of_the_form_and_the_staff_pages_goes_to_the_app_itself(de
     print("\nHosts contacted per page:")
     for name, hosts in seen.hosts.items():
         print(f"  {name}: {', '.join(sorted(hosts))}")
-    assert set(seen.hosts) == {"feedback", "sign_in", *STAFF_PAGES}
+    assert set(seen.hosts) == {"feedback", "followup", "sign_in", *STAFF_PAGES}
     assert {name: hosts for name, hosts in seen.hosts.items() if hosts != {own}} == {}
     assert seen.violations == []
 
 
 def test_the_real_server_sends_the_headers_and_reports_its_health(demo_server):
-    for path in ("/", "/feedback", "/health", "/_stcore/health", "/privacy", "/favicon.png"):
+    for path in (
+        "/",
+        "/feedback",
+        "/followup",
+        "/health",
+        "/_stcore/health",
+        "/privacy",
+        "/favicon.png",
+    ):
         with urllib.request.urlopen(f"{demo_server.url}{path}", timeout=10) as reply:
             assert reply.status == 200, path
             assert reply.headers["X-Frame-Options"] == "DENY", path
