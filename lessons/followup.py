@@ -50,6 +50,7 @@ from lessons.feedback import (
 )
 from lessons.sessions import CODE_LENGTH, normalise_code
 from lessons.typed_text import clean_dataclass
+from lessons.wording import plural
 
 
 @dataclass
@@ -353,7 +354,8 @@ def barrier_evidence(session: store.SessionRow, figures: FollowupFigures, code: 
         raise ValidationError({"barrier": "That barrier has no figures to promote."})
     theme = FOLLOWUP_BARRIER_THEMES.get(code)
     return (
-        f"Follow-up to '{session.title}' ({session.followup_weeks} weeks on): {tally.count} of"
+        f"Follow-up to '{session.title}' ({plural(session.followup_weeks, 'week')} on):"
+        f" {tally.count} of"
         f" {figures.responses} ({tally.share:.0%}) said '{tally.label}' got in the way"
         + (f" (theme: {theme})." if theme else ".")
     )

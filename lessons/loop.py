@@ -33,6 +33,7 @@ from lessons.choices import (
 from lessons.clock import now_local
 from lessons.register import EvidenceLink, move_lesson, move_lesson_in
 from lessons.sessions import SessionDraft, update_session_in
+from lessons.wording import plural
 
 MIN_CHANGE = 0.10
 MIN_RATING_CHANGE = 0.3
@@ -547,7 +548,7 @@ class FollowupEvidence:
         """The text saved as a validated lesson's evidence."""
         n = self.responses
         lines = [
-            f"Follow-up evidence, {self.weeks} weeks after '{self.session_title}':"
+            f"Follow-up evidence, {plural(self.weeks, 'week')} after '{self.session_title}':"
             f" {self.did_something} of {n} ({self.did_something / n:.0%}) went on to do"
             " something (rather than 'nothing yet')."
         ]

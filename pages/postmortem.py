@@ -253,7 +253,7 @@ with feedback_tab:
 with followup_tab:
     weeks_on = view.followup
     if followup_tab.open and weeks_on is not None:
-        st.header(f"Weeks on: the follow-up ({session.followup_weeks} weeks after)")
+        st.header(f"Weeks on: the follow-up ({plural(session.followup_weeks, 'week')} after)")
         st.caption(
             "What councillors went on to do since the session, from the follow-up form"
             " (its link and code are on the Sessions page)."

@@ -166,7 +166,8 @@ with followup_tab:
     if shared is not None:
         st.markdown(
             f"Weeks after the session, a short form asks what people went on to do. It opens on"
-            f" **{shared.opens_at:%-d %B %Y}** ({session.followup_weeks} weeks on; change it"
+            f" **{shared.opens_at:%-d %B %Y}** ({plural(session.followup_weeks, 'week')} on;"
+            " change it"
             f" under 'Edit session') and closes on {shared.closes_at:%-d %B %Y}. No email is"
             " sent: hand out the slips, show it on the next session's poster, or mail-merge"
             " the link to the attendees who agreed to be contacted."

@@ -47,12 +47,16 @@ def give(db, session, count: int, prefix: str) -> None:
 def test_the_post_mortem_shows_the_follow_up_only_from_five_answers(db):
     session = make_session(db, status="delivered")
     give(db, session, 4, "a")
-    at = page("pages/postmortem.py").run()
+    at = page("pages/postmortem.py")
+    at.session_state["postmortem_tab"] = "Weeks on"  # only the open tab runs
+    at.run()
     assert not at.exception
     assert any("4 follow-up answers: figures appear from 5" in i.value for i in at.info)
     assert not any(m.label == "Went on to use it" for m in at.metric)
     give(db, session, 1, "b")
-    at = page("pages/postmortem.py").run()
+    at = page("pages/postmortem.py")
+    at.session_state["postmortem_tab"] = "Weeks on"
+    at.run()
     assert not at.exception
     went = next(m for m in at.metric if m.label == "Went on to use it")
     assert went.value == "100%"

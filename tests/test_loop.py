@@ -297,6 +297,7 @@ def test_the_whole_loop_in_the_app(db):
     # The register's "Did it work?" tab states the rule and applies it the same way.
     at = page(db, "lessons.py")
     at.session_state["lessons_selected"] = lesson_id
+    at.session_state["lessons_tab"] = "Did it work?"  # only the open tab runs
     at.run()
     assert not at.exception
     assert applied in [m.value for m in at.markdown]

@@ -20,7 +20,7 @@ def test_every_trend_chart_names_both_axes_and_makes_room_for_them(demo_copy):
     db, _ = demo_copy(TODAY)
     overview, names = demo_charts(db)
     figures = {chart.key: chart.figure for chart in overview.charts if chart.figure is not None}
-    assert len(figures) == len(overview.charts) == 7
+    assert len(figures) == len(overview.charts) == 9  # the two follow-up charts too
     for key, figure in figures.items():
         layout = figure.layout
         assert layout.xaxis.title.text and layout.yaxis.title.text, key
