@@ -194,7 +194,7 @@ def test_after_create_the_new_session_is_shown_and_a_double_click_makes_one(demo
     page.get_by_role("button", name="Create session").dblclick()
     expect(page.get_by_text("Created 'Double-clicked session'")).to_be_visible(timeout=WAIT)
     settled(page)
-    choice = keyed(page, "sessions_choice")
+    choice = page.locator('[class*="st-key-sessions_choice_"]')
     expect(choice.get_by_role("combobox")).to_have_value(re.compile("Double-clicked session"))
     share = page.get_by_role("tab", name="Share the feedback form", exact=True)
     expect(share).to_have_attribute("aria-selected", "true")
