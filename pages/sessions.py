@@ -186,7 +186,7 @@ with edit_tab:
             )
             st.rerun()
 
-st.subheader("All sessions")
+st.header("Every session")
 st.dataframe(
     [
         {
