@@ -48,10 +48,10 @@ with st.expander(
         else:
             ui_data.clear_read_cache()
             st.session_state["sessions_new_number"] = form_number + 1
-            # The new session is the one chosen and shown, on the tab with its QR code.
+            # The new session is the one chosen and shown, on the tab with its QR code: the
+            # chooser and the tabs are drawn anew (their keys carry the form's number), so
+            # no value the browser still holds for the old ones can bring back another.
             st.session_state["sessions_selected_id"] = new_id
-            st.session_state["sessions_choice"] = new_id
-            st.session_state["sessions_tab"] = SHARE_TAB
             st.session_state["sessions_flash"] = (
                 f"Created '{ui_widgets.plain(new_draft.title.strip())}': its feedback link,"
                 " code, QR code and poster are below."
@@ -73,14 +73,16 @@ nearest = nearest_session(sessions, now_local())
 selected_id = ui_forms.choose_by_id(
     "Choose a session to share or edit",
     {s.id: ui_widgets.session_label(s) for s in sessions},
-    key="sessions_choice",
+    key=f"sessions_choice_{st.session_state['sessions_new_number']}",
     fallback=st.session_state.get("sessions_selected_id", nearest.id if nearest else None),
 )
 st.session_state["sessions_selected_id"] = selected_id
 session = by_id[selected_id]
 
 share_tab, followup_tab, edit_tab = st.tabs(
-    [SHARE_TAB, FOLLOWUP_TAB, EDIT_TAB], key="sessions_tab", on_change="rerun"
+    [SHARE_TAB, FOLLOWUP_TAB, EDIT_TAB],
+    key=f"sessions_tab_{st.session_state['sessions_new_number']}",
+    on_change="rerun",
 )
 
 with share_tab:
@@ -239,7 +241,7 @@ with edit_tab:
             )
             st.rerun()
 
-st.header("All sessions")
+st.header("Every session")
 ui_widgets.key_columns_table(
     [
         {

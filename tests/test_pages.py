@@ -67,14 +67,14 @@ def fill_new_session(at: AppTest, form: str, title: str) -> None:
 def test_after_create_the_new_session_is_chosen_and_the_form_is_fresh(db):
     earlier = make_session(db, title="An earlier session")
     at = page("pages/sessions.py").run()
-    assert at.selectbox(key="sessions_choice").value == earlier.id
+    assert at.selectbox(key="sessions_choice_0").value == earlier.id
     fill_new_session(at, "sessions_new", "Getting started with Facebook")
     at.button(key="FormSubmitter:sessions_new-Create session").click().run()
     assert not at.exception
     with db.reading() as cur:
         created = next(s for s in store.all_sessions(cur) if s.id != earlier.id)
     # The new session is chosen, and the share tab shows its code, not the earlier one's.
-    assert at.selectbox(key="sessions_choice").value == created.id
+    assert at.selectbox(key="sessions_choice_1").value == created.id
     codes = {c.value for c in at.code}
     assert created.short_code in codes and earlier.short_code not in codes
     # A fresh form (new keys, empty) takes the next session.
@@ -82,7 +82,7 @@ def test_after_create_the_new_session_is_chosen_and_the_form_is_fresh(db):
     fill_new_session(at, "sessions_new_1", "Second new session")
     at.button(key="FormSubmitter:sessions_new_1-Create session").click().run()
     assert table_count(db, "sessions") == 3
-    assert at.selectbox(key="sessions_choice").value not in (earlier.id, created.id)
+    assert at.selectbox(key="sessions_choice_2").value not in (earlier.id, created.id)
 
 
 def test_a_repeated_submission_of_one_form_makes_no_duplicate(db):

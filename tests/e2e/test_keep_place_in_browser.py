@@ -194,7 +194,7 @@ def test_after_create_the_new_session_is_shown_and_a_double_click_makes_one(demo
     page.get_by_role("button", name="Create session").dblclick()
     expect(page.get_by_text("Created 'Double-clicked session'")).to_be_visible(timeout=WAIT)
     settled(page)
-    choice = keyed(page, "sessions_choice")
+    choice = page.locator('[class*="st-key-sessions_choice_"]')
     expect(choice.get_by_role("combobox")).to_have_value(re.compile("Double-clicked session"))
     share = page.get_by_role("tab", name="Share the feedback form", exact=True)
     expect(share).to_have_attribute("aria-selected", "true")
@@ -212,3 +212,30 @@ def test_after_create_the_new_session_is_shown_and_a_double_click_makes_one(demo
     expect(page.get_by_role("option")).to_have_count(1)
     expect(page.get_by_role("option", name="Double-clicked session")).to_have_count(1)
     page.keyboard.press("Escape")
+
+
+def test_a_saved_correction_closes_its_popover_on_the_same_tab(demo, page):
+    open_page(page, f"{demo.url}/comments", "Comments")
+    tab = open_tab(page, "Comments")
+    # The third comment's "Correct" popover (its key changes once saved: see popover_key).
+    correct = page.locator('[class*="st-key-comments_all_fix_pop_"]').nth(2)
+    correct.scroll_into_view_if_needed()
+    key = next(
+        name[len("st-key-") :]
+        for name in (correct.get_attribute("class") or "").split()
+        if name.startswith("st-key-")
+    )
+    assert key.endswith("_0")
+    correct.get_by_role("button", name="Correct").click()
+    save = page.get_by_role("button", name="Save correction")
+    expect(save).to_be_visible(timeout=WAIT)
+    save.click()
+    expect(toast(page, "Correction saved")).to_be_visible(timeout=WAIT)
+    settled(page)
+    expect(save).to_be_hidden()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    # The same comment's popover, drawn anew and closed under its next key.
+    reopened = keyed(page, key.removesuffix("_0") + "_1")
+    expect(reopened.get_by_role("button", name="Correct")).to_have_attribute(
+        "aria-expanded", "false"
+    )
