@@ -103,7 +103,7 @@ def test_the_html_report_fits_a_phone_and_names_every_axis(demo_server, browser,
         expect(charts.first.locator(".main-svg").first).to_be_attached(timeout=30_000)
         reader.wait_for_timeout(1000)
         count = charts.count()
-        assert count == 7
+        assert count == 9  # with the two follow-up charts
         assert page_width(reader) <= viewport["width"], viewport
         # Every chart names both of its axes; the heatmap labels its themes and months.
         assert reader.locator(".g-xtitle text").count() >= count
