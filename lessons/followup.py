@@ -300,6 +300,13 @@ class FollowupFigures:
     def did_share(self) -> float:
         return self.did_something / self.responses if self.responses else 0.0
 
+    @property
+    def confidence_change(self) -> float | None:
+        """Confidence now less confidence at the end of the day (None without both)."""
+        if self.confidence_now is None or self.confidence_then is None:
+            return None
+        return self.confidence_now - self.confidence_then
+
     def headline(self) -> str:
         if not self.responses:
             return "No follow-up answers yet."

@@ -271,12 +271,12 @@ with followup_tab:
                     help="At the end of the session, from the day's feedback.",
                 )
             if weeks_on.confidence_now is not None:
-                change = (
-                    f"{weeks_on.confidence_now - weeks_on.confidence_then:+.1f}"
-                    if weeks_on.confidence_then is not None
-                    else None
+                shift = weeks_on.confidence_change
+                fu[3].metric(
+                    "Confidence now",
+                    f"{weeks_on.confidence_now:.1f}",
+                    None if shift is None else f"{shift:+.1f}",
                 )
-                fu[3].metric("Confidence now", f"{weeks_on.confidence_now:.1f}", change)
             st.caption(weeks_on.headline())
             for start in range(0, len(view.followup_panels), 2):
                 for column, panel in zip(
