@@ -19,7 +19,7 @@ _constants = importlib.import_module("re._constants")
 
 # Bump whenever a rule, a word list or a threshold changes: stored analyses
 # made by an older version are then re-analysed, the rest are left alone.
-ANALYSER_VERSION = "2.0.2"
+ANALYSER_VERSION = "2.0.3"
 
 
 def words(text: str) -> frozenset[str]:
@@ -327,9 +327,10 @@ TIME_GONE = (
     r"|time was (?:tight|short|limited)|over ?ran|over ?run(?:ning)?|ran (?:over|late)"
     r"|running (?:over|late)|(?:started|start|starting|finished|finish|ended) late"
     r"|went on (?:too long|a bit|and on|for too long)|dragged(?: on)?|drags? on"
-    r"|took (?:ages|forever|so long|too long|a (?:long|while)|(?:over |nearly |almost |about )?"
-    r"(?:(?:an?|\d+|two|three|four|five|ten|twenty|thirty|forty) ?(?:hours?|hrs?|hr|minutes"
-    r"|mins) ?)+)(?: (?:to|for|before|until)\b|(?=\s*(?:[.!?,;]|$)))"
+    r"|took (?:ages|forever|so long|too long|(?:quite )?a (?:long|while)|(?:over |nearly |almost"
+    r" |about |more than |well over |just over |at least |around |up to )?"
+    r"(?:(?:an?|\d+(?:[.,/]\d+)?|two|three|four|five|ten|twenty|thirty|forty) ?(?:hours?|hrs?"
+    r"|hr|minutes|mins) ?)+)(?: (?:to|for|before|until)\b|(?=\s*(?:[.!?,;]|$)))"
     r"|\b(?:length|amount) of time (?:it|they|we|you|i) (?:took|takes|had to wait)"
     r"|(?:a|such a|very) long time|on hold for"
 )
@@ -390,7 +391,10 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         0.5,
         NEAR,
     ),
-    # Understanding offered for a shortcoming: "not your fault", "I appreciate how busy you are"
+    # Understanding offered for a shortcoming: "not your fault", "I appreciate how busy you are".
+    # It excuses a complaint rather than praising anything, so it carries no opinion: alone it
+    # leaves the answer neutral, beside a complaint the complaint stands (the reader rated the
+    # wait, not the excuse), and it no longer makes a complaint look "mixed".
     (
         r"\bnot (?:\w+ )?(?:your|their|his|her|the staff'?s?|anyone'?s?|individual'?s?|the crew'?s?"
         r"|the \w+'s|our|my) fault\b|\bthrough no fault\b|\bcan'?t be helped\b"
@@ -399,8 +403,15 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"| what| staff)\b|\bout of (?:your|their|anyone'?s|the staff'?s) (?:control|hands)\b"
         r"|\bgiven the (?:current )?(?:circumstances|situation|pressures?)\b"
         r"|\bunder (?:a lot of |so much |great |huge |immense )?pressure\b|\bhard[- ]pushed\b"
-        r"|\b(?:doing|did|do|tried|trying) (?:their|your|his|her|our) (?:best|utmost|upmost)\b"
-        r"|\bunderstandabl[ey]\b|\bunderstand (?:the (?:need|pressure|reason)|that|why|how)\b",
+        r"|\bunderstandably\b|\b(?:but|which is|which was|that's|that is|though|although)"
+        r" (?:\w+ )?understandable\b|\bunderstandable (?:given|due|with|as|because|at|in|under"
+        r"|considering)\b|\bunderstand (?:the (?:need|pressure|reason)|that|why|how)\b",
+        0.0,
+        NEAR,
+    ),
+    # Effort is praised even when the result was not: "they did their best"
+    (
+        r"\b(?:doing|did|do|tried|trying) (?:their|your|his|her|our) (?:best|utmost|upmost)\b",
         0.3,
         NEAR,
     ),
@@ -430,6 +441,19 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|difficult(?:y|ies)?|struggl\w*|confused|mistakes?|errors?|unsure)\b"
         r"|\b(?:make|made|making|let|letting|allowed?|allowing|learn\w*|from)"
         r"(?: \w+){0,2}? (?:mistakes?|errors?)\b",
+        0.0,
+        NEVER,
+    ),
+    # A person's condition is the situation, not a complaint: "poor health", "hearing
+    # difficulties", "mobility problems", "heart failure", "learning disability".
+    (
+        r"\b(?:poor|ill|bad|failing|limited|reduced) (?:health|mobility|hearing|eyesight|sight"
+        r"|balance|circulation|memory|vision)\b"
+        r"|\b(?:health|medical|mobility|hearing|breathing|heart|cardiac|mental health|kidney"
+        r"|bladder|bowel|back|memory|balance|learning|walking|sight|vision|chest|speech|eye"
+        r"|skin|stomach|sleep|dental) (?:problems?|issues?|difficult(?:y|ies)|failure"
+        r"|disabilit(?:y|ies)|troubles?|complaints?)\b"
+        r"|\b(?:heart|kidney|renal|liver|respiratory|organ) failure\b",
         0.0,
         NEVER,
     ),

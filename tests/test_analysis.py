@@ -278,12 +278,25 @@ def test_a_request_after_praise_and_but_names_a_gap():
     assert result.label == "neutral"
 
 
-def test_understanding_offered_for_a_shortcoming_softens_it_to_mixed():
+def test_understanding_offered_for_a_shortcoming_excuses_it_but_the_complaint_stands():
     result = analyse(
         "The session overran but I understand there was a lot to cover", "general", MATCHER
     )
-    assert result.mixed
-    assert result.label == "neutral"
+    assert not result.mixed
+    assert result.label == "negative"
+    assert "overran" in result.drivers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I know the team cannot say when the room will be ready.",
+        "That was out of the organisers' control.",
+        "It can't be helped, the building was being repaired.",
+    ],
+)
+def test_an_excuse_alone_is_neither_praise_nor_complaint(text):
+    assert analyse(text, "general", MATCHER).label == "neutral"
 
 
 def test_trouble_named_as_the_situation_is_no_complaint():
@@ -683,6 +696,16 @@ PATTERN_CASES = [
     ("to_change", "negative", True, "Start on time"),
     ("to_change", "negative", True, "Treat the newer councillors with respect"),
     ("general", "negative", False, "Still no reply to my email about the slides"),
+    # 5. an excuse is no praise: the complaint it excuses stands, alone it says nothing
+    ("general", "negative", False, "We waited ages for the lift, though I realise how busy it was"),
+    ("general", "neutral", False, "I appreciate the room had to be changed at short notice."),
+    # 6. a delay told in numbers is a complaint, however it is counted
+    ("general", "neutral", False,
+     "The facilitator was lovely but it took more than 1.5 hours to get a login"),
+    # 7. a person's condition is the situation, not a verdict on the session
+    ("went_well", "positive", False,
+     "Clear slides for someone with hearing difficulties, and a seat near the front"),
+    ("general", "neutral", False, "I came by taxi because of my mobility problems."),
 ]  # fmt: skip
 
 
