@@ -625,8 +625,9 @@ def _apply_question_prior(clauses: list[_Clause], kind: str) -> list[_Clause]:
     if first.question or QUESTION_RE.match(first.plain) or SELF_REPORT_RE.match(first.plain):
         return clauses
     if kind == "general":
-        # Under "what help next?" a bare name ("a session on Instagram") asks for it.
-        if any(FINITE_RE.search(c.plain) for c in clauses):
+        # Under "what help next?" a bare name ("a session on Instagram") asks for it; an
+        # answer that explains ("because of the staff") gives a reason and asks for nothing.
+        if EXPLANATION_RE.match(first.plain) or any(FINITE_RE.search(c.plain) for c in clauses):
             return clauses
         return [replace(c, request=True) for c in clauses]
     if kind == "to_change" and EXPLANATION_RE.match(first.plain):

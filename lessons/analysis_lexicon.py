@@ -242,7 +242,8 @@ DOMAIN_LEXICON: dict[str, float] = {
     "consideration": 0.3, "assured": 0.3, "well-mannered": 0.4, "truthful": 0.0,
     "truthfully": 0.0, "evident": 0.0, "logical": 0.0, "precisely": 0.0, "complete": 0.0,
     "official": 0.0, "sound": 0.0, "half": 0.0, "new": 0.0, "straightforward": 0.4,
-    "straight-forward": 0.4,
+    "straight-forward": 0.4, "friendliness": 0.5, "disgrace": -0.8, "disgraceful": -0.8,
+    "common": 0.0,
     "swift": 0.3, "chatty": 0.2, "lifesaver": 0.7, "life-saver": 0.7, "a1": 0.6, "tip-top": 0.8,
     "sorted": 0.3, "embarrassing": -0.4, "argumentative": -0.5, "dismissive": -0.5,
     "unprepared": -0.4, "unnecessary": -0.3, "deleterious": -0.5, "inconsistent": -0.3,
@@ -444,6 +445,14 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         0.0,
         NEVER,
     ),
+    # Harder work asked for is wanted, not a complaint: "more complicated examples"
+    (
+        r"\b(?:more|harder|extra|additional|some) (?:difficult|complicated|complex|challenging"
+        r"|advanced|tricky|hard|open-ended|realistic) (?:problems|examples|exercises|tasks"
+        r"|questions|challenges|material|topics|case studies|cases|scenarios|data ?sets?)\b",
+        0.0,
+        NEVER,
+    ),
     # A person's condition is the situation, not a complaint: "poor health", "hearing
     # difficulties", "mobility problems", "heart failure", "learning disability".
     (
@@ -511,7 +520,9 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|\bkeep doing\b|\bmore of (?:the same|this|these|that)\b|\bmore (?:sessions )?like this\b"
         r"|\bcarry on\b|\bwell done\b|\bspot on\b"
         r"|\b(?:can'?t|cannot) improve on\b|\b100 ?%|\b10 ?/ ?10\b|\b(?:five|5) stars?\b"
-        r"|\b(?:just )?(?:continue|keep) (?:with )?(?:the )?same\b|\bkeep (?:it )?up\b"
+        r"|\b(?:just )?(?:continue|keep) (?:with )?(?:the )?same\b|\bkeep it up\b"
+        # "keep up" praises, "hard to keep up" and "keep up with" tell of the pace
+        r"|(?<!to )\bkeep up\b(?! with)"
         r"|\bfirst class\b|\b1st class\b|\btop notch\b|\bat ease\b|\bthank you\b"
         r"|\blearn(?:t|ed) (?:a lot|so much|loads)\b|\blooked after\b"
         r"|\bcould have (?:stayed|listened|gone on|carried on)\b",
@@ -519,14 +530,22 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         NEVER,
     ),
     (
+        # Work done well is praise whoever did it ("handled very well", "responded well");
+        # "wasn't explained well" denies it.
         r"\b(?:went|worked|explained|presented|organised|organized|run|paced|structured"
-        r"|delivered|planned|managed|thought out)"
+        r"|delivered|planned|managed|thought out|handled|responded|dealt with|treated|behaved"
+        r"|behave|communicated|coordinated|co-ordinated|facilitated|taught|led|prepared"
+        r"|supported|looked after|cared for|chaired|hosted|pitched|laid out|put together"
+        r"|designed|written)"
         r" (?:really |very |so |extremely |quite |pretty |fairly |all |very very )?well\b"
         r"|\bwell (?:explained|presented|organised|organized|run|paced|structured|delivered"
-        r"|planned|managed|thought out|done|informed)\b",
+        r"|planned|managed|thought out|done|informed|handled|prepared|led|looked after|pitched"
+        r"|designed|written|chosen|timed|equipped|resourced)\b",
         0.5,
-        NEVER,
+        NEAR,
     ),
+    # What fell short, said by leaving it out: "the crew were great, the wait not so much"
+    (r"\b(?:not so much|less so)(?=\s*(?:[.!?,;]|$|and\b|but\b))", -0.4, NEVER),
     # complaints
     (r"\bwaste of (?:time|money|space)\b", -0.7, NEAR),
     # complaints with no negative word: a failing that persists, or nobody acting

@@ -706,6 +706,16 @@ PATTERN_CASES = [
     ("went_well", "positive", False,
      "Clear slides for someone with hearing difficulties, and a seat near the front"),
     ("general", "neutral", False, "I came by taxi because of my mobility problems."),
+    # 8. work done well is praise whoever did it; denied, it is not
+    ("general", "positive", False, "My question about allowances was handled very well"),
+    ("general", "negative", False, "The code of conduct wasn't explained well"),
+    # 9. what fell short can be said by leaving it out
+    ("general", "neutral", False, "The speakers were excellent, the lunch not so much."),
+    # 10. harder work asked for is wanted, not a complaint; "hard to keep up" is one
+    ("to_change", "neutral", True, "More complicated case studies please"),
+    ("to_change", "negative", False, "Far too hard to keep up in the afternoon"),
+    # 11. an answer that explains gives a reason and asks for nothing
+    ("general", "positive", False, "Because of the officers' friendliness"),
 ]  # fmt: skip
 
 
