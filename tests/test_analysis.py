@@ -716,6 +716,11 @@ PATTERN_CASES = [
     ("to_change", "negative", False, "Far too hard to keep up in the afternoon"),
     # 11. an answer that explains gives a reason and asks for nothing
     ("general", "positive", False, "Because of the officers' friendliness"),
+    # 12. criticism outweighs praise of the same strength: a complaint with a kind word is
+    # a complaint, praise with a smaller complaint is mixed
+    ("general", "negative", False,
+     "Friendly staff, but the sound was terrible and we started late"),
+    ("general", "neutral", False, "Great content and a lovely trainer, but the room was cold"),
 ]  # fmt: skip
 
 
