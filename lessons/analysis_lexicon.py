@@ -358,6 +358,31 @@ NEVER, NEAR, WIDE = 0, 1, 2
 # Order matters: the first pattern that matches at a place wins, so the
 # idioms that contain "not" come before the complaints that start with it.
 PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
+    # "Nothing could have been done better", "you could have done nothing better", "no one
+    # could have done it better": the best possible, however the denial is placed. First, so
+    # that "could have done" is not read as a might-have-been complaint.
+    (
+        r"\b(?:nothing|no one|nobody|no-one|noone)(?: else)? (?:could|can|would)(?: (?:have|of))?"
+        r"(?: \w+)?(?: (?:it|that|this|things|anything"
+        r"|the \w+))?(?: (?:any|much|a lot|even))? (?:better|more)\b"
+        r"|\b(?:could|can|would)(?: (?:have|of))?(?: (?:done|do|made|make|been|be))?"
+        r" (?:nothing|not (?:(?:done|do|made|make|been|be) )?anything|no more)(?: (?:any|much"
+        r"|else))? (?:better|more)\b",
+        0.6,
+        NEVER,
+    ),
+    # Not having to wait is praise, and so is someone waiting for you: "didn't have to wait
+    # long", "the driver waited patiently". Before the complaint "they didn't wait".
+    (
+        r"\b(?:didn'?t|did not|never|wasn'?t|was not|weren'?t|were not|not)(?: (?:have|need"
+        r"|had))?(?: to)? (?:wait|waiting)(?: (?:long|too long|very long|for long|at all|much"
+        r"|any time|a long time))\b"
+        r"|\b(?:didn'?t|did not|never) (?:have|need) to wait\b"
+        r"|\b(?:didn'?t|did not|never) (?:have|had) (?:a|any|too) (?:long |lengthy )?wait\b"
+        r"|\bwaited patiently\b",
+        0.4,
+        NEVER,
+    ),
     # praise idioms that a word-by-word reading gets wrong
     # "nothing was too much trouble", "no question was too basic"
     (
@@ -442,6 +467,32 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|difficult(?:y|ies)?|struggl\w*|confused|mistakes?|errors?|unsure)\b"
         r"|\b(?:make|made|making|let|letting|allowed?|allowing|learn\w*|from)"
         r"(?: \w+){0,2}? (?:mistakes?|errors?)\b",
+        0.0,
+        NEVER,
+    ),
+    # The writer's situation is not a verdict on the service or the session: "at a very
+    # stressful time", "soothed a difficult situation", "I was upset when I called", "listened
+    # to my problem", "the difficulty I was having". What the service did there carries it.
+    (
+        r"\b(?:at|during|in|through|throughout|after|soothed?|calm(?:ed)?|handled?|assessed"
+        r"|defused?|diffused?|managed?|eased?) (?:a|an|such an?|what was an?|this|that|the|her"
+        r"|his|my|our|their)(?: most| very| really| extremely| incredibly| particularly| bit)?"
+        r" (?:stressful|difficult|awful|bad|scary|distressing|worrying|traumatic|anxious"
+        r"|upsetting|horrible|frightening|terrible|hard|tough|trying|emotional|confusing"
+        r"|challenging|sad|dreadful|panicky|worrying) (?:situation|time|experience|moment|day"
+        r"|night|period|circumstances|event|episode|ordeal)s?\b"
+        r"|\b(?:i|he|she|we|they|mum|dad|mam|my \w+)(?: (?:was|were|am|is|got|felt|feel|became"
+        r"|had been|get|gets))(?: (?:very|really|so|quite|a bit|a little|extremely|rather"
+        r"|getting|becoming))? (?:upset|worried|stressed|anxious|scared|frightened|panicking"
+        r"|panicked|distressed|nervous|frantic|petrified|terrified|in pain|in agony)\b"
+        r"(?! (?:by|with|at|that|about the))"
+        r"|\b(?:my|his|her|our|their|the patient'?s) (?:(?!only|main|biggest|one|real|other"
+        r"|first|second|last|major|big)\w+ )?(?:problems?|issues?|concerns?|difficult(?:y|ies)"
+        r"|injur(?:y|ies)|symptoms)\b(?! (?:is|was|are|were|would|with))"
+        r"|\b(?:listened to|understood|assessed|identified|diagnosed|described|explained)"
+        r" (?:the|a|what (?:the|my|his|her) ?) ?(?:\w+ )?(?:problems?|issues?|concerns?)\b"
+        r"|\b(?:difficulty|difficulties|problems?|trouble) (?:i|he|she|we|they) (?:was|were|had"
+        r" been|am|are) having\b|\bhard of hearing\b",
         0.0,
         NEVER,
     ),
@@ -532,7 +583,7 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     (
         # Work done well is praise whoever did it ("handled very well", "responded well");
         # "wasn't explained well" denies it.
-        r"\b(?:went|worked|explained|presented|organised|organized|run|paced|structured"
+        r"\b(?:went|worked|works|explained|presented|organised|organized|run|paced|structured"
         r"|delivered|planned|managed|thought out|handled|responded|dealt with|treated|behaved"
         r"|behave|communicated|coordinated|co-ordinated|facilitated|taught|led|prepared"
         r"|supported|looked after|cared for|chaired|hosted|pitched|laid out|put together"
@@ -661,7 +712,7 @@ NEGATED_BEFORE_RE = re.compile(
 )
 
 NEGATED_IN_CLAUSE_RE = re.compile(
-    r"\b(not|never|no|nothing|\w+n't|dont|didnt|cant|couldnt)\b[^.,;:!?\n]*$"
+    r"\b(not|never|no|nothing|\w+n't|dont|didnt|cant|couldnt|cannot)\b[^.,;:!?\n]*$"
 )
 
 # --- question-aware readings -----------------------------------------------------------------

@@ -721,6 +721,19 @@ PATTERN_CASES = [
     ("general", "negative", False,
      "Friendly staff, but the sound was terrible and we started late"),
     ("general", "neutral", False, "Great content and a lovely trainer, but the room was cold"),
+    # 13. "the best possible", however the denial is placed
+    ("to_change", "positive", False, "The facilitators could have done nothing better"),
+    ("to_change", "positive", False, "No one could have run it better"),
+    ("to_change", "positive", False, "I cannot think of anything that could have been better"),
+    # 14. not having to wait, or someone waiting for you, is praise
+    ("general", "positive", False, "We didn't have to wait long for the minibus back"),
+    ("general", "positive", False, "The caretaker waited patiently while we packed up"),
+    ("general", "negative", False, "The minibus didn't wait for us"),
+    # 15. the writer's situation is no verdict; what was done about it is
+    ("general", "positive", False, "Really kind support at a stressful time for our group"),
+    ("general", "positive", False,
+     "I was nervous when I arrived but the clerk put me at ease"),
+    ("general", "positive", False, "The officer listened to my problem and was very patient"),
 ]  # fmt: skip
 
 
