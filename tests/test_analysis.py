@@ -734,6 +734,9 @@ PATTERN_CASES = [
     ("general", "positive", False,
      "I was nervous when I arrived but the clerk put me at ease"),
     ("general", "positive", False, "The officer listened to my problem and was very patient"),
+    # 16. saying an answer is true, or that work was marked, judges nothing
+    ("general", "neutral", False, "I ticked that box because it is true of my day."),
+    ("general", "neutral", False, "The trainer marked our quiz answers."),
 ]  # fmt: skip
 
 
