@@ -243,7 +243,7 @@ DOMAIN_LEXICON: dict[str, float] = {
     "truthfully": 0.0, "evident": 0.0, "logical": 0.0, "precisely": 0.0, "complete": 0.0,
     "official": 0.0, "sound": 0.0, "half": 0.0, "new": 0.0, "straightforward": 0.4,
     "straight-forward": 0.4, "friendliness": 0.5, "disgrace": -0.8, "disgraceful": -0.8,
-    "common": 0.0, "true": 0.0, "marked": 0.0, "autistic": 0.0,
+    "common": 0.0, "miracle": 0.4, "true": 0.0, "marked": 0.0, "autistic": 0.0,
     "swift": 0.3, "chatty": 0.2, "lifesaver": 0.7, "life-saver": 0.7, "a1": 0.6, "tip-top": 0.8,
     "sorted": 0.3, "embarrassing": -0.4, "argumentative": -0.5, "dismissive": -0.5,
     "unprepared": -0.4, "unnecessary": -0.3, "deleterious": -0.5, "inconsistent": -0.3,
@@ -615,6 +615,48 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|informed|called|asked|warned|admitted)\b",
         -0.5,
         NEVER,
+    ),
+    # Care told as what was done: "well taken care of", "they were there when I needed
+    # them", "put me first", "all went as arranged", "deserve recognition", "saves lives"
+    (
+        r"\b(?:taken|took) (?:good |great |excellent |such good )?care of\b"
+        r"|\b(?:take|takes|taking) (?:good |great |excellent )?care of (?:me|us|him|her|them"
+        r"|patients|people|everyone)\b"
+        r"|\b(?:was|were) kept (?:\w+ )?(?:informed|updated|up ?to ?date|in the loop)\b"
+        r"|(?<!been )(?<!be )\bkept (?:informed|updated|up ?to ?date)\b"
+        r"|\b(?:was|were|are|is|be|being) (?:always |just |really )?there (?:for (?:me|us|him"
+        r"|her|them|people|everyone)|when (?:i |we |you |he |she |they )?(?:needed|need)"
+        r"(?: (?:it|them|help|him|her|me|us))?)\b"
+        r"|\bcare and (?:attention|compassion|kindness|consideration|respect|understanding"
+        r"|support)\b|\bput(?:s|ting)? (?:me|us|him|her|them|patients|people|the patients?"
+        r"|everyone) first\b"
+        r"|\b(?:went|happened|arrived|came|worked|turned up|all|everything)(?: \w+)?? (?:exactly"
+        r" |just )?as (?:stated|advised|promised|planned|arranged|agreed|described|booked"
+        r"|scheduled|said)\b"
+        r"|\bdeserve[sd]? (?:\w+ )?(?:recognition|praise|credit|a medal|medals|an award"
+        r"|a pay ?rise|thanks)\b|\bsav(?:e|es|ed|ing) (?:people'?s |many |countless )?lives\b",
+        0.4,
+        NEAR,
+    ),
+    # Being passed around, kept on hold or hung up on, told with no opinion word
+    (
+        r"\b(?:was|were|been|being|kept|left|held|put|sat|sitting|waiting) on hold\b"
+        r"|\btook (?:all|the whole|most of the) (?:day|night|morning|afternoon|evening|weekend)\b"
+        r"|\btook (?:\d+|two|three|four|five|several|many|numerous) (?:phone )?(?:calls|attempts"
+        r"|tries|goes)\b|\btook (?:half an? hour|days|weeks|hours)\b"
+        r"|\b(?:passed|passing|pass|pushed|sent) (?:me |us |you |him |her |them )?(?:down the"
+        r" line|from pillar to post|around|round|back and forth|from one \w+ to (?:another"
+        r"|the next)|on(?:to| to) someone else)\b|\bfobbed off\b"
+        r"|\b(?:hang|hung|hanging|hangs) up (?:on|the phone on)\b|\b(?:had )?no records? of\b"
+        r"|\bfelt (?:\w+ )?(?:judged|belittled|dismissed|like a (?:nuisance|burden|number))\b"
+        r"|\b(?:second|2nd) class (?:citizen|service|treatment)\b"
+        r"|\b(?:a bit|very|quite|rather|so|really|most|extremely|a little) trying\b"
+        r"|\bof (?:no|little) use\b|\b(?:the|one|only) (?:negative|bad|down ?side|worst)"
+        r" (?:aspect|point|side|thing|part|bit)\b|\bonly trouble\b"
+        rf"|\b{AUX_NOT} (?:\w+ )?(?:visit|send|refer|let (?:me|us|him|her|them) know|inform"
+        r"|update|come out|check on)\b",
+        -0.4,
+        NEAR,
     ),
     (r"\blet (?:me |us |them |you |people )?down\b", -0.5, NEAR),
     # "started on time" is praise; "not on time" is not

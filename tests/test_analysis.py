@@ -737,6 +737,14 @@ PATTERN_CASES = [
     # 16. saying an answer is true, or that work was marked, judges nothing
     ("general", "neutral", False, "I ticked that box because it is true of my day."),
     ("general", "neutral", False, "The trainer marked our quiz answers."),
+    # 17. care told as what was done, and failings told as what happened
+    ("general", "positive", False, "We were well taken care of by the democratic services team"),
+    ("general", "positive", False, "The mentors were there when we needed them"),
+    ("general", "positive", False, "Everything happened as arranged in the joining pack."),
+    ("general", "negative", False, "I was passed from pillar to post when I asked about expenses"),
+    ("general", "negative", False, "We were on hold for most of the induction call"),
+    ("general", "negative", False, "IT said they would let me know and did not let me know."),
+    ("general", "negative", False, "Booking a room was a bit trying."),
 ]  # fmt: skip
 
 
