@@ -441,6 +441,14 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         0.3,
         NEAR,
     ),
+    # A promise of speed is no praise: "I was told a doctor would call within the hour"
+    (
+        r"\b(?:would|will|should|'d|'ll)(?: [\w'-]+){0,5}? within (?:\d+|a few|an?|half an|the"
+        r"|minutes|an hour|ten|twenty|thirty|five|fifteen)(?: \w+)? (?:minutes?|mins?|hours?"
+        r"|hrs?|hour|day)\b",
+        0.0,
+        NEVER,
+    ),
     # Speed and good care told as facts: "arrived within 10 minutes", "saved my life"
     (
         r"\bwithin (?:\d+|a few|an?|half an|the|minutes|an hour|ten|twenty|thirty|five|fifteen)"
@@ -492,7 +500,20 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|\b(?:listened to|understood|assessed|identified|diagnosed|described|explained)"
         r" (?:the|a|what (?:the|my|his|her) ?) ?(?:\w+ )?(?:problems?|issues?|concerns?)\b"
         r"|\b(?:difficulty|difficulties|problems?|trouble) (?:i|he|she|we|they) (?:was|were|had"
-        r" been|am|are) having\b|\bhard of hearing\b",
+        r" been|am|are) having\b|\bhard of hearing\b"
+        r"|\b(?:a|an|such an?|this|that) (?:\w+ )?(?:stressful|difficult|awful|bad|scary"
+        r"|distressing|worrying|traumatic|upsetting|horrible|frightening|terrible|tough|sad"
+        r"|dreadful) (?:situation|circumstances)\b"
+        r"|\b(?:in|with) (?:great|so much|a lot of|a great deal of|severe|terrible|extreme"
+        r"|real|such|considerable|constant) (?:pain|agony|distress|discomfort)\b"
+        r"|\bgreat deal of (?:pain|distress|discomfort)\b"
+        r"|\b(?:bleeding|bleed|walk|walking|walks|hurt|injured|burnt|burned|bruised|swollen"
+        r"|shaking|limping|breathing) (?:very |so |quite |really )?badly\b"
+        r"|\b(?:i|he|she|who|husband|wife|mum|dad|mam|son|daughter|mother|father|partner)"
+        r"(?: also| still| has| had| have| was| is)? (?:suffers?|suffered|suffering) (?:with"
+        r"|from)\b|\banxiety problems?\b"
+        r"|\b(?:he|she|mum|dad|mam|my \w+)(?: (?:was|is|got|became|had been|seemed))"
+        r"(?: (?:very|really|so|quite|a bit|a little|extremely|rather))? confused\b",
         0.0,
         NEVER,
     ),

@@ -745,6 +745,11 @@ PATTERN_CASES = [
     ("general", "negative", False, "We were on hold for most of the induction call"),
     ("general", "negative", False, "IT said they would let me know and did not let me know."),
     ("general", "negative", False, "Booking a room was a bit trying."),
+    # 18. pain and hardship are the situation; a promise of speed is no praise
+    ("general", "positive", False, "I was in a lot of pain and the first aider was wonderful"),
+    ("general", "positive", False, "Calm and kind staff in a frightening situation"),
+    ("general", "negative", False,
+     "I was told someone would ring within the hour and nobody rang"),
 ]  # fmt: skip
 
 
