@@ -655,7 +655,14 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r" |just )?as (?:stated|advised|promised|planned|arranged|agreed|described|booked"
         r"|scheduled|said)\b"
         r"|\bdeserve[sd]? (?:\w+ )?(?:recognition|praise|credit|a medal|medals|an award"
-        r"|a pay ?rise|thanks)\b|\bsav(?:e|es|ed|ing) (?:people'?s |many |countless )?lives\b",
+        r"|a pay ?rise|thanks)\b|\bsav(?:e|es|ed|ing) (?:people'?s |many |countless )?lives\b"
+        r"|\b(?:was|were|are|is|be|being) (?:always |just |really )?there to (?:help|give|support"
+        r"|listen|assist|reassure|answer)\b"
+        r"|\b(?:the|a) right (?:treatment|service|care|place|person|people|decision|advice|help"
+        r"|hospital|department|level|support|answers?|pace)\b"
+        r"|\btook (?:the |their |his |her |some |a lot of |plenty of )?time (?:to (?:listen|explain"
+        r"|chat|talk|reassure|answer|help|sit|understand|get to know|go through|make sure)"
+        r"|listening|explaining|talking|over)\b",
         0.4,
         NEAR,
     ),
@@ -672,6 +679,9 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|\bfelt (?:\w+ )?(?:judged|belittled|dismissed|like a (?:nuisance|burden|number))\b"
         r"|\b(?:second|2nd) class (?:citizen|service|treatment)\b"
         r"|\b(?:a bit|very|quite|rather|so|really|most|extremely|a little) trying\b"
+        r"|\b(?:was|were) (?:quite |rather )?a (?:long |good )?while (?:before|until)\b"
+        r"|\b(?:no|wasn'?t|weren'?t|was not|were not|isn'?t|aren'?t|not)(?: \w+){0,3}?"
+        r" available\b|\bnot an option\b"
         r"|\bof (?:no|little) use\b|\b(?:the|one|only) (?:negative|bad|down ?side|worst)"
         r" (?:aspect|point|side|thing|part|bit)\b|\bonly trouble\b"
         rf"|\b{AUX_NOT} (?:\w+ )?(?:visit|send|refer|let (?:me|us|him|her|them) know|inform"

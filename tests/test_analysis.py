@@ -750,6 +750,11 @@ PATTERN_CASES = [
     ("general", "positive", False, "Calm and kind staff in a frightening situation"),
     ("general", "negative", False,
      "I was told someone would ring within the hour and nobody rang"),
+    # 19. what was there when needed, and what was not
+    ("general", "positive", False, "The clerk took time to explain the standing orders"),
+    ("general", "positive", False, "Pitched at the right level for new members"),
+    ("general", "negative", False, "There were no parking spaces available for visitors"),
+    ("general", "negative", False, "It was a long while before anyone answered the door."),
 ]  # fmt: skip
 
 
