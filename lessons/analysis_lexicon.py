@@ -243,7 +243,8 @@ DOMAIN_LEXICON: dict[str, float] = {
     "truthfully": 0.0, "evident": 0.0, "logical": 0.0, "precisely": 0.0, "complete": 0.0,
     "official": 0.0, "sound": 0.0, "half": 0.0, "new": 0.0, "straightforward": 0.4,
     "straight-forward": 0.4, "friendliness": 0.5, "disgrace": -0.8, "disgraceful": -0.8,
-    "common": 0.0, "miracle": 0.4, "true": 0.0, "marked": 0.0, "autistic": 0.0,
+    "common": 0.0, "miracle": 0.4, "round": 0.0, "all-round": 0.3, "previous": 0.0,
+    "previously": 0.0, "firstly": 0.0, "normally": 0.0, "true": 0.0, "marked": 0.0, "autistic": 0.0,
     "swift": 0.3, "chatty": 0.2, "lifesaver": 0.7, "life-saver": 0.7, "a1": 0.6, "tip-top": 0.8,
     "sorted": 0.3, "embarrassing": -0.4, "argumentative": -0.5, "dismissive": -0.5,
     "unprepared": -0.4, "unnecessary": -0.3, "deleterious": -0.5, "inconsistent": -0.3,
@@ -508,7 +509,17 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|real|such|considerable|constant) (?:pain|agony|distress|discomfort)\b"
         r"|\bgreat deal of (?:pain|distress|discomfort)\b"
         r"|\b(?:bleeding|bleed|walk|walking|walks|hurt|injured|burnt|burned|bruised|swollen"
-        r"|shaking|limping|breathing) (?:very |so |quite |really )?badly\b"
+        r"|shaking|limping|breathing)\s+(?:(?:very|so|quite|really)\s+)?badly\b"
+        r"|\bunder (?:\w+ )?(?:difficult|trying|tough|hard|extreme|challenging) (?:\w+ )?"
+        r"(?:conditions|circumstances)\b"
+        r"|\b(?:when|as|because|while|after|since|if) (?:i |he |she |we |they |my \w+ )?(?:got"
+        r"|get|gets|getting|became|was|were|felt|am|is) (?:a (?:bit|little) |very |so |quite )?"
+        r"(?:upset|worried|stressed|anxious|scared|frightened|panicky|emotional|distressed)\b"
+        r"(?! (?:by|with|at|that|about the))"
+        r"|\b(?:was|were|am|felt|feel|got) (?:very |so |a bit |quite |really )?(?:worried|anxious"
+        r"|nervous|scared|frightened|apprehensive) about (?:my|his|her|the|our|their) (?:\w+ )?"
+        r"(?:procedure|operation|appointment|treatment|health|condition|tests?|results?|surgery"
+        r"|scan|baby|child|son|daughter|husband|wife|mum|dad|mother|father)\b"
         r"|\b(?:i|he|she|who|husband|wife|mum|dad|mam|son|daughter|mother|father|partner)"
         r"(?: also| still| has| had| have| was| is)? (?:suffers?|suffered|suffering) (?:with"
         r"|from)\b|\banxiety problems?\b"
@@ -560,11 +571,12 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     (rf"{CANNOT} (?:thank|praise|recommend|help|do)\w*(?: \w+){{0,3}} enough\b", 0.8, NEVER),
     (
         r"\b(?:would|i'd|we'd|wouldn't|would not|will) (?:have )?(?:been |be )?lost without\b"
-        rf"|\b{CANNOT} (?:have )?(?:done|managed) (?:it |this )?without\b"
+        rf"|\b{CANNOT} (?:have )?(?:done|managed|do|manage|cope) (?:it |this )?without\b"
         # "I couldn't get to my appointment without the transport": the service made it possible
         rf"|\b(?:{CANNOT}|wouldn't be able to|would not be able to|unable to) (?:\w+ ){{0,5}}?"
         r"(?:without (?:this|the|your|their|it|them|you|such|that)\b|otherwise\b)"
-        r"|\bwithout (?:this|the|your|their|you|such|that)(?: [\w'-]+){0,4}? (?:i|we|he|she|they)"
+        r"|\bwithout(?: (?:this|the|your|their|you|such|that))?(?: [\w'-]+){0,4}? (?:i|we|he|she"
+        r"|they)"
         rf" (?:{CANNOT}|would ?n'?t|would not|would be lost|would be stuck)\b",
         0.6,
         NEVER,

@@ -755,6 +755,13 @@ PATTERN_CASES = [
     ("general", "positive", False, "Pitched at the right level for new members"),
     ("general", "negative", False, "There were no parking spaces available for visitors"),
     ("general", "negative", False, "It was a long while before anyone answered the door."),
+    # 20. the writer's worries and a hard setting are the situation, not the verdict
+    ("general", "positive", False,
+     "I was nervous about my first meeting but the chair made me feel welcome"),
+    ("general", "positive", False,
+     "Under difficult circumstances the team could not have done more"),
+    ("general", "positive", False, "Without the buddy scheme I could not have coped"),
+    ("general", "neutral", False, "As I said in my previous answer."),
 ]  # fmt: skip
 
 
