@@ -244,7 +244,8 @@ DOMAIN_LEXICON: dict[str, float] = {
     "official": 0.0, "sound": 0.0, "half": 0.0, "new": 0.0, "straightforward": 0.4,
     "straight-forward": 0.4, "friendliness": 0.5, "disgrace": -0.8, "disgraceful": -0.8,
     "common": 0.0, "miracle": 0.4, "round": 0.0, "all-round": 0.3, "previous": 0.0,
-    "previously": 0.0, "firstly": 0.0, "normally": 0.0, "true": 0.0, "marked": 0.0, "autistic": 0.0,
+    "previously": 0.0, "firstly": 0.0, "normally": 0.0, "daunting": -0.3, "true": 0.0,
+    "marked": 0.0, "autistic": 0.0,
     "swift": 0.3, "chatty": 0.2, "lifesaver": 0.7, "life-saver": 0.7, "a1": 0.6, "tip-top": 0.8,
     "sorted": 0.3, "embarrassing": -0.4, "argumentative": -0.5, "dismissive": -0.5,
     "unprepared": -0.4, "unnecessary": -0.3, "deleterious": -0.5, "inconsistent": -0.3,
@@ -444,7 +445,7 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     ),
     # A promise of speed is no praise: "I was told a doctor would call within the hour"
     (
-        r"\b(?:would|will|should|'d|'ll)(?: [\w'-]+){0,5}? within (?:\d+|a few|an?|half an|the"
+        r"\b(?:would|will|should|'d|'ll)(?: [\w'-]+){0,7}? within (?:\d+|a few|an?|half an|the"
         r"|minutes|an hour|ten|twenty|thirty|five|fifteen)(?: \w+)? (?:minutes?|mins?|hours?"
         r"|hrs?|hour|day)\b",
         0.0,
@@ -516,6 +517,8 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|get|gets|getting|became|was|were|felt|am|is) (?:a (?:bit|little) |very |so |quite )?"
         r"(?:upset|worried|stressed|anxious|scared|frightened|panicky|emotional|distressed)\b"
         r"(?! (?:by|with|at|that|about the))"
+        r"|\b(?:if|whether|that|see how) (?:i|he|she|we|they|you|my \w+|everything|all)"
+        r" (?:was|were|am|is|are|'m|'s|felt) (?:ok|okay|alright|all right|fine|well|safe)\b"
         r"|\b(?:was|were|am|felt|feel|got) (?:very |so |a bit |quite |really )?(?:worried|anxious"
         r"|nervous|scared|frightened|apprehensive) about (?:my|his|her|the|our|their) (?:\w+ )?"
         r"(?:procedure|operation|appointment|treatment|health|condition|tests?|results?|surgery"
@@ -694,6 +697,11 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"|\b(?:was|were) (?:quite |rather )?a (?:long |good )?while (?:before|until)\b"
         r"|\b(?:no|wasn'?t|weren'?t|was not|were not|isn'?t|aren'?t|not)(?: \w+){0,3}?"
         r" available\b|\bnot an option\b"
+        r"|\b(?:mins?|minutes|hours?|hrs?) on hold\b|\btime taken (?:was )?(?:over |about |nearly"
+        r" )?(?:\d+|an?|one|two|three|four|five|six|ten) (?:hours?|hrs?|minutes|mins)\b"
+        r"|\bwaited (?:all|the whole|most of the) (?:day|night|morning|afternoon|evening)\b"
+        r"|\b(?:had|have|has|needed) to \w+(?: [\w'-]+){0,4}? (?:myself|ourselves)\b"
+        r"|\bhad to chase\b"
         r"|\bof (?:no|little) use\b|\b(?:the|one|only) (?:negative|bad|down ?side|worst)"
         r" (?:aspect|point|side|thing|part|bit)\b|\bonly trouble\b"
         rf"|\b{AUX_NOT} (?:\w+ )?(?:visit|send|refer|let (?:me|us|him|her|them) know|inform"
@@ -742,7 +750,7 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"\b(?:a (?:little|bit|tad|touch)|slightly|bit) (?:(?:too|over) )?(?:fast|quick|quickly"
         r"|slow|slowly|long|short|basic|advanced|technical|early|late|much|loud|quiet|cold|hot"
         r"|warm|busy|crowded|rushed|repetitive|dry|heavy|intense|brief|rigid|formal|hard"
-        r"|complicated|complex|vague|confusing)\b",
+        r"|complicated|complex|vague|confusing|later|daunting)\b",
         -0.4,
         NEAR,
     ),

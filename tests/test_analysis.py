@@ -762,6 +762,10 @@ PATTERN_CASES = [
      "Under difficult circumstances the team could not have done more"),
     ("general", "positive", False, "Without the buddy scheme I could not have coped"),
     ("general", "neutral", False, "As I said in my previous answer."),
+    # 21. doing the service's work yourself, time on hold, and "checked I was OK"
+    ("general", "negative", False, "In the end I had to book the room myself"),
+    ("general", "negative", False, "Twenty minutes on hold to the members' helpline."),
+    ("general", "positive", False, "The officer rang the next day to check I was ok, very kind"),
 ]  # fmt: skip
 
 
