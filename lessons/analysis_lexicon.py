@@ -320,6 +320,79 @@ EMOJI: dict[str, float] = {
 
 # --- phrase rules ----------------------------------------------------------------------------
 
+
+# The setting of "at a stressful time", "during a difficult night" (see the rule below).
+_SITUATION_BEFORE = (
+    "at a",
+    "at an",
+    "at such a",
+    "during a",
+    "during an",
+    "through a",
+    "through her",
+    "through his",
+    "through my",
+    "through the",
+    "through their",
+    "through our",
+    "in a",
+    "in an",
+    "in such a",
+    "in such an",
+    "at this",
+    "after a",
+    "after an",
+    "very",
+    "really",
+    "extremely",
+    "incredibly",
+    "particularly",
+    "most",
+)
+_SITUATION_WORDS = (
+    "stressful",
+    "difficult",
+    "awful",
+    "bad",
+    "scary",
+    "distressing",
+    "worrying",
+    "traumatic",
+    "anxious",
+    "upsetting",
+    "horrible",
+    "frightening",
+    "terrible",
+    "hard",
+    "tough",
+    "trying",
+    "emotional",
+    "confusing",
+    "challenging",
+    "sad",
+    "dreadful",
+    "panicky",
+)
+
+
+def _after(before: Sequence[str], words: Sequence[str]) -> str:
+    """Any of `words`, only where it follows one of the words `before`: "stressful" after
+    "at a" or "during a". The word itself is matched first and what stands before it looked
+    back at, so the rule costs something only where its telling word stands, not at every
+    "a", "i" or "was" (which start so many words that trying a rule there costs time)."""
+    return (
+        "(?:"
+        + "|".join(
+            re.escape(w)
+            + "(?:"
+            + "|".join(rf"(?<=\b{re.escape(b)} {re.escape(w)})" for b in before)
+            + ")"
+            for w in words
+        )
+        + ")"
+    )
+
+
 AUX_NOT = (
     r"(?:(?:did|does|do|was|were|is|are|would|could|can|will|wo|has|have|had|should)"
     r"(?: not|n't|nt)|cannot|can not|never|not)"
@@ -483,51 +556,150 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     # The writer's situation is not a verdict on the service or the session: "at a very
     # stressful time", "soothed a difficult situation", "I was upset when I called", "listened
     # to my problem", "the difficulty I was having". What the service did there carries it.
+    # Each alternative starts at its telling word (with the words before it looked back at),
+    # not at "a", "i" or "was", which start so many words that trying them costs time.
     (
-        r"\b(?:at|during|in|through|throughout|after|soothed?|calm(?:ed)?|handled?|assessed"
-        r"|defused?|diffused?|managed?|eased?) (?:a|an|such an?|what was an?|this|that|the|her"
-        r"|his|my|our|their)(?: most| very| really| extremely| incredibly| particularly| bit)?"
-        r" (?:stressful|difficult|awful|bad|scary|distressing|worrying|traumatic|anxious"
-        r"|upsetting|horrible|frightening|terrible|hard|tough|trying|emotional|confusing"
-        r"|challenging|sad|dreadful|panicky|worrying) (?:situation|time|experience|moment|day"
-        r"|night|period|circumstances|event|episode|ordeal)s?\b"
-        r"|\b(?:i|he|she|we|they|mum|dad|mam|my \w+)(?: (?:was|were|am|is|got|felt|feel|became"
-        r"|had been|get|gets))(?: (?:very|really|so|quite|a bit|a little|extremely|rather"
-        r"|getting|becoming))? (?:upset|worried|stressed|anxious|scared|frightened|panicking"
-        r"|panicked|distressed|nervous|frantic|petrified|terrified|in pain|in agony)\b"
+        _after(_SITUATION_BEFORE, _SITUATION_WORDS)
+        + r" (?:time|experience|moment|day|night|period|event)s?\b"
+        r"|\b(?:stressful|difficult|awful|bad|scary|distressing|worrying|traumatic|upsetting"
+        r"|horrible|frightening|terrible|tough|sad|dreadful|challenging) (?:situation"
+        r"|circumstances|ordeal|episode)s?\b"
+        + r"|"
+        + _after(
+            (
+                "was",
+                "were",
+                "am",
+                "got",
+                "felt",
+                "feel",
+                "became",
+                "get",
+                "gets",
+                "getting",
+                "very",
+                "so",
+                "really",
+                "quite",
+                "bit",
+                "little",
+                "extremely",
+                "rather",
+            ),
+            (
+                "upset",
+                "worried",
+                "stressed",
+                "anxious",
+                "scared",
+                "frightened",
+                "panicking",
+                "panicked",
+                "distressed",
+                "nervous",
+                "frantic",
+                "petrified",
+                "terrified",
+                "apprehensive",
+                "emotional",
+            ),
+        )
+        + r"\b"
         r"(?! (?:by|with|at|that|about the))"
-        r"|\b(?:my|his|her|our|their|the patient'?s) (?:(?!only|main|biggest|one|real|other"
-        r"|first|second|last|major|big)\w+ )?(?:problems?|issues?|concerns?|difficult(?:y|ies)"
-        r"|injur(?:y|ies)|symptoms)\b(?! (?:is|was|are|were|would|with))"
+        + r"|"
+        + _after(
+            ("my", "his", "her", "our", "their", "patient's", "patients"),
+            (
+                "problems",
+                "problem",
+                "issues",
+                "issue",
+                "concerns",
+                "concern",
+                "difficulty",
+                "difficulties",
+                "injury",
+                "injuries",
+                "symptoms",
+            ),
+        )
+        + r"\b"
+        r"(?! (?:is|was|are|were|would|with))"
         r"|\b(?:listened to|understood|assessed|identified|diagnosed|described|explained)"
         r" (?:the|a|what (?:the|my|his|her) ?) ?(?:\w+ )?(?:problems?|issues?|concerns?)\b"
         r"|\b(?:difficulty|difficulties|problems?|trouble) (?:i|he|she|we|they) (?:was|were|had"
         r" been|am|are) having\b|\bhard of hearing\b"
-        r"|\b(?:a|an|such an?|this|that) (?:\w+ )?(?:stressful|difficult|awful|bad|scary"
-        r"|distressing|worrying|traumatic|upsetting|horrible|frightening|terrible|tough|sad"
-        r"|dreadful) (?:situation|circumstances)\b"
-        r"|\b(?:in|with) (?:great|so much|a lot of|a great deal of|severe|terrible|extreme"
-        r"|real|such|considerable|constant) (?:pain|agony|distress|discomfort)\b"
+        + r"|"
+        + _after(
+            ("in", "with", "of"),
+            (
+                "great",
+                "so much",
+                "a lot of",
+                "a great deal of",
+                "severe",
+                "terrible",
+                "extreme",
+                "considerable",
+                "constant",
+            ),
+        )
+        + r" (?:pain|agony|distress|discomfort)\b"
         r"|\bgreat deal of (?:pain|distress|discomfort)\b"
         r"|\b(?:bleeding|bleed|walk|walking|walks|hurt|injured|burnt|burned|bruised|swollen"
         r"|shaking|limping|breathing)\s+(?:(?:very|so|quite|really)\s+)?badly\b"
         r"|\bunder (?:\w+ )?(?:difficult|trying|tough|hard|extreme|challenging) (?:\w+ )?"
         r"(?:conditions|circumstances)\b"
-        r"|\b(?:when|as|because|while|after|since|if) (?:i |he |she |we |they |my \w+ )?(?:got"
-        r"|get|gets|getting|became|was|were|felt|am|is) (?:a (?:bit|little) |very |so |quite )?"
-        r"(?:upset|worried|stressed|anxious|scared|frightened|panicky|emotional|distressed)\b"
-        r"(?! (?:by|with|at|that|about the))"
-        r"|\b(?:if|whether|that|see how) (?:i|he|she|we|they|you|my \w+|everything|all)"
+        r"|\b(?:if|whether) (?:i|he|she|we|they|you|my \w+|everything|all)"
         r" (?:was|were|am|is|are|'m|'s|felt) (?:ok|okay|alright|all right|fine|well|safe)\b"
-        r"|\b(?:was|were|am|felt|feel|got) (?:very |so |a bit |quite |really )?(?:worried|anxious"
-        r"|nervous|scared|frightened|apprehensive) about (?:my|his|her|the|our|their) (?:\w+ )?"
-        r"(?:procedure|operation|appointment|treatment|health|condition|tests?|results?|surgery"
-        r"|scan|baby|child|son|daughter|husband|wife|mum|dad|mother|father)\b"
-        r"|\b(?:i|he|she|who|husband|wife|mum|dad|mam|son|daughter|mother|father|partner)"
-        r"(?: also| still| has| had| have| was| is)? (?:suffers?|suffered|suffering) (?:with"
-        r"|from)\b|\banxiety problems?\b"
-        r"|\b(?:he|she|mum|dad|mam|my \w+)(?: (?:was|is|got|became|had been|seemed))"
-        r"(?: (?:very|really|so|quite|a bit|a little|extremely|rather))? confused\b",
+        + r"|"
+        + _after(
+            (
+                "i",
+                "he",
+                "she",
+                "who",
+                "husband",
+                "wife",
+                "mum",
+                "dad",
+                "mam",
+                "son",
+                "daughter",
+                "mother",
+                "father",
+                "partner",
+                "also",
+                "still",
+                "has",
+                "had",
+                "have",
+            ),
+            ("suffers", "suffer", "suffered", "suffering"),
+        )
+        + r" (?:with|from)\b|\banxiety problems?\b"
+        + r"|"
+        + _after(
+            (
+                "he was",
+                "she was",
+                "he is",
+                "she is",
+                "he got",
+                "she got",
+                "he was very",
+                "she was very",
+                "he became",
+                "she became",
+                "he seemed",
+                "she seemed",
+                "mum was",
+                "dad was",
+                "mam was",
+            ),
+            ("confused",),
+        )
+        + r"\b",
         0.0,
         NEVER,
     ),
@@ -658,23 +830,42 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         r"\b(?:taken|took) (?:good |great |excellent |such good )?care of\b"
         r"|\b(?:take|takes|taking) (?:good |great |excellent )?care of (?:me|us|him|her|them"
         r"|patients|people|everyone)\b"
-        r"|\b(?:was|were) kept (?:\w+ )?(?:informed|updated|up ?to ?date|in the loop)\b"
-        r"|(?<!been )(?<!be )\bkept (?:informed|updated|up ?to ?date)\b"
-        r"|\b(?:was|were|are|is|be|being) (?:always |just |really )?there (?:for (?:me|us|him"
-        r"|her|them|people|everyone)|when (?:i |we |you |he |she |they )?(?:needed|need)"
-        r"(?: (?:it|them|help|him|her|me|us))?)\b"
+        r"|(?<!been )(?<!be )\bkept (?:(?:well|fully|constantly|regularly) )?(?:informed|updated"
+        r"|up ?to ?date|in the loop)\b"
+        + r"|"
+        + _after(
+            ("was", "were", "are", "is", "be", "being", "always", "just", "really"), ("there",)
+        )
+        + r" (?:for (?:me|us|him|her|them|people|everyone)|when (?:i |we |you |he |she "
+        r"|they )?(?:needed|need)(?: (?:it|them|help|him|her|me|us))?|to (?:help|give|support"
+        r"|listen|assist|reassure|answer))\b"
         r"|\bcare and (?:attention|compassion|kindness|consideration|respect|understanding"
         r"|support)\b|\bput(?:s|ting)? (?:me|us|him|her|them|patients|people|the patients?"
         r"|everyone) first\b"
-        r"|\b(?:went|happened|arrived|came|worked|turned up|all|everything)(?: \w+)?? (?:exactly"
-        r" |just )?as (?:stated|advised|promised|planned|arranged|agreed|described|booked"
-        r"|scheduled|said)\b"
+        + r"|"
+        + _after(
+            (
+                "went",
+                "happened",
+                "arrived",
+                "came",
+                "worked",
+                "up",
+                "all",
+                "everything",
+                "exactly",
+                "just",
+            ),
+            ("as",),
+        )
+        + r" (?:stated|advised|promised|planned|arranged|agreed|described|booked|scheduled"
+        r"|said)\b"
         r"|\bdeserve[sd]? (?:\w+ )?(?:recognition|praise|credit|a medal|medals|an award"
         r"|a pay ?rise|thanks)\b|\bsav(?:e|es|ed|ing) (?:people'?s |many |countless )?lives\b"
-        r"|\b(?:was|were|are|is|be|being) (?:always |just |really )?there to (?:help|give|support"
-        r"|listen|assist|reassure|answer)\b"
-        r"|\b(?:the|a) right (?:treatment|service|care|place|person|people|decision|advice|help"
-        r"|hospital|department|level|support|answers?|pace)\b"
+        + r"|"
+        + _after(("the", "a"), ("right",))
+        + r" (?:treatment|service|care|place|person|people|decision|advice|help|hospital"
+        r"|department|level|support|answers?|pace)\b"
         r"|\btook (?:the |their |his |her |some |a lot of |plenty of )?time (?:to (?:listen|explain"
         r"|chat|talk|reassure|answer|help|sit|understand|get to know|go through|make sure)"
         r"|listening|explaining|talking|over)\b",
@@ -683,29 +874,71 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     ),
     # Being passed around, kept on hold or hung up on, told with no opinion word
     (
-        r"\b(?:was|were|been|being|kept|left|held|put|sat|sitting|waiting) on hold\b"
-        r"|\btook (?:all|the whole|most of the) (?:day|night|morning|afternoon|evening|weekend)\b"
-        r"|\btook (?:\d+|two|three|four|five|several|many|numerous) (?:phone )?(?:calls|attempts"
-        r"|tries|goes)\b|\btook (?:half an? hour|days|weeks|hours)\b"
+        _after(
+            (
+                "was",
+                "were",
+                "been",
+                "being",
+                "kept",
+                "left",
+                "held",
+                "put",
+                "sat",
+                "sitting",
+                "waiting",
+                "min",
+                "mins",
+                "minutes",
+                "hour",
+                "hours",
+                "hr",
+                "hrs",
+            ),
+            ("on hold",),
+        )
+        + r"\b"
+        r"|\btook (?:(?:all|the whole|most of the) (?:day|night|morning|afternoon|evening"
+        r"|weekend)|(?:\d+|two|three|four|five|several|many|numerous) (?:phone )?(?:calls"
+        r"|attempts|tries|goes)|half an? hour|days|weeks|hours)\b"
         r"|\b(?:passed|passing|pass|pushed|sent) (?:me |us |you |him |her |them )?(?:down the"
         r" line|from pillar to post|around|round|back and forth|from one \w+ to (?:another"
         r"|the next)|on(?:to| to) someone else)\b|\bfobbed off\b"
-        r"|\b(?:hang|hung|hanging|hangs) up (?:on|the phone on)\b|\b(?:had )?no records? of\b"
+        r"|\b(?:hang|hung|hanging|hangs) up (?:on|the phone on)\b"
+        r"|\b(?:had )?no records? of\b"
         r"|\bfelt (?:\w+ )?(?:judged|belittled|dismissed|like a (?:nuisance|burden|number))\b"
         r"|\b(?:second|2nd) class (?:citizen|service|treatment)\b"
-        r"|\b(?:a bit|very|quite|rather|so|really|most|extremely|a little) trying\b"
-        r"|\b(?:was|were) (?:quite |rather )?a (?:long |good )?while (?:before|until)\b"
-        r"|\b(?:no|wasn'?t|weren'?t|was not|were not|isn'?t|aren'?t|not)(?: \w+){0,3}?"
-        r" available\b|\bnot an option\b"
-        r"|\b(?:mins?|minutes|hours?|hrs?) on hold\b|\btime taken (?:was )?(?:over |about |nearly"
-        r" )?(?:\d+|an?|one|two|three|four|five|six|ten) (?:hours?|hrs?|minutes|mins)\b"
+        + r"|"
+        + _after(
+            ("a bit", "very", "quite", "rather", "so", "really", "most", "extremely", "a little"),
+            ("trying",),
+        )
+        + r"\b"
+        + r"|"
+        + _after(
+            (
+                "was a",
+                "were a",
+                "was quite a",
+                "were quite a",
+                "was a long",
+                "was a good",
+                "was rather a",
+            ),
+            ("while",),
+        )
+        + r" (?:before|until)\b"
+        r"|\b(?:no|not|wasn'?t|weren'?t|isn'?t|aren'?t) (?:\w+ ){0,3}?available\b"
+        r"|\bnot an option\b"
+        r"|\btime taken (?:was )?(?:over |about |nearly )?(?:\d+|an?|one|two|three|four|five|six"
+        r"|ten) (?:hours?|hrs?|minutes|mins)\b"
         r"|\bwaited (?:all|the whole|most of the) (?:day|night|morning|afternoon|evening)\b"
         r"|\b(?:had|have|has|needed) to \w+(?: [\w'-]+){0,4}? (?:myself|ourselves)\b"
-        r"|\bhad to chase\b"
-        r"|\bof (?:no|little) use\b|\b(?:the|one|only) (?:negative|bad|down ?side|worst)"
-        r" (?:aspect|point|side|thing|part|bit)\b|\bonly trouble\b"
-        rf"|\b{AUX_NOT} (?:\w+ )?(?:visit|send|refer|let (?:me|us|him|her|them) know|inform"
-        r"|update|come out|check on)\b",
+        r"|\bhad to chase\b|\bof (?:no|little) use\b"
+        + r"|"
+        + _after(("the", "one", "only"), ("negative", "bad", "downside", "down side", "worst"))
+        + r" (?:aspect|point|side|thing|part|bit)\b"
+        r"|\bonly trouble\b",
         -0.4,
         NEAR,
     ),
@@ -733,7 +966,8 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     (
         rf"\b{AUX_NOT} (?:\w+ )?(?:get|help|answer|ring|call|arrive|arrived|turn up|turned up"
         r"|come|came|show up|showed up|cover|explain|listen|reply|respond|happen|offer|tell|wait"
-        r"|bother)\b|\bexpected (?:more|better)\b",
+        r"|bother|visit|send|refer|let (?:me|us|him|her|them) know|inform|update|come out"
+        r"|check on)\b|\bexpected (?:more|better)\b",
         -0.4,
         NEVER,
     ),
