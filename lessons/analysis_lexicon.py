@@ -245,7 +245,7 @@ DOMAIN_LEXICON: dict[str, float] = {
     "straight-forward": 0.4, "friendliness": 0.5, "disgrace": -0.8, "disgraceful": -0.8,
     "common": 0.0, "miracle": 0.4, "round": 0.0, "all-round": 0.3, "previous": 0.0,
     "previously": 0.0, "firstly": 0.0, "normally": 0.0, "daunting": -0.3, "true": 0.0,
-    "marked": 0.0, "autistic": 0.0,
+    "marked": 0.0, "autistic": 0.0, "rarely": 0.0, "significantly": 0.0, "interestingly": 0.0,
     "swift": 0.3, "chatty": 0.2, "lifesaver": 0.7, "life-saver": 0.7, "a1": 0.6, "tip-top": 0.8,
     "sorted": 0.3, "embarrassing": -0.4, "argumentative": -0.5, "dismissive": -0.5,
     "unprepared": -0.4, "unnecessary": -0.3, "deleterious": -0.5, "inconsistent": -0.3,
