@@ -737,7 +737,7 @@ PATTERN_CASES = [
     # 16. saying an answer is true, or that work was marked, judges nothing
     ("general", "neutral", False, "I ticked that box because it is true of my day."),
     ("general", "neutral", False, "The trainer marked our quiz answers."),
-    ("general", "neutral", False, "The bus rarely stops outside the civic centre."),
+    ("general", "neutral", False, "I found the bus rarely stopped outside the civic centre."),
     # 17. care told as what was done, and failings told as what happened
     ("general", "positive", False, "We were well taken care of by the democratic services team"),
     ("general", "positive", False, "The mentors were there when we needed them"),
