@@ -375,17 +375,24 @@ _SITUATION_WORDS = (
 )
 
 
-def _after(before: Sequence[str], words: Sequence[str]) -> str:
+def _after(before: Sequence[str], words: Sequence[str], otherwise: str = "") -> str:
     """Any of `words`, only where it follows one of the words `before`: "stressful" after
     "at a" or "during a". The word itself is matched first and what stands before it looked
     back at, so the rule costs something only where its telling word stands, not at every
-    "a", "i" or "was" (which start so many words that trying a rule there costs time)."""
+    "a", "i" or "was" (which start so many words that trying a rule there costs time).
+    `otherwise`, a pattern, lets the word stand without those words before it (a lookahead
+    at what follows, say)."""
     return (
         "(?:"
         + "|".join(
             re.escape(w)
             + "(?:"
-            + "|".join(rf"(?<=\b{re.escape(b)} {re.escape(w)})" for b in before)
+            + "|".join(
+                [
+                    *(rf"(?<=\b{re.escape(b)} {re.escape(w)})" for b in before),
+                    *([otherwise] if otherwise else []),
+                ]
+            )
             + ")"
             for w in words
         )
@@ -559,11 +566,13 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
     # Each alternative starts at its telling word (with the words before it looked back at),
     # not at "a", "i" or "was", which start so many words that trying them costs time.
     (
-        _after(_SITUATION_BEFORE, _SITUATION_WORDS)
-        + r" (?:time|experience|moment|day|night|period|event)s?\b"
-        r"|\b(?:stressful|difficult|awful|bad|scary|distressing|worrying|traumatic|upsetting"
-        r"|horrible|frightening|terrible|tough|sad|dreadful|challenging) (?:situation"
-        r"|circumstances|ordeal|episode)s?\b"
+        _after(
+            _SITUATION_BEFORE,
+            _SITUATION_WORDS,
+            otherwise=r"(?= (?:situation|circumstances|ordeal|episode))",
+        )
+        + r" (?:situation|circumstances|ordeal|episode|time|experience|moment|day|night|period"
+        r"|event)s?\b"
         + r"|"
         + _after(
             (
