@@ -1,7 +1,8 @@
 """The attendees' form on the app's own server: plain HTML, no websocket, no script needed.
 
     GET  /feedback                 the code entry (a GET form: ?c=CODE)
-    GET  /feedback?s=TOKEN|c=CODE  the form, in the session's language or ?lang=cy|en
+    GET  /feedback?s=TOKEN|c=CODE  the form, in the session's language or ?lang=cy|en; a
+                                   follow-up's code: 303 to /followup?c=CODE
     POST /feedback?s=TOKEN         check and store; 303 to the thank-you page, or the form
                                    again with every answer and a message for each problem
     GET  /feedback/thanks?s=TOKEN  thank you, and a fresh form for the next person
@@ -31,8 +32,8 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
-from lessons import form_html, privacy, share, store, typed_text
-from lessons.choices import MAX_FEEDBACK_ANSWER_CHARS, QUESTIONS
+from lessons import followup, form_html, privacy, share, store, typed_text
+from lessons.choices import LANGUAGES, MAX_FEEDBACK_ANSWER_CHARS, QUESTIONS
 from lessons.clock import now_local
 from lessons.errors import DatabaseUnavailable, ValidationError
 from lessons.feedback import (
@@ -190,13 +191,17 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
         )
         return form_html.form_page(page(language, params, form_html.FORM_PATH), view)
 
-    def show_form(visit: Visit) -> tuple[str, int]:
+    def show_form(visit: Visit) -> Response | tuple[str, int]:
         if not visit.token and not visit.code:
             language = language_or_default(visit.asked_language)
             return form_html.code_page(page(language, {}, form_html.FORM_PATH)), 200
         try:
             session = find(visit)
         except SessionUnavailable as refused:
+            # A follow-up's code typed where the day's goes: its own form takes it.
+            typed_elsewhere = refused.session is None and not visit.token
+            if typed_elsewhere and followup.is_followup_code(database(), visit.code):
+                return see_other(root, form_html.FOLLOWUP_PATH, visit)
             return unavailable_page(visit, refused)
         return form_for(session, language_or_default(visit.asked_language, session.language)), 200
 
@@ -204,8 +209,8 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
         visit = Visit.of(request)
         if request.method == "POST":
             return await receive(request, visit)
-        body, status = await run_in_threadpool(show_form, visit)
-        return html_response(body, status)
+        result = await run_in_threadpool(show_form, visit)
+        return result if isinstance(result, Response) else html_response(*result)
 
     async def receive(request: Request, visit: Visit) -> Response:
         if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
@@ -371,6 +376,13 @@ class LinkToTheForm(Route):
         if not names & {"s", "c"}:
             return Match.NONE, {}
         return super().matches(scope)
+
+
+def see_other(root: str, path: str, visit: Visit) -> RedirectResponse:
+    """303 to the other form's `path` with the code typed (and the language, if asked for)."""
+    language = visit.asked_language if visit.asked_language in LANGUAGES else ""
+    target = form_html.link(root, path, c=normalise_code(visit.code), lang=language)
+    return RedirectResponse(target, status_code=303, headers=_HEADERS)
 
 
 def not_found_message(visit: Visit, t: Callable[..., str]) -> str:

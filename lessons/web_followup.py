@@ -2,7 +2,9 @@
 day's form (lessons.web_feedback), with the same protections.
 
     GET  /followup                 the code entry (a GET form: ?c=CODE)
-    GET  /followup?s=TOKEN|c=CODE  the form, in the session's language or ?lang=cy|en
+    GET  /followup?s=TOKEN|c=CODE  the form, in the session's language or ?lang=cy|en; a
+                                   day's code: 303 to /feedback?c=CODE until the day's form
+                                   closes, then the code page saying which code goes here
     POST /followup?s=TOKEN         check and store; 303 to the thank-you page, or the form
                                    again with every answer and a message beside each problem
     GET  /followup/thanks?s=TOKEN  thank you
@@ -26,11 +28,13 @@ from starlette.routing import BaseRoute, Route
 
 from lessons import followup, form_html, store
 from lessons.choices import FOLLOWUP_ACTIONS, FOLLOWUP_QUESTIONS
+from lessons.clock import now_local
 from lessons.errors import DatabaseUnavailable, ValidationError
 from lessons.feedback import SessionUnavailable
 from lessons.followup import FollowupAnswer
 from lessons.form_html import FollowupView, FormView
 from lessons.i18n import Translator, language_or_default, long_date, translator
+from lessons.sessions import normalise_code
 from lessons.web_feedback import (
     MAX_BODY_BYTES,
     AttendeePages,
@@ -40,6 +44,7 @@ from lessons.web_feedback import (
     html_response,
     not_found_message,
     scale_value,
+    see_other,
     typed_values,
 )
 
@@ -121,15 +126,36 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
         actions = {code: FOLLOWUP_ACTIONS[code] for code in offered}
         return form_html.followup_page(page(language, params, path), FollowupView(view, actions))
 
-    def show_form(visit: Visit) -> tuple[str, int]:
+    def show_form(visit: Visit) -> Response | tuple[str, int]:
         if not visit.token and not visit.code:
             language = language_or_default(visit.asked_language)
             return form_html.followup_code_page(page(language, {}, path)), 200
         try:
             session = find(visit)
         except SessionUnavailable as refused:
+            if refused.session is None and not visit.token:
+                day = followup.day_code_session(database(), visit.code)
+                if day is not None:
+                    return day_code_typed(visit, day)
             return unavailable_page(visit, refused)
         return form_for(session, language_or_default(visit.asked_language, session.language)), 200
+
+    def day_code_typed(visit: Visit, day: store.SessionRow) -> Response | tuple[str, int]:
+        """A day's code typed where the follow-up's goes: the day's form while it takes
+        feedback (or opens soon); once it has closed, a word on which code goes here."""
+        if not followup.day_form_closed(day, now_local()):
+            return see_other(root, form_html.FORM_PATH, visit)
+        language = language_or_default(visit.asked_language, day.language)
+        t = translator(language)
+        message = t(
+            "The code {code} is for feedback on the day of ‘{title}’, which has closed. This"
+            " page is for the follow-up weeks later: type the follow-up’s code, from your"
+            " slip or the poster.",
+            code=normalise_code(visit.code),
+            title=day.title,
+        )
+        shown = page(language, {"c": visit.code}, path)
+        return form_html.followup_code_page(shown, message, visit.code), 404
 
     async def form(request: Request) -> Response:
         visit = Visit.of(request)
@@ -139,8 +165,8 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
             fields = await request.form()
             result = await run_in_threadpool(store_answers, visit, fields)
             return result if isinstance(result, Response) else html_response(*result)
-        body, status = await run_in_threadpool(show_form, visit)
-        return html_response(body, status)
+        result = await run_in_threadpool(show_form, visit)
+        return result if isinstance(result, Response) else html_response(*result)
 
     def store_answers(visit: Visit, fields: FormData) -> Response | tuple[str, int]:
         try:
