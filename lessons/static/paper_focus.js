@@ -2,7 +2,10 @@
 // cursor, ready for the next card. Served by the app, so its Content-Security-Policy
 // ('self' only, no inline script) allows it.
 (function () {
-  var first = window.parent.document.querySelector('input[aria-label^="Overall rating"]');
+  // The day's card starts at the overall rating; the follow-up's at what was done since.
+  var first = window.parent.document.querySelector(
+    'input[aria-label^="Overall rating"], input[aria-label^="Done since"]'
+  );
   if (first) {
     first.focus();
   }
