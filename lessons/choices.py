@@ -70,6 +70,9 @@ QUESTIONS: dict[str, str] = {
     "to_change": "What should we change for next time?",
     "help_next": "What help would you like next?",
 }
+# The day's questions: every figure of the day (post-mortem, verdicts, trends, the programme
+# report) counts only the comments answering them, never the follow-up's.
+DAY_QUESTIONS: tuple[str, ...] = tuple(QUESTIONS)
 
 # The follow-up's two free-text questions (issue 16), stored as comments beside the day's and
 # analysed the same way: what got in the way reads like "what should we change?" ("Nothing"
@@ -83,6 +86,14 @@ COMMENT_QUESTIONS: dict[str, str] = {
     **QUESTIONS,
     "fu_barriers": "Follow-up: what got in the way?",
     "fu_help_next": "Follow-up: what help next?",
+}
+
+# When a comment was said: on the day (the day's form, paper card or import) or weeks on (the
+# follow-up), and the questions each answers. The Comments page shows the day's unless asked.
+COMMENT_MOMENTS: dict[str, str] = {"day": "On the day", "weeks_on": "Weeks on (follow-up)"}
+MOMENT_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "day": DAY_QUESTIONS,
+    "weeks_on": tuple(FOLLOWUP_QUESTIONS),
 }
 
 QUESTION_KIND: dict[str, str] = {

@@ -46,6 +46,7 @@ from lessons.feedback import (
     FeedbackWindow,
     SessionUnavailable,
     analyse_texts,
+    check_taking_feedback,
     validate_scale,
 )
 from lessons.sessions import CODE_LENGTH, normalise_code
@@ -108,6 +109,39 @@ def session_for_followup(
         raise SessionUnavailable("This follow-up link or code is not recognised.")
     check_followup_open(session, now or now_local())
     return session
+
+
+# --- a code typed on the other form's page ---------------------------------------------------
+# The day's code and the follow-up's are both six characters, and never the same: a person
+# who types one where the other goes is taken to the form it belongs to.
+
+
+def is_followup_code(database: store.Database, code: str) -> bool:
+    """Whether this code, as typed (say, on the day's form), is a follow-up's."""
+    typed = normalise_code(code)
+    if len(typed) != CODE_LENGTH:
+        return False
+    with database.reading() as cur:
+        return store.followup_session_id(cur, code=typed) is not None
+
+
+def day_code_session(database: store.Database, code: str) -> store.SessionRow | None:
+    """The session whose day's code this is, as typed (say, on the follow-up's form)."""
+    typed = normalise_code(code)
+    if len(typed) != CODE_LENGTH:
+        return None
+    with database.reading() as cur:
+        return store.session_by_code(cur, typed)
+
+
+def day_form_closed(session: store.SessionRow, now: datetime) -> bool:
+    """Whether the session's day form has stopped taking feedback (rather than taking it, or
+    opening soon)."""
+    try:
+        check_taking_feedback(session, now)
+    except SessionUnavailable as refused:
+        return refused.reason == "closed"
+    return False
 
 
 # --- what is offered, checked and stored ---------------------------------------------------

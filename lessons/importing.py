@@ -23,11 +23,13 @@ from lessons.errors import ValidationError
 from lessons.feedback import (
     FeedbackAnswer,
     Recorded,
+    SessionUnavailable,
     Submission,
     clean_answer,
     record_responses_in,
     validate_feedback,
 )
+from lessons.followup import FollowupAnswer, submit_followup
 from lessons.import_sheet import (
     FIELD_LABELS,
     SCALE_FIELDS,
@@ -37,7 +39,7 @@ from lessons.import_sheet import (
     Sheet,
     parse_row,
 )
-from lessons.paper_form import CHOICE_KEYS
+from lessons.paper_form import CHOICE_KEYS, FOLLOWUP_CHOICE_KEYS
 from lessons.sessions import normalise_code
 from lessons.wording import plural
 
@@ -429,6 +431,69 @@ def enter_paper_card(
             raise ValidationError({"session": "That session no longer exists."})
         [recorded] = store_submissions(cur, [submission], analyses, "paper", actor)
     return recorded.response_id
+
+
+def _numbers_typed(typed: str) -> list[str] | None:
+    """The numbers typed for the boxes ticked ("1 3", "1,3" or "13": each choice is one
+    digit); None when anything else was typed."""
+    digits = [c for c in typed if c not in " ,;"]
+    return digits if all(c.isdigit() for c in digits) else None
+
+
+def paper_followup_answer(keys: dict[str, str]) -> FollowupAnswer:
+    """A follow-up card as typed: the numbers printed beside the boxes ticked (what was done,
+    what got in the way), the one for how often, confidence now (1-5) and the comments as
+    written. Anything typed that is not a printed number is a ValidationError; the rest is
+    left to the follow-up's own checks."""
+    errors: dict[str, str] = {}
+    picked: dict[str, list[str]] = {}
+    for name, numbered in FOLLOWUP_CHOICE_KEYS.items():
+        typed = keys.get(name, "").strip()
+        numbers = _numbers_typed(typed)
+        many = name != "frequency"
+        if (
+            numbers is None
+            or any(n not in numbered for n in numbers)
+            or (not many and len(numbers) > 1)
+        ):
+            errors[name] = (
+                f"Type the number{'s' if many else ''} printed beside the"
+                f" {'answers' if many else 'answer'} ticked (1 to {len(numbered)})."
+            )
+            continue
+        picked[name] = [numbered[n] for n in dict.fromkeys(numbers)]
+    confidence = keys.get("confidence_now", "").strip()
+    if confidence and not confidence.isdigit():
+        errors["confidence_now"] = "Type a number from 1 to 5 for confidence now."
+    if errors:
+        raise ValidationError(errors)
+    return FollowupAnswer(
+        actions=tuple(picked["actions"]),
+        frequency=next(iter(picked["frequency"]), None),
+        barriers=tuple(picked["barriers"]),
+        fu_barriers=keys.get("fu_barriers", ""),
+        confidence_now=int(confidence) if confidence else None,
+        fu_help_next=keys.get("fu_help_next", ""),
+    )
+
+
+def enter_paper_followup(
+    database: store.Database,
+    session_id: int,
+    answer: FollowupAnswer,
+    actor: Actor,
+    card_key: str,
+) -> int:
+    """Store one paper follow-up card as the online follow-up stores an answer (the same
+    checks, whenever it is typed in); the card's key makes a double press store it once.
+    The follow-up answer's id."""
+    check_role(actor.role, "facilitator", "enter paper follow-up answers")
+    try:
+        return submit_followup(
+            database, session_id, answer, f"paper-followup-{card_key}", within_window=False
+        )
+    except SessionUnavailable as gone:
+        raise ValidationError({"session": "That session no longer exists."}) from gone
 
 
 def paper_cards_entered(database: store.Database, session_id: int, actor: Actor) -> int:

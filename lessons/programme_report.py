@@ -90,7 +90,8 @@ def _headline_lines(headline: TrendHeadline) -> list[str]:
         lines.append(f"mean confidence uplift {headline.mean_uplift:+.2f}")
     if headline.negative_share is not None:
         lines.append(
-            f"{headline.negative_share:.0%} of {plural(headline.comments, 'comment')} critical"
+            f"{headline.negative_share:.0%} of {plural(headline.comments, 'comment')} on the day"
+            " critical"
         )
     return lines
 

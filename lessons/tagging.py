@@ -20,7 +20,7 @@ from typing import Any
 from lessons import store
 from lessons.analysis import ANALYSER_VERSION, Analysis, analyse
 from lessons.auth import UNATTRIBUTED, Actor
-from lessons.choices import QUESTION_KIND
+from lessons.choices import MOMENT_QUESTIONS, QUESTION_KIND
 from lessons.clock import now_local
 from lessons.errors import ValidationError
 from lessons.learned import LearnedModel, analyse_many_with
@@ -555,14 +555,17 @@ def find_comments(
     untagged_only: bool = False,
     limit: int = 2000,
     requests_only: bool = False,
+    said: str | None = None,
 ) -> list[store.AnalysedComment]:
     """Comments as people see them (corrections applied), newest first, filtered; the
-    untagged queue ignores the theme; `requests_only` keeps those that ask for something."""
+    untagged queue ignores the theme; `requests_only` keeps those that ask for something;
+    `said` ('day' or 'weeks_on', COMMENT_MOMENTS) keeps the day's or the follow-up's."""
     where = store.CommentFilter(
         session_id=session_id,
         theme_id=None if untagged_only else theme_id,
         label=label,
         question=question,
+        questions=MOMENT_QUESTIONS[said] if said else (),
         text=text,
         untagged_only=untagged_only,
         requests_only=requests_only,

@@ -136,7 +136,7 @@ def rating_reading(shown: pd.DataFrame) -> str:
 
 def theme_heatmap(themes: pd.DataFrame, names: Mapping[str, str]) -> TrendChart:
     """Share of each month's comments tagged with each theme; hover shows how many were critical."""
-    key, title = "themes", "Themes by month (share of comments)"
+    key, title = "themes", "Themes by month (share of the day's comments)"
     if themes.empty:
         return _empty(key, title, "No tagged comments in this selection.")
     frame = themes[themes["comments"] >= MIN_GROUP_SIZE].copy()

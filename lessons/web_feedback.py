@@ -1,7 +1,8 @@
 """The attendees' form on the app's own server: plain HTML, no websocket, no script needed.
 
     GET  /feedback                 the code entry (a GET form: ?c=CODE)
-    GET  /feedback?s=TOKEN|c=CODE  the form, in the session's language or ?lang=cy|en
+    GET  /feedback?s=TOKEN|c=CODE  the form, in the session's language or ?lang=cy|en; a
+                                   follow-up's code: 303 to /followup?c=CODE
     POST /feedback?s=TOKEN         check and store; 303 to the thank-you page, or the form
                                    again with every answer and a message for each problem
     GET  /feedback/thanks?s=TOKEN  thank you, and a fresh form for the next person
@@ -31,8 +32,8 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
-from lessons import form_html, privacy, share, store, typed_text
-from lessons.choices import MAX_FEEDBACK_ANSWER_CHARS, QUESTIONS
+from lessons import followup, form_html, privacy, share, store, typed_text
+from lessons.choices import LANGUAGES, MAX_FEEDBACK_ANSWER_CHARS, QUESTIONS
 from lessons.clock import now_local
 from lessons.errors import DatabaseUnavailable, ValidationError
 from lessons.feedback import (
@@ -44,7 +45,7 @@ from lessons.feedback import (
     session_for_link,
 )
 from lessons.form_html import FormView, Page
-from lessons.i18n import clock_time, language_or_default, long_date, translator
+from lessons.i18n import Translator, clock_time, language_or_default, long_date, translator
 from lessons.privacy_notice import footer_line
 from lessons.sessions import CODE_LENGTH, normalise_code, session_response_count
 
@@ -109,6 +110,147 @@ class AttendeePages:
         return Page(language, self.root, switch, self.footer(language))
 
 
+@dataclass(frozen=True)
+class AttendeeForm:
+    """What one attendee form (the day's, or the follow-up's) has of its own; `form_routes`
+    serves either the same way: the code entry, the form, its answers checked and stored
+    once, a page for a link not recognised, not open yet or closed, and the thanks."""
+
+    what: str  # for the log: "Feedback", "Follow-up"
+    path: str
+    thanks_path: str
+    where_it_goes: str  # the thank-you page's line about what happens to the answers
+    text_fields: tuple[str, ...]  # typed fields, checked for characters that cannot be kept
+    code_page: Callable[[Page, str, str], str]  # (page, message, code as typed)
+    find: Callable[[Visit], store.SessionRow]  # or SessionUnavailable
+    token_of: Callable[[store.SessionRow], str]  # the form's link token
+    render: Callable[[Page, FormView, store.SessionRow], str]
+    not_yet: Callable[[store.SessionRow, str, Translator], tuple[str, list[str]]]
+    closed: Callable[[store.SessionRow, Translator], tuple[str, list[str]]]
+    values: Callable[[FormData], dict[str, str]]
+    submit: Callable[[store.SessionRow, dict[str, str], str, str], object]  # values, lang, key
+    messages: Callable[[ValidationError, dict[str, str], Translator], dict[str, str]]
+    # A code the form does not know, which may be the other form's: where it leads, if so.
+    typed_elsewhere: Callable[[Visit], Response | tuple[str, int] | None]
+
+
+def form_routes(
+    form: AttendeeForm, root: str, page: Callable[[str, dict[str, str] | None, str], Page]
+) -> list[BaseRoute]:
+    """The form's two routes, `form.path` (GET the code entry or the form, POST answers) and
+    `form.thanks_path`, under the server's base path `root`."""
+
+    def unavailable_page(visit: Visit, refused: SessionUnavailable) -> tuple[str, int]:
+        session = refused.session
+        language = language_or_default(visit.asked_language, session.language if session else "en")
+        t = translator(language)
+        params = {"s": visit.token} if visit.token else {"c": visit.code}
+        shown = page(language, params, form.path)
+        if session is None:
+            return form.code_page(shown, not_found_message(visit, t), visit.code), 404
+        if refused.reason == "not_yet":
+            heading, paragraphs = form.not_yet(session, language, t)
+        else:
+            heading, paragraphs = form.closed(session, t)
+        return form_html.message_page(shown, heading, paragraphs), 200
+
+    def form_for(
+        session: store.SessionRow,
+        language: str,
+        values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        key: str | None = None,
+    ) -> str:
+        params = {"s": form.token_of(session)}
+        view = FormView(
+            title=session.title,
+            when=long_date(session.starts_at, language),
+            action=form_html.link(root, form.path, **params, lang=language),
+            key=key or secrets.token_hex(16),
+            values=values or {},
+            errors=errors or {},
+            language_field=language,
+        )
+        return form.render(page(language, params, form.path), view, session)
+
+    def show_form(visit: Visit) -> Response | tuple[str, int]:
+        if not visit.token and not visit.code:
+            language = language_or_default(visit.asked_language)
+            return form.code_page(page(language, {}, form.path), "", ""), 200
+        try:
+            session = form.find(visit)
+        except SessionUnavailable as refused:
+            elsewhere = None
+            if refused.session is None and not visit.token:
+                elsewhere = form.typed_elsewhere(visit)
+            return elsewhere or unavailable_page(visit, refused)
+        return form_for(session, language_or_default(visit.asked_language, session.language)), 200
+
+    async def answer(request: Request) -> Response:
+        visit = Visit.of(request)
+        if request.method == "POST":
+            if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+                return html_response("Too large", 413)
+            fields = await request.form()
+            result = await run_in_threadpool(store_answers, visit, fields)
+        else:
+            result = await run_in_threadpool(show_form, visit)
+        return result if isinstance(result, Response) else html_response(*result)
+
+    def store_answers(visit: Visit, fields: FormData) -> Response | tuple[str, int]:
+        try:
+            session = form.find(visit)
+        except SessionUnavailable as refused:
+            return unavailable_page(visit, refused)
+        values = form.values(fields)
+        language = language_or_default(str(fields.get("lang", "")), "en")
+        key = str(fields.get("key", ""))[:200]
+        t = translator(language)
+        errors = {
+            n: t(form_html.UNREADABLE) for n in form.text_fields if "\ufffd" in values.get(n, "")
+        }
+        if not errors:
+            try:
+                form.submit(session, values, language, key)
+            except ValidationError as invalid:
+                errors = form.messages(invalid, values, t)
+            except SessionUnavailable as refused:
+                return unavailable_page(visit, refused)
+            except DatabaseUnavailable as problem:
+                # Nothing was stored (the transaction rolled back): the same form, same key,
+                # every answer kept, to send again.
+                LOG.error("%s not saved: %s", form.what, problem)
+                saved = {"form": t(form_html.NOT_SAVED)}
+                return form_for(session, language, values, saved, key), 503
+        if errors:
+            return form_for(session, language, values, errors, key), 422
+        return RedirectResponse(
+            form_html.link(root, form.thanks_path, s=form.token_of(session), lang=language),
+            status_code=303,
+            headers=_HEADERS,
+        )
+
+    def thanks_body(visit: Visit) -> tuple[str, int]:
+        try:
+            session = form.find(visit)
+        except SessionUnavailable as refused:
+            return unavailable_page(visit, refused)
+        language = language_or_default(visit.asked_language, session.language)
+        params = {"s": form.token_of(session)}
+        again = form_html.link(root, form.path, **params, lang=language)
+        shown = page(language, params, form.thanks_path)
+        return form_html.thanks_page(shown, again, form.where_it_goes), 200
+
+    async def thanks(request: Request) -> Response:
+        body, status = await run_in_threadpool(thanks_body, Visit.of(request))
+        return html_response(body, status)
+
+    return [
+        Route(f"{root}{form.path}", answer, methods=["GET", "HEAD", "POST"]),
+        Route(f"{root}{form.thanks_path}", thanks, methods=["GET", "HEAD"]),
+    ]
+
+
 def routes(database: Callable[[], store.Database], base_path: str = "") -> list[BaseRoute]:
     """The attendees' routes, under the server's base path; `database` gives the server's
     one Database."""
@@ -135,138 +277,54 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
         check_taking_feedback(session, now_local())
         return session
 
-    def unavailable_page(visit: Visit, refused: SessionUnavailable) -> tuple[str, int]:
-        session = refused.session
-        language = language_or_default(visit.asked_language, session.language if session else "en")
-        t = translator(language)
-        params = {"s": visit.token} if visit.token else {"c": visit.code}
-        shown = page(language, params, form_html.FORM_PATH)
-        if session is None:
-            return form_html.code_page(shown, not_found_message(visit, t), visit.code), 404
-        if refused.reason == "not_yet":
-            opens = feedback_window(session).opens_at or session.starts_at
-            return form_html.message_page(
-                shown,
-                t("Feedback opens soon"),
-                [
-                    t(
-                        "The form for ‘{title}’ opens at {time}, {day}: 30 minutes before the"
-                        " session starts.",
-                        title=session.title,
-                        time=clock_time(opens, language),
-                        day=long_date(opens, language),
-                    ),
-                    t("Come back then, or scan the code again."),
-                ],
-            ), 200
-        return form_html.message_page(
-            shown,
-            t("Feedback has closed"),
-            [
-                t("Feedback for ‘{title}’ has closed.", title=session.title),
-                t(
-                    "Thank you for wanting to help; please speak to the facilitator if you"
-                    " have something to add."
-                ),
-            ],
-        ), 200
+    def not_yet(session: store.SessionRow, language: str, t: Translator) -> tuple[str, list[str]]:
+        opens = feedback_window(session).opens_at or session.starts_at
+        return t("Feedback opens soon"), [
+            t(
+                "The form for ‘{title}’ opens at {time}, {day}: 30 minutes before the"
+                " session starts.",
+                title=session.title,
+                time=clock_time(opens, language),
+                day=long_date(opens, language),
+            ),
+            t("Come back then, or scan the code again."),
+        ]
 
-    def form_for(
-        session: store.SessionRow,
-        language: str,
-        values: dict[str, str] | None = None,
-        errors: dict[str, str] | None = None,
-        key: str | None = None,
-    ) -> str:
-        params = {"s": session.feedback_token}
-        view = FormView(
-            title=session.title,
-            when=long_date(session.starts_at, language),
-            action=form_html.link(root, form_html.FORM_PATH, **params, lang=language),
-            key=key or secrets.token_hex(16),
-            values=values or {},
-            errors=errors or {},
-            language_field=language,
-        )
-        return form_html.form_page(page(language, params, form_html.FORM_PATH), view)
+    def closed(session: store.SessionRow, t: Translator) -> tuple[str, list[str]]:
+        return t("Feedback has closed"), [
+            t("Feedback for ‘{title}’ has closed.", title=session.title),
+            t(
+                "Thank you for wanting to help; please speak to the facilitator if you"
+                " have something to add."
+            ),
+        ]
 
-    def show_form(visit: Visit) -> tuple[str, int]:
-        if not visit.token and not visit.code:
-            language = language_or_default(visit.asked_language)
-            return form_html.code_page(page(language, {}, form_html.FORM_PATH)), 200
-        try:
-            session = find(visit)
-        except SessionUnavailable as refused:
-            return unavailable_page(visit, refused)
-        return form_for(session, language_or_default(visit.asked_language, session.language)), 200
+    def submit(session: store.SessionRow, values: dict[str, str], language: str, key: str) -> int:
+        return room().submit(session.id, _answer(values, language), key)
 
-    async def form(request: Request) -> Response:
-        visit = Visit.of(request)
-        if request.method == "POST":
-            return await receive(request, visit)
-        body, status = await run_in_threadpool(show_form, visit)
-        return html_response(body, status)
+    def typed_elsewhere(visit: Visit) -> Response | None:
+        # A follow-up's code typed where the day's goes: its own form takes it.
+        if followup.is_followup_code(database(), visit.code):
+            return see_other(root, form_html.FOLLOWUP_PATH, visit)
+        return None
 
-    async def receive(request: Request, visit: Visit) -> Response:
-        if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
-            return html_response("Too large", 413)
-        fields = await request.form()
-        values = _values(fields)
-        language = language_or_default(str(fields.get("lang", "")), "en")
-        key = str(fields.get("key", ""))[:200]
-        result = await run_in_threadpool(store_answers, visit, values, language, key)
-        if isinstance(result, Response):
-            return result
-        return html_response(*result)
-
-    def store_answers(
-        visit: Visit, values: dict[str, str], language: str, key: str
-    ) -> Response | tuple[str, int]:
-        try:
-            session = find(visit)
-        except SessionUnavailable as refused:
-            return unavailable_page(visit, refused)
-        t = translator(language)
-        errors: dict[str, str] = {}
-        for name in _TEXT_FIELDS:
-            if "\ufffd" in values.get(name, ""):
-                errors[name] = t(form_html.UNREADABLE)
-        answer = _answer(values, language)
-        if not errors:
-            try:
-                room().submit(session.id, answer, key)
-            except ValidationError as invalid:
-                errors = _messages(invalid, values, t)
-            except SessionUnavailable as refused:
-                return unavailable_page(visit, refused)
-            except DatabaseUnavailable as problem:
-                # Nothing was stored (the batch's transaction rolled back): the same form,
-                # same key, every answer kept, to send again.
-                LOG.error("Feedback not saved: %s", problem)
-                return form_for(
-                    session, language, values, {"form": t(form_html.NOT_SAVED)}, key
-                ), 503
-        if errors:
-            return form_for(session, language, values, errors, key), 422
-        return RedirectResponse(
-            form_html.link(root, form_html.THANKS_PATH, s=session.feedback_token, lang=language),
-            status_code=303,
-            headers=_HEADERS,
-        )
-
-    def thanks_body(visit: Visit) -> tuple[str, int]:
-        try:
-            session = find(visit)
-        except SessionUnavailable as refused:
-            return unavailable_page(visit, refused)
-        language = language_or_default(visit.asked_language, session.language)
-        params = {"s": session.feedback_token}
-        again = form_html.link(root, form_html.FORM_PATH, **params, lang=language)
-        return form_html.thanks_page(page(language, params, form_html.THANKS_PATH), again), 200
-
-    async def thanks(request: Request) -> Response:
-        body, status = await run_in_threadpool(thanks_body, Visit.of(request))
-        return html_response(body, status)
+    day = AttendeeForm(
+        what="Feedback",
+        path=form_html.FORM_PATH,
+        thanks_path=form_html.THANKS_PATH,
+        where_it_goes=form_html.WHERE_IT_GOES,
+        text_fields=_TEXT_FIELDS,
+        code_page=form_html.code_page,
+        find=find,
+        token_of=lambda session: session.feedback_token,
+        render=lambda shown, view, session: form_html.form_page(shown, view),
+        not_yet=not_yet,
+        closed=closed,
+        values=_values,
+        submit=submit,
+        messages=_messages,
+        typed_elsewhere=typed_elsewhere,
+    )
 
     def presenter_body(visit: Visit, base_url: str) -> tuple[str, int]:
         with database().reading() as cur:
@@ -327,8 +385,7 @@ def routes(database: Callable[[], store.Database], base_path: str = "") -> list[
         return RedirectResponse(f"{root}{form_html.FORM_PATH}?{query}", status_code=303)
 
     return [
-        Route(f"{root}{form_html.FORM_PATH}", form, methods=["GET", "HEAD", "POST"]),
-        Route(f"{root}{form_html.THANKS_PATH}", thanks, methods=["GET", "HEAD"]),
+        *form_routes(day, root, page),
         Route(f"{root}{form_html.PRESENT_PATH}", present, methods=["GET", "HEAD"]),
         Route(f"{root}{form_html.COUNT_PATH}", count, methods=["GET"]),
         Route(f"{root}{form_html.STATIC_PATH}/{{name}}", static, methods=["GET", "HEAD"]),
@@ -371,6 +428,13 @@ class LinkToTheForm(Route):
         if not names & {"s", "c"}:
             return Match.NONE, {}
         return super().matches(scope)
+
+
+def see_other(root: str, path: str, visit: Visit) -> RedirectResponse:
+    """303 to the other form's `path` with the code typed (and the language, if asked for)."""
+    language = visit.asked_language if visit.asked_language in LANGUAGES else ""
+    target = form_html.link(root, path, c=normalise_code(visit.code), lang=language)
+    return RedirectResponse(target, status_code=303, headers=_HEADERS)
 
 
 def not_found_message(visit: Visit, t: Callable[..., str]) -> str:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from lessons import learning, register, tagging, ui_auth, ui_data, ui_forms, ui_widgets
 from lessons.auth import may
-from lessons.choices import COMMENT_QUESTIONS
+from lessons.choices import COMMENT_MOMENTS, COMMENT_QUESTIONS, MOMENT_QUESTIONS
 from lessons.errors import ValidationError
 from lessons.privacy import ERASE_REASONS, erase_comment
 from lessons.register import EvidenceLink, link_evidence
@@ -59,9 +59,15 @@ with st.container(border=True):
     label = ui_forms.any_or_one(
         right, "Sentiment", list(LABELS), "Any sentiment", "comments_label", str.capitalize
     )
-    left, right = st.columns([1, 2])
+    left, middle, right = st.columns([1, 1, 2])
+    # The day's comments unless asked: the follow-up's, weeks on, are another moment.
+    said = ui_forms.any_or_one(
+        left, "Said", list(COMMENT_MOMENTS), "Either", "comments_said",
+        COMMENT_MOMENTS.__getitem__, chosen="day",
+    )  # fmt: skip
+    asked = MOMENT_QUESTIONS[said] if said else tuple(COMMENT_QUESTIONS)
     question = ui_forms.any_or_one(
-        left, "Question", list(COMMENT_QUESTIONS), "All questions", "comments_question",
+        middle, "Question", list(asked), "All questions", "comments_question",
         COMMENT_QUESTIONS.__getitem__,
     )  # fmt: skip
     text = right.text_input("Text contains", max_chars=100, key="comments_text")
@@ -228,6 +234,7 @@ def comment_list(untagged_only: bool, key: str, requests_only: bool = False) -> 
         question=question,
         text=text,
         untagged_only=untagged_only,
+        said=said,
         limit=MAX_LISTED,
         requests_only=requests_only,
     )
@@ -245,6 +252,7 @@ def comment_list(untagged_only: bool, key: str, requests_only: bool = False) -> 
     summary.caption(
         f"{plural(len(comments), 'comment')}"
         + (f" (the newest {MAX_LISTED:,})" if len(comments) == MAX_LISTED else "")
+        + (" said on the day; the follow-up's, weeks on, are under Said" if said == "day" else "")
         + ("" if may_remove else ". One that names someone? Ask a programme lead to remove it.")
     )
     page_number = pager.number_input("Page", 1, pages, 1, key=f"{key}_page") if pages > 1 else 1

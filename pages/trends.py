@@ -36,7 +36,8 @@ row[1].metric(
 row[2].metric(
     "Critical comments",
     f"{headline.negative_share:.0%}" if headline.negative_share is not None else "—",
-    help=f"Of {plural(headline.comments, 'comment')}, after people's corrections.",
+    help=f"Of {plural(headline.comments, 'comment')} on the day (the follow-up's are not"
+    " counted here), after people's corrections.",
 )
 if headline.figures_hidden:
     st.info(

@@ -15,7 +15,7 @@ from lessons import privacy, store, web_feedback
 from lessons.auth import Actor
 from lessons.clock import now_local
 from lessons.privacy_notice import PrivacySettings
-from tests.conftest import make_account, make_session, table_count
+from tests.conftest import found, make_account, make_session, table_count
 
 # Starlette's test client warns, as it is imported, that it will move to another package.
 with warnings.catch_warnings():
@@ -194,6 +194,34 @@ def test_typing_the_code_finds_the_session_and_a_bad_link_says_what_to_do(db, cl
     assert unknown.status_code == 404 and "not recognised" in unknown.text
     assert Elements(unknown.text).find("input", name="c")  # and the code can be typed there
     assert "6 letters and numbers" in client.get("/feedback?c=AB").text
+
+
+def test_a_follow_up_s_code_typed_here_goes_to_the_follow_up(db, client):
+    session = today_session(db)
+    with db.reading() as cur:
+        code = found(store.followup_link(cur, session.id)).code
+    reply = client.get(f"/feedback?c={code.lower()}&lang=cy", follow_redirects=False)
+    assert reply.status_code == 303
+    assert reply.headers["location"] == f"/followup?c={code}&lang=cy"
+    # Typed on the code page (which sends its language), spaced out as read off a slip.
+    spaced = f"{code[:3]} {code[3:]}"
+    reply = client.get("/feedback", params={"lang": "en", "c": spaced}, follow_redirects=False)
+    assert reply.headers["location"] == f"/followup?c={code}&lang=en"
+    # A code that is neither still says so.
+    unknown = client.get("/feedback?c=ZZZZZZ", follow_redirects=False)
+    assert unknown.status_code == 404 and "No session has the code ZZZZZZ" in unknown.text
+
+
+def test_under_a_base_path_the_follow_up_s_code_goes_under_it_too(db):
+    session = today_session(db)
+    with db.reading() as cur:
+        code = found(store.followup_link(cur, session.id)).code
+    client = TestClient(Starlette(routes=web_feedback.routes(lambda: db, "/lessons")))
+    reply = client.get(f"/lessons/feedback?c={code}", follow_redirects=False)
+    assert reply.status_code == 303
+    assert reply.headers["location"] == f"/lessons/followup?c={code}"
+    page = client.get(f"/lessons/feedback?s={session.feedback_token}").text
+    assert Elements(page).find("a", href="/lessons/privacy")  # the notice moves with the app
 
 
 def test_a_link_to_the_bare_address_is_sent_to_the_form(db, client):

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from starlette.applications import Starlette
 
-from lessons import store, web_followup
+from lessons import store, web_feedback, web_followup
 from lessons.clock import now_local
 from lessons.followup import actions_offered
 from tests.conftest import found, make_session, table_count
@@ -106,3 +106,51 @@ def test_the_actions_offered_fit_the_session_s_themes(client, db):
     assert len(actions_offered(set())) == 7
     page = client.get(f"/followup?s={link_of(db, session).token}")
     assert 'value="nothing_yet"' in page.text
+
+
+def both_forms(db, base: str = "") -> TestClient:
+    """The day's form and the follow-up's on one server, as lessons.ui_server adds them."""
+    routes = [*web_feedback.routes(lambda: db, base), *web_followup.routes(lambda: db, base)]
+    return TestClient(Starlette(routes=routes))
+
+
+def test_a_day_s_code_typed_here_goes_to_the_day_s_form_while_it_takes_feedback(db):
+    start = now_local().replace(microsecond=0) - timedelta(minutes=10)
+    today = make_session(db, starts_at=start, ends_at=start + timedelta(hours=2))
+    client = both_forms(db)
+    reply = client.get(f"/followup?c={today.short_code.lower()}&lang=en", follow_redirects=False)
+    assert reply.status_code == 303
+    assert reply.headers["location"] == f"/feedback?c={today.short_code}&lang=en"
+    form = client.get(reply.headers["location"])
+    assert form.status_code == 200 and "Send feedback" in form.text
+
+
+def test_a_day_s_code_typed_here_once_the_day_has_closed_says_which_code_goes_here(db):
+    session = weeks_ago_session(db, title="Handling abuse online")
+    client = both_forms(db)
+    page = client.get(f"/followup?c={session.short_code}", follow_redirects=False)
+    assert page.status_code == 404
+    assert (
+        f"The code {session.short_code} is for feedback on the day of ‘Handling abuse online’,"
+        " which has closed." in page.text
+    )
+    assert "type the follow-up’s code, from your slip or the poster" in page.text
+    assert 'name="c"' in page.text and 'action="/followup"' in page.text  # to type it here
+    welsh = client.get(f"/followup?c={session.short_code}&lang=cy").text
+    assert f"Mae&#x27;r cod {session.short_code} ar gyfer adborth ar ddiwrnod" in welsh
+    # Unticking "Taking feedback" closes the day's form as well.
+    start = now_local().replace(microsecond=0) - timedelta(minutes=10)
+    stopped = make_session(
+        db, starts_at=start, ends_at=start + timedelta(hours=2), feedback_open=False
+    )
+    stopped_page = client.get(f"/followup?c={stopped.short_code}", follow_redirects=False)
+    assert stopped_page.status_code == 404 and "which has closed" in stopped_page.text
+
+
+def test_under_a_base_path_a_day_s_code_goes_to_the_day_s_form_under_it(db):
+    start = now_local().replace(microsecond=0) - timedelta(minutes=10)
+    today = make_session(db, starts_at=start, ends_at=start + timedelta(hours=2))
+    client = both_forms(db, "/lessons")
+    reply = client.get(f"/lessons/followup?c={today.short_code}", follow_redirects=False)
+    assert reply.headers["location"] == f"/lessons/feedback?c={today.short_code}"
+    assert "Send feedback" in client.get(reply.headers["location"]).text

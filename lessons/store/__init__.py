@@ -225,7 +225,6 @@ from lessons.store.sessions import (
     update_session,
 )
 from lessons.store.summaries import (
-    DAY_QUESTIONS,
     ChecklistItem,
     FeedbackSummary,
     PlanRow,
@@ -479,7 +478,6 @@ __all__ = [
     "update_account",
     "update_lesson",
     "update_plan_notes",
-    "DAY_QUESTIONS",
     "theme_summaries",
     "FollowupLink",
     "FollowupSummary",

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from lessons.auth import Actor
+from lessons.choices import DAY_QUESTIONS
 from lessons.store.database import Cursor, insert_rows, shown_name, split_lines
 
 # --- themes and comment analysis ------------------------------------------------------
@@ -93,7 +94,8 @@ def save_comment_analyses(
     cur: Cursor, analyses: Sequence[CommentAnalysisRow], analyser_version: str, now: datetime
 ) -> None:
     """Replace the machine analysis of many comments in four statements, however many there
-    are (their corrections are kept apart). Each row carries its comment's session."""
+    are (their corrections are kept apart). Each row carries its comment's session, and
+    whether the comment is a follow-up's rather than the day's."""
     if not analyses:
         return
     ids = [a.comment_id for a in analyses]
@@ -106,9 +108,9 @@ def save_comment_analyses(
     cur.execute(
         """
         INSERT INTO comment_analysis (comment_id, label, score, mixed, drivers,
-            analyser_version, analysed_at, session_id, request, asks)
+            analyser_version, analysed_at, session_id, request, asks, followup)
         SELECT a.comment_id, a.label, a.score, a.mixed, a.drivers, ?, ?, c.session_id,
-               a.request, a.asks
+               a.request, a.asks, NOT list_contains(?, c.question)
         FROM (SELECT unnest(?::INTEGER[]) AS comment_id, unnest(?::VARCHAR[]) AS label,
                      unnest(?::DOUBLE[]) AS score, unnest(?::BOOLEAN[]) AS mixed,
                      unnest(?::VARCHAR[]) AS drivers, unnest(?::BOOLEAN[]) AS request,
@@ -118,6 +120,7 @@ def save_comment_analyses(
         [
             analyser_version,
             now,
+            list(DAY_QUESTIONS),
             ids,
             [a.label for a in analyses],
             [a.score for a in analyses],
@@ -132,14 +135,16 @@ def save_comment_analyses(
         cur.execute(
             """
             INSERT INTO comment_themes (comment_id, theme_id, evidence, label, score,
-                session_id)
-            SELECT t.comment_id, t.theme_id, t.evidence, t.label, t.score, c.session_id
+                session_id, followup)
+            SELECT t.comment_id, t.theme_id, t.evidence, t.label, t.score, c.session_id,
+                   NOT list_contains(?, c.question)
             FROM (SELECT unnest(?::INTEGER[]) AS comment_id, unnest(?::VARCHAR[]) AS theme_id,
                          unnest(?::VARCHAR[]) AS evidence, unnest(?::VARCHAR[]) AS label,
                          unnest(?::DOUBLE[]) AS score) t
             JOIN comments c ON c.id = t.comment_id
             """,
             [
+                list(DAY_QUESTIONS),
                 [t[0] for t in themes],
                 [t[1] for t in themes],
                 ["\n".join(t[2]) for t in themes],
@@ -296,6 +301,7 @@ class CommentFilter:
     theme_id: str | None = None
     label: str | None = None
     question: str | None = None
+    questions: Sequence[str] = ()  # when given, only comments answering one of these
     text: str = ""
     untagged_only: bool = False
     requests_only: bool = False
@@ -316,6 +322,9 @@ def analysed_comments(cur: Cursor, where: CommentFilter) -> list[AnalysedComment
     if where.question:
         conditions.append("c.question = ?")
         params.append(where.question)
+    if where.questions:
+        conditions.append("list_contains(?, c.question)")
+        params.append(list(where.questions))
     if where.label:
         conditions.append("l.label = ?")
         params.append(where.label)

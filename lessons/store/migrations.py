@@ -5,7 +5,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from lessons.choices import CODE_ALPHABET, CODE_LENGTH, FOLLOWUP_WEEKS_DEFAULT, TOKEN_BYTES
+from lessons.choices import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    FOLLOWUP_QUESTIONS,
+    FOLLOWUP_WEEKS_DEFAULT,
+    TOKEN_BYTES,
+)
 from lessons.clock import now_local
 from lessons.store.database import Cursor, Database
 
@@ -995,6 +1001,20 @@ def _m014_form_submissions(cur: Cursor) -> None:
     )
 
 
+def _m016_followup_analyses_apart(cur: Cursor) -> None:
+    """Each analysis and theme of a comment says whether the comment is a follow-up's (weeks
+    after the session) rather than the day's: the trends count the day's comments only, and
+    read that here without joining millions of analyses to their comments (as the session's
+    id beside them, migration 005)."""
+    followup = ", ".join(f"'{question}'" for question in FOLLOWUP_QUESTIONS)
+    for table in ("comment_analysis", "comment_themes"):
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN followup BOOLEAN DEFAULT FALSE")
+        cur.execute(
+            f"UPDATE {table} SET followup = TRUE FROM comments m"
+            f" WHERE m.id = {table}.comment_id AND m.question IN ({followup})"
+        )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("001_sessions_and_feedback", _m001_sessions_and_feedback),
     ("002_comment_analysis", _m002_comment_analysis),
@@ -1010,6 +1030,7 @@ MIGRATIONS: list[tuple[str, Callable[[Cursor], None]]] = [
     ("012_followups", _m012_followups),
     ("013_backups", _m013_backups),
     ("014_form_submissions", _m014_form_submissions),
+    ("016_followup_analyses_apart", _m016_followup_analyses_apart),
 ]
 
 

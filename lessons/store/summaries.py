@@ -8,14 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from lessons.auth import Actor
+from lessons.choices import DAY_QUESTIONS
 from lessons.store.analysis import AnalysedComment, CommentFilter, analysed_comments
 from lessons.store.database import Cursor, insert_rows, shown_name
 
 # --- feedback summaries (post-mortem, plan comparisons) -------------------------------------
-
-# The questions of the day's form: the follow-up's comments (migration 012) sit in the same
-# table, and are summed up apart from them.
-DAY_QUESTIONS = ("went_well", "to_change", "help_next")
 
 
 @dataclass(frozen=True)

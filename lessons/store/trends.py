@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from lessons.choices import COMMENT_MOMENTS, DAY_QUESTIONS, FOLLOWUP_QUESTIONS
 from lessons.store.database import Cursor, query_frame
 
 if TYPE_CHECKING:
@@ -61,9 +62,28 @@ class TrendFilter:
         return " AND ".join(conditions), params
 
 
-# With a source chosen, the answer tables are narrowed to that source's responses under
-# their own names (a CTE hides the table it is named after; inside it, the name is still
-# the table), so every trend query below counts only them.
+# Every trend counts the day's comments only: a follow-up's answers (weeks later, migration
+# 012) are comments of their session too, and are counted on their own (`trend_followups`).
+# The comment tables are narrowed under their own names (a CTE hides the table it is named
+# after; inside it, the name is still the table), so every trend query below counts only the
+# day's. Each analysis says whether its comment is a follow-up's (migration 016): reading
+# that costs next to nothing, where an anti-join of every analysis on the follow-up's
+# comments doubled the time of the theme heatmap at a million responses. Left inline (NOT
+# MATERIALIZED), the narrowing reaches each scan, and a filtered query still reads only its
+# sessions.
+_FOLLOWUP_LIST = ", ".join(f"'{question}'" for question in FOLLOWUP_QUESTIONS)
+_DAY_ONLY = f"""
+    comments AS NOT MATERIALIZED (
+        SELECT m.* FROM comments m WHERE m.question NOT IN ({_FOLLOWUP_LIST})
+    ),
+    comment_analysis AS NOT MATERIALIZED (
+        SELECT a.* FROM comment_analysis a WHERE NOT a.followup
+    ),
+    comment_themes AS NOT MATERIALIZED (SELECT t.* FROM comment_themes t WHERE NOT t.followup),
+"""
+
+# With a source chosen, the answer tables are narrowed to that source's responses and their
+# comments (a follow-up answer is no row of `responses`, so none of its comments stays).
 _BY_SOURCE = """
     responses AS (
         SELECT r.* FROM responses r LEFT JOIN response_sources src ON src.response_id = r.id
@@ -81,13 +101,16 @@ _BY_SOURCE = """
 
 def _chosen(where: TrendFilter) -> tuple[str, list[Any]]:
     """The `chosen` CTE: the filter's sessions with what the aggregates group them by, so
-    that every query narrows the sessions first and joins everything else on their ids."""
+    that every query narrows the sessions first and joins everything else on their ids;
+    before it, the day's comments (and, with a source, its responses) under the tables'
+    names."""
     condition, params = where.sql()
-    by_source = ""
     if where.source:
-        by_source, params = _BY_SOURCE, [where.source, *params]
+        narrowed, params = _BY_SOURCE, [where.source, *params]
+    else:
+        narrowed = _DAY_ONLY
     return (
-        f"""{by_source}chosen AS (
+        f"""{narrowed}chosen AS (
             SELECT s.id, date_trunc('month', s.starts_at) AS month,
                    date_trunc('quarter', s.starts_at) AS quarter, s.expected_attendees,
                    s.context_minutes, s.hands_on_minutes
@@ -540,19 +563,22 @@ def export_comments(cur: Cursor, where: TrendFilter) -> pd.DataFrame:
     """Comments with their effective sentiment and themes, for CSV and Excel exports. No
     respondent key and no comment id, and within a session the comments run in order of
     question and text, not of arrival: nothing ties a comment to the same person's other
-    answers, or to a row of the responses export."""
+    answers, or to a row of the responses export. Each says whether it was said on the day
+    or weeks on, in the follow-up (`said`); a session's day comments come first."""
+    day, said = list(DAY_QUESTIONS), COMMENT_MOMENTS
     condition, params = where.sql()
     return query_frame(
         cur,
         f"""
-        SELECT s.title AS session, s.starts_at AS session_date, s.council, m.question,
+        SELECT s.title AS session, s.starts_at AS session_date, s.council,
+               CASE WHEN list_contains(?, m.question) THEN ? ELSE ? END AS said, m.question,
                m.text, l.label AS sentiment, l.corrected,
                (SELECT string_agg(e.theme_id, '; ' ORDER BY e.theme_id)
                   FROM comment_themes_effective e WHERE e.comment_id = m.id) AS themes
         FROM comments m JOIN sessions s ON s.id = m.session_id
         JOIN comment_labels_effective l ON l.comment_id = m.id
         WHERE {condition}
-        ORDER BY s.starts_at, s.id, m.question, m.text
+        ORDER BY s.starts_at, s.id, list_contains(?, m.question) DESC, m.question, m.text
         """,
-        params,
+        [day, said["day"], said["weeks_on"], *params, day],
     )
