@@ -19,7 +19,7 @@ _constants = importlib.import_module("re._constants")
 
 # Bump whenever a rule, a word list or a threshold changes: stored analyses
 # made by an older version are then re-analysed, the rest are left alone.
-ANALYSER_VERSION = "2.0.3"
+ANALYSER_VERSION = "2.0.4"
 
 
 def words(text: str) -> frozenset[str]:
@@ -752,6 +752,18 @@ PHRASE_RULES: tuple[tuple[str, float, int], ...] = (
         0.5,
         NEVER,
     ),
+    # Not one thing to change, however it is counted: "I can't think of a single thing that
+    # could have gone better", "couldn't name one thing to improve". Only with the change it
+    # denies, since "I didn't find a single thing useful" is a complaint.
+    (
+        r"\b(?:cannot|can'?t|can not|couldn'?t|could not|don'?t|do not|didn'?t|did not|not"
+        r"|never) (?:\w+ ){0,3}?(?:suggest|think of|see|find|name|come up with)"
+        r" (?:anything|a thing|one thing|a single thing|one single thing|any one thing)"
+        r"(?: (?:that|which|i|we|you|they|to|it))?(?: [\w']+){0,4}? (?:better|change|changed"
+        r"|changing|improve|improved|improving|different|differently|wrong)\b",
+        0.5,
+        NEVER,
+    ),
     (rf"{CANNOT} (?:thank|praise|recommend|help|do)\w*(?: \w+){{0,3}} enough\b", 0.8, NEVER),
     (
         r"\b(?:would|i'd|we'd|wouldn't|would not|will) (?:have )?(?:been |be )?lost without\b"
@@ -1151,6 +1163,8 @@ KEEP_RE = re.compile(
     r"|\bmore (?:\w+ )?like (?:this|these|it)\b|\bcarry on\b|\bdon'?t change\b"
     r"|\bno (?:changes?|improvements?) (?:needed|necessary|required)\b"
     r"|\b(?:n't|not|never) (?:\w+ ){0,4}?(?:suggest|think of) any"
+    r"|\b(?:cannot|can'?t|can not|couldn'?t|could not|not|never) (?:\w+ ){0,3}?(?:suggest|think of"
+    r"|name|come up with) (?:anything|a thing|one thing|a single thing|one single thing)\b"
     # "nothing could have been better", "I don't feel anything could be improved"
     r"|\b(?:nothing|not a thing|not|no|n't|never|cannot|can't|couldn't|don'?t)\b[^.;!?]{0,40}?"
     r"\b(?:better|improved?|improvements?|improving|fault)\b"

@@ -724,7 +724,10 @@ PATTERN_CASES = [
     # 13. "the best possible", however the denial is placed
     ("to_change", "positive", False, "The facilitators could have done nothing better"),
     ("to_change", "positive", False, "No one could have run it better"),
-    ("to_change", "positive", False, "I cannot think of anything that could have been better"),
+    ("to_change", "positive", False, "I cannot think of a thing that could have gone better"),
+    ("to_change", "positive", False, "I can't think of one single thing to change"),
+    ("general", "positive", False, "Couldn't name one thing I would do differently next time"),
+    ("to_change", "positive", False, "We could not come up with anything that needed to be better"),
     # 14. not having to wait, or someone waiting for you, is praise
     ("general", "positive", False, "We didn't have to wait long for the minibus back"),
     ("general", "positive", False, "The caretaker waited patiently while we packed up"),
