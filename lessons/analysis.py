@@ -743,6 +743,8 @@ def _themes(
             found = evidence.setdefault(theme_id, [])
             found.extend(w for w in words if w not in found)
             theme_clauses.setdefault(theme_id, []).append(clause)
+    if not evidence:
+        return ()
     results = []
     for theme in matcher.themes:
         if theme.id not in evidence:

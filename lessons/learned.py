@@ -36,6 +36,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 
 import numpy as np
 
@@ -190,6 +191,7 @@ class LearnedModel:
     # (column, theme id) of each theme that may be added, and of each that may be taken away
     _add_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
     _remove_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    _add_indices: tuple[int, ...] = field(default=(), repr=False)  # the columns of _add_checks
     _gave: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
     # The readings of the rules people moved often enough: (reading, what the rules said)
     _movable: set[tuple[str, str]] = field(default_factory=set, repr=False)
@@ -255,6 +257,7 @@ class LearnedModel:
                     if can_remove:
                         self._remove_checks.append((start, theme_id))
                     start += 1
+        self._add_indices = tuple(index for index, _theme_id in self._add_checks)
         if blocks:
             self._stacked = np.hstack([w for w, _ in blocks]).astype(np.float32)
             self._stacked_bias = np.concatenate([b for _, b in blocks]).astype(np.float32)
@@ -263,6 +266,18 @@ class LearnedModel:
             for feature, column in self.vocabulary.items()
             if " " in feature
         }
+
+    def word_columns(self, keys: Sequence[str]) -> list[int]:
+        """The columns of the comment's words and word pairs that are features.
+
+        In the order their set gives, as always: the weights are float32, so the order
+        they are summed in shows in the last digits. map() and filter() do the lookups
+        without a Python loop (this runs for every comment); -1 marks a word that is no
+        feature."""
+        found = set(filter(_NO_COLUMN.__ne__, map(self.vocabulary.get, keys, repeat(-1))))
+        pairs = zip(keys, keys[1:], strict=False)
+        found.update(filter(_NO_COLUMN.__ne__, map(self._pair_columns.get, pairs, repeat(-1))))
+        return list(found)
 
     def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The examples by word feature (indptr, example rows) and each example's length."""
@@ -299,9 +314,7 @@ class LearnedModel:
             vocabulary[f] for f in _rule_features(question_kind, analysis) if f in vocabulary
         ]
         found = (
-            self._stacked_bias + self._stacked.take(columns, axis=0).sum(axis=0)
-            if columns
-            else None
+            self._stacked_bias + _add_rows(self._stacked.take(columns, axis=0)) if columns else None
         )
         if len(self._rule_bases) < _MAX_RULE_READINGS:
             self._rule_bases[key] = found
@@ -624,6 +637,14 @@ def _fit_themes(
 
 # --- reading -------------------------------------------------------------------------
 
+# A word that is no feature, in `LearnedModel.word_columns`.
+_NO_COLUMN = -1
+
+
+def _add_rows(rows: np.ndarray) -> np.ndarray:
+    """The sum of a matrix's rows, as `rows.sum(axis=0)` gives it."""
+    return np.add.reduce(rows, axis=0)
+
 
 def read(
     model: LearnedModel,
@@ -644,39 +665,41 @@ def read(
             return _repeat(model, same, analysis)
     if not model._stacked.size:
         return _NOTHING_LEARNT
-    single, pair = model.vocabulary.get, model._pair_columns.get
-    found = {column for key in keys if (column := single(key)) is not None}
-    pairs = zip(keys, keys[1:], strict=False)
-    found.update(column for two in pairs if (column := pair(two)) is not None)
-    words = list(found)
+    words = model.word_columns(keys)
     base = model.rule_base(question_kind, analysis)
     if base is None:
         if not words:
             return _NOTHING_LEARNT
         base = model._stacked_bias
-    scores = (base + model._stacked.take(words, axis=0).sum(axis=0) if words else base).tolist()
+    # np.add.reduce is what .sum() runs, without numpy's Python wrapper around it.
+    scores = (base + _add_rows(model._stacked.take(words, axis=0)) if words else base).tolist()
     alike = _Alike(model, words)
     sentiment = request = None
-    if "sentiment" in model._slices and model.sentiment is not None:
+    # `_suggest` gives nothing for a reading people have not moved often enough: most
+    # comments stop at these set lookups.
+    movable = model._movable
+    if ("sentiment", analysis.label) in movable and model.sentiment is not None:
         start, end = model._slices["sentiment"]
         sentiment = _suggest(
             model, "sentiment", model.sentiment.outputs, scores[start:end], analysis.label, alike
         )
-    if "request" in model._slices and model.request is not None:
+    rules_say = "yes" if analysis.request else "no"
+    if ("request", rules_say) in movable and model.request is not None:
         start, end = model._slices["request"]
-        rules_say = "yes" if analysis.request else "no"
         request = _suggest(
             model, "request", model.request.outputs, scores[start:end], rules_say, alike
         )
     add: list[Suggestion] = []
     remove: list[Suggestion] = []
-    if model._add_checks or model._remove_checks:
+    # Most comments are sure of no theme to add: one max() over the scores says so.
+    if model._add_checks and max(map(scores.__getitem__, model._add_indices)) >= _ADD_SCORE:
         tagged = {t.theme_id for t in analysis.themes}
-        add_score = _ADD_SCORE
         for index, theme_id in model._add_checks:
-            if scores[index] >= add_score and theme_id not in tagged:
+            if scores[index] >= _ADD_SCORE and theme_id not in tagged:
                 has = model.gave("theme", theme_id)
                 add.append(Suggestion(theme_id, _sigmoid(scores[index]), *alike.support(has)))
+    if model._remove_checks and analysis.themes:
+        tagged = {t.theme_id for t in analysis.themes}
         # only a tag people have taken away from the rules before, often enough
         for index, theme_id in model._remove_checks:
             if scores[index] <= _REMOVE_SCORE and theme_id in tagged:

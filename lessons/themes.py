@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from nltk.stem import PorterStemmer
 
@@ -574,6 +575,9 @@ class ThemeMatcher:
     )
     # The keys that longer patterns start with.
     pair_starts: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    # Filled with `by_token`: the tokens that may start a match (a one-word pattern, or the
+    # first word of a longer one), so a clause with none of them is passed over at once.
+    hot_tokens: set[str] = field(default_factory=set, compare=False, repr=False)
 
 
 def compile_themes(themes: Iterable[ThemeDefinition] = DEFAULT_THEMES) -> ThemeMatcher:
@@ -617,17 +621,15 @@ def match_tokens(
 ) -> dict[str, tuple[str, ...]]:
     """`match_clause` of a clause already cut into tokens (`tokenise`)."""
     by_token = matcher.by_token
-    known: list[tuple[str, tuple[_Pattern, ...], bool]] = []
-    for token in tokens:
-        entry = by_token.get(token)
-        if entry is None:
-            key = match_key(token)
-            entry = (key, matcher.singles.get(key, ()), key in matcher.pair_starts)
-            if len(by_token) < _MAX_REMEMBERED_TOKENS:
-                by_token[token] = entry
-        known.append(entry)
+    try:
+        # Every token seen before (the usual case): the lookups run without a Python loop.
+        known = list(map(by_token.__getitem__, tokens))
+    except KeyError:
+        known = [by_token.get(token) or _token_entry(matcher, token) for token in tokens]
     if keys is not None:
-        keys.extend([entry[0] for entry in known])
+        keys.extend(map(_first, known))
+    if matcher.hot_tokens.isdisjoint(tokens):
+        return {}
     found: dict[int, list[str]] = {}
     excluded: set[int] = set()
     pairs = matcher.pairs
@@ -660,6 +662,21 @@ def match_tokens(
         for i, words in sorted(found.items())
         if i not in excluded
     }
+
+
+_first = itemgetter(0)
+
+
+def _token_entry(matcher: ThemeMatcher, token: str) -> tuple[str, tuple[_Pattern, ...], bool]:
+    """A token's key, its one-word patterns and whether a longer pattern starts with it,
+    remembered in `matcher.by_token` while there is room."""
+    key = match_key(token)
+    entry = (key, matcher.singles.get(key, ()), key in matcher.pair_starts)
+    if entry[1] or entry[2]:
+        matcher.hot_tokens.add(token)  # always: `match_tokens` trusts it (and few are hot)
+    if len(matcher.by_token) < _MAX_REMEMBERED_TOKENS:
+        matcher.by_token[token] = entry
+    return entry
 
 
 def _drop_contained(words: tuple[str, ...]) -> tuple[str, ...]:
