@@ -460,9 +460,9 @@ def _is_request(clause: str, kind: str, tokens: list[str]) -> bool:
     return kind != "went_well" and ("advice" in cues or bool(ASK_START_RE.match(clause)))
 
 
-def _request_cues(clause: str) -> set[str | None]:
+def _request_cues(clause: str) -> set[str]:
     """The kinds of request cue in a clause: "keep", "ask", "advice"."""
-    return {m.lastgroup for m in REQUEST_CUES_RE.finditer(clause.lstrip())}
+    return {name for name, _start, _end in REQUEST_CUES_RE.finditer(clause.lstrip())}
 
 
 def _as_wanted(hits: list[_Hit], clause: str) -> list[_Hit]:

@@ -36,7 +36,9 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import repeat
+from itertools import compress, repeat
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
 
@@ -142,6 +144,8 @@ class LearnedReading:
 
 
 _NOTHING_LEARNT = LearnedReading()
+_THEME_ID = attrgetter("theme_id")
+_UNKNOWN: Any = object()  # a reading `rule_base` has not met yet
 
 
 @dataclass(frozen=True)
@@ -305,10 +309,11 @@ class LearnedModel:
             analysis.label,
             analysis.request,
             analysis.mixed,
-            *[theme.theme_id for theme in analysis.themes],
+            *map(_THEME_ID, analysis.themes),
         )
-        if key in self._rule_bases:
-            return self._rule_bases[key]
+        found = self._rule_bases.get(key, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found
         vocabulary = self.vocabulary
         columns = [
             vocabulary[f] for f in _rule_features(question_kind, analysis) if f in vocabulary
@@ -691,13 +696,17 @@ def read(
         )
     add: list[Suggestion] = []
     remove: list[Suggestion] = []
-    # Most comments are sure of no theme to add: one max() over the scores says so.
-    if model._add_checks and max(map(scores.__getitem__, model._add_indices)) >= _ADD_SCORE:
-        tagged = {t.theme_id for t in analysis.themes}
-        for index, theme_id in model._add_checks:
-            if scores[index] >= _ADD_SCORE and theme_id not in tagged:
-                has = model.gave("theme", theme_id)
-                add.append(Suggestion(theme_id, _sigmoid(scores[index]), *alike.support(has)))
+    # The themes sure enough to add, picked without a Python loop (this runs for every
+    # comment); most are themes the rules tagged already.
+    sure = _ADD_SCORE.__le__  # score >= _ADD_SCORE
+    passing = compress(model._add_checks, map(sure, map(scores.__getitem__, model._add_indices)))
+    tagged: set[str] | None = None
+    for index, theme_id in passing:
+        if tagged is None:
+            tagged = {t.theme_id for t in analysis.themes}
+        if theme_id not in tagged:
+            has = model.gave("theme", theme_id)
+            add.append(Suggestion(theme_id, _sigmoid(scores[index]), *alike.support(has)))
     if model._remove_checks and analysis.themes:
         tagged = {t.theme_id for t in analysis.themes}
         # only a tag people have taken away from the rules before, often enough

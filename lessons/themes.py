@@ -626,32 +626,31 @@ def match_tokens(
         known = list(map(by_token.__getitem__, tokens))
     except KeyError:
         known = [by_token.get(token) or _token_entry(matcher, token) for token in tokens]
+    token_keys = list(map(_first, known))
     if keys is not None:
-        keys.extend(map(_first, known))
-    if matcher.hot_tokens.isdisjoint(tokens):
+        keys.extend(token_keys)
+    hot = matcher.hot_tokens
+    if hot.isdisjoint(tokens):
         return {}
     found: dict[int, list[str]] = {}
     excluded: set[int] = set()
     pairs = matcher.pairs
     last = len(tokens) - 1
-    for position, (key, patterns, starts_pair) in enumerate(known):
+    # Only the tokens a pattern can start at: most words of a clause start none.
+    for position in [i for i, token in enumerate(tokens) if token in hot]:
+        key, patterns, starts_pair = known[position]
         if starts_pair and position < last:
-            longer = pairs.get((key, known[position + 1][0]))
+            longer = pairs.get((key, token_keys[position + 1]))
             if longer:
                 patterns = (*patterns, *longer)
-        if not patterns:
-            continue
         for pattern in patterns:
             size = len(pattern.keys)
-            if size > 2 and (
-                position + size > len(tokens)
-                or tuple(k for k, _, _ in known[position : position + size]) != pattern.keys
-            ):
-                continue
+            if size > 2 and tuple(token_keys[position : position + size]) != pattern.keys:
+                continue  # (also when the clause ends first: the slice is then shorter)
             if pattern.exclude:
                 excluded.add(pattern.theme_index)
                 continue
-            words = " ".join(tokens[position : position + size])
+            words = tokens[position] if size == 1 else " ".join(tokens[position : position + size])
             hits = found.setdefault(pattern.theme_index, [])
             if words not in hits:
                 hits.append(words)
@@ -683,7 +682,15 @@ def _drop_contained(words: tuple[str, ...]) -> tuple[str, ...]:
     """Keep "not working" rather than both "not working" and "working"."""
     if len(words) < 2:
         return words
-    return tuple(w for w in words if not any(w != o and f" {w} " in f" {o} " for o in words))
+    padded = [f" {w} " for w in words]  # each padded once, not once per pair
+    kept = []
+    for word, alone in zip(words, padded, strict=True):
+        for other in padded:
+            if alone != other and alone in other:
+                break
+        else:
+            kept.append(word)
+    return tuple(kept)
 
 
 def match_themes(matcher: ThemeMatcher, text: str) -> list[ThemeMatch]:
