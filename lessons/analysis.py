@@ -380,6 +380,8 @@ def _by_clause(found: Sequence[_Found], spans: list[tuple[int, int]]) -> list[li
     An emoticon's ":" or "(" also ends a clause, so it joins the clause it closes.
     """
     shares: list[list[_Found]] = [[] for _ in spans]
+    if not found:
+        return shares
     starts = [start for start, _ in spans]
     for item in found:
         if spans:

@@ -201,6 +201,8 @@ class LearnedModel:
     _movable: set[tuple[str, str]] = field(default_factory=set, repr=False)
     # The first halves of the repeat digests, to give up early on most comments
     _repeat_firsts: frozenset[str] = field(default=frozenset(), repr=False)
+    # (how many, sum) of the word feature columns of each comment a repeat may repeat
+    _repeat_shapes: set[tuple[int, int]] = field(default_factory=set, repr=False)
     # The biases plus the rows of what the question and the rules said, by (question,
     # label, request, mixed, themes): few distinct readings recur across many comments.
     _rule_bases: dict[tuple[object, ...], np.ndarray | None] = field(
@@ -215,6 +217,13 @@ class LearnedModel:
             if key:
                 self._repeats.setdefault(key, i)
         self._repeat_firsts = frozenset(key[:8] for key in self._repeats)
+        is_pair = [False] * len(self.vocabulary)
+        for feature, column in self.vocabulary.items():
+            is_pair[column] = " " in feature
+        rows = np.split(self.example_columns, self.example_indptr[1:-1])
+        for i in self._repeats.values():
+            singles = [column for column in rows[i].tolist() if not is_pair[column]]
+            self._repeat_shapes.add((len(singles), sum(singles)))
         for name, rules, people in (
             ("sentiment", self.example_rule_sentiment, self.example_sentiment),
             ("request", self.example_rule_request, self.example_request),
@@ -271,17 +280,28 @@ class LearnedModel:
             if " " in feature
         }
 
-    def word_columns(self, keys: Sequence[str]) -> list[int]:
-        """The columns of the comment's words and word pairs that are features.
+    def single_columns(self, keys: Sequence[str]) -> set[int]:
+        """The columns of the comment's words that are features (`word_columns` goes on
+        to add the word pairs). map() and filter() do the lookups without a Python loop
+        (this runs for every comment); -1 marks a word that is no feature."""
+        return set(filter(_NO_COLUMN.__ne__, map(self.vocabulary.get, keys, repeat(-1))))
+
+    def word_columns(self, keys: Sequence[str], singles: set[int] | None = None) -> list[int]:
+        """The columns of the comment's words and word pairs that are features, after its
+        `single_columns` when the caller has them.
 
         In the order their set gives, as always: the weights are float32, so the order
-        they are summed in shows in the last digits. map() and filter() do the lookups
-        without a Python loop (this runs for every comment); -1 marks a word that is no
-        feature."""
-        found = set(filter(_NO_COLUMN.__ne__, map(self.vocabulary.get, keys, repeat(-1))))
+        they are summed in shows in the last digits."""
+        found = self.single_columns(keys) if singles is None else singles
         pairs = zip(keys, keys[1:], strict=False)
         found.update(filter(_NO_COLUMN.__ne__, map(self._pair_columns.get, pairs, repeat(-1))))
         return list(found)
+
+    def may_repeat(self, singles: set[int]) -> bool:
+        """Could a comment with these `single_columns` repeat a corrected one? Only when
+        a corrected one has the same word features: how many and their sum say no to
+        most comments for less than working out the repeat digest."""
+        return (len(singles), sum(singles)) in self._repeat_shapes
 
     def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The examples by word feature (indptr, example rows) and each example's length."""
@@ -664,13 +684,14 @@ def read(
     `analyse_keyed`); otherwise they are worked out from the text."""
     if keys is None:
         keys = _word_keys(text)
-    if model._repeats:
+    singles = model.single_columns(keys)
+    if model._repeats and model.may_repeat(singles):
         same = model._repeats.get(_repeat_key(keys, question_kind, model._repeat_firsts))
         if same is not None:
             return _repeat(model, same, analysis)
     if not model._stacked.size:
         return _NOTHING_LEARNT
-    words = model.word_columns(keys)
+    words = model.word_columns(keys, singles)
     base = model.rule_base(question_kind, analysis)
     if base is None:
         if not words:
