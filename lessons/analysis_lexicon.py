@@ -61,10 +61,17 @@ class WordStartScanner:
         self._pairs = frozenset(
             b for _, _, begins in self._alternatives for b in begins or () if len(b) == 2
         )
-        # Compiled on first use, by the indices of the alternatives that could begin
-        # anywhere and may match in the text, then by a word's first two characters.
+        # By the indices of the alternatives that could begin anywhere and may match in
+        # the text, then by a word's first two characters. Those of a text where none of
+        # them may match are compiled now, so no reading waits for a compile; the rest as
+        # they are first needed.
         self._patterns: dict[tuple[int, ...], dict[str, re.Pattern[str] | None]] = {}
         self._compiled: dict[str, re.Pattern[str]] = {}  # by source, shared
+        usual = self._patterns[()] = {}
+        for begin in sorted(self._pairs):
+            usual[begin] = self._pattern(begin, ())
+        for first in sorted(_letters(starts)):
+            usual[first] = self._pattern(first, ())
 
     def _pattern(self, begin: str, anywhere: tuple[int, ...]) -> re.Pattern[str] | None:
         """The alternatives that can match at a word beginning `begin`, in their order."""
@@ -111,6 +118,20 @@ class WordStartScanner:
 _FLAGS = re.IGNORECASE | re.LOCALE | re.VERBOSE
 # Beyond this many beginnings an alternative is taken to begin anywhere.
 _MAX_BEGINNINGS = 4096
+
+
+def _letters(chars: str) -> set[str]:
+    """The characters of a character class body such as "a-z0-9'"."""
+    found: set[str] = set()
+    i = 0
+    while i < len(chars):
+        if i + 2 < len(chars) and chars[i + 1] == "-":
+            found.update(chr(o) for o in range(ord(chars[i]), ord(chars[i + 2]) + 1))
+            i += 3
+        else:
+            found.add(chars[i])
+            i += 1
+    return found
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:
