@@ -385,6 +385,8 @@ def _by_clause(found: Sequence[_Found], spans: list[tuple[int, int]]) -> list[li
     An emoticon's ":" or "(" also ends a clause, so it joins the clause it closes.
     """
     shares: list[list[_Found]] = [[] for _ in spans]
+    if not found:
+        return shares
     starts = [start for start, _ in spans]
     for item in found:
         if spans:
@@ -465,9 +467,9 @@ def _is_request(clause: str, kind: str, tokens: list[str]) -> bool:
     return kind != "went_well" and ("advice" in cues or bool(ASK_START_RE.match(clause)))
 
 
-def _request_cues(clause: str) -> set[str | None]:
+def _request_cues(clause: str) -> set[str]:
     """The kinds of request cue in a clause: "keep", "ask", "advice"."""
-    return {m.lastgroup for m in REQUEST_CUES_RE.finditer(clause.lstrip())}
+    return {name for name, _start, _end in REQUEST_CUES_RE.finditer(clause.lstrip())}
 
 
 def _as_wanted(hits: list[_Hit], clause: str) -> list[_Hit]:
@@ -750,6 +752,8 @@ def _themes(
             found = evidence.setdefault(theme_id, [])
             found.extend(w for w in words if w not in found)
             theme_clauses.setdefault(theme_id, []).append(clause)
+    if not evidence:
+        return ()
     results = []
     for theme in matcher.themes:
         if theme.id not in evidence:

@@ -31,47 +31,81 @@ def words(text: str) -> frozenset[str]:
 
 class WordStartScanner:
     """`finditer` for an alternation of named groups whose every match starts a word, as
-    fast as a first-character index can make it.
+    fast as an index on the first two characters can make it.
 
     The same matches as `re.compile(rf"\\b(?=[{starts}])(?:(?P<name>pattern)|...)")`:
     leftmost first, the first alternative that matches at a place wins, and the search
     goes on after each match. Rather than try every alternative at every word, each
-    word start tries only the alternatives that can begin with its first character
-    (worked out from the parsed patterns, erring towards trying an alternative).
+    word start tries only the alternatives that can begin with its first two characters
+    (worked out from the parsed patterns, erring towards trying an alternative). One
+    that could begin with any word ("\\w+n't ... enough") is tried only in a text that
+    holds the characters all its matches hold ("enough"): tried at every word, it would
+    cost more than all the others.
     """
 
     def __init__(self, groups: Sequence[tuple[str, str]], starts: str) -> None:
         self.starts = re.compile(rf"\b(?=[{starts}])")
-        firsts = _char_range(starts)
-        by_char: dict[str, list[tuple[str, str]]] = {c: [] for c in sorted(firsts)}
+        self._order = [name for name, _ in groups]
+        # Each alternative with the one or two characters its matches can begin with
+        # (one for a match that can be a single character), None when it could be any.
+        self._alternatives: list[tuple[str, str, frozenset[str] | None]] = []
+        self._anywhere: list[tuple[int, str]] = []  # (index, the characters it must hold)
         for name, pattern in groups:
             for alternative in _top_level_alternatives(pattern):
-                chars = _first_chars(_parser.parse(alternative).data)
-                if chars is None or "" in chars:
-                    chars = set(firsts)  # could start anywhere, or match nothing: always try
-                for c in sorted(firsts & chars):
-                    by_char[c].append((name, alternative))
-        self.by_char: dict[str, re.Pattern[str]] = {}
-        for c, found in by_char.items():
-            if not found:
-                continue
-            merged: dict[str, list[str]] = {}  # a name's alternatives stay together, in order
-            for name, alternative in found:
+                parsed = _parser.parse(alternative)
+                begins = None if parsed.state.flags & _FLAGS else _prefixes(parsed.data, 2)
+                if begins is None or "" in begins:
+                    self._anywhere.append((len(self._alternatives), _needle(parsed.data)))
+                    begins = None
+                self._alternatives.append((name, alternative, frozenset(begins or ()) or None))
+        self._pairs = frozenset(
+            b for _, _, begins in self._alternatives for b in begins or () if len(b) == 2
+        )
+        # By the indices of the alternatives that could begin anywhere and may match in
+        # the text, then by a word's first two characters. Those of a text where none of
+        # them may match are compiled now, so no reading waits for a compile; the rest as
+        # they are first needed.
+        self._patterns: dict[tuple[int, ...], dict[str, re.Pattern[str] | None]] = {}
+        self._compiled: dict[str, re.Pattern[str]] = {}  # by source, shared
+        usual = self._patterns[()] = {}
+        for begin in sorted(self._pairs):
+            usual[begin] = self._pattern(begin, ())
+        for first in sorted(_letters(starts)):
+            usual[first] = self._pattern(first, ())
+
+    def _pattern(self, begin: str, anywhere: tuple[int, ...]) -> re.Pattern[str] | None:
+        """The alternatives that can match at a word beginning `begin`, in their order."""
+        merged: dict[str, list[str]] = {}  # a name's alternatives stay together, in order
+        for i, (name, alternative, begins) in enumerate(self._alternatives):
+            if i in anywhere if begins is None else (begin in begins or begin[0] in begins):
                 merged.setdefault(name, []).append(alternative)
-            order = [name for name, _ in groups if name in merged]
-            self.by_char[c] = re.compile(
-                "|".join(f"(?P<{name}>{'|'.join(merged[name])})" for name in order)
-            )
+        if not merged:
+            return None
+        source = "|".join(
+            f"(?P<{name}>{'|'.join(merged[name])})" for name in self._order if name in merged
+        )
+        if source not in self._compiled:
+            self._compiled[source] = re.compile(source)
+        return self._compiled[source]
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         """(name, start, end) of each match, left to right."""
-        by_char = self.by_char
+        anywhere = tuple(i for i, needle in self._anywhere if needle in text)
+        patterns = self._patterns.get(anywhere)
+        if patterns is None:
+            patterns = self._patterns[anywhere] = {}
         end = 0
         for start in self.starts.finditer(text):
             at = start.start()
             if at < end:
                 continue
-            pattern = by_char.get(text[at])
+            begin = text[at : at + 2]
+            try:
+                pattern = patterns[begin]
+            except KeyError:  # a beginning not met before
+                pattern = self._pattern(begin if begin in self._pairs else text[at], anywhere)
+                if len(patterns) < _MAX_BEGINNINGS:
+                    patterns[begin] = pattern
             if pattern is None:
                 continue
             match = pattern.match(text, at)
@@ -80,7 +114,13 @@ class WordStartScanner:
                 yield match.lastgroup or "", at, end
 
 
-def _char_range(chars: str) -> frozenset[str]:
+# Flags that change what a pattern's characters match.
+_FLAGS = re.IGNORECASE | re.LOCALE | re.VERBOSE
+# Beyond this many beginnings an alternative is taken to begin anywhere.
+_MAX_BEGINNINGS = 4096
+
+
+def _letters(chars: str) -> set[str]:
     """The characters of a character class body such as "a-z0-9'"."""
     found: set[str] = set()
     i = 0
@@ -91,7 +131,7 @@ def _char_range(chars: str) -> frozenset[str]:
         else:
             found.add(chars[i])
             i += 1
-    return frozenset(found)
+    return found
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:
@@ -121,49 +161,79 @@ def _top_level_alternatives(pattern: str) -> list[str]:
     return parts
 
 
-def _first_chars(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
-    """The characters a match of parsed pattern `items` can begin with; None when any
-    character could, and "" among them when the pattern can match nothing at all."""
-    found: set[str] = set()
+def _prefixes(items: Sequence[tuple[Any, Any]], length: int) -> set[str] | None:
+    """What a match of parsed pattern `items` can begin with: its first `length`
+    characters, or the whole match when it is shorter. None when that cannot be said."""
+    found = {""}
     for op, arg in items:
-        chars: set[str] | None
         if op is _constants.AT or op in (_constants.ASSERT, _constants.ASSERT_NOT):
             continue  # zero width: what follows decides
-        if op is _constants.LITERAL:
-            chars = {chr(arg)}
-        elif op is _constants.IN:
-            chars = set()
-            for kind, value in arg:
-                if kind is _constants.LITERAL:
-                    chars.add(chr(value))
-                elif kind is _constants.RANGE:
-                    chars.update(chr(o) for o in range(value[0], value[1] + 1))
-                else:
-                    return None  # a category or a negated class
-        elif op is _constants.SUBPATTERN:
-            if arg[1] or arg[2]:
-                return None  # local flags
-            chars = _first_chars(arg[3])
-        elif op is _constants.BRANCH:
-            chars = set()
-            for branch in arg[1]:
-                inner = _first_chars(branch)
-                if inner is None:
-                    return None
-                chars |= inner
-        elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
-            chars = _first_chars(arg[2])
-            if chars is not None and arg[0] == 0:
-                chars.add("")
-        else:
+        short = {s for s in found if len(s) < length}
+        if not short:
+            break
+        item = _item_prefixes(op, arg, length - min(map(len, short)))
+        if item is None:
             return None
-        if chars is None:
+        found = {s for s in found if len(s) == length} | {
+            (s + t)[:length] for s in short for t in item
+        }
+        if len(found) > _MAX_BEGINNINGS:
             return None
-        found |= chars - {""}
-        if "" not in chars:
-            return found
-    found.add("")
     return found
+
+
+def _item_prefixes(op: Any, arg: Any, length: int) -> set[str] | None:
+    """`_prefixes` of one parsed item."""
+    if op is _constants.LITERAL:
+        return {chr(arg)}
+    if op is _constants.IN:
+        chars: set[str] = set()
+        for kind, value in arg:
+            if kind is _constants.LITERAL:
+                chars.add(chr(value))
+            elif kind is _constants.RANGE:
+                chars.update(chr(o) for o in range(value[0], value[1] + 1))
+            else:
+                return None  # a category or a negated class
+        return chars
+    if op is _constants.SUBPATTERN:
+        return None if arg[1] or arg[2] else _prefixes(arg[3], length)  # unless local flags
+    if op is _constants.BRANCH:
+        found: set[str] = set()
+        for branch in arg[1]:
+            inner = _prefixes(branch, length)
+            if inner is None:
+                return None
+            found |= inner
+        return found
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+        low, high, repeated = arg
+        once = _prefixes(repeated, length)
+        if once is None or "" in once:
+            return None
+        found, reached = set(), {""}
+        # Each repeat adds a character at least, so `length` repeats fill every prefix.
+        for count in range(length + 1):
+            if count >= low:
+                found |= reached
+            if count == high:
+                break
+            reached = {s if len(s) == length else (s + t)[:length] for s in reached for t in once}
+        if low > length:
+            found |= reached
+        return found
+    return None
+
+
+def _needle(items: Sequence[tuple[Any, Any]]) -> str:
+    """The longest run of characters every match of parsed pattern `items` holds."""
+    best = run = ""
+    for op, arg in items:
+        if op is _constants.LITERAL:
+            run += chr(arg)
+        else:
+            best, run = max(best, run, key=len), ""
+    return max(best, run, key=len)
 
 
 # --- the lexicon -----------------------------------------------------------------------------
@@ -1279,10 +1349,9 @@ def could_be_cue(tokens: Sequence[str]) -> bool:
     return False
 
 
-# The three kinds of cue in one pass over a clause, by group name.
-# Every cue starts a word; saying so up front lets the engine skip the other positions.
-REQUEST_CUES_RE = re.compile(
-    r"\b(?=[a-z0-9'])(?:"
-    f"(?P<keep>{KEEP_RE.pattern})|(?P<ask>{ASK_RE.pattern})|(?P<advice>{ADVICE_RE.pattern})"
-    ")"
+# The three kinds of cue in one pass over a clause, by name. Every cue starts a word, so
+# each word tries only the cues that can start with its first letters (as the phrase rules).
+REQUEST_CUES_RE = WordStartScanner(
+    [("keep", KEEP_RE.pattern), ("ask", ASK_RE.pattern), ("advice", ADVICE_RE.pattern)],
+    "a-z0-9'",
 )

@@ -36,6 +36,9 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import compress, repeat
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
 
@@ -141,6 +144,8 @@ class LearnedReading:
 
 
 _NOTHING_LEARNT = LearnedReading()
+_THEME_ID = attrgetter("theme_id")
+_UNKNOWN: Any = object()  # a reading `rule_base` has not met yet
 
 
 @dataclass(frozen=True)
@@ -190,11 +195,14 @@ class LearnedModel:
     # (column, theme id) of each theme that may be added, and of each that may be taken away
     _add_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
     _remove_checks: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    _add_indices: tuple[int, ...] = field(default=(), repr=False)  # the columns of _add_checks
     _gave: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
     # The readings of the rules people moved often enough: (reading, what the rules said)
     _movable: set[tuple[str, str]] = field(default_factory=set, repr=False)
     # The first halves of the repeat digests, to give up early on most comments
     _repeat_firsts: frozenset[str] = field(default=frozenset(), repr=False)
+    # (how many, sum) of the word feature columns of each comment a repeat may repeat
+    _repeat_shapes: set[tuple[int, int]] = field(default_factory=set, repr=False)
     # The biases plus the rows of what the question and the rules said, by (question,
     # label, request, mixed, themes): few distinct readings recur across many comments.
     _rule_bases: dict[tuple[object, ...], np.ndarray | None] = field(
@@ -209,6 +217,13 @@ class LearnedModel:
             if key:
                 self._repeats.setdefault(key, i)
         self._repeat_firsts = frozenset(key[:8] for key in self._repeats)
+        is_pair = [False] * len(self.vocabulary)
+        for feature, column in self.vocabulary.items():
+            is_pair[column] = " " in feature
+        rows = np.split(self.example_columns, self.example_indptr[1:-1])
+        for i in self._repeats.values():
+            singles = [column for column in rows[i].tolist() if not is_pair[column]]
+            self._repeat_shapes.add((len(singles), sum(singles)))
         for name, rules, people in (
             ("sentiment", self.example_rule_sentiment, self.example_sentiment),
             ("request", self.example_rule_request, self.example_request),
@@ -255,6 +270,7 @@ class LearnedModel:
                     if can_remove:
                         self._remove_checks.append((start, theme_id))
                     start += 1
+        self._add_indices = tuple(index for index, _theme_id in self._add_checks)
         if blocks:
             self._stacked = np.hstack([w for w, _ in blocks]).astype(np.float32)
             self._stacked_bias = np.concatenate([b for _, b in blocks]).astype(np.float32)
@@ -263,6 +279,29 @@ class LearnedModel:
             for feature, column in self.vocabulary.items()
             if " " in feature
         }
+
+    def single_columns(self, keys: Sequence[str]) -> set[int]:
+        """The columns of the comment's words that are features (`word_columns` goes on
+        to add the word pairs). map() and filter() do the lookups without a Python loop
+        (this runs for every comment); -1 marks a word that is no feature."""
+        return set(filter(_NO_COLUMN.__ne__, map(self.vocabulary.get, keys, repeat(-1))))
+
+    def word_columns(self, keys: Sequence[str], singles: set[int] | None = None) -> list[int]:
+        """The columns of the comment's words and word pairs that are features, after its
+        `single_columns` when the caller has them.
+
+        In the order their set gives, as always: the weights are float32, so the order
+        they are summed in shows in the last digits."""
+        found = self.single_columns(keys) if singles is None else singles
+        pairs = zip(keys, keys[1:], strict=False)
+        found.update(filter(_NO_COLUMN.__ne__, map(self._pair_columns.get, pairs, repeat(-1))))
+        return list(found)
+
+    def may_repeat(self, singles: set[int]) -> bool:
+        """Could a comment with these `single_columns` repeat a corrected one? Only when
+        a corrected one has the same word features: how many and their sum say no to
+        most comments for less than working out the repeat digest."""
+        return (len(singles), sum(singles)) in self._repeat_shapes
 
     def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The examples by word feature (indptr, example rows) and each example's length."""
@@ -290,18 +329,17 @@ class LearnedModel:
             analysis.label,
             analysis.request,
             analysis.mixed,
-            *[theme.theme_id for theme in analysis.themes],
+            *map(_THEME_ID, analysis.themes),
         )
-        if key in self._rule_bases:
-            return self._rule_bases[key]
+        found = self._rule_bases.get(key, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found
         vocabulary = self.vocabulary
         columns = [
             vocabulary[f] for f in _rule_features(question_kind, analysis) if f in vocabulary
         ]
         found = (
-            self._stacked_bias + self._stacked.take(columns, axis=0).sum(axis=0)
-            if columns
-            else None
+            self._stacked_bias + _add_rows(self._stacked.take(columns, axis=0)) if columns else None
         )
         if len(self._rule_bases) < _MAX_RULE_READINGS:
             self._rule_bases[key] = found
@@ -624,6 +662,14 @@ def _fit_themes(
 
 # --- reading -------------------------------------------------------------------------
 
+# A word that is no feature, in `LearnedModel.word_columns`.
+_NO_COLUMN = -1
+
+
+def _add_rows(rows: np.ndarray) -> np.ndarray:
+    """The sum of a matrix's rows, as `rows.sum(axis=0)` gives it."""
+    return np.add.reduce(rows, axis=0)
+
 
 def read(
     model: LearnedModel,
@@ -638,45 +684,52 @@ def read(
     `analyse_keyed`); otherwise they are worked out from the text."""
     if keys is None:
         keys = _word_keys(text)
-    if model._repeats:
+    singles = model.single_columns(keys)
+    if model._repeats and model.may_repeat(singles):
         same = model._repeats.get(_repeat_key(keys, question_kind, model._repeat_firsts))
         if same is not None:
             return _repeat(model, same, analysis)
     if not model._stacked.size:
         return _NOTHING_LEARNT
-    single, pair = model.vocabulary.get, model._pair_columns.get
-    found = {column for key in keys if (column := single(key)) is not None}
-    pairs = zip(keys, keys[1:], strict=False)
-    found.update(column for two in pairs if (column := pair(two)) is not None)
-    words = list(found)
+    words = model.word_columns(keys, singles)
     base = model.rule_base(question_kind, analysis)
     if base is None:
         if not words:
             return _NOTHING_LEARNT
         base = model._stacked_bias
-    scores = (base + model._stacked.take(words, axis=0).sum(axis=0) if words else base).tolist()
+    # np.add.reduce is what .sum() runs, without numpy's Python wrapper around it.
+    scores = (base + _add_rows(model._stacked.take(words, axis=0)) if words else base).tolist()
     alike = _Alike(model, words)
     sentiment = request = None
-    if "sentiment" in model._slices and model.sentiment is not None:
+    # `_suggest` gives nothing for a reading people have not moved often enough: most
+    # comments stop at these set lookups.
+    movable = model._movable
+    if ("sentiment", analysis.label) in movable and model.sentiment is not None:
         start, end = model._slices["sentiment"]
         sentiment = _suggest(
             model, "sentiment", model.sentiment.outputs, scores[start:end], analysis.label, alike
         )
-    if "request" in model._slices and model.request is not None:
+    rules_say = "yes" if analysis.request else "no"
+    if ("request", rules_say) in movable and model.request is not None:
         start, end = model._slices["request"]
-        rules_say = "yes" if analysis.request else "no"
         request = _suggest(
             model, "request", model.request.outputs, scores[start:end], rules_say, alike
         )
     add: list[Suggestion] = []
     remove: list[Suggestion] = []
-    if model._add_checks or model._remove_checks:
+    # The themes sure enough to add, picked without a Python loop (this runs for every
+    # comment); most are themes the rules tagged already.
+    sure = _ADD_SCORE.__le__  # score >= _ADD_SCORE
+    passing = compress(model._add_checks, map(sure, map(scores.__getitem__, model._add_indices)))
+    tagged: set[str] | None = None
+    for index, theme_id in passing:
+        if tagged is None:
+            tagged = {t.theme_id for t in analysis.themes}
+        if theme_id not in tagged:
+            has = model.gave("theme", theme_id)
+            add.append(Suggestion(theme_id, _sigmoid(scores[index]), *alike.support(has)))
+    if model._remove_checks and analysis.themes:
         tagged = {t.theme_id for t in analysis.themes}
-        add_score = _ADD_SCORE
-        for index, theme_id in model._add_checks:
-            if scores[index] >= add_score and theme_id not in tagged:
-                has = model.gave("theme", theme_id)
-                add.append(Suggestion(theme_id, _sigmoid(scores[index]), *alike.support(has)))
         # only a tag people have taken away from the rules before, often enough
         for index, theme_id in model._remove_checks:
             if scores[index] <= _REMOVE_SCORE and theme_id in tagged:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from nltk.stem import PorterStemmer
 
@@ -574,6 +575,9 @@ class ThemeMatcher:
     )
     # The keys that longer patterns start with.
     pair_starts: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    # Filled with `by_token`: the tokens that may start a match (a one-word pattern, or the
+    # first word of a longer one), so a clause with none of them is passed over at once.
+    hot_tokens: set[str] = field(default_factory=set, compare=False, repr=False)
 
 
 def compile_themes(themes: Iterable[ThemeDefinition] = DEFAULT_THEMES) -> ThemeMatcher:
@@ -617,39 +621,36 @@ def match_tokens(
 ) -> dict[str, tuple[str, ...]]:
     """`match_clause` of a clause already cut into tokens (`tokenise`)."""
     by_token = matcher.by_token
-    known: list[tuple[str, tuple[_Pattern, ...], bool]] = []
-    for token in tokens:
-        entry = by_token.get(token)
-        if entry is None:
-            key = match_key(token)
-            entry = (key, matcher.singles.get(key, ()), key in matcher.pair_starts)
-            if len(by_token) < _MAX_REMEMBERED_TOKENS:
-                by_token[token] = entry
-        known.append(entry)
+    try:
+        # Every token seen before (the usual case): the lookups run without a Python loop.
+        known = list(map(by_token.__getitem__, tokens))
+    except KeyError:
+        known = [by_token.get(token) or _token_entry(matcher, token) for token in tokens]
+    token_keys = list(map(_first, known))
     if keys is not None:
-        keys.extend([entry[0] for entry in known])
+        keys.extend(token_keys)
+    hot = matcher.hot_tokens
+    if hot.isdisjoint(tokens):
+        return {}
     found: dict[int, list[str]] = {}
     excluded: set[int] = set()
     pairs = matcher.pairs
     last = len(tokens) - 1
-    for position, (key, patterns, starts_pair) in enumerate(known):
+    # Only the tokens a pattern can start at: most words of a clause start none.
+    for position in [i for i, token in enumerate(tokens) if token in hot]:
+        key, patterns, starts_pair = known[position]
         if starts_pair and position < last:
-            longer = pairs.get((key, known[position + 1][0]))
+            longer = pairs.get((key, token_keys[position + 1]))
             if longer:
                 patterns = (*patterns, *longer)
-        if not patterns:
-            continue
         for pattern in patterns:
             size = len(pattern.keys)
-            if size > 2 and (
-                position + size > len(tokens)
-                or tuple(k for k, _, _ in known[position : position + size]) != pattern.keys
-            ):
-                continue
+            if size > 2 and tuple(token_keys[position : position + size]) != pattern.keys:
+                continue  # (also when the clause ends first: the slice is then shorter)
             if pattern.exclude:
                 excluded.add(pattern.theme_index)
                 continue
-            words = " ".join(tokens[position : position + size])
+            words = tokens[position] if size == 1 else " ".join(tokens[position : position + size])
             hits = found.setdefault(pattern.theme_index, [])
             if words not in hits:
                 hits.append(words)
@@ -662,11 +663,34 @@ def match_tokens(
     }
 
 
+_first = itemgetter(0)
+
+
+def _token_entry(matcher: ThemeMatcher, token: str) -> tuple[str, tuple[_Pattern, ...], bool]:
+    """A token's key, its one-word patterns and whether a longer pattern starts with it,
+    remembered in `matcher.by_token` while there is room."""
+    key = match_key(token)
+    entry = (key, matcher.singles.get(key, ()), key in matcher.pair_starts)
+    if entry[1] or entry[2]:
+        matcher.hot_tokens.add(token)  # always: `match_tokens` trusts it (and few are hot)
+    if len(matcher.by_token) < _MAX_REMEMBERED_TOKENS:
+        matcher.by_token[token] = entry
+    return entry
+
+
 def _drop_contained(words: tuple[str, ...]) -> tuple[str, ...]:
     """Keep "not working" rather than both "not working" and "working"."""
     if len(words) < 2:
         return words
-    return tuple(w for w in words if not any(w != o and f" {w} " in f" {o} " for o in words))
+    padded = [f" {w} " for w in words]  # each padded once, not once per pair
+    kept = []
+    for word, alone in zip(words, padded, strict=True):
+        for other in padded:
+            if alone != other and alone in other:
+                break
+        else:
+            kept.append(word)
+    return tuple(kept)
 
 
 def match_themes(matcher: ThemeMatcher, text: str) -> list[ThemeMatch]:
