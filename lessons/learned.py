@@ -632,6 +632,9 @@ def _fit_binary(
     model = LogisticRegression(
         C=REGULARISATION,
         solver="liblinear",
+        # liblinear shuffles its data; a fixed seed trains the same model from the same
+        # corrections in every process, so a suggestion's confidence is reproducible.
+        random_state=0,
         class_weight="balanced" if balanced else None,
         max_iter=1000,
     )
