@@ -545,6 +545,11 @@ def _word_hits(clause: str, covered: list[tuple[int, int]]) -> list[_Hit]:
             continue
         if negation and word in BELIEFS:
             belief_denied = True
+        if negation and word == "single":
+            # "not a single slide was clear", "didn't find a single thing useful": the
+            # emphatic denial reaches the opinion at the end of the clause, like a belief.
+            belief_denied = True
+            continue
         if entry is None or (entry[0] == 0.0 and entry[1] is None):
             negation_left -= 1
             negation_gap += 1

@@ -19,7 +19,7 @@ _constants = importlib.import_module("re._constants")
 
 # Bump whenever a rule, a word list or a threshold changes: stored analyses
 # made by an older version are then re-analysed, the rest are left alone.
-ANALYSER_VERSION = "2.0.4"
+ANALYSER_VERSION = "2.0.5"
 
 
 def words(text: str) -> frozenset[str]:

@@ -726,6 +726,10 @@ PATTERN_CASES = [
     ("to_change", "positive", False, "No one could have run it better"),
     ("to_change", "positive", False, "I cannot think of a thing that could have gone better"),
     ("to_change", "positive", False, "I can't think of one single thing to change"),
+    # ...but an emphatic "not a single" reaches the opinion at the end of its clause
+    ("general", "negative", False, "Not a single one of the handouts was clear"),
+    ("went_well", "negative", False, "I didn't find a single exercise useful"),
+    ("general", "positive", False, "We did not have a single problem with the login"),
     ("general", "positive", False, "Couldn't name one thing I would do differently next time"),
     ("to_change", "positive", False, "We could not come up with anything that needed to be better"),
     # 14. not having to wait, or someone waiting for you, is praise
