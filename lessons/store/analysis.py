@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from lessons.auth import Actor
-from lessons.choices import DAY_QUESTIONS
+from lessons.choices import FOLLOWUP_QUESTIONS
 from lessons.store.database import Cursor, insert_rows, shown_name, split_lines
 
 # --- themes and comment analysis ------------------------------------------------------
@@ -95,7 +95,7 @@ def save_comment_analyses(
 ) -> None:
     """Replace the machine analysis of many comments in four statements, however many there
     are (their corrections are kept apart). Each row carries its comment's session, and
-    whether the comment is a follow-up's rather than the day's."""
+    whether the comment answers a follow-up question (as migration 016 marks them)."""
     if not analyses:
         return
     ids = [a.comment_id for a in analyses]
@@ -110,7 +110,7 @@ def save_comment_analyses(
         INSERT INTO comment_analysis (comment_id, label, score, mixed, drivers,
             analyser_version, analysed_at, session_id, request, asks, followup)
         SELECT a.comment_id, a.label, a.score, a.mixed, a.drivers, ?, ?, c.session_id,
-               a.request, a.asks, NOT list_contains(?, c.question)
+               a.request, a.asks, list_contains(?, c.question)
         FROM (SELECT unnest(?::INTEGER[]) AS comment_id, unnest(?::VARCHAR[]) AS label,
                      unnest(?::DOUBLE[]) AS score, unnest(?::BOOLEAN[]) AS mixed,
                      unnest(?::VARCHAR[]) AS drivers, unnest(?::BOOLEAN[]) AS request,
@@ -120,7 +120,7 @@ def save_comment_analyses(
         [
             analyser_version,
             now,
-            list(DAY_QUESTIONS),
+            list(FOLLOWUP_QUESTIONS),
             ids,
             [a.label for a in analyses],
             [a.score for a in analyses],
@@ -137,14 +137,14 @@ def save_comment_analyses(
             INSERT INTO comment_themes (comment_id, theme_id, evidence, label, score,
                 session_id, followup)
             SELECT t.comment_id, t.theme_id, t.evidence, t.label, t.score, c.session_id,
-                   NOT list_contains(?, c.question)
+                   list_contains(?, c.question)
             FROM (SELECT unnest(?::INTEGER[]) AS comment_id, unnest(?::VARCHAR[]) AS theme_id,
                          unnest(?::VARCHAR[]) AS evidence, unnest(?::VARCHAR[]) AS label,
                          unnest(?::DOUBLE[]) AS score) t
             JOIN comments c ON c.id = t.comment_id
             """,
             [
-                list(DAY_QUESTIONS),
+                list(FOLLOWUP_QUESTIONS),
                 [t[0] for t in themes],
                 [t[1] for t in themes],
                 ["\n".join(t[2]) for t in themes],
