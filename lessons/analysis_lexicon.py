@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 # The parser behind `re`, to see which characters each rule can start with (no public API).
@@ -31,53 +32,108 @@ def words(text: str) -> frozenset[str]:
 
 class WordStartScanner:
     """`finditer` for an alternation of named groups whose every match starts a word, as
-    fast as an index on the first two characters can make it.
+    fast as an index on each place's first word can make it.
 
     The same matches as `re.compile(rf"\\b(?=[{starts}])(?:(?P<name>pattern)|...)")`:
     leftmost first, the first alternative that matches at a place wins, and the search
     goes on after each match. Rather than try every alternative at every word, each
-    word start tries only the alternatives that can begin with its first two characters
-    (worked out from the parsed patterns, erring towards trying an alternative). One
-    that could begin with any word ("\\w+n't ... enough") is tried only in a text that
-    holds the characters all its matches hold ("enough"): tried at every word, it would
-    cost more than all the others.
+    place tries only the alternatives that can begin there. Most begin with one of a few
+    whole words ("too", "no one", "could ..."), worked out from the parsed patterns: they
+    are tried only at those words. The rest ("learn\\w* ...") are tried at the words that
+    begin with the one or two characters they can begin with (erring towards trying
+    them). One that could begin with any word ("\\w+n't ... enough") is looked for only in
+    a text that holds the characters all its matches hold ("enough"), and there only
+    where the engine finds it can match. The places with nothing to try are passed over
+    by the engine, not looked at one by one.
     """
 
     def __init__(self, groups: Sequence[tuple[str, str]], starts: str) -> None:
-        self.starts = re.compile(rf"\b(?=[{starts}])")
+        self._starts = starts
         self._order = [name for name, _ in groups]
-        # Each alternative with the one or two characters its matches can begin with
-        # (one for a match that can be a single character), None when it could be any.
-        self._alternatives: list[tuple[str, str, frozenset[str] | None]] = []
+        # Each alternative with the words its matches can begin with, or else the one or
+        # two characters (one for a match that can be a single character), or else None
+        # and None: it could begin anywhere.
+        self._alternatives: list[tuple[str, str, frozenset[str] | None, frozenset[str] | None]] = []
         self._anywhere: list[tuple[int, str]] = []  # (index, the characters it must hold)
         for name, pattern in groups:
             for alternative in _top_level_alternatives(pattern):
                 parsed = _parser.parse(alternative)
-                begins = None if parsed.state.flags & _FLAGS else _prefixes(parsed.data, 2)
-                if begins is None or "" in begins:
+                flagged = parsed.state.flags & _FLAGS
+                first_words = None if flagged else _first_words(parsed.data)
+                begins = None
+                if first_words is None and not flagged:
+                    begins = _prefixes(parsed.data, 2)
+                    if "" in (begins or {""}):
+                        begins = None
+                if first_words is None and begins is None:
                     self._anywhere.append((len(self._alternatives), _needle(parsed.data)))
-                    begins = None
-                self._alternatives.append((name, alternative, frozenset(begins or ()) or None))
+                self._alternatives.append(
+                    (
+                        name,
+                        alternative,
+                        None if first_words is None else frozenset(first_words),
+                        None if begins is None else frozenset(begins),
+                    )
+                )
         self._pairs = frozenset(
-            b for _, _, begins in self._alternatives for b in begins or () if len(b) == 2
+            b for _, _, _, begins in self._alternatives for b in begins or () if len(b) == 2
         )
-        # By the indices of the alternatives that could begin anywhere and may match in
-        # the text, then by a word's first two characters. Those of a text where none of
-        # them may match are compiled now, so no reading waits for a compile; the rest as
-        # they are first needed.
-        self._patterns: dict[tuple[int, ...], dict[str, re.Pattern[str] | None]] = {}
+        # Words of two characters or more that alternatives begin with, looked up whole;
+        # a shorter one ("i", "a", or none before "'d") with the character after it.
+        self._words = frozenset(
+            w for _, _, first, _ in self._alternatives for w in first or () if len(w) > 1
+        )
         self._compiled: dict[str, re.Pattern[str]] = {}  # by source, shared
-        usual = self._patterns[()] = {}
-        for begin in sorted(self._pairs):
-            usual[begin] = self._pattern(begin, ())
-        for first in sorted(_letters(starts)):
-            usual[first] = self._pattern(first, ())
+        # By the indices of the alternatives that could begin anywhere and may match in
+        # the text: the places to try, and the patterns to try there. Those of a text where
+        # none of them may match are compiled now, so no reading waits for a compile; the
+        # rest as they are first needed.
+        self._tables: dict[tuple[int, ...], _Tables] = {}
+        usual = self._tables[()] = self._new_tables(())
+        for word in sorted(self._words):
+            usual.by_word[word] = self._pattern(word, word[:2], ())
+        for begin in sorted(self._pairs | _letters(starts)):
+            usual.by_begin[begin] = self._begin_pattern(begin, ())
 
-    def _pattern(self, begin: str, anywhere: tuple[int, ...]) -> re.Pattern[str] | None:
-        """The alternatives that can match at a word beginning `begin`, in their order."""
+    def _new_tables(self, anywhere: tuple[int, ...]) -> _Tables:
+        """Empty tables for texts where the alternatives `anywhere` may match, with the
+        places to try in them: a word some alternatives begin with, a word that begins
+        as some can, and where one of those `anywhere` can match (a lookahead)."""
+        first_words = {w for _, _, first, _ in self._alternatives for w in first or ()}
+        begins = {b for _, _, _, begins in self._alternatives for b in begins or ()}
+        places = [f"{_trie(first_words)}(?!\\w)"]
+        if begins:
+            places.append(f"(?={_trie(begins)})\\w*")
+        if anywhere:
+            either = "|".join(self._alternatives[i][1] for i in anywhere)
+            places.append(f"(?=(?:{either}))\\w*")
+        # Each place found with the word it begins (its run of `\w`, maybe empty: "'d").
+        places_re = re.compile(rf"\b(?=[{self._starts}])(?:{'|'.join(places)})")
+        return _Tables(places_re, {}, {})
+
+    def _begin_pattern(self, begin: str, anywhere: tuple[int, ...]) -> re.Pattern[str] | None:
+        """The alternatives that can match at a place whose first two characters are
+        `begin` (or its only one) and whose word is none of `self._words`: a shorter word
+        ("i", or none before "'d") shows whole in `begin`."""
+        word = _WORD_RUN.match(begin).group()  # type: ignore[union-attr]
+        return self._pattern(
+            word if len(word) < 2 else None, begin if begin in self._pairs else begin[0], anywhere
+        )
+
+    def _pattern(
+        self, word: str | None, begin: str, anywhere: tuple[int, ...]
+    ) -> re.Pattern[str] | None:
+        """The alternatives that can match at a place beginning with `word` (None when
+        it is not one of theirs) and characters `begin`, in their order."""
         merged: dict[str, list[str]] = {}  # a name's alternatives stay together, in order
-        for i, (name, alternative, begins) in enumerate(self._alternatives):
-            if i in anywhere if begins is None else (begin in begins or begin[0] in begins):
+        for i, (name, alternative, first_words, begins) in enumerate(self._alternatives):
+            if first_words is not None:
+                can = word in first_words
+            elif begins is not None:
+                can = begin in begins or begin[0] in begins
+            else:
+                can = i in anywhere
+            if can:
                 merged.setdefault(name, []).append(alternative)
         if not merged:
             return None
@@ -91,21 +147,27 @@ class WordStartScanner:
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         """(name, start, end) of each match, left to right."""
         anywhere = tuple(i for i, needle in self._anywhere if needle in text)
-        patterns = self._patterns.get(anywhere)
-        if patterns is None:
-            patterns = self._patterns[anywhere] = {}
+        tables = self._tables.get(anywhere)
+        if tables is None:
+            tables = self._tables[anywhere] = self._new_tables(anywhere)
+        by_word, by_begin = tables.by_word, tables.by_begin
         end = 0
-        for start in self.starts.finditer(text):
-            at = start.start()
+        for place in tables.places.finditer(text):
+            at = place.start()
             if at < end:
                 continue
-            begin = text[at : at + 2]
-            try:
-                pattern = patterns[begin]
-            except KeyError:  # a beginning not met before
-                pattern = self._pattern(begin if begin in self._pairs else text[at], anywhere)
-                if len(patterns) < _MAX_BEGINNINGS:
-                    patterns[begin] = pattern
+            word = place.group()
+            pattern = by_word.get(word, _UNKNOWN)
+            if pattern is _UNKNOWN:
+                if word in self._words:  # not yet needed in a text like this
+                    pattern = by_word[word] = self._pattern(word, word[:2], anywhere)
+                else:
+                    begin = text[at : at + 2]
+                    pattern = by_begin.get(begin, _UNKNOWN)
+                    if pattern is _UNKNOWN:  # a beginning not met before
+                        pattern = self._begin_pattern(begin, anywhere)
+                        if len(by_begin) < _MAX_BEGINNINGS:
+                            by_begin[begin] = pattern
             if pattern is None:
                 continue
             match = pattern.match(text, at)
@@ -114,10 +176,33 @@ class WordStartScanner:
                 yield match.lastgroup or "", at, end
 
 
+@dataclass(slots=True)
+class _Tables:
+    """Where to look in a text, and what to try there (see `WordStartScanner`)."""
+
+    places: re.Pattern[str]  # the places where an alternative can begin, each with its word
+    by_word: dict[str, re.Pattern[str] | None]  # by the place's word, for `_words`
+    by_begin: dict[str, re.Pattern[str] | None]  # else by its first two characters
+
+
 # Flags that change what a pattern's characters match.
 _FLAGS = re.IGNORECASE | re.LOCALE | re.VERBOSE
 # Beyond this many beginnings an alternative is taken to begin anywhere.
 _MAX_BEGINNINGS = 4096
+
+
+def _trie(words: set[str]) -> str:
+    """A pattern for any of `words` that rejects a place at its first character: the
+    engine passes over an alternative that starts with another character at once, but
+    tries a long flat list of words one by one."""
+    branches = []
+    for first in sorted({word[0] for word in words if word}):
+        rest = _trie({word[1:] for word in words if word[:1] == first})
+        branches.append(re.escape(first) + rest)
+    if not branches:
+        return ""
+    pattern = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{pattern})?" if "" in words else pattern
 
 
 def _letters(chars: str) -> set[str]:
@@ -234,6 +319,116 @@ def _needle(items: Sequence[tuple[Any, Any]]) -> str:
         else:
             best, run = max(best, run, key=len), ""
     return max(best, run, key=len)
+
+
+# A word's characters as the engine counts them (`\w`), and a run of them.
+_WORD_CHAR = re.compile(r"\w")
+_WORD_RUN = re.compile(r"\w*")
+# A word start's entry not yet worked out.
+_UNKNOWN: Any = object()
+# Zero-width items that end a word when a word character stands before them.
+_WORD_ENDS = (_constants.AT_BOUNDARY, _constants.AT_END, _constants.AT_END_STRING)
+_NOT_WORD_CATEGORIES = (_constants.CATEGORY_SPACE, _constants.CATEGORY_NOT_WORD)
+# Beyond this many repeats of a part of a pattern, its first word is taken to be any.
+_MAX_REPEATS = 32
+
+
+def _first_words(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
+    """The words a match of parsed pattern `items` can begin with: its first run of
+    word characters (`\\w`, maybe empty), when the pattern itself says what ends it (a
+    non-word character, a word boundary) and there are few. None when that cannot be
+    said: the first word could be any ("\\w+ed"), or runs on past the pattern ("too")."""
+    found = _words_after(items, {("", False)})
+    if found is None or not all(ended for _, ended in found):
+        return None
+    return {word for word, _ in found}
+
+
+def _words_after(
+    items: Sequence[tuple[Any, Any]], words: set[tuple[str, bool]]
+) -> set[tuple[str, bool]] | None:
+    """(word, ended) after the parsed items, from (word, ended) before them: a word not
+    ended yet grows by the word characters that follow it, and ends at what cannot
+    belong to a word. None when that cannot be said."""
+    for op, arg in items:
+        growing = {word for word, ended in words if not ended}
+        if not growing:
+            break
+        after = _item_words(op, arg, growing)
+        if after is None:
+            return None
+        words = {item for item in words if item[1]} | after
+        if len(words) > _MAX_BEGINNINGS:
+            return None
+    return words
+
+
+def _item_words(op: Any, arg: Any, growing: set[str]) -> set[tuple[str, bool]] | None:
+    """`_words_after` one parsed item, for the words not ended before it."""
+    if op is _constants.LITERAL:
+        return _next_char(growing, {chr(arg)})
+    if op is _constants.IN:
+        chars: set[str] = set()
+        for kind, value in arg:
+            if kind is _constants.LITERAL:
+                chars.add(chr(value))
+            elif kind is _constants.RANGE:
+                chars.update(chr(o) for o in range(value[0], value[1] + 1))
+            elif kind is _constants.CATEGORY and value in _NOT_WORD_CATEGORIES:
+                chars.add(" ")  # "\\s": a character that is no part of a word
+            else:
+                return None  # a category of word characters, or a negated class
+        return _next_char(growing, chars)
+    if op is _constants.AT:
+        if arg in _WORD_ENDS:
+            # "\b" after a word character says a non-word character follows (or nothing)
+            return {(word, arg is not _constants.AT_BOUNDARY or word != "") for word in growing}
+        if arg in (_constants.AT_BEGINNING, _constants.AT_BEGINNING_STRING):
+            return {(word, False) for word in growing}
+        return None
+    if op in (_constants.ASSERT, _constants.ASSERT_NOT):
+        return {(word, False) for word in growing}  # zero width: what follows decides
+    if op is _constants.SUBPATTERN:
+        if arg[1] or arg[2]:
+            return None  # local flags
+        return _words_after(arg[3], {(word, False) for word in growing})
+    if op is _constants.BRANCH:
+        found: set[tuple[str, bool]] = set()
+        for branch in arg[1]:
+            inner = _words_after(branch, {(word, False) for word in growing})
+            if inner is None:
+                return None
+            found |= inner
+        return found
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+        low, high, repeated = arg
+        reached: set[tuple[str, bool]] | None = {(word, False) for word in growing}
+        found = set()
+        for count in range(_MAX_REPEATS):
+            assert reached is not None
+            if count >= low:
+                found |= reached
+            if count == high or all(ended for _, ended in reached):
+                # Once every word has ended, further repeats leave them as they are.
+                return found | reached
+            more = _words_after(repeated, reached)
+            if more is None or more == reached:
+                return None if more is None else found | more
+            reached = more
+        return None
+    return None
+
+
+def _next_char(growing: set[str], chars: set[str]) -> set[tuple[str, bool]] | None:
+    """The words after one character of `chars`: a word character lengthens the word,
+    any other ends it."""
+    if len(growing) * len(chars) > _MAX_BEGINNINGS:
+        return None
+    return {
+        (word + char, False) if _WORD_CHAR.match(char) else (word, True)
+        for word in growing
+        for char in chars
+    }
 
 
 # --- the lexicon -----------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The quick scanners find exactly what the plain regular expressions they stand for find.
 
-`WordStartScanner` tries at each word only the alternatives that can begin with its first
-two letters, and an alternative that could begin anywhere only in a text holding the
-letters all its matches hold; these tests hold it to the one big alternation it replaces.
+`WordStartScanner` tries at each word only the alternatives that can begin with that word
+(or, for those not known by their first words, with its first two letters), and an
+alternative that could begin anywhere only in a text holding the letters all its matches
+hold; these tests hold it to the one big alternation it replaces.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from lessons.analysis_lexicon import (
     PHRASE_RULES,
     REQUEST_CUES_RE,
     WordStartScanner,
+    _first_words,
+    _parser,
 )
 from lessons.themes import normalise
 
@@ -98,3 +101,56 @@ def test_a_scanner_finds_what_the_alternation_finds(text):
     assert list(scanner.finditer(text)) == found(plain(TOY, "a-z"), text)
     # and again, now that its patterns for these beginnings are compiled
     assert list(scanner.finditer(text)) == found(plain(TOY, "a-z"), text)
+
+
+# Alternatives known by their first words, where one word begins another ("no", "not",
+# "nothing"), a word is one letter ("i"), a match begins with no word at all ("'d"), one
+# begins at the text's start only ("^"), a word runs on past the pattern ("over ?ran"),
+# and one looks back before its word.
+WORDY = [
+    ("denial", r"\b(?:no|not|nothing)(?: \w+)? good\b|\bnot at all\b"),
+    ("wish", r"(?:^\s*|\b(?:i|we)(?: just)? )want(?:ed|s)? (?:more|less)\b|'d like\b"),
+    ("late", r"\bover ?ran|\blearn(?:t|ed)? (?:little|nothing)\b"),
+    ("crowd", r"(?:busy(?:(?<=\bvery busy)|(?<=\bso busy)))\b|\bi (?:liked|loved) it\b"),
+    ("enough", r"\b\w+n't enough\b"),
+]
+WORDY_PIECES = [
+    "no", "not", "nothing", "good", "at", "all", "i", "we", "just", "want", "wanted", "wants",
+    "more", "less", "'d", "like", "over", "ran", "overran", "learnt", "learn", "little",
+    "busy", "very", "so", "liked", "loved", "it", "didn't", "enough", "x", ",", "-", "é",
+]  # fmt: skip
+wordy = st.lists(st.sampled_from(WORDY_PIECES), max_size=12).map(
+    lambda pieces: "".join(p if p in {"'d", ","} else f" {p}" for p in pieces)
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(wordy, wordy.map(str.lstrip)))
+def test_a_scanner_of_word_led_alternatives_finds_what_the_alternation_finds(text):
+    scanner = WordStartScanner(WORDY, "a-z0-9'")
+    expected = found(plain(WORDY, "a-z0-9'"), text)
+    assert list(scanner.finditer(text)) == expected
+    assert list(scanner.finditer(text)) == expected  # with its patterns compiled
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"\b(?:no|not) way\b", {"no", "not"}),
+        (r"\btoo\b", {"too"}),
+        (r"too", None),  # "tool" begins as it does
+        (r"\w+ed\b", None),
+        (r"[a-z]{2,6}\b", None),  # too many to list
+        (r"(?:i|we)(?: just)? want", {"i", "we"}),
+        (r"'d like", {""}),
+        (r"over ?ran\b", {"over", "overran"}),
+        (r"learn(?:t|ed)? ", {"learn", "learnt", "learned"}),
+        (r"(?:^\s*|\bi )want(?:ed|s)?\b", {"", "i", "want", "wanted", "wants"}),
+        (r"(?:busy(?:(?<=\bvery busy)|(?<=\bso busy)))\b", {"busy"}),
+        (r"\bhard[- ]pushed\b", {"hard"}),
+        (r"\b10 ?/ ?10\b", {"10"}),
+    ],
+)
+def test_the_first_words_of_a_pattern(pattern, words):
+    parsed = _parser.parse(pattern)
+    assert _first_words(parsed.data) == words
