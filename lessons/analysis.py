@@ -96,6 +96,7 @@ from lessons.themes import (
     ThemeDefinition,
     ThemeMatcher,
     compile_themes,
+    is_plain,
     match_tokens,
     normalise,
     split_clauses,
@@ -412,7 +413,8 @@ def _score_clause(
     shown = original[start:end].strip()
     weight = CONTRAST_WEIGHT if clause.lstrip().startswith(CONTRAST_OPENERS) else 1.0
     question = normalised[end : end + 1] == "?"
-    tokens = tokenise(clause)
+    plain = is_plain(clause)
+    tokens = clause.split() if plain else tokenise(clause)  # as `tokenise` does, sooner
 
     nothing = _nothing_hit(clause, kind) if first else None
     if nothing is not None:
@@ -423,7 +425,7 @@ def _score_clause(
     request = _is_request(clause, kind, tokens)
     hits = [_Hit(words, polarity) for _, _, polarity, words in phrase_hits if polarity]
     covered = [(p_start - start, p_end - start) for p_start, p_end, _, _ in phrase_hits]
-    hits.extend(_word_hits(clause, covered))
+    hits.extend(_word_hits(clause, covered, tokens if plain else None))
     hits.extend(hit for _, hit in emoticons)
     if request:
         hits = _as_wanted(hits, clause)
@@ -507,12 +509,25 @@ def _nothing_hit(clause: str, kind: str) -> _Hit | None:
     return None
 
 
-def _word_hits(clause: str, covered: list[tuple[int, int]]) -> list[_Hit]:
+def _word_hits(
+    clause: str, covered: list[tuple[int, int]], clause_words: list[str] | None = None
+) -> list[_Hit]:
     """TextBlob's word-by-word reading, with a wider negation window.
 
     An opinion word after a modifier ("very") is scaled by it; after a negation
-    within the window it is flipped and halved ("not useful").
+    within the window it is flipped and halved ("not useful"). Words a phrase rule
+    has read (`covered`) are passed by. `clause_words`, when given, are the clause's
+    words as `_WORD_RE` finds them.
     """
+    read: Sequence[str | None]  # the words in order, None for one a phrase rule has read
+    if clause_words is None:
+        read = _uncovered_words(clause, covered) if covered else _WORD_RE.findall(clause)
+    elif covered:
+        # A plain clause's words are its runs of letters and digits, counted off by `split`.
+        bounds = [len(clause[:at].split()) for span in covered for at in span]
+        read = _passed_by(clause_words, bounds)
+    else:
+        read = clause_words
     lexicon = _lexicon()
     notable = _notable_words()
     hits: list[_Hit] = []
@@ -523,14 +538,11 @@ def _word_hits(clause: str, covered: list[tuple[int, int]]) -> list[_Hit]:
     belief_denied = False
     modifier: tuple[str, float, float] | None = None  # (word, multiplier, own polarity)
     previous = ""
-    next_covered = 0  # phrases and words both run left to right
-    for match in _WORD_RE.finditer(clause):
-        while next_covered < len(covered) and covered[next_covered][1] <= match.start():
-            next_covered += 1
-        if next_covered < len(covered) and covered[next_covered][0] <= match.start():
+    ends: list[int] | None = None  # where each word ends, worked out when needed
+    for index, word in enumerate(read):
+        if word is None:
             negation, modifier, previous = None, None, ""  # a phrase rule has read this word
             continue
-        word = match.group(0)
         if negation is None and modifier is None and word not in notable and "-" not in word:
             previous = word  # no opinion, no negation, no modifier: nothing to do
             continue
@@ -576,7 +588,9 @@ def _word_hits(clause: str, covered: list[tuple[int, int]]) -> list[_Hit]:
             negation_gap += 1
             if not belief_denied:
                 # "not respectful or helpful": the negation carries over "or" and "nor"
-                follows = clause[match.end() : match.end() + 5]
+                if ends is None:
+                    ends = [match.end() for match in _WORD_RE.finditer(clause)]
+                follows = clause[ends[index] : ends[index] + 5]
                 if follows.startswith((" or ", " nor ")):
                     negation_left = 2
                 else:
@@ -586,6 +600,30 @@ def _word_hits(clause: str, covered: list[tuple[int, int]]) -> list[_Hit]:
     if modifier:
         hits.extend(_lone_modifier(modifier))
     return hits
+
+
+def _uncovered_words(clause: str, covered: list[tuple[int, int]]) -> list[str | None]:
+    """The clause's words, with None for each that starts inside a `covered` span."""
+    words: list[str | None] = []
+    next_covered = 0  # phrases and words both run left to right
+    for match in _WORD_RE.finditer(clause):
+        while next_covered < len(covered) and covered[next_covered][1] <= match.start():
+            next_covered += 1
+        if next_covered < len(covered) and covered[next_covered][0] <= match.start():
+            words.append(None)
+        else:
+            words.append(match.group(0))
+    return words
+
+
+def _passed_by(words: list[str], bounds: list[int]) -> list[str | None]:
+    """The words with None for those from bounds[0] up to bounds[1], from bounds[2] up
+    to bounds[3], and so on: those that start in a phrase rule's span."""
+    read: list[str | None] = list(words)
+    for i in range(0, len(bounds), 2):
+        first, stop = bounds[i], bounds[i + 1]
+        read[first:stop] = [None] * (stop - first)
+    return read
 
 
 def _lone_modifier(modifier: tuple[str, float, float]) -> list[_Hit]:

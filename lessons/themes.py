@@ -505,7 +505,15 @@ def normalise(text: str) -> str:
 
 def tokenise(text: str) -> list[str]:
     """Lower-case word tokens of already-normalised text."""
+    if is_plain(text):
+        return text.split()  # the same tokens, several times faster
     return _TOKEN_RE.findall(text)
+
+
+def is_plain(text: str) -> bool:
+    """Is the text only lower-case letters, digits and spaces? Then its words are its
+    tokens, and `str.split` finds them."""
+    return text.isascii() and text.islower() and text.replace(" ", "").isalnum()
 
 
 def _term_keys(term: str) -> tuple[str, ...]:

@@ -506,6 +506,31 @@ def test_what_is_asked_for_comes_from_the_answer(text, kind):
     assert all(ask and ask in text for ask in result.asks)
 
 
+PLAIN_WORDS = [
+    "useful", "too", "long", "not", "but", "nothing", "wifi", "great", "very", "more", "could",
+    "have", "been", "ran", "out", "of", "time", "x", "never", "without", "really", "helpful",
+    "or", "nor", "patient", "the", "a", "kind", "i", "think", "was", "single", "pretty", "good",
+    "super", "no", "4", "rude", "respectful",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(PLAIN_WORDS), max_size=14),
+    gaps=st.lists(st.sampled_from([" ", "  "]), min_size=15, max_size=15),
+    cuts=st.lists(st.integers(0, 90), max_size=6),
+)
+def test_a_plain_clause_reads_the_same_from_its_split_words(words, gaps, cuts):
+    # the words of a plain clause come from `str.split`, and those a phrase rule read
+    # (`covered`) are counted off by position: as the word pattern and its positions give
+    clause = "".join(gap + word for gap, word in zip(gaps, words, strict=False))
+    bounds = sorted(cuts)[: len(cuts) // 2 * 2]
+    covered = list(zip(bounds[::2], bounds[1::2], strict=True))
+    assert analysis._word_hits(clause, covered, clause.split()) == analysis._word_hits(
+        clause, covered
+    )
+
+
 REQUESTS = [
     "more time on Facebook", "a handout please", "it would be nice to have a guide",
     "could you send the slides", "maybe a session on TikTok",

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lessons.themes import (
+    _TOKEN_RE,
     DEFAULT_THEMES,
     ThemeDefinition,
     compile_themes,
@@ -16,6 +17,7 @@ from lessons.themes import (
     match_themes,
     normalise,
     split_clauses,
+    tokenise,
 )
 
 MATCHER = compile_themes()
@@ -187,6 +189,13 @@ def test_matching_never_fails_and_evidence_comes_from_the_text(text):
         assert match.evidence and match.clauses
         for words in match.evidence:
             assert words.split()[0] in normalised
+
+
+@given(st.one_of(st.text(max_size=120), st.from_regex(r"[a-zA-Z0-9 ]{0,60}", fullmatch=True)))
+def test_tokens_are_what_the_token_pattern_finds(text):
+    # plain text is cut by `str.split`, the rest by the pattern: the same tokens either way
+    assert tokenise(text) == _TOKEN_RE.findall(text)
+    assert tokenise(normalise(text)) == _TOKEN_RE.findall(normalise(text))
 
 
 @pytest.mark.parametrize(
