@@ -792,24 +792,30 @@ def _themes(
     theme_clauses: dict[str, list[_Clause]] = {}
     for clause in clauses:
         for theme_id, words in match_tokens(matcher, clause.tokens, keys).items():
-            found = evidence.setdefault(theme_id, [])
-            found.extend(w for w in words if w not in found)
-            theme_clauses.setdefault(theme_id, []).append(clause)
+            found = evidence.get(theme_id)
+            if found is None:
+                evidence[theme_id] = list(words)  # `match_tokens` gives each word once
+                theme_clauses[theme_id] = [clause]
+            else:
+                found.extend(w for w in words if w not in found)
+                theme_clauses[theme_id].append(clause)
     if not evidence:
         return ()
     results = []
     for theme in matcher.themes:
-        if theme.id not in evidence:
+        found = evidence.get(theme.id)
+        if found is None:
             continue
-        scores = [c.score for c in theme_clauses[theme.id] if c.score is not None]
+        sources = theme_clauses[theme.id]
+        scores = [c.score for c in sources if c.score is not None]
         score = _clip(sum(scores) / len(scores)) if scores else 0.0
         results.append(
             ThemeResult(
-                theme_id=theme.id,
-                evidence=tuple(evidence[theme.id]),
-                label=_label(score),
-                score=round(score, 4),
-                clauses=tuple(c.text for c in theme_clauses[theme.id]),
+                theme.id,
+                tuple(found),
+                _label(score),
+                round(score, 4),
+                tuple(c.text for c in sources),
             )
         )
     return tuple(results)

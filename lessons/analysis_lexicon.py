@@ -1531,16 +1531,21 @@ def could_be_cue(tokens: Sequence[str]) -> bool:
     """Might a clause of these words (lessons.themes.tokenise) hold a request cue?"""
     if not CUE_WORDS.isdisjoint(tokens):
         return True
+    # One string to search, rather than a loop over the words: " want" is a word that
+    # starts "want" (_CUE_STARTS), and a word with no "'" is a cue word only if it is
+    # in CUE_WORDS.
+    joined = " " + " ".join(tokens)
+    if " want" in joined or " suggest" in joined:
+        return True
+    if "'" not in joined:
+        return False
     for token in tokens:
         if "'" in token:
             if "n't" in token or token.endswith("'d"):
                 return True
-            parts = token.split("'")
-        else:
-            parts = [token]
-        for part in parts:
-            if part in CUE_WORDS or part.startswith(_CUE_STARTS):
-                return True
+            for part in token.split("'"):
+                if part in CUE_WORDS or part.startswith(_CUE_STARTS):
+                    return True
     return False
 
 

@@ -634,9 +634,8 @@ def match_tokens(
         known = list(map(by_token.__getitem__, tokens))
     except KeyError:
         known = [by_token.get(token) or _token_entry(matcher, token) for token in tokens]
-    token_keys = list(map(_first, known))
     if keys is not None:
-        keys.extend(token_keys)
+        keys.extend(map(_first, known))
     hot = matcher.hot_tokens
     if hot.isdisjoint(tokens):
         return {}
@@ -644,28 +643,32 @@ def match_tokens(
     excluded: set[int] = set()
     pairs = matcher.pairs
     last = len(tokens) - 1
-    # Only the tokens a pattern can start at: most words of a clause start none.
-    for position in [i for i, token in enumerate(tokens) if token in hot]:
+    for position, token in enumerate(tokens):
+        if token not in hot:
+            continue  # most words of a clause start no pattern
         key, patterns, starts_pair = known[position]
         if starts_pair and position < last:
-            longer = pairs.get((key, token_keys[position + 1]))
+            longer = pairs.get((key, known[position + 1][0]))
             if longer:
                 patterns = (*patterns, *longer)
         for pattern in patterns:
             size = len(pattern.keys)
-            if size > 2 and tuple(token_keys[position : position + size]) != pattern.keys:
+            if size > 2 and (tuple(map(_first, known[position : position + size])) != pattern.keys):
                 continue  # (also when the clause ends first: the slice is then shorter)
             if pattern.exclude:
                 excluded.add(pattern.theme_index)
                 continue
-            words = tokens[position] if size == 1 else " ".join(tokens[position : position + size])
-            hits = found.setdefault(pattern.theme_index, [])
-            if words not in hits:
+            words = token if size == 1 else " ".join(tokens[position : position + size])
+            hits = found.get(pattern.theme_index)
+            if hits is None:
+                found[pattern.theme_index] = [words]
+            elif words not in hits:
                 hits.append(words)
     if not found:
         return {}
+    themes = matcher.themes
     return {
-        matcher.themes[i].id: _drop_contained(tuple(words))
+        themes[i].id: _drop_contained(tuple(words)) if len(words) > 1 else tuple(words)
         for i, words in sorted(found.items())
         if i not in excluded
     }
