@@ -45,6 +45,7 @@ from textblob.en import sentiment as textblob_lexicon
 from lessons.analysis_lexicon import (
     ANALYSER_VERSION,
     ASK_START_RE,
+    BARE_FIRST_WORD_RE,
     BARE_RE,
     BASIC_STANDARD_RE,
     BELIEFS,
@@ -65,6 +66,7 @@ from lessons.analysis_lexicon import (
     NEGATED_IN_CLAUSE_RE,
     NEGATION_BREAKERS,
     NEGATORS,
+    NOTHING_FIRST_WORDS,
     NOTHING_POLARITY,
     NOTHING_RE,
     NOTHING_READING,
@@ -423,10 +425,14 @@ def _score_clause(
         )
 
     request = _is_request(clause, kind, tokens)
-    hits = [_Hit(words, polarity) for _, _, polarity, words in phrase_hits if polarity]
-    covered = [(p_start - start, p_end - start) for p_start, p_end, _, _ in phrase_hits]
-    hits.extend(_word_hits(clause, covered, tokens if plain else None))
-    hits.extend(hit for _, hit in emoticons)
+    if phrase_hits:
+        hits = [_Hit(words, polarity) for _, _, polarity, words in phrase_hits if polarity]
+        covered = [(p_start - start, p_end - start) for p_start, p_end, _, _ in phrase_hits]
+        hits.extend(_word_hits(clause, covered, tokens if plain else None))
+    else:
+        hits = _word_hits(clause, [], tokens if plain else None)
+    if emoticons:
+        hits.extend(hit for _, hit in emoticons)
     if request:
         hits = _as_wanted(hits, clause)
         if not hits and weight > 1.0:
@@ -501,6 +507,9 @@ def _negated(hit: _Hit) -> bool:
 
 def _nothing_hit(clause: str, kind: str) -> _Hit | None:
     """A clause that only says "nothing" (or "not sure"): its meaning depends on the question."""
+    first_word = BARE_FIRST_WORD_RE.match(clause).group(1)  # type: ignore[union-attr]
+    if first_word not in NOTHING_FIRST_WORDS:
+        return None  # most clauses: no need to strip them bare
     bare = " ".join(BARE_RE.sub(" ", clause).split())
     if UNSURE_RE.match(bare):
         return _Hit(f'"{bare}" (unsure)', 0.0)

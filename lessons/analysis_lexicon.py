@@ -1362,6 +1362,21 @@ LEADING_NOTHING_RE = re.compile(
     r"|^\s*((?:nothing|none|no|nope))\s+(?=(?:i|we) (?:think|feel|thought|found|was|am|were)\b)"
 )
 BARE_RE = re.compile(r"[^\w\s/'-]+")
+# The first word of a clause as BARE_RE leaves it (its first run of `\w`, maybe empty), and
+# the words NOTHING_RE and UNSURE_RE can begin with: a clause whose first word is none of
+# them says more than "nothing", and need not be stripped and matched to know it.
+BARE_FIRST_WORD_RE = re.compile(r"[^\w/'-]*(\w*)")
+
+
+def first_words(pattern: re.Pattern[str]) -> frozenset[str]:
+    """The words every match of `pattern` begins with (see `_first_words`)."""
+    found = _first_words(_parser.parse(pattern.pattern, pattern.flags).data)
+    if found is None:
+        raise ValueError(f"no first words known for {pattern.pattern[:40]!r}...")
+    return frozenset(found)
+
+
+NOTHING_FIRST_WORDS = first_words(NOTHING_RE) | first_words(UNSURE_RE)
 
 # --- requests: answers that ask for a change or an addition ----------------------------------
 

@@ -17,10 +17,15 @@ from hypothesis import strategies as st
 from lessons.analysis_lexicon import (
     ADVICE_RE,
     ASK_RE,
+    BARE_FIRST_WORD_RE,
+    BARE_RE,
     KEEP_RE,
+    NOTHING_FIRST_WORDS,
+    NOTHING_RE,
     PHRASE_RE,
     PHRASE_RULES,
     REQUEST_CUES_RE,
+    UNSURE_RE,
     WordStartScanner,
     _first_words,
     _parser,
@@ -154,3 +159,25 @@ def test_a_scanner_of_word_led_alternatives_finds_what_the_alternation_finds(tex
 def test_the_first_words_of_a_pattern(pattern, words):
     parsed = _parser.parse(pattern)
     assert _first_words(parsed.data) == words
+
+
+NOTHING_PIECES = [
+    "nothing", "none", "no", "not", "really", "sure", "n/a", "na", "x", "-", "--", "thanks",
+    "i", "can", "think", "of", "don't", "know", "at", "all", "great", "idk", "nowt", "isn't",
+    ".", "!", "?", "'", "\u200f", "é", "  ", "the", "session", "for", "me", "there's",
+]  # fmt: skip
+nothing_like = st.lists(st.sampled_from(NOTHING_PIECES), max_size=8).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(nothing_like, st.text(max_size=40)))
+def test_a_bare_nothing_always_begins_with_one_of_its_first_words(text):
+    # `_nothing_hit` looks no further at a clause whose first word is not one of these
+    clause = normalise(text)
+    bare = " ".join(BARE_RE.sub(" ", clause).split())
+    if NOTHING_RE.match(bare) or UNSURE_RE.match(bare):
+        assert BARE_FIRST_WORD_RE.match(clause).group(1) in NOTHING_FIRST_WORDS
+    # and the first word it looks at is the bare clause's first word
+    first = re.match(r"\w*", bare)
+    assert first is not None
+    assert BARE_FIRST_WORD_RE.match(clause).group(1) == first.group(0)
