@@ -91,6 +91,7 @@ from lessons.analysis_lexicon import (
     WENT_WELL_PRIOR,
     WIDE,
     could_be_cue,
+    trie,
 )
 from lessons.analysis_pool import run_in_chunks
 from lessons.themes import (
@@ -371,11 +372,17 @@ def _phrase_hits(normalised: str) -> list[tuple[int, int, float, str]]:
 
 
 _EMOTICON_CHARS_RE = re.compile("[:;=<>8x*\u2665\u00b0]")
+# Where an emoticon can stand, found fast: after a space (the text is searched with one put
+# before it), as one of the faces written as a tree of their characters (so the engine
+# passes over a space followed by none of them at once). `_EMOTICON_RE` then finds them.
+_EMOTICON_NEAR_RE = re.compile(rf"\s(?:{trie(set(_EMOTICON_POLARITY))})(?=\s|$|[.,!?])")
 
 
 def _emoticon_hits(normalised: str) -> list[tuple[int, _Hit]]:
     if not _EMOTICON_CHARS_RE.search(normalised):
         return []
+    if not _EMOTICON_NEAR_RE.search(" " + normalised):
+        return []  # an "x" or a ":" in the text, but no face standing alone
     return [
         (m.start(), _Hit(m.group(0), _EMOTICON_POLARITY[m.group(0)]))
         for m in _EMOTICON_RE.finditer(normalised)
@@ -731,12 +738,15 @@ def _overall(clauses: list[_Clause]) -> tuple[float, str, bool]:
         return 0.0, NEUTRAL, False
     formal = [c.nothing or _polite_only(c) for c in scored]
     said = not all(formal)
-    weights = [
-        c.weight * (FORMALITY_WEIGHT if said and aside else 1.0)
-        for c, aside in zip(scored, formal, strict=True)
-    ]
+    if said and any(formal):
+        weights = [
+            c.weight * (FORMALITY_WEIGHT if aside else 1.0)
+            for c, aside in zip(scored, formal, strict=True)
+        ]
+    else:
+        weights = [c.weight for c in scored]  # no formality beside real opinions
     score = _clip(
-        sum(w * (c.score or 0.0) for w, c in zip(weights, scored, strict=True)) / sum(weights)
+        sum([w * (c.score or 0.0) for w, c in zip(weights, scored, strict=True)]) / sum(weights)
     )
     # Each side's weight: its clear opinion words, each with its share of its clause,
     # so "very good staff, response time very poor" is mixed within one clause.
@@ -760,7 +770,13 @@ def _overall(clauses: list[_Clause]) -> tuple[float, str, bool]:
 
 
 def _polite_only(clause: _Clause) -> bool:
-    return bool(clause.hits) and all(h.words.strip("!").split()[-1] in POLITE for h in clause.hits)
+    hits = clause.hits
+    if not hits or not hits[0].words.strip("!").endswith(_POLITE_ENDINGS):
+        return False  # the usual case, told without cutting the words up
+    return all(h.words.strip("!").split()[-1] in POLITE for h in hits)
+
+
+_POLITE_ENDINGS = tuple(POLITE)
 
 
 def _label(score: float) -> str:
@@ -777,17 +793,20 @@ def _clip(value: float) -> float:
 
 def _drivers(clauses: list[_Clause], label: str, mixed: bool) -> tuple[str, ...]:
     """The opinion words behind the label, strongest first; both sides when mixed."""
-    hits = [h for c in clauses for h in c.hits]
     if label == POSITIVE and not mixed:
-        hits = [h for h in hits if h.polarity > 0]
+        hits = [h for c in clauses for h in c.hits if h.polarity > 0]
     elif label == NEGATIVE and not mixed:
-        hits = [h for h in hits if h.polarity < 0]
-    ordered = sorted(hits, key=lambda h: -abs(h.polarity))
-    drivers: list[str] = []
-    for hit in ordered:
-        if hit.words not in drivers:
-            drivers.append(hit.words)
-    return tuple(drivers[:MAX_DRIVERS])
+        hits = [h for c in clauses for h in c.hits if h.polarity < 0]
+    else:
+        hits = [h for c in clauses for h in c.hits]
+    if len(hits) < 2:
+        return tuple([h.words for h in hits])
+    ordered = sorted(hits, key=_strength)
+    return tuple(dict.fromkeys([h.words for h in ordered]))[:MAX_DRIVERS]  # each once, in order
+
+
+def _strength(hit: _Hit) -> float:
+    return -abs(hit.polarity)
 
 
 def _themes(
@@ -824,7 +843,7 @@ def _themes(
                 tuple(found),
                 _label(score),
                 round(score, 4),
-                tuple(c.text for c in sources),
+                tuple([c.text for c in sources]),
             )
         )
     return tuple(results)

@@ -101,9 +101,9 @@ class WordStartScanner:
         as some can, and where one of those `anywhere` can match (a lookahead)."""
         first_words = {w for _, _, first, _ in self._alternatives for w in first or ()}
         begins = {b for _, _, _, begins in self._alternatives for b in begins or ()}
-        places = [f"{_trie(first_words)}(?!\\w)"]
+        places = [f"{trie(first_words)}(?!\\w)"]
         if begins:
-            places.append(f"(?={_trie(begins)})\\w*")
+            places.append(f"(?={trie(begins)})\\w*")
         if anywhere:
             either = "|".join(self._alternatives[i][1] for i in anywhere)
             places.append(f"(?=(?:{either}))\\w*")
@@ -191,13 +191,13 @@ _FLAGS = re.IGNORECASE | re.LOCALE | re.VERBOSE
 _MAX_BEGINNINGS = 4096
 
 
-def _trie(words: set[str]) -> str:
+def trie(words: set[str]) -> str:
     """A pattern for any of `words` that rejects a place at its first character: the
     engine passes over an alternative that starts with another character at once, but
     tries a long flat list of words one by one."""
     branches = []
     for first in sorted({word[0] for word in words if word}):
-        rest = _trie({word[1:] for word in words if word[:1] == first})
+        rest = trie({word[1:] for word in words if word[:1] == first})
         branches.append(re.escape(first) + rest)
     if not branches:
         return ""

@@ -506,6 +506,41 @@ def test_what_is_asked_for_comes_from_the_answer(text, kind):
     assert all(ask and ask in text for ask in result.asks)
 
 
+FACE_PIECES = [
+    ":)",
+    ":-(",
+    "xd",
+    "x",
+    "<3",
+    ":",
+    "10:30",
+    "8)",
+    "o.o",
+    ";)",
+    "great",
+    "!",
+    ".",
+    ",",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.one_of(
+        st.lists(st.sampled_from(FACE_PIECES), max_size=8).map(" ".join),
+        st.lists(st.sampled_from(FACE_PIECES), max_size=8).map("".join),
+        st.text(max_size=60),
+    )
+)
+def test_emoticons_are_found_as_their_pattern_finds_them(text):
+    # `_emoticon_hits` first looks for a face standing alone, quickly; then finds them all
+    plain = normalise(text)
+    expected = []
+    if analysis._EMOTICON_CHARS_RE.search(plain):
+        expected = [(m.start(), m.group(0)) for m in analysis._EMOTICON_RE.finditer(plain)]
+    assert [(at, hit.words) for at, hit in analysis._emoticon_hits(plain)] == expected
+
+
 PLAIN_WORDS = [
     "useful", "too", "long", "not", "but", "nothing", "wifi", "great", "very", "more", "could",
     "have", "been", "ran", "out", "of", "time", "x", "never", "without", "really", "helpful",
