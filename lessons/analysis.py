@@ -308,7 +308,7 @@ def _analyse(
     ]
     clauses = _apply_question_prior(_please_asks_for_what_came_before(clauses), kind)
     score, label, mixed = _overall(clauses)
-    asks = tuple(c.text for c in clauses if c.request)
+    asks = tuple([c.text for c in clauses if c.request])
     analysis = Analysis(
         label=label,
         score=round(score, 4),
@@ -459,9 +459,11 @@ _PLEASE_ONLY_RE = re.compile(r"^\s*(?:please|pls|plz)(?: (?:thanks|thank you))?\
 
 def _please_asks_for_what_came_before(clauses: list[_Clause]) -> list[_Clause]:
     """ "Handouts to take away, please": the "please" makes the clause before it a request."""
-    read = list(clauses)
+    read = clauses
     for i in range(1, len(read)):
         if read[i].request and _PLEASE_ONLY_RE.match(read[i].plain):
+            if read is clauses:
+                read = list(clauses)  # the clauses given stay as they were
             read[i - 1] = replace(read[i - 1], request=True)
             read[i] = replace(read[i], request=False)
     return read
