@@ -37,7 +37,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textblob._text import EMOTICONS
 from textblob.en import sentiment as textblob_lexicon
@@ -309,7 +309,8 @@ def _analyse(
     clauses = _apply_question_prior(_please_asks_for_what_came_before(clauses), kind)
     score, label, mixed = _overall(clauses)
     asks = tuple([c.text for c in clauses if c.request])
-    analysis = Analysis(
+    analysis = _built(
+        Analysis,
         label=label,
         score=round(score, 4),
         mixed=mixed,
@@ -319,6 +320,18 @@ def _analyse(
         asks=asks,
     )
     return analysis, exact
+
+
+_Frozen = TypeVar("_Frozen", Analysis, ThemeResult)
+
+
+def _built(kind: type[_Frozen], **fields: Any) -> _Frozen:
+    """A frozen result made from all its fields without its `__init__`, which sets each
+    field through `object.__setattr__` and so costs about twice as much; the result is
+    the same (tests/test_analysis.py holds the two alike)."""
+    made = object.__new__(kind)
+    made.__dict__.update(fields)
+    return made
 
 
 @lru_cache(maxsize=1)
@@ -840,12 +853,13 @@ def _themes(
         scores = [c.score for c in sources if c.score is not None]
         score = _clip(sum(scores) / len(scores)) if scores else 0.0
         results.append(
-            ThemeResult(
-                theme.id,
-                tuple(found),
-                _label(score),
-                round(score, 4),
-                tuple([c.text for c in sources]),
+            _built(
+                ThemeResult,
+                theme_id=theme.id,
+                evidence=tuple(found),
+                label=_label(score),
+                score=round(score, 4),
+                clauses=tuple([c.text for c in sources]),
             )
         )
     return tuple(results)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -504,6 +505,20 @@ def test_any_text_gives_a_well_formed_analysis(text, kind):
 def test_what_is_asked_for_comes_from_the_answer(text, kind):
     result = analyse(text, kind, MATCHER)
     assert all(ask and ask in text for ask in result.asks)
+
+
+def test_results_built_without_init_are_whole_frozen_results():
+    # `_built` skips the frozen dataclasses' __init__: every field is set, and the result
+    # is equal, hashes and reads as one made the usual way, and cannot be changed
+    result = analyse("The trainer was great but the room was cold", "general", MATCHER)
+    assert result.themes
+    for made in (result, *result.themes):
+        kind = type(made)
+        assert set(vars(made)) == {f.name for f in dataclasses.fields(kind)}
+        usual = kind(**vars(made))
+        assert made == usual and hash(made) == hash(usual) and repr(made) == repr(usual)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made.label = "neutral"  # type: ignore[misc]
 
 
 FACE_PIECES = [
