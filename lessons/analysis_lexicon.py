@@ -146,7 +146,9 @@ class WordStartScanner:
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         """(name, start, end) of each match, left to right."""
-        anywhere = tuple(i for i, needle in self._anywhere if needle in text)
+        anywhere = (
+            tuple(i for i, needle in self._anywhere if needle in text) if self._anywhere else ()
+        )
         tables = self._tables.get(anywhere)
         if tables is None:
             tables = self._tables[anywhere] = self._new_tables(anywhere)

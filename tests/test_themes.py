@@ -173,6 +173,7 @@ def test_normalise_keeps_the_length_so_clauses_map_back_to_the_text():
     text = "İstanbul’s WIFI"
     assert len(normalise(text)) == len(text)
     assert normalise("Don’t") == "don't"
+    assert normalise("‘Didn`t’ work") == "'didn't' work"
 
 
 def test_match_keys_are_stems_unless_the_stem_is_too_short():
