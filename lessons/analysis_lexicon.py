@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 # The parser behind `re`, to see which characters each rule can start with (no public API).
 _parser = importlib.import_module("re._parser")
@@ -274,25 +274,11 @@ def _item_prefixes(op: Any, arg: Any, length: int) -> set[str] | None:
     if op is _constants.LITERAL:
         return {chr(arg)}
     if op is _constants.IN:
-        chars: set[str] = set()
-        for kind, value in arg:
-            if kind is _constants.LITERAL:
-                chars.add(chr(value))
-            elif kind is _constants.RANGE:
-                chars.update(chr(o) for o in range(value[0], value[1] + 1))
-            else:
-                return None  # a category or a negated class
-        return chars
+        return _class_chars(arg, spaces=False)
     if op is _constants.SUBPATTERN:
         return None if arg[1] or arg[2] else _prefixes(arg[3], length)  # unless local flags
     if op is _constants.BRANCH:
-        found: set[str] = set()
-        for branch in arg[1]:
-            inner = _prefixes(branch, length)
-            if inner is None:
-                return None
-            found |= inner
-        return found
+        return _union(_prefixes(branch, length) for branch in arg[1])
     if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
         low, high, repeated = arg
         once = _prefixes(repeated, length)
@@ -310,6 +296,36 @@ def _item_prefixes(op: Any, arg: Any, length: int) -> set[str] | None:
             found |= reached
         return found
     return None
+
+
+_Item = TypeVar("_Item")
+
+
+def _union(sets: Iterable[set[_Item] | None]) -> set[_Item] | None:
+    """All the sets' items; None as soon as one of them is None (cannot be said)."""
+    found: set[_Item] = set()
+    for items in sets:
+        if items is None:
+            return None
+        found |= items
+    return found
+
+
+def _class_chars(items: Sequence[tuple[Any, Any]], spaces: bool) -> set[str] | None:
+    """The characters of a parsed character class; with `spaces`, a class of characters
+    that are no part of a word ("\\s") stands as " ". None when they cannot be listed (a
+    category of word characters, a negated class)."""
+    chars: set[str] = set()
+    for kind, value in items:
+        if kind is _constants.LITERAL:
+            chars.add(chr(value))
+        elif kind is _constants.RANGE:
+            chars.update(chr(o) for o in range(value[0], value[1] + 1))
+        elif spaces and kind is _constants.CATEGORY and value in _NOT_WORD_CATEGORIES:
+            chars.add(" ")
+        else:
+            return None
+    return chars
 
 
 def _needle(items: Sequence[tuple[Any, Any]]) -> str:
@@ -370,17 +386,8 @@ def _item_words(op: Any, arg: Any, growing: set[str]) -> set[tuple[str, bool]] |
     if op is _constants.LITERAL:
         return _next_char(growing, {chr(arg)})
     if op is _constants.IN:
-        chars: set[str] = set()
-        for kind, value in arg:
-            if kind is _constants.LITERAL:
-                chars.add(chr(value))
-            elif kind is _constants.RANGE:
-                chars.update(chr(o) for o in range(value[0], value[1] + 1))
-            elif kind is _constants.CATEGORY and value in _NOT_WORD_CATEGORIES:
-                chars.add(" ")  # "\\s": a character that is no part of a word
-            else:
-                return None  # a category of word characters, or a negated class
-        return _next_char(growing, chars)
+        chars = _class_chars(arg, spaces=True)
+        return None if chars is None else _next_char(growing, chars)
     if op is _constants.AT:
         if arg in _WORD_ENDS:
             # "\b" after a word character says a non-word character follows (or nothing)
@@ -395,13 +402,9 @@ def _item_words(op: Any, arg: Any, growing: set[str]) -> set[tuple[str, bool]] |
             return None  # local flags
         return _words_after(arg[3], {(word, False) for word in growing})
     if op is _constants.BRANCH:
-        found: set[tuple[str, bool]] = set()
-        for branch in arg[1]:
-            inner = _words_after(branch, {(word, False) for word in growing})
-            if inner is None:
-                return None
-            found |= inner
-        return found
+        return _union(
+            _words_after(branch, {(word, False) for word in growing}) for branch in arg[1]
+        )
     if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
         low, high, repeated = arg
         reached: set[tuple[str, bool]] | None = {(word, False) for word in growing}

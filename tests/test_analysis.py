@@ -17,6 +17,7 @@ from lessons import analysis, analysis_pool
 from lessons.analysis import (
     ANALYSER_VERSION,
     Analysis,
+    ThemeResult,
     analyse,
     analyse_keyed,
     analyse_many,
@@ -512,13 +513,13 @@ def test_results_built_without_init_are_whole_frozen_results():
     # is equal, hashes and reads as one made the usual way, and cannot be changed
     result = analyse("The trainer was great but the room was cold", "general", MATCHER)
     assert result.themes
-    for made in (result, *result.themes):
-        kind = type(made)
-        assert set(vars(made)) == {f.name for f in dataclasses.fields(kind)}
-        usual = kind(**vars(made))
+    results: list[Analysis | ThemeResult] = [result, *result.themes]
+    for made in results:
+        assert set(vars(made)) == {f.name for f in dataclasses.fields(made)}
+        usual = type(made)(**vars(made))
         assert made == usual and hash(made) == hash(usual) and repr(made) == repr(usual)
         with pytest.raises(dataclasses.FrozenInstanceError):
-            made.label = "neutral"  # type: ignore[misc]
+            setattr(made, "label", "neutral")  # noqa: B010
 
 
 FACE_PIECES = [

@@ -175,9 +175,11 @@ def test_a_bare_nothing_always_begins_with_one_of_its_first_words(text):
     # `_nothing_hit` looks no further at a clause whose first word is not one of these
     clause = normalise(text)
     bare = " ".join(BARE_RE.sub(" ", clause).split())
+    looked_at = BARE_FIRST_WORD_RE.match(clause)
+    assert looked_at is not None  # (it matches any text)
     if NOTHING_RE.match(bare) or UNSURE_RE.match(bare):
-        assert BARE_FIRST_WORD_RE.match(clause).group(1) in NOTHING_FIRST_WORDS
+        assert looked_at.group(1) in NOTHING_FIRST_WORDS
     # and the first word it looks at is the bare clause's first word
     first = re.match(r"\w*", bare)
     assert first is not None
-    assert BARE_FIRST_WORD_RE.match(clause).group(1) == first.group(0)
+    assert looked_at.group(1) == first.group(0)
