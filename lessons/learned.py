@@ -36,7 +36,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import compress, repeat
+from itertools import compress
 from operator import attrgetter
 from typing import Any
 
@@ -199,6 +199,11 @@ class LearnedModel:
     _gave: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
     # The readings of the rules people moved often enough: (reading, what the rules said)
     _movable: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    # For each movable reading, the (column, column) score pairs whose gap `_suggest` needs
+    # to move it: see `_may_move`.
+    _move_gaps: dict[tuple[str, str], tuple[tuple[int, int], ...]] = field(
+        default_factory=dict, repr=False
+    )
     # The first halves of the repeat digests, to give up early on most comments
     _repeat_firsts: frozenset[str] = field(default=frozenset(), repr=False)
     # (how many, sum) of the word feature columns of each comment a repeat may repeat
@@ -213,6 +218,10 @@ class LearnedModel:
     _column_rows: list[np.ndarray] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        # `train` numbers the rules' features ("q:...", "r:...") first, so no word or word
+        # pair is column 0, which `single_columns` relies on.
+        if any(column == 0 and ":" not in feature for feature, column in self.vocabulary.items()):
+            raise ValueError("not a learned model `train` made: a word is column 0")
         for i, key in enumerate(self.example_repeat_keys):
             if key:
                 self._repeats.setdefault(key, i)
@@ -271,6 +280,21 @@ class LearnedModel:
                         self._remove_checks.append((start, theme_id))
                     start += 1
         self._add_indices = tuple(index for index, _theme_id in self._add_checks)
+        self._move_gaps = {}
+        for (reading, rules_say, value), n in self._moves.items():
+            linear = getattr(self, reading)
+            if n < MIN_CORRECTIONS or reading not in self._slices or value not in linear.outputs:
+                continue
+            start = self._slices[reading][0]
+            # what `_suggest` weighs the value against: the rules' reading, else another
+            other = (
+                rules_say
+                if rules_say in linear.outputs
+                else next(output for output in linear.outputs if output != value)
+            )
+            pair = (start + linear.outputs.index(value), start + linear.outputs.index(other))
+            self._move_gaps.setdefault((reading, rules_say), ())
+            self._move_gaps[(reading, rules_say)] += (pair,)
         if blocks:
             self._stacked = np.hstack([w for w, _ in blocks]).astype(np.float32)
             self._stacked_bias = np.concatenate([b for _, b in blocks]).astype(np.float32)
@@ -283,8 +307,10 @@ class LearnedModel:
     def single_columns(self, keys: Sequence[str]) -> set[int]:
         """The columns of the comment's words that are features (`word_columns` goes on
         to add the word pairs). map() and filter() do the lookups without a Python loop
-        (this runs for every comment); -1 marks a word that is no feature."""
-        return set(filter(_NO_COLUMN.__ne__, map(self.vocabulary.get, keys, repeat(-1))))
+        (this runs for every comment); filter(None, ...) drops the words that are no
+        feature without a call for each, and column 0 is never a word's (see
+        `__post_init__`)."""
+        return set(filter(None, map(self.vocabulary.get, keys)))
 
     def word_columns(self, keys: Sequence[str], singles: set[int] | None = None) -> list[int]:
         """The columns of the comment's words and word pairs that are features, after its
@@ -294,7 +320,7 @@ class LearnedModel:
         they are summed in shows in the last digits."""
         found = self.single_columns(keys) if singles is None else singles
         pairs = zip(keys, keys[1:], strict=False)
-        found.update(filter(_NO_COLUMN.__ne__, map(self._pair_columns.get, pairs, repeat(-1))))
+        found.update(filter(None, map(self._pair_columns.get, pairs)))
         return list(found)
 
     def may_repeat(self, singles: set[int]) -> bool:
@@ -665,9 +691,6 @@ def _fit_themes(
 
 # --- reading -------------------------------------------------------------------------
 
-# A word that is no feature, in `LearnedModel.word_columns`.
-_NO_COLUMN = -1
-
 
 def _add_rows(rows: np.ndarray) -> np.ndarray:
     """The sum of a matrix's rows, as `rows.sum(axis=0)` gives it."""
@@ -706,14 +729,13 @@ def read(
     sentiment = request = None
     # `_suggest` gives nothing for a reading people have not moved often enough: most
     # comments stop at these set lookups.
-    movable = model._movable
-    if ("sentiment", analysis.label) in movable and model.sentiment is not None:
+    if _may_move(model, "sentiment", analysis.label, scores) and model.sentiment is not None:
         start, end = model._slices["sentiment"]
         sentiment = _suggest(
             model, "sentiment", model.sentiment.outputs, scores[start:end], analysis.label, alike
         )
     rules_say = "yes" if analysis.request else "no"
-    if ("request", rules_say) in movable and model.request is not None:
+    if _may_move(model, "request", rules_say, scores) and model.request is not None:
         start, end = model._slices["request"]
         request = _suggest(
             model, "request", model.request.outputs, scores[start:end], rules_say, alike
@@ -803,6 +825,24 @@ class _Alike:
             self.model.example_refs[i] for i in ranked[:MAX_REFS] if self.model.example_refs[i]
         )
         return (len(alike) if len(alike) else len(chosen)), refs
+
+
+# `_suggest` moves a reading to a value only when the value's probability, its odds over
+# the sum of every output's odds, is at least OVERRIDE_CONFIDENCE. The sum holds the odds
+# of some other output too, so the value's odds are then at least c / (1 - c) times that
+# output's, and its score at least logit(c) above that output's score (odds are the
+# sigmoid of the score, clipped; for c > 1/2). A small allowance covers rounding.
+_MOVE_GAP = _logit(OVERRIDE_CONFIDENCE) - 1e-6 if OVERRIDE_CONFIDENCE > 0.5 else -math.inf
+
+
+def _may_move(model: LearnedModel, reading: str, rules_say: str, scores: list[float]) -> bool:
+    """Could `_suggest` move this reading of the rules? Not when people have not moved it
+    often enough, nor when no value it could be moved to scores far enough above the
+    rules' reading (`_MOVE_GAP`): most comments stop at these few subtractions."""
+    for value, other in model._move_gaps.get((reading, rules_say), ()):
+        if scores[value] - scores[other] >= _MOVE_GAP:
+            return True
+    return False
 
 
 def _suggest(
