@@ -216,6 +216,8 @@ class LearnedModel:
     # Word-pair features by their two keys, so a pair is looked up without joining it.
     _pair_columns: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
     _column_rows: list[np.ndarray] | None = field(default=None, repr=False)
+    # Proves for most comments that `read` suggests nothing, before any score is added up
+    _screen: _Screen | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # `train` numbers the rules' features ("q:...", "r:...") first, so no word or word
@@ -303,6 +305,7 @@ class LearnedModel:
             for feature, column in self.vocabulary.items()
             if " " in feature
         }
+        self._screen = _Screen.of(self)
 
     def single_columns(self, keys: Sequence[str]) -> set[int]:
         """The columns of the comment's words that are features (`word_columns` goes on
@@ -312,16 +315,16 @@ class LearnedModel:
         `__post_init__`)."""
         return set(filter(None, map(self.vocabulary.get, keys)))
 
-    def word_columns(self, keys: Sequence[str], singles: set[int] | None = None) -> list[int]:
+    def word_columns(self, keys: Sequence[str], singles: set[int] | None = None) -> set[int]:
         """The columns of the comment's words and word pairs that are features, after its
-        `single_columns` when the caller has them.
+        `single_columns` when the caller has them (this adds to that set).
 
-        In the order their set gives, as always: the weights are float32, so the order
-        they are summed in shows in the last digits."""
+        Summed in the order the set gives, as always: the weights are float32, so the
+        order they are summed in shows in the last digits."""
         found = self.single_columns(keys) if singles is None else singles
         pairs = zip(keys, keys[1:], strict=False)
         found.update(filter(None, map(self._pair_columns.get, pairs)))
-        return list(found)
+        return found
 
     def may_repeat(self, singles: set[int]) -> bool:
         """Could a comment with these `single_columns` repeat a corrected one? Only when
@@ -717,7 +720,10 @@ def read(
             return _repeat(model, same, analysis)
     if not model._stacked.size:
         return _NOTHING_LEARNT
-    words = model.word_columns(keys, singles)
+    found = model.word_columns(keys, singles)
+    if model._screen is not None and model._screen.rules_out(found, question_kind, analysis):
+        return _NOTHING_LEARNT  # most comments: no score can reach its threshold
+    words = list(found)
     base = model.rule_base(question_kind, analysis)
     if base is None:
         if not words:
@@ -843,6 +849,167 @@ def _may_move(model: LearnedModel, reading: str, rules_say: str, scores: list[fl
         if scores[value] - scores[other] >= _MOVE_GAP:
             return True
     return False
+
+
+# `_Screen`: its weights are whole multiples of 1/_SCREEN_SCALE...
+_SCREEN_SCALE = 1024.0
+# ...and it screens comments whose scores add up at most this many terms (the bias, the
+# rules' features and the word features); longer ones are worked out in full.
+_SCREEN_TERMS = 4096
+# How far a float32 sum of that many terms, added in any order, can be from the exact sum,
+# as a share of the sum of the terms' sizes (Higham's gamma_n, u = 2**-24), with room for
+# the float64 subtraction of two scores in `_may_move`.
+_FLOAT32_SHARE = _SCREEN_TERMS * 2.0**-24 / (1.0 - _SCREEN_TERMS * 2.0**-24) + 2.0**-50
+
+
+class _Screen:
+    """A quick proof, for most comments, that `read` will suggest nothing, without adding
+    up any score.
+
+    Every suggestion needs a score past a threshold (a theme's score at least
+    _ADD_SCORE, or at most _REMOVE_SCORE for a tag the rules gave; a value's score at
+    least _MOVE_GAP above another's, see `_may_move`). Each such test is a sum over the
+    comment's features (and the bias) that must reach 0. The screen rounds every term
+    up to a whole multiple of 1/_SCREEN_SCALE, after raising it by _FLOAT32_SHARE of its
+    size, so the rounded sum is never below what the float32 sums `read` works out can
+    give. It packs each feature's rounded terms for all the tests side by side in one
+    Python int, one field of `width` bits for each test, with half a field's range added
+    to the bias's: adding up a comment's ints then adds up every test at once, exactly,
+    and a test whose sum reaches 0 shows as the top bit of its field. When no test the
+    comment's reading needs shows it, no score can pass, and `read` suggests nothing.
+    """
+
+    def __init__(
+        self,
+        packed: list[int],
+        constant: int,
+        rule_features: dict[str, int],
+        always: int,
+        moves: dict[tuple[str, str], int],
+        adds: dict[str, int],
+        removes: dict[str, int],
+    ) -> None:
+        self.packed = packed  # by vocabulary column
+        self.constant = constant  # the bias, and half of each field's range
+        self.kinds = {f[2:]: v for f, v in rule_features.items() if f.startswith("q:")}
+        self.labels = {f[2:]: v for f, v in rule_features.items() if f.startswith("r:")}
+        self.themes = {f[2:]: v for f, v in rule_features.items() if f.startswith("t:")}
+        self.request = rule_features.get("r:request", 0)
+        self.mixed = rule_features.get("r:mixed", 0)
+        # The top bits of the tests each comment needs: every theme it may add, unless the
+        # rules tagged it; a movable reading's; a tag's it may take away.
+        self.always, self.moves, self.adds, self.removes = always, moves, adds, removes
+
+    @classmethod
+    def of(cls, model: LearnedModel) -> _Screen | None:
+        """The screen of a model (None when it cannot have one)."""
+        weights = model._stacked.astype(np.float64)
+        bias = model._stacked_bias.astype(np.float64)
+        if not weights.size or not np.isfinite(weights).all() or not np.isfinite(bias).all():
+            return None
+        sizes, biases = np.abs(weights), np.abs(bias)
+        # (test, its terms, their sizes, its constant, the bias's size)
+        tests: list[tuple[tuple[str, str, str], np.ndarray, np.ndarray, float, float]] = []
+        for (reading, rules_say), pairs in model._move_gaps.items():
+            for value, other in pairs:
+                tests.append(
+                    (
+                        ("move", reading, rules_say),
+                        weights[:, value] - weights[:, other],
+                        sizes[:, value] + sizes[:, other],
+                        bias[value] - bias[other] - _MOVE_GAP,
+                        biases[value] + biases[other],
+                    )
+                )
+        for column, theme_id in model._add_checks:
+            tests.append(
+                (
+                    ("add", theme_id, ""),
+                    weights[:, column],
+                    sizes[:, column],
+                    bias[column] - _ADD_SCORE,
+                    biases[column],
+                )
+            )
+        for column, theme_id in model._remove_checks:
+            tests.append(
+                (
+                    ("remove", theme_id, ""),
+                    -weights[:, column],
+                    sizes[:, column],
+                    _REMOVE_SCORE - bias[column],
+                    biases[column],
+                )
+            )
+        if any(math.isinf(constant) and constant > 0 for *_, constant, _size in tests):
+            return None  # a test every comment passes
+        tests = [test for test in tests if not math.isinf(test[3])]  # and none passes these
+        if not tests:
+            return None
+
+        # rounded up; 1e-6 of a step more for the float64 rounding of the terms themselves
+        table = np.stack(
+            [
+                np.ceil((terms + _FLOAT32_SHARE * size) * _SCREEN_SCALE + 1e-6)
+                for _test, terms, size, _c, _s in tests
+            ],
+            axis=1,
+        )
+        constants = [
+            math.ceil((constant + _FLOAT32_SHARE * size) * _SCREEN_SCALE + 1e-6)
+            for *_, constant, size in tests
+        ]
+        largest = max(int(np.abs(table).max()), *map(abs, constants))
+        width = (_SCREEN_TERMS * largest).bit_length() + 1
+        half = 1 << (width - 1)
+        packed = [0] * len(table)
+        guards: dict[tuple[str, str, str], int] = {}
+        constant = 0
+        for i, (test, *_rest) in enumerate(tests):
+            shift = width * i
+            packed = [p + (int(t) << shift) for p, t in zip(packed, table[:, i], strict=True)]
+            constant += (constants[i] + half) << shift
+            guards[test] = guards.get(test, 0) | half << shift
+        moves: dict[tuple[str, str], int] = {}
+        adds: dict[str, int] = {}
+        removes: dict[str, int] = {}
+        for (what, name, rules_say), guard in guards.items():
+            if what == "move":
+                moves[(name, rules_say)] = guard
+            elif what == "add":
+                adds[name] = guard
+            else:
+                removes[name] = guard
+        rule_features = {
+            feature: packed[column]
+            for feature, column in model.vocabulary.items()
+            if ":" in feature
+        }
+        return cls(packed, constant, rule_features, sum(adds.values()), moves, adds, removes)
+
+    def rules_out(self, words: set[int], question_kind: str, analysis: Analysis) -> bool:
+        """Is it sure that no score of this comment (its word feature columns, the rules'
+        reading of it) reaches a threshold a suggestion needs? False when it may."""
+        themes = analysis.themes
+        if len(words) + len(themes) + 5 > _SCREEN_TERMS:
+            return False
+        label = analysis.label
+        needed = (
+            self.always
+            | self.moves.get(("sentiment", label), 0)
+            | self.moves.get(("request", "yes" if analysis.request else "no"), 0)
+        )
+        # the rules' features, as `_rule_features` gives them
+        total = self.constant + self.kinds.get(question_kind, 0) + self.labels.get(label, 0)
+        if analysis.request:
+            total += self.request
+        if analysis.mixed:
+            total += self.mixed
+        for theme in themes:
+            theme_id = theme.theme_id
+            total += self.themes.get(theme_id, 0)
+            needed = (needed & ~self.adds.get(theme_id, 0)) | self.removes.get(theme_id, 0)
+        return not (total + sum(map(self.packed.__getitem__, words))) & needed
 
 
 def _suggest(
