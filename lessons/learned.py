@@ -206,8 +206,6 @@ class LearnedModel:
     )
     # The first halves of the repeat digests, to give up early on most comments
     _repeat_firsts: frozenset[str] = field(default=frozenset(), repr=False)
-    # (how many, sum) of the word feature columns of each comment a repeat may repeat
-    _repeat_shapes: set[tuple[int, int]] = field(default_factory=set, repr=False)
     # The biases plus the rows of what the question and the rules said, by (question,
     # label, request, mixed, themes): few distinct readings recur across many comments.
     _rule_bases: dict[tuple[object, ...], np.ndarray | None] = field(
@@ -217,7 +215,7 @@ class LearnedModel:
     _pair_columns: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
     _column_rows: list[np.ndarray] | None = field(default=None, repr=False)
     # Proves for most comments that `read` suggests nothing, before any score is added up
-    _screen: _Screen | None = field(default=None, repr=False)
+    _screen: _Screen = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # `train` numbers the rules' features ("q:...", "r:...") first, so no word or word
@@ -228,13 +226,6 @@ class LearnedModel:
             if key:
                 self._repeats.setdefault(key, i)
         self._repeat_firsts = frozenset(key[:8] for key in self._repeats)
-        is_pair = [False] * len(self.vocabulary)
-        for feature, column in self.vocabulary.items():
-            is_pair[column] = " " in feature
-        rows = np.split(self.example_columns, self.example_indptr[1:-1])
-        for i in self._repeats.values():
-            singles = [column for column in rows[i].tolist() if not is_pair[column]]
-            self._repeat_shapes.add((len(singles), sum(singles)))
         for name, rules, people in (
             ("sentiment", self.example_rule_sentiment, self.example_sentiment),
             ("request", self.example_rule_request, self.example_request),
@@ -305,7 +296,7 @@ class LearnedModel:
             for feature, column in self.vocabulary.items()
             if " " in feature
         }
-        self._screen = _Screen.of(self)
+        self._screen = _Screen(self)
 
     def single_columns(self, keys: Sequence[str]) -> set[int]:
         """The columns of the comment's words that are features (`word_columns` goes on
@@ -315,22 +306,15 @@ class LearnedModel:
         `__post_init__`)."""
         return set(filter(None, map(self.vocabulary.get, keys)))
 
-    def word_columns(self, keys: Sequence[str], singles: set[int] | None = None) -> set[int]:
-        """The columns of the comment's words and word pairs that are features, after its
-        `single_columns` when the caller has them (this adds to that set).
+    def word_columns(self, keys: Sequence[str]) -> list[int]:
+        """The columns of the comment's words and word pairs that are features.
 
-        Summed in the order the set gives, as always: the weights are float32, so the
-        order they are summed in shows in the last digits."""
-        found = self.single_columns(keys) if singles is None else singles
+        In the order their set gives, as always: the weights are float32, so the order
+        they are summed in shows in the last digits."""
+        found = self.single_columns(keys)
         pairs = zip(keys, keys[1:], strict=False)
         found.update(filter(None, map(self._pair_columns.get, pairs)))
-        return found
-
-    def may_repeat(self, singles: set[int]) -> bool:
-        """Could a comment with these `single_columns` repeat a corrected one? Only when
-        a corrected one has the same word features: how many and their sum say no to
-        most comments for less than working out the repeat digest."""
-        return (len(singles), sum(singles)) in self._repeat_shapes
+        return list(found)
 
     def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The examples by word feature (indptr, example rows) and each example's length."""
@@ -713,17 +697,21 @@ def read(
     `analyse_keyed`); otherwise they are worked out from the text."""
     if keys is None:
         keys = _word_keys(text)
-    singles = model.single_columns(keys)
-    if model._repeats and model.may_repeat(singles):
+    screen = model._screen
+    singles = screen.singles(keys)
+    singles_sum = sum(singles)
+    if model._repeats and (len(singles), singles_sum) in screen.repeat_shapes:
         same = model._repeats.get(_repeat_key(keys, question_kind, model._repeat_firsts))
         if same is not None:
             return _repeat(model, same, analysis)
     if not model._stacked.size:
         return _NOTHING_LEARNT
-    found = model.word_columns(keys, singles)
-    if model._screen is not None and model._screen.rules_out(found, question_kind, analysis):
+    pairs = screen.pairs(keys)
+    if screen.rules_out(
+        singles_sum + sum(pairs), len(singles) + len(pairs), question_kind, analysis
+    ):
         return _NOTHING_LEARNT  # most comments: no score can reach its threshold
-    words = list(found)
+    words = model.word_columns(keys)
     base = model.rule_base(question_kind, analysis)
     if base is None:
         if not words:
@@ -864,7 +852,7 @@ _FLOAT32_SHARE = _SCREEN_TERMS * 2.0**-24 / (1.0 - _SCREEN_TERMS * 2.0**-24) + 2
 
 class _Screen:
     """A quick proof, for most comments, that `read` will suggest nothing, without adding
-    up any score.
+    up any score; and the first look at whether a comment repeats a corrected one.
 
     Every suggestion needs a score past a threshold (a theme's score at least
     _ADD_SCORE, or at most _REMOVE_SCORE for a tag the rules gave; a value's score at
@@ -877,125 +865,99 @@ class _Screen:
     to the bias's: adding up a comment's ints then adds up every test at once, exactly,
     and a test whose sum reaches 0 shows as the top bit of its field. When no test the
     comment's reading needs shows it, no score can pass, and `read` suggests nothing.
+
+    Above the tests, each word feature's int holds its column, so no two features have
+    the same int: a comment's features are a set of ints, as they are a set of columns.
     """
 
-    def __init__(
-        self,
-        packed: list[int],
-        constant: int,
-        rule_features: dict[str, int],
-        always: int,
-        moves: dict[tuple[str, str], int],
-        adds: dict[str, int],
-        removes: dict[str, int],
-    ) -> None:
-        self.packed = packed  # by vocabulary column
-        self.constant = constant  # the bias, and half of each field's range
-        self.kinds = {f[2:]: v for f, v in rule_features.items() if f.startswith("q:")}
-        self.labels = {f[2:]: v for f, v in rule_features.items() if f.startswith("r:")}
-        self.themes = {f[2:]: v for f, v in rule_features.items() if f.startswith("t:")}
-        self.request = rule_features.get("r:request", 0)
-        self.mixed = rule_features.get("r:mixed", 0)
-        # The top bits of the tests each comment needs: every theme it may add, unless the
-        # rules tagged it; a movable reading's; a tag's it may take away.
-        self.always, self.moves, self.adds, self.removes = always, moves, adds, removes
-
-    @classmethod
-    def of(cls, model: LearnedModel) -> _Screen | None:
-        """The screen of a model (None when it cannot have one)."""
-        weights = model._stacked.astype(np.float64)
-        bias = model._stacked_bias.astype(np.float64)
-        if not weights.size or not np.isfinite(weights).all() or not np.isfinite(bias).all():
-            return None
-        sizes, biases = np.abs(weights), np.abs(bias)
-        # (test, its terms, their sizes, its constant, the bias's size)
-        tests: list[tuple[tuple[str, str, str], np.ndarray, np.ndarray, float, float]] = []
-        for (reading, rules_say), pairs in model._move_gaps.items():
-            for value, other in pairs:
-                tests.append(
-                    (
-                        ("move", reading, rules_say),
-                        weights[:, value] - weights[:, other],
-                        sizes[:, value] + sizes[:, other],
-                        bias[value] - bias[other] - _MOVE_GAP,
-                        biases[value] + biases[other],
-                    )
-                )
-        for column, theme_id in model._add_checks:
-            tests.append(
-                (
-                    ("add", theme_id, ""),
-                    weights[:, column],
-                    sizes[:, column],
-                    bias[column] - _ADD_SCORE,
-                    biases[column],
-                )
-            )
-        for column, theme_id in model._remove_checks:
-            tests.append(
-                (
-                    ("remove", theme_id, ""),
-                    -weights[:, column],
-                    sizes[:, column],
-                    _REMOVE_SCORE - bias[column],
-                    biases[column],
-                )
-            )
-        if any(math.isinf(constant) and constant > 0 for *_, constant, _size in tests):
-            return None  # a test every comment passes
-        tests = [test for test in tests if not math.isinf(test[3])]  # and none passes these
-        if not tests:
-            return None
-
+    def __init__(self, model: LearnedModel) -> None:
+        tests = _screen_tests(model)
+        # No screen when a test's weights are not all numbers, or every comment passes it
+        self.sure = tests is not None
+        tests = tests or []
         # rounded up; 1e-6 of a step more for the float64 rounding of the terms themselves
         table = np.stack(
             [
                 np.ceil((terms + _FLOAT32_SHARE * size) * _SCREEN_SCALE + 1e-6)
                 for _test, terms, size, _c, _s in tests
-            ],
+            ]
+            or [np.zeros(len(model.vocabulary))],
             axis=1,
         )
         constants = [
             math.ceil((constant + _FLOAT32_SHARE * size) * _SCREEN_SCALE + 1e-6)
             for *_, constant, size in tests
         ]
-        largest = max(int(np.abs(table).max()), *map(abs, constants))
+        largest = max(int(np.abs(table).max()), *map(abs, constants), 1)
         width = (_SCREEN_TERMS * largest).bit_length() + 1
         half = 1 << (width - 1)
         packed = [0] * len(table)
         guards: dict[tuple[str, str, str], int] = {}
-        constant = 0
+        self.constant = 0  # the bias, and half of each field's range
         for i, (test, *_rest) in enumerate(tests):
             shift = width * i
             packed = [p + (int(t) << shift) for p, t in zip(packed, table[:, i], strict=True)]
-            constant += (constants[i] + half) << shift
+            self.constant += (constants[i] + half) << shift
             guards[test] = guards.get(test, 0) | half << shift
-        moves: dict[tuple[str, str], int] = {}
-        adds: dict[str, int] = {}
-        removes: dict[str, int] = {}
+        # the column, a field above the tests (and a spare one, so no carry reaches it)
+        above = width * (len(tests) + 1)
+        ints = [value + (column << above) for column, value in enumerate(packed)]
+        by_feature = {feature: ints[column] for feature, column in model.vocabulary.items()}
+        # as `LearnedModel.single_columns` looks words up (it never finds column 0)
+        self.words = {
+            feature: ints[column]
+            for feature, column in model.vocabulary.items()
+            if " " not in feature and column
+        }
+        self.word_pairs = {tuple(f.split(" ")): v for f, v in by_feature.items() if " " in f}
+        # (how many, sum) of the word features of each comment a comment may repeat
+        is_word = [False] * len(ints)
+        for feature, column in model.vocabulary.items():
+            is_word[column] = feature in self.words
+        rows = np.split(model.example_columns, model.example_indptr[1:-1])
+        self.repeat_shapes: set[tuple[int, int]] = set()
+        for i in model._repeats.values():
+            singles = [ints[column] for column in rows[i].tolist() if is_word[column]]
+            self.repeat_shapes.add((len(singles), sum(singles)))
+        rule = {f: v for f, v in by_feature.items() if ":" in f}
+        self.kinds = {f[2:]: v for f, v in rule.items() if f.startswith("q:")}
+        self.labels = {f[2:]: v for f, v in rule.items() if f.startswith("r:")}
+        self.themes = {f[2:]: v for f, v in rule.items() if f.startswith("t:")}
+        self.request = rule.get("r:request", 0)
+        self.mixed = rule.get("r:mixed", 0)
+        # The top bits of the tests each comment needs: every theme it may add, unless the
+        # rules tagged it; a movable reading's; a tag's it may take away.
+        self.moves: dict[tuple[str, str], int] = {}
+        self.adds: dict[str, int] = {}
+        self.removes: dict[str, int] = {}
         for (what, name, rules_say), guard in guards.items():
             if what == "move":
-                moves[(name, rules_say)] = guard
+                self.moves[(name, rules_say)] = guard
             elif what == "add":
-                adds[name] = guard
+                self.adds[name] = guard
             else:
-                removes[name] = guard
-        rule_features = {
-            feature: packed[column]
-            for feature, column in model.vocabulary.items()
-            if ":" in feature
-        }
-        return cls(packed, constant, rule_features, sum(adds.values()), moves, adds, removes)
+                self.removes[name] = guard
+        self.every_add = sum(self.adds.values())
 
-    def rules_out(self, words: set[int], question_kind: str, analysis: Analysis) -> bool:
-        """Is it sure that no score of this comment (its word feature columns, the rules'
-        reading of it) reaches a threshold a suggestion needs? False when it may."""
+    def singles(self, keys: Sequence[str]) -> set[int]:
+        """The ints of the comment's words that are features (map() and filter() look
+        them up without a Python loop: this runs for every comment)."""
+        return set(filter(None, map(self.words.get, keys)))
+
+    def pairs(self, keys: Sequence[str]) -> set[int]:
+        """The ints of the comment's word pairs that are features."""
+        return set(filter(None, map(self.word_pairs.get, zip(keys, keys[1:], strict=False))))
+
+    def rules_out(self, words_sum: int, count: int, question_kind: str, analysis: Analysis) -> bool:
+        """Is it sure that no score of this comment (the sum of the ints of its `count`
+        word features, the rules' reading of it) reaches a threshold a suggestion needs?
+        False when it may."""
         themes = analysis.themes
-        if len(words) + len(themes) + 5 > _SCREEN_TERMS:
+        if not self.sure or count + len(themes) + 5 > _SCREEN_TERMS:
             return False
         label = analysis.label
         needed = (
-            self.always
+            self.every_add
             | self.moves.get(("sentiment", label), 0)
             | self.moves.get(("request", "yes" if analysis.request else "no"), 0)
         )
@@ -1009,7 +971,56 @@ class _Screen:
             theme_id = theme.theme_id
             total += self.themes.get(theme_id, 0)
             needed = (needed & ~self.adds.get(theme_id, 0)) | self.removes.get(theme_id, 0)
-        return not (total + sum(map(self.packed.__getitem__, words))) & needed
+        return not (total + words_sum) & needed
+
+
+_Test = tuple[tuple[str, str, str], np.ndarray, np.ndarray, float, float]
+
+
+def _screen_tests(model: LearnedModel) -> list[_Test] | None:
+    """The tests `_Screen` packs: (what it tests, its terms by vocabulary column, their
+    sizes, its constant (the bias less the threshold), the bias's size); None when no
+    screen can be sure."""
+    weights = model._stacked.astype(np.float64)
+    bias = model._stacked_bias.astype(np.float64)
+    if not np.isfinite(weights).all() or not np.isfinite(bias).all():
+        return None
+    sizes, biases = np.abs(weights), np.abs(bias)
+    tests: list[_Test] = []
+    for (reading, rules_say), pairs in model._move_gaps.items():
+        for value, other in pairs:
+            tests.append(
+                (
+                    ("move", reading, rules_say),
+                    weights[:, value] - weights[:, other],
+                    sizes[:, value] + sizes[:, other],
+                    bias[value] - bias[other] - _MOVE_GAP,
+                    biases[value] + biases[other],
+                )
+            )
+    for column, theme_id in model._add_checks:
+        tests.append(
+            (
+                ("add", theme_id, ""),
+                weights[:, column],
+                sizes[:, column],
+                bias[column] - _ADD_SCORE,
+                biases[column],
+            )
+        )
+    for column, theme_id in model._remove_checks:
+        tests.append(
+            (
+                ("remove", theme_id, ""),
+                -weights[:, column],
+                sizes[:, column],
+                _REMOVE_SCORE - bias[column],
+                biases[column],
+            )
+        )
+    if any(constant == math.inf for *_, constant, _size in tests):
+        return None  # a test every comment passes
+    return [test for test in tests if test[3] != -math.inf]  # no comment passes the others
 
 
 def _suggest(
