@@ -871,34 +871,54 @@ class _Screen:
     """
 
     def __init__(self, model: LearnedModel) -> None:
+        weights = model._stacked.astype(np.float64)
+        bias = model._stacked_bias.astype(np.float64)
         tests = _screen_tests(model)
-        # No screen when a test's weights are not all numbers, or every comment passes it
-        self.sure = tests is not None
-        tests = tests or []
+        # None passes a threshold of +inf; every comment passes one of -inf (and no screen
+        # can be sure of weights that are not all numbers)
+        tests = [test for test in tests if test.threshold != math.inf]
+        self.sure = all(test.threshold != -math.inf for test in tests) and bool(
+            np.isfinite(weights).all() and np.isfinite(bias).all()
+        )
+        if not self.sure:
+            tests = []
+        self.tests = tests
+        terms: list[tuple[np.ndarray, np.ndarray, float, float]] = []  # and their sizes
+        for test in tests:
+            plus, minus = weights[:, test.plus], bias[test.plus]
+            size, bias_size = np.abs(plus), abs(minus)
+            if test.minus is not None:
+                plus = plus - weights[:, test.minus]
+                minus -= bias[test.minus]
+                size = size + np.abs(weights[:, test.minus])
+                bias_size += abs(bias[test.minus])
+            terms.append((test.sign * plus, size, test.sign * minus - test.threshold, bias_size))
         # rounded up; 1e-6 of a step more for the float64 rounding of the terms themselves
         table = np.stack(
             [
-                np.ceil((terms + _FLOAT32_SHARE * size) * _SCREEN_SCALE + 1e-6)
-                for _test, terms, size, _c, _s in tests
+                np.ceil((weight + _FLOAT32_SHARE * size) * _SCREEN_SCALE + 1e-6)
+                for weight, size, _constant, _size in terms
             ]
             or [np.zeros(len(model.vocabulary))],
             axis=1,
         )
         constants = [
             math.ceil((constant + _FLOAT32_SHARE * size) * _SCREEN_SCALE + 1e-6)
-            for *_, constant, size in tests
+            for _weight, _size, constant, size in terms
         ]
         largest = max(int(np.abs(table).max()), *map(abs, constants), 1)
         width = (_SCREEN_TERMS * largest).bit_length() + 1
         half = 1 << (width - 1)
+        self.width = width
         packed = [0] * len(table)
         guards: dict[tuple[str, str, str], int] = {}
         self.constant = 0  # the bias, and half of each field's range
-        for i, (test, *_rest) in enumerate(tests):
+        for i, test in enumerate(tests):
             shift = width * i
             packed = [p + (int(t) << shift) for p, t in zip(packed, table[:, i], strict=True)]
             self.constant += (constants[i] + half) << shift
-            guards[test] = guards.get(test, 0) | half << shift
+            tested = (test.what, test.name, test.rules_say)
+            guards[tested] = guards.get(tested, 0) | half << shift
         # the column, a field above the tests (and a spare one, so no carry reaches it)
         above = width * (len(tests) + 1)
         ints = [value + (column << above) for column, value in enumerate(packed)]
@@ -925,15 +945,14 @@ class _Screen:
         self.themes = {f[2:]: v for f, v in rule.items() if f.startswith("t:")}
         self.request = rule.get("r:request", 0)
         self.mixed = rule.get("r:mixed", 0)
-        # The top bits of the tests each comment needs: every theme it may add, unless the
-        # rules tagged it; a movable reading's; a tag's it may take away.
+        # The top bits of each test, by what it tests
         self.moves: dict[tuple[str, str], int] = {}
         self.adds: dict[str, int] = {}
         self.removes: dict[str, int] = {}
-        for (what, name, rules_say), guard in guards.items():
-            if what == "move":
+        for (kind, name, rules_say), guard in guards.items():
+            if kind == "move":
                 self.moves[(name, rules_say)] = guard
-            elif what == "add":
+            elif kind == "add":
                 self.adds[name] = guard
             else:
                 self.removes[name] = guard
@@ -952,9 +971,15 @@ class _Screen:
         """Is it sure that no score of this comment (the sum of the ints of its `count`
         word features, the rules' reading of it) reaches a threshold a suggestion needs?
         False when it may."""
-        themes = analysis.themes
-        if not self.sure or count + len(themes) + 5 > _SCREEN_TERMS:
+        if not self.sure or count + len(analysis.themes) + 5 > _SCREEN_TERMS:
             return False
+        total, needed = self.sums(words_sum, question_kind, analysis)
+        return not total & needed
+
+    def sums(self, words_sum: int, question_kind: str, analysis: Analysis) -> tuple[int, int]:
+        """Every test's sum for this comment, packed, and the top bits of those it needs:
+        every theme it may add, unless the rules tagged it; a movable reading's; a tag's
+        it may take away."""
         label = analysis.label
         needed = (
             self.every_add
@@ -962,65 +987,61 @@ class _Screen:
             | self.moves.get(("request", "yes" if analysis.request else "no"), 0)
         )
         # the rules' features, as `_rule_features` gives them
-        total = self.constant + self.kinds.get(question_kind, 0) + self.labels.get(label, 0)
+        total = self.constant + words_sum + self.kinds.get(question_kind, 0)
+        total += self.labels.get(label, 0)
         if analysis.request:
             total += self.request
         if analysis.mixed:
             total += self.mixed
-        for theme in themes:
+        for theme in analysis.themes:
             theme_id = theme.theme_id
             total += self.themes.get(theme_id, 0)
             needed = (needed & ~self.adds.get(theme_id, 0)) | self.removes.get(theme_id, 0)
-        return not (total + words_sum) & needed
+        return total, needed
+
+    def field(self, total: int, test: int) -> float:
+        """A test's sum for a comment, out of `sums`: never below the float32 one."""
+        value = (total >> (self.width * test)) & ((1 << self.width) - 1)
+        return (value - (1 << (self.width - 1))) / _SCREEN_SCALE
 
 
-_Test = tuple[tuple[str, str, str], np.ndarray, np.ndarray, float, float]
+@dataclass(frozen=True)
+class _Test:
+    """A threshold a suggestion needs a score, or the gap between two, to reach: the
+    score of column `plus`, less that of `minus` when there is one, times `sign`, at
+    least `threshold` (the sign is -1 for a tag to take away: its score at most
+    _REMOVE_SCORE)."""
+
+    what: str  # "move", "add" or "remove"
+    name: str  # the reading to move, or the theme
+    rules_say: str  # the rules' reading, for a move
+    plus: int
+    minus: int | None
+    sign: float
+    threshold: float
+
+    def value(self, scores: Sequence[float]) -> float:
+        """How far past the threshold the scores are (reached at 0 or above)."""
+        minus = scores[self.minus] if self.minus is not None else 0.0
+        return self.sign * (scores[self.plus] - minus) - self.threshold
 
 
-def _screen_tests(model: LearnedModel) -> list[_Test] | None:
-    """The tests `_Screen` packs: (what it tests, its terms by vocabulary column, their
-    sizes, its constant (the bias less the threshold), the bias's size); None when no
-    screen can be sure."""
-    weights = model._stacked.astype(np.float64)
-    bias = model._stacked_bias.astype(np.float64)
-    if not np.isfinite(weights).all() or not np.isfinite(bias).all():
-        return None
-    sizes, biases = np.abs(weights), np.abs(bias)
-    tests: list[_Test] = []
-    for (reading, rules_say), pairs in model._move_gaps.items():
-        for value, other in pairs:
-            tests.append(
-                (
-                    ("move", reading, rules_say),
-                    weights[:, value] - weights[:, other],
-                    sizes[:, value] + sizes[:, other],
-                    bias[value] - bias[other] - _MOVE_GAP,
-                    biases[value] + biases[other],
-                )
-            )
-    for column, theme_id in model._add_checks:
-        tests.append(
-            (
-                ("add", theme_id, ""),
-                weights[:, column],
-                sizes[:, column],
-                bias[column] - _ADD_SCORE,
-                biases[column],
-            )
-        )
-    for column, theme_id in model._remove_checks:
-        tests.append(
-            (
-                ("remove", theme_id, ""),
-                -weights[:, column],
-                sizes[:, column],
-                _REMOVE_SCORE - bias[column],
-                biases[column],
-            )
-        )
-    if any(constant == math.inf for *_, constant, _size in tests):
-        return None  # a test every comment passes
-    return [test for test in tests if test[3] != -math.inf]  # no comment passes the others
+def _screen_tests(model: LearnedModel) -> list[_Test]:
+    """Every threshold a suggestion of the model needs (see `_Screen`)."""
+    tests = [
+        _Test("move", reading, rules_say, value, other, 1.0, _MOVE_GAP)
+        for (reading, rules_say), pairs in model._move_gaps.items()
+        for value, other in pairs
+    ]
+    tests += [
+        _Test("add", theme_id, "", column, None, 1.0, _ADD_SCORE)
+        for column, theme_id in model._add_checks
+    ]
+    tests += [
+        _Test("remove", theme_id, "", column, None, -1.0, -_REMOVE_SCORE)
+        for column, theme_id in model._remove_checks
+    ]
+    return tests
 
 
 def _suggest(
