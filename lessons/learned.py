@@ -211,15 +211,13 @@ class LearnedModel:
     _rule_bases: dict[tuple[object, ...], np.ndarray | None] = field(
         default_factory=dict, repr=False
     )
-    # Word-pair features by their two keys, so a pair is looked up without joining it.
-    _pair_columns: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
     _column_rows: list[np.ndarray] | None = field(default=None, repr=False)
     # Proves for most comments that `read` suggests nothing, before any score is added up
     _screen: _Screen = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # `train` numbers the rules' features ("q:...", "r:...") first, so no word or word
-        # pair is column 0, which `single_columns` relies on.
+        # pair is column 0, which `_Screen.words` relies on.
         if any(column == 0 and ":" not in feature for feature, column in self.vocabulary.items()):
             raise ValueError("not a learned model `train` made: a word is column 0")
         for i, key in enumerate(self.example_repeat_keys):
@@ -291,30 +289,7 @@ class LearnedModel:
         if blocks:
             self._stacked = np.hstack([w for w, _ in blocks]).astype(np.float32)
             self._stacked_bias = np.concatenate([b for _, b in blocks]).astype(np.float32)
-        self._pair_columns = {
-            tuple(feature.split(" ")): column
-            for feature, column in self.vocabulary.items()
-            if " " in feature
-        }
         self._screen = _Screen(self)
-
-    def single_columns(self, keys: Sequence[str]) -> set[int]:
-        """The columns of the comment's words that are features (`word_columns` goes on
-        to add the word pairs). map() and filter() do the lookups without a Python loop
-        (this runs for every comment); filter(None, ...) drops the words that are no
-        feature without a call for each, and column 0 is never a word's (see
-        `__post_init__`)."""
-        return set(filter(None, map(self.vocabulary.get, keys)))
-
-    def word_columns(self, keys: Sequence[str]) -> list[int]:
-        """The columns of the comment's words and word pairs that are features.
-
-        In the order their set gives, as always: the weights are float32, so the order
-        they are summed in shows in the last digits."""
-        found = self.single_columns(keys)
-        pairs = zip(keys, keys[1:], strict=False)
-        found.update(filter(None, map(self._pair_columns.get, pairs)))
-        return list(found)
 
     def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The examples by word feature (indptr, example rows) and each example's length."""
@@ -711,7 +686,7 @@ def read(
         singles_sum + sum(pairs), len(singles) + len(pairs), question_kind, analysis
     ):
         return _NOTHING_LEARNT  # most comments: no score can reach its threshold
-    words = model.word_columns(keys)
+    words = screen.columns(keys)
     base = model.rule_base(question_kind, analysis)
     if base is None:
         if not words:
@@ -866,8 +841,8 @@ class _Screen:
     and a test whose sum reaches 0 shows as the top bit of its field. When no test the
     comment's reading needs shows it, no score can pass, and `read` suggests nothing.
 
-    Above the tests, each word feature's int holds its column, so no two features have
-    the same int: a comment's features are a set of ints, as they are a set of columns.
+    Below the tests, each feature's int holds its column, so no two features have the
+    same int: a comment's features are a set of ints, as they are a set of columns.
     """
 
     def __init__(self, model: LearnedModel) -> None:
@@ -909,21 +884,22 @@ class _Screen:
         largest = max(int(np.abs(table).max()), *map(abs, constants), 1)
         width = (_SCREEN_TERMS * largest).bit_length() + 1
         half = 1 << (width - 1)
+        # The lowest field holds the feature's column, wide enough for the sum of as many
+        # columns as a comment screened has features, so no carry leaves it.
         self.width = width
-        packed = [0] * len(table)
+        self.below = (_SCREEN_TERMS * max(len(table), 1)).bit_length()
+        self.column_of = ((1 << self.below) - 1).__and__
+        ints = list(range(len(table)))
         guards: dict[tuple[str, str, str], int] = {}
         self.constant = 0  # the bias, and half of each field's range
         for i, test in enumerate(tests):
-            shift = width * i
-            packed = [p + (int(t) << shift) for p, t in zip(packed, table[:, i], strict=True)]
+            shift = self.below + width * i
+            ints = [p + (int(t) << shift) for p, t in zip(ints, table[:, i], strict=True)]
             self.constant += (constants[i] + half) << shift
             tested = (test.what, test.name, test.rules_say)
             guards[tested] = guards.get(tested, 0) | half << shift
-        # the column, a field above the tests (and a spare one, so no carry reaches it)
-        above = width * (len(tests) + 1)
-        ints = [value + (column << above) for column, value in enumerate(packed)]
         by_feature = {feature: ints[column] for feature, column in model.vocabulary.items()}
-        # as `LearnedModel.single_columns` looks words up (it never finds column 0)
+        # as `read` has always looked words up (it never finds column 0)
         self.words = {
             feature: ints[column]
             for feature, column in model.vocabulary.items()
@@ -967,6 +943,17 @@ class _Screen:
         """The ints of the comment's word pairs that are features."""
         return set(filter(None, map(self.word_pairs.get, zip(keys, keys[1:], strict=False))))
 
+    def columns(self, keys: Sequence[str]) -> list[int]:
+        """The columns of the comment's words and word pairs that are features.
+
+        In the order of the set `read` has always added their weights up in, put
+        together in the same order (the words, then the pairs): the weights are float32,
+        so the order they are summed in shows in the last digits."""
+        found = set(map(self.column_of, filter(None, map(self.words.get, keys))))
+        pairs = filter(None, map(self.word_pairs.get, zip(keys, keys[1:], strict=False)))
+        found.update(map(self.column_of, pairs))
+        return list(found)
+
     def rules_out(self, words_sum: int, count: int, question_kind: str, analysis: Analysis) -> bool:
         """Is it sure that no score of this comment (the sum of the ints of its `count`
         word features, the rules' reading of it) reaches a threshold a suggestion needs?
@@ -1001,7 +988,7 @@ class _Screen:
 
     def field(self, total: int, test: int) -> float:
         """A test's sum for a comment, out of `sums`: never below the float32 one."""
-        value = (total >> (self.width * test)) & ((1 << self.width) - 1)
+        value = (total >> (self.below + self.width * test)) & ((1 << self.width) - 1)
         return (value - (1 << (self.width - 1))) / _SCREEN_SCALE
 
 

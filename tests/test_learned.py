@@ -418,7 +418,7 @@ def test_the_screen_is_never_below_the_float32_scores_and_rules_out_most_comment
             found = screen.singles(keys) | screen.pairs(keys)
             total, needed = screen.sums(sum(found), kind, rules)
             # the scores as `read` adds them up, in float32
-            words = model.word_columns(keys)
+            words = screen.columns(keys)
             base = model.rule_base(kind, rules)
             base = model._stacked_bias if base is None else base
             rows = model._stacked.take(words, axis=0)
