@@ -768,7 +768,7 @@ class _Alike:
                 lengths = self.model.by_column()[2]
                 by_word = self.model.column_rows()
                 shared = np.bincount(
-                    np.concatenate([by_word[w] for w in self.words]), minlength=count
+                    np.concatenate(list(map(by_word.__getitem__, self.words))), minlength=count
                 )
                 self._similar = shared / lengths / math.sqrt(len(self.words))
         return self._similar
@@ -789,10 +789,10 @@ class _Alike:
         alike = chosen[similar[chosen] >= SIMILAR]
         if only_alike and not len(alike):
             return 0, ()
-        ranked = alike[np.argsort(-similar[alike])] if len(alike) else chosen[:0]
-        refs = tuple(
-            self.model.example_refs[i] for i in ranked[:MAX_REFS] if self.model.example_refs[i]
-        )
+        # the method, not np.argsort: the same sort without numpy's Python wrapper
+        ranked = alike[(-similar[alike]).argsort()][:MAX_REFS].tolist() if len(alike) else []
+        every_ref = self.model.example_refs
+        refs = tuple(every_ref[i] for i in ranked if every_ref[i])
         return (len(alike) if len(alike) else len(chosen)), refs
 
 
