@@ -125,9 +125,13 @@ class Suggestion:
 
     @property
     def evidence(self) -> str:
-        like = "like this one" if self.support else "of this kind"
-        plural = "correction" if self.support == 1 else "corrections"
-        return f"learnt from {self.support} {plural} {like}"
+        return _evidence(self.support)
+
+
+def _evidence(support: int) -> str:
+    like = "like this one" if support else "of this kind"
+    plural = "correction" if support == 1 else "corrections"
+    return f"learnt from {support} {plural} {like}"
 
 
 @dataclass(frozen=True)
@@ -672,6 +676,18 @@ def read(
     `analyse_keyed`); otherwise they are worked out from the text."""
     if keys is None:
         keys = _word_keys(text)
+    seen = _screened(model, question_kind, analysis, keys)
+    if isinstance(seen, LearnedReading):
+        return seen
+    return _read_in_full(model, question_kind, analysis, keys)
+
+
+def _screened(
+    model: LearnedModel, question_kind: str, analysis: Analysis, keys: Sequence[str]
+) -> LearnedReading | _Screened | None:
+    """What `read` can tell before adding up any score: the reading of a comment that
+    repeats a corrected one, or that there is nothing to suggest; otherwise what the
+    screen made of the comment (None when it made nothing of it)."""
     screen = model._screen
     singles = screen.singles(keys)
     singles_sum = sum(singles)
@@ -682,10 +698,31 @@ def read(
     if not model._stacked.size:
         return _NOTHING_LEARNT
     pairs = screen.pairs(keys)
-    if screen.rules_out(
-        singles_sum + sum(pairs), len(singles) + len(pairs), question_kind, analysis
-    ):
+    count = len(singles) + len(pairs) + len(analysis.themes) + 5  # at most, with the rules'
+    if not screen.sure or count > _SCREEN_TERMS:
+        return None
+    total, needed = screen.sums(singles_sum + sum(pairs), question_kind, analysis)
+    if not total & needed:
         return _NOTHING_LEARNT  # most comments: no score can reach its threshold
+    return _Screened(singles | pairs, count, total, needed)
+
+
+@dataclass(frozen=True)
+class _Screened:
+    """A comment the screen could not rule out: its word features' ints, how many terms
+    its scores add up (at most), and the screen's `sums` of it."""
+
+    found: set[int]
+    count: int
+    total: int
+    needed: int
+
+
+def _read_in_full(
+    model: LearnedModel, question_kind: str, analysis: Analysis, keys: Sequence[str]
+) -> LearnedReading:
+    """`read` with every score added up, in float32."""
+    screen = model._screen
     words = screen.columns(keys)
     base = model.rule_base(question_kind, analysis)
     if base is None:
@@ -772,6 +809,13 @@ class _Alike:
                 )
                 self._similar = shared / lengths / math.sqrt(len(self.words))
         return self._similar
+
+    def count(self, gave: np.ndarray) -> int:
+        """`support`'s count alone."""
+        if not len(gave):
+            return 0
+        alike = np.count_nonzero(self.similar()[gave] >= SIMILAR)
+        return int(alike) if alike else len(gave)
 
     def support(
         self, gave: Sequence[bool] | np.ndarray, only_alike: bool = False
@@ -881,6 +925,21 @@ class _Screen:
             math.ceil((constant + _FLOAT32_SHARE * size) * _SCREEN_SCALE + 1e-6)
             for _weight, _size, constant, size in terms
         ]
+        # The same terms rounded down, lowered as far, would never be above the float32
+        # sums: a test whose sum is at least `slack` steps a term above 0 passes for sure.
+        self.slack = [
+            max(
+                int(
+                    np.max(
+                        table[:, i]
+                        - np.floor((weight - _FLOAT32_SHARE * size) * _SCREEN_SCALE - 1e-6)
+                    )
+                ),
+                constants[i]
+                - math.floor((constant - _FLOAT32_SHARE * bias_size) * _SCREEN_SCALE - 1e-6),
+            )
+            for i, (weight, size, constant, bias_size) in enumerate(terms)
+        ]
         largest = max(int(np.abs(table).max()), *map(abs, constants), 1)
         width = (_SCREEN_TERMS * largest).bit_length() + 1
         half = 1 << (width - 1)
@@ -954,15 +1013,6 @@ class _Screen:
         found.update(map(self.column_of, pairs))
         return list(found)
 
-    def rules_out(self, words_sum: int, count: int, question_kind: str, analysis: Analysis) -> bool:
-        """Is it sure that no score of this comment (the sum of the ints of its `count`
-        word features, the rules' reading of it) reaches a threshold a suggestion needs?
-        False when it may."""
-        if not self.sure or count + len(analysis.themes) + 5 > _SCREEN_TERMS:
-            return False
-        total, needed = self.sums(words_sum, question_kind, analysis)
-        return not total & needed
-
     def sums(self, words_sum: int, question_kind: str, analysis: Analysis) -> tuple[int, int]:
         """Every test's sum for this comment, packed, and the top bits of those it needs:
         every theme it may add, unless the rules tagged it; a movable reading's; a tag's
@@ -985,6 +1035,33 @@ class _Screen:
             total += self.themes.get(theme_id, 0)
             needed = (needed & ~self.adds.get(theme_id, 0)) | self.removes.get(theme_id, 0)
         return total, needed
+
+    def sure_themes(
+        self, model: LearnedModel, seen: _Screened
+    ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]] | None:
+        """The themes `read` would add and take away, each with its support, when the
+        screen's sums decide every test the comment needs: None when one may go either
+        way, or a reading may move (its confidence needs the float32 scores)."""
+        mask, half = (1 << self.width) - 1, 1 << (self.width - 1)
+        added: list[tuple[str, int]] = []
+        removed: list[tuple[str, int]] = []
+        alike: _Alike | None = None
+        for i, test in enumerate(self.tests):
+            shift = self.below + self.width * i
+            if not seen.needed & (half << shift):
+                continue
+            upper = ((seen.total >> shift) & mask) - half
+            if upper < 0:
+                continue  # below its threshold for sure
+            if test.what == "move" or upper < seen.count * self.slack[i]:
+                return None
+            if alike is None:
+                alike = _Alike(model, list(map(self.column_of, seen.found)))
+            if test.what == "add":
+                added.append((test.name, alike.count(model.gave("theme", test.name))))
+            else:
+                removed.append((test.name, alike.count(model.gave("untagged", test.name))))
+        return added, removed
 
     def field(self, total: int, test: int) -> float:
         """A test's sum for a comment, out of `sums`: never below the float32 one."""
@@ -1092,7 +1169,25 @@ def apply(
 ) -> Analysis:
     """The rules' analysis with the learned layer's suggestions folded in, each with its
     evidence among the drivers or the theme's evidence (`keys` as for `read`)."""
-    reading = read(model, text, question_kind, analysis, keys)
+    if keys is None:
+        keys = _word_keys(text)
+    seen = _screened(model, question_kind, analysis, keys)
+    if seen is _NOTHING_LEARNT:
+        return analysis
+    if isinstance(seen, _Screened):
+        # Most comments the screen lets through only gain (or lose) a theme, decided by
+        # the screen's sums alone: no score, no confidence to work out.
+        themes = model._screen.sure_themes(model, seen)
+        if themes is not None:
+            added, removed = themes
+            return _with_themes(
+                analysis, [(t, _evidence(n)) for t, n in added], {t for t, _n in removed}
+            )
+    reading = (
+        seen
+        if isinstance(seen, LearnedReading)
+        else _read_in_full(model, question_kind, analysis, keys)
+    )
     if reading is _NOTHING_LEARNT:
         return analysis
     result = analysis
@@ -1101,20 +1196,27 @@ def apply(
     if reading.request is not None:
         asks = (text.strip(),) if reading.request.value == "yes" else ()
         result = replace(result, request=reading.request.value == "yes", asks=asks)
-    if reading.add_themes or reading.remove_themes:
-        removed = {s.value for s in reading.remove_themes}
-        kept = tuple(t for t in result.themes if t.theme_id not in removed)
-        added = tuple(
-            ThemeResult(
-                theme_id=s.value,
-                evidence=(s.evidence,),
-                label=result.label,
-                score=result.score,
-            )
-            for s in reading.add_themes
+    return _with_themes(
+        result,
+        [(s.value, s.evidence) for s in reading.add_themes],
+        {s.value for s in reading.remove_themes},
+    )
+
+
+def _with_themes(
+    analysis: Analysis, added: Sequence[tuple[str, str]], removed: set[str]
+) -> Analysis:
+    """The analysis with these themes added (theme id, evidence) and taken away."""
+    if not added and not removed:
+        return analysis
+    kept = tuple(t for t in analysis.themes if t.theme_id not in removed)
+    new = tuple(
+        ThemeResult(
+            theme_id=theme_id, evidence=(evidence,), label=analysis.label, score=analysis.score
         )
-        result = replace(result, themes=kept + added)
-    return result
+        for theme_id, evidence in added
+    )
+    return replace(analysis, themes=kept + new)
 
 
 def analyse_with(
