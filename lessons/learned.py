@@ -992,6 +992,17 @@ class _Screen:
             else:
                 self.removes[name] = guard
         self.every_add = sum(self.adds.values())
+        # the same, by the rules' label and by whether they read a request
+        self.label_moves = {
+            rules_say: guard
+            for (name, rules_say), guard in self.moves.items()
+            if name == "sentiment"
+        }
+        self.request_moves = {
+            rules_say == "yes": guard
+            for (name, rules_say), guard in self.moves.items()
+            if name == "request"
+        }
 
     def singles(self, keys: Sequence[str]) -> set[int]:
         """The ints of the comment's words that are features (map() and filter() look
@@ -1020,8 +1031,8 @@ class _Screen:
         label = analysis.label
         needed = (
             self.every_add
-            | self.moves.get(("sentiment", label), 0)
-            | self.moves.get(("request", "yes" if analysis.request else "no"), 0)
+            | self.label_moves.get(label, 0)
+            | self.request_moves.get(analysis.request, 0)
         )
         # the rules' features, as `_rule_features` gives them
         total = self.constant + words_sum + self.kinds.get(question_kind, 0)
