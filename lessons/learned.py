@@ -932,7 +932,8 @@ class _Screen:
                 int(
                     np.max(
                         table[:, i]
-                        - np.floor((weight - _FLOAT32_SHARE * size) * _SCREEN_SCALE - 1e-6)
+                        - np.floor((weight - _FLOAT32_SHARE * size) * _SCREEN_SCALE - 1e-6),
+                        initial=0,
                     )
                 ),
                 constants[i]
@@ -940,7 +941,7 @@ class _Screen:
             )
             for i, (weight, size, constant, bias_size) in enumerate(terms)
         ]
-        largest = max(int(np.abs(table).max()), *map(abs, constants), 1)
+        largest = max(int(np.abs(table).max(initial=0)), *map(abs, constants), 1)
         width = (_SCREEN_TERMS * largest).bit_length() + 1
         half = 1 << (width - 1)
         # The lowest field holds the feature's column, wide enough for the sum of as many
