@@ -36,7 +36,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import compress, repeat
+from itertools import compress
 from operator import attrgetter
 from typing import Any
 
@@ -125,9 +125,13 @@ class Suggestion:
 
     @property
     def evidence(self) -> str:
-        like = "like this one" if self.support else "of this kind"
-        plural = "correction" if self.support == 1 else "corrections"
-        return f"learnt from {self.support} {plural} {like}"
+        return _evidence(self.support)
+
+
+def _evidence(support: int) -> str:
+    like = "like this one" if support else "of this kind"
+    plural = "correction" if support == 1 else "corrections"
+    return f"learnt from {support} {plural} {like}"
 
 
 @dataclass(frozen=True)
@@ -199,31 +203,31 @@ class LearnedModel:
     _gave: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
     # The readings of the rules people moved often enough: (reading, what the rules said)
     _movable: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    # For each movable reading, the (column, column) score pairs whose gap `_suggest` needs
+    # to move it: see `_may_move`.
+    _move_gaps: dict[tuple[str, str], tuple[tuple[int, int], ...]] = field(
+        default_factory=dict, repr=False
+    )
     # The first halves of the repeat digests, to give up early on most comments
     _repeat_firsts: frozenset[str] = field(default=frozenset(), repr=False)
-    # (how many, sum) of the word feature columns of each comment a repeat may repeat
-    _repeat_shapes: set[tuple[int, int]] = field(default_factory=set, repr=False)
     # The biases plus the rows of what the question and the rules said, by (question,
     # label, request, mixed, themes): few distinct readings recur across many comments.
     _rule_bases: dict[tuple[object, ...], np.ndarray | None] = field(
         default_factory=dict, repr=False
     )
-    # Word-pair features by their two keys, so a pair is looked up without joining it.
-    _pair_columns: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
     _column_rows: list[np.ndarray] | None = field(default=None, repr=False)
+    # Proves for most comments that `read` suggests nothing, before any score is added up
+    _screen: _Screen = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        # `train` numbers the rules' features ("q:...", "r:...") first, so no word or word
+        # pair is column 0, which `_Screen.words` relies on.
+        if any(column == 0 and ":" not in feature for feature, column in self.vocabulary.items()):
+            raise ValueError("not a learned model `train` made: a word is column 0")
         for i, key in enumerate(self.example_repeat_keys):
             if key:
                 self._repeats.setdefault(key, i)
         self._repeat_firsts = frozenset(key[:8] for key in self._repeats)
-        is_pair = [False] * len(self.vocabulary)
-        for feature, column in self.vocabulary.items():
-            is_pair[column] = " " in feature
-        rows = np.split(self.example_columns, self.example_indptr[1:-1])
-        for i in self._repeats.values():
-            singles = [column for column in rows[i].tolist() if not is_pair[column]]
-            self._repeat_shapes.add((len(singles), sum(singles)))
         for name, rules, people in (
             ("sentiment", self.example_rule_sentiment, self.example_sentiment),
             ("request", self.example_rule_request, self.example_request),
@@ -271,37 +275,25 @@ class LearnedModel:
                         self._remove_checks.append((start, theme_id))
                     start += 1
         self._add_indices = tuple(index for index, _theme_id in self._add_checks)
+        self._move_gaps = {}
+        for (reading, rules_say, value), n in self._moves.items():
+            linear = getattr(self, reading)
+            if n < MIN_CORRECTIONS or reading not in self._slices or value not in linear.outputs:
+                continue
+            start = self._slices[reading][0]
+            # what `_suggest` weighs the value against: the rules' reading, else another
+            other = (
+                rules_say
+                if rules_say in linear.outputs
+                else next(output for output in linear.outputs if output != value)
+            )
+            pair = (start + linear.outputs.index(value), start + linear.outputs.index(other))
+            self._move_gaps.setdefault((reading, rules_say), ())
+            self._move_gaps[(reading, rules_say)] += (pair,)
         if blocks:
             self._stacked = np.hstack([w for w, _ in blocks]).astype(np.float32)
             self._stacked_bias = np.concatenate([b for _, b in blocks]).astype(np.float32)
-        self._pair_columns = {
-            tuple(feature.split(" ")): column
-            for feature, column in self.vocabulary.items()
-            if " " in feature
-        }
-
-    def single_columns(self, keys: Sequence[str]) -> set[int]:
-        """The columns of the comment's words that are features (`word_columns` goes on
-        to add the word pairs). map() and filter() do the lookups without a Python loop
-        (this runs for every comment); -1 marks a word that is no feature."""
-        return set(filter(_NO_COLUMN.__ne__, map(self.vocabulary.get, keys, repeat(-1))))
-
-    def word_columns(self, keys: Sequence[str], singles: set[int] | None = None) -> list[int]:
-        """The columns of the comment's words and word pairs that are features, after its
-        `single_columns` when the caller has them.
-
-        In the order their set gives, as always: the weights are float32, so the order
-        they are summed in shows in the last digits."""
-        found = self.single_columns(keys) if singles is None else singles
-        pairs = zip(keys, keys[1:], strict=False)
-        found.update(filter(_NO_COLUMN.__ne__, map(self._pair_columns.get, pairs, repeat(-1))))
-        return list(found)
-
-    def may_repeat(self, singles: set[int]) -> bool:
-        """Could a comment with these `single_columns` repeat a corrected one? Only when
-        a corrected one has the same word features: how many and their sum say no to
-        most comments for less than working out the repeat digest."""
-        return (len(singles), sum(singles)) in self._repeat_shapes
+        self._screen = _Screen(self)
 
     def by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The examples by word feature (indptr, example rows) and each example's length."""
@@ -665,9 +657,6 @@ def _fit_themes(
 
 # --- reading -------------------------------------------------------------------------
 
-# A word that is no feature, in `LearnedModel.word_columns`.
-_NO_COLUMN = -1
-
 
 def _add_rows(rows: np.ndarray) -> np.ndarray:
     """The sum of a matrix's rows, as `rows.sum(axis=0)` gives it."""
@@ -687,14 +676,54 @@ def read(
     `analyse_keyed`); otherwise they are worked out from the text."""
     if keys is None:
         keys = _word_keys(text)
-    singles = model.single_columns(keys)
-    if model._repeats and model.may_repeat(singles):
+    seen = _screened(model, question_kind, analysis, keys)
+    if isinstance(seen, LearnedReading):
+        return seen
+    return _read_in_full(model, question_kind, analysis, keys)
+
+
+def _screened(
+    model: LearnedModel, question_kind: str, analysis: Analysis, keys: Sequence[str]
+) -> LearnedReading | _Screened | None:
+    """What `read` can tell before adding up any score: the reading of a comment that
+    repeats a corrected one, or that there is nothing to suggest; otherwise what the
+    screen made of the comment (None when it made nothing of it)."""
+    screen = model._screen
+    singles = screen.singles(keys)
+    singles_sum = sum(singles)
+    if model._repeats and (len(singles), singles_sum) in screen.repeat_shapes:
         same = model._repeats.get(_repeat_key(keys, question_kind, model._repeat_firsts))
         if same is not None:
             return _repeat(model, same, analysis)
     if not model._stacked.size:
         return _NOTHING_LEARNT
-    words = model.word_columns(keys, singles)
+    pairs = screen.pairs(keys)
+    count = len(singles) + len(pairs) + len(analysis.themes) + 5  # at most, with the rules'
+    if not screen.sure or count > _SCREEN_TERMS:
+        return None
+    total, needed = screen.sums(singles_sum + sum(pairs), question_kind, analysis)
+    if not total & needed:
+        return _NOTHING_LEARNT  # most comments: no score can reach its threshold
+    return _Screened(singles | pairs, count, total, needed)
+
+
+@dataclass(frozen=True)
+class _Screened:
+    """A comment the screen could not rule out: its word features' ints, how many terms
+    its scores add up (at most), and the screen's `sums` of it."""
+
+    found: set[int]
+    count: int
+    total: int
+    needed: int
+
+
+def _read_in_full(
+    model: LearnedModel, question_kind: str, analysis: Analysis, keys: Sequence[str]
+) -> LearnedReading:
+    """`read` with every score added up, in float32."""
+    screen = model._screen
+    words = screen.columns(keys)
     base = model.rule_base(question_kind, analysis)
     if base is None:
         if not words:
@@ -706,14 +735,13 @@ def read(
     sentiment = request = None
     # `_suggest` gives nothing for a reading people have not moved often enough: most
     # comments stop at these set lookups.
-    movable = model._movable
-    if ("sentiment", analysis.label) in movable and model.sentiment is not None:
+    if _may_move(model, "sentiment", analysis.label, scores) and model.sentiment is not None:
         start, end = model._slices["sentiment"]
         sentiment = _suggest(
             model, "sentiment", model.sentiment.outputs, scores[start:end], analysis.label, alike
         )
     rules_say = "yes" if analysis.request else "no"
-    if ("request", rules_say) in movable and model.request is not None:
+    if _may_move(model, "request", rules_say, scores) and model.request is not None:
         start, end = model._slices["request"]
         request = _suggest(
             model, "request", model.request.outputs, scores[start:end], rules_say, alike
@@ -777,10 +805,17 @@ class _Alike:
                 lengths = self.model.by_column()[2]
                 by_word = self.model.column_rows()
                 shared = np.bincount(
-                    np.concatenate([by_word[w] for w in self.words]), minlength=count
+                    np.concatenate(list(map(by_word.__getitem__, self.words))), minlength=count
                 )
                 self._similar = shared / lengths / math.sqrt(len(self.words))
         return self._similar
+
+    def count(self, gave: np.ndarray) -> int:
+        """`support`'s count alone."""
+        if not len(gave):
+            return 0
+        alike = np.count_nonzero(self.similar()[gave] >= SIMILAR)
+        return int(alike) if alike else len(gave)
 
     def support(
         self, gave: Sequence[bool] | np.ndarray, only_alike: bool = False
@@ -798,11 +833,291 @@ class _Alike:
         alike = chosen[similar[chosen] >= SIMILAR]
         if only_alike and not len(alike):
             return 0, ()
-        ranked = alike[np.argsort(-similar[alike])] if len(alike) else chosen[:0]
-        refs = tuple(
-            self.model.example_refs[i] for i in ranked[:MAX_REFS] if self.model.example_refs[i]
-        )
+        # the method, not np.argsort: the same sort without numpy's Python wrapper
+        ranked = alike[(-similar[alike]).argsort()][:MAX_REFS].tolist() if len(alike) else []
+        every_ref = self.model.example_refs
+        refs = tuple(every_ref[i] for i in ranked if every_ref[i])
         return (len(alike) if len(alike) else len(chosen)), refs
+
+
+# `_suggest` moves a reading to a value only when the value's probability, its odds over
+# the sum of every output's odds, is at least OVERRIDE_CONFIDENCE. The sum holds the odds
+# of some other output too, so the value's odds are then at least c / (1 - c) times that
+# output's, and its score at least logit(c) above that output's score (odds are the
+# sigmoid of the score, clipped; for c > 1/2). A small allowance covers rounding.
+_MOVE_GAP = _logit(OVERRIDE_CONFIDENCE) - 1e-6 if OVERRIDE_CONFIDENCE > 0.5 else -math.inf
+
+
+def _may_move(model: LearnedModel, reading: str, rules_say: str, scores: list[float]) -> bool:
+    """Could `_suggest` move this reading of the rules? Not when people have not moved it
+    often enough, nor when no value it could be moved to scores far enough above the
+    rules' reading (`_MOVE_GAP`): most comments stop at these few subtractions."""
+    for value, other in model._move_gaps.get((reading, rules_say), ()):
+        if scores[value] - scores[other] >= _MOVE_GAP:
+            return True
+    return False
+
+
+# `_Screen`: its weights are whole multiples of 1/_SCREEN_SCALE...
+_SCREEN_SCALE = 1024.0
+# ...and it screens comments whose scores add up at most this many terms (the bias, the
+# rules' features and the word features); longer ones are worked out in full.
+_SCREEN_TERMS = 4096
+# How far a float32 sum of that many terms, added in any order, can be from the exact sum,
+# as a share of the sum of the terms' sizes (Higham's gamma_n, u = 2**-24), with room for
+# the float64 subtraction of two scores in `_may_move`.
+_FLOAT32_SHARE = _SCREEN_TERMS * 2.0**-24 / (1.0 - _SCREEN_TERMS * 2.0**-24) + 2.0**-50
+
+
+class _Screen:
+    """A quick proof, for most comments, that `read` will suggest nothing, without adding
+    up any score; and the first look at whether a comment repeats a corrected one.
+
+    Every suggestion needs a score past a threshold (a theme's score at least
+    _ADD_SCORE, or at most _REMOVE_SCORE for a tag the rules gave; a value's score at
+    least _MOVE_GAP above another's, see `_may_move`). Each such test is a sum over the
+    comment's features (and the bias) that must reach 0. The screen rounds every term
+    up to a whole multiple of 1/_SCREEN_SCALE, after raising it by _FLOAT32_SHARE of its
+    size, so the rounded sum is never below what the float32 sums `read` works out can
+    give. It packs each feature's rounded terms for all the tests side by side in one
+    Python int, one field of `width` bits for each test, with half a field's range added
+    to the bias's: adding up a comment's ints then adds up every test at once, exactly,
+    and a test whose sum reaches 0 shows as the top bit of its field. When no test the
+    comment's reading needs shows it, no score can pass, and `read` suggests nothing.
+
+    Below the tests, each feature's int holds its column, so no two features have the
+    same int: a comment's features are a set of ints, as they are a set of columns.
+    """
+
+    def __init__(self, model: LearnedModel) -> None:
+        weights = model._stacked.astype(np.float64)
+        bias = model._stacked_bias.astype(np.float64)
+        tests = _screen_tests(model)
+        # None passes a threshold of +inf; every comment passes one of -inf (and no screen
+        # can be sure of weights that are not all numbers)
+        tests = [test for test in tests if test.threshold != math.inf]
+        self.sure = all(test.threshold != -math.inf for test in tests) and bool(
+            np.isfinite(weights).all() and np.isfinite(bias).all()
+        )
+        if not self.sure:
+            tests = []
+        self.tests = tests
+        terms: list[tuple[np.ndarray, np.ndarray, float, float]] = []  # and their sizes
+        for test in tests:
+            plus, minus = weights[:, test.plus], bias[test.plus]
+            size, bias_size = np.abs(plus), abs(minus)
+            if test.minus is not None:
+                plus = plus - weights[:, test.minus]
+                minus -= bias[test.minus]
+                size = size + np.abs(weights[:, test.minus])
+                bias_size += abs(bias[test.minus])
+            terms.append((test.sign * plus, size, test.sign * minus - test.threshold, bias_size))
+        # rounded up; 1e-6 of a step more for the float64 rounding of the terms themselves
+        table = np.stack(
+            [
+                np.ceil((weight + _FLOAT32_SHARE * size) * _SCREEN_SCALE + 1e-6)
+                for weight, size, _constant, _size in terms
+            ]
+            or [np.zeros(len(model.vocabulary))],
+            axis=1,
+        )
+        constants = [
+            math.ceil((constant + _FLOAT32_SHARE * size) * _SCREEN_SCALE + 1e-6)
+            for _weight, _size, constant, size in terms
+        ]
+        # The same terms rounded down, lowered as far, would never be above the float32
+        # sums: a test whose sum is at least `slack` steps a term above 0 passes for sure.
+        self.slack = [
+            max(
+                int(
+                    np.max(
+                        table[:, i]
+                        - np.floor((weight - _FLOAT32_SHARE * size) * _SCREEN_SCALE - 1e-6),
+                        initial=0,
+                    )
+                ),
+                constants[i]
+                - math.floor((constant - _FLOAT32_SHARE * bias_size) * _SCREEN_SCALE - 1e-6),
+            )
+            for i, (weight, size, constant, bias_size) in enumerate(terms)
+        ]
+        largest = max(int(np.abs(table).max(initial=0)), *map(abs, constants), 1)
+        width = (_SCREEN_TERMS * largest).bit_length() + 1
+        half = 1 << (width - 1)
+        # The lowest field holds the feature's column, wide enough for the sum of as many
+        # columns as a comment screened has features, so no carry leaves it.
+        self.width = width
+        self.below = (_SCREEN_TERMS * max(len(table), 1)).bit_length()
+        self.column_of = ((1 << self.below) - 1).__and__
+        ints = list(range(len(table)))
+        guards: dict[tuple[str, str, str], int] = {}
+        self.constant = 0  # the bias, and half of each field's range
+        for i, test in enumerate(tests):
+            shift = self.below + width * i
+            ints = [p + (int(t) << shift) for p, t in zip(ints, table[:, i], strict=True)]
+            self.constant += (constants[i] + half) << shift
+            tested = (test.what, test.name, test.rules_say)
+            guards[tested] = guards.get(tested, 0) | half << shift
+        by_feature = {feature: ints[column] for feature, column in model.vocabulary.items()}
+        # as `read` has always looked words up (it never finds column 0)
+        self.words = {
+            feature: ints[column]
+            for feature, column in model.vocabulary.items()
+            if " " not in feature and column
+        }
+        self.word_pairs = {tuple(f.split(" ")): v for f, v in by_feature.items() if " " in f}
+        # (how many, sum) of the word features of each comment a comment may repeat
+        is_word = [False] * len(ints)
+        for feature, column in model.vocabulary.items():
+            is_word[column] = feature in self.words
+        rows = np.split(model.example_columns, model.example_indptr[1:-1])
+        self.repeat_shapes: set[tuple[int, int]] = set()
+        for i in model._repeats.values():
+            singles = [ints[column] for column in rows[i].tolist() if is_word[column]]
+            self.repeat_shapes.add((len(singles), sum(singles)))
+        rule = {f: v for f, v in by_feature.items() if ":" in f}
+        self.kinds = {f[2:]: v for f, v in rule.items() if f.startswith("q:")}
+        self.labels = {f[2:]: v for f, v in rule.items() if f.startswith("r:")}
+        self.themes = {f[2:]: v for f, v in rule.items() if f.startswith("t:")}
+        self.request = rule.get("r:request", 0)
+        self.mixed = rule.get("r:mixed", 0)
+        # The top bits of each test, by what it tests
+        self.moves: dict[tuple[str, str], int] = {}
+        self.adds: dict[str, int] = {}
+        self.removes: dict[str, int] = {}
+        for (kind, name, rules_say), guard in guards.items():
+            if kind == "move":
+                self.moves[(name, rules_say)] = guard
+            elif kind == "add":
+                self.adds[name] = guard
+            else:
+                self.removes[name] = guard
+        self.every_add = sum(self.adds.values())
+        # the same, by the rules' label and by whether they read a request
+        self.label_moves = {
+            rules_say: guard
+            for (name, rules_say), guard in self.moves.items()
+            if name == "sentiment"
+        }
+        self.request_moves = {
+            rules_say == "yes": guard
+            for (name, rules_say), guard in self.moves.items()
+            if name == "request"
+        }
+
+    def singles(self, keys: Sequence[str]) -> set[int]:
+        """The ints of the comment's words that are features (map() and filter() look
+        them up without a Python loop: this runs for every comment)."""
+        return set(filter(None, map(self.words.get, keys)))
+
+    def pairs(self, keys: Sequence[str]) -> set[int]:
+        """The ints of the comment's word pairs that are features."""
+        return set(filter(None, map(self.word_pairs.get, zip(keys, keys[1:], strict=False))))
+
+    def columns(self, keys: Sequence[str]) -> list[int]:
+        """The columns of the comment's words and word pairs that are features.
+
+        In the order of the set `read` has always added their weights up in, put
+        together in the same order (the words, then the pairs): the weights are float32,
+        so the order they are summed in shows in the last digits."""
+        found = set(map(self.column_of, filter(None, map(self.words.get, keys))))
+        pairs = filter(None, map(self.word_pairs.get, zip(keys, keys[1:], strict=False)))
+        found.update(map(self.column_of, pairs))
+        return list(found)
+
+    def sums(self, words_sum: int, question_kind: str, analysis: Analysis) -> tuple[int, int]:
+        """Every test's sum for this comment, packed, and the top bits of those it needs:
+        every theme it may add, unless the rules tagged it; a movable reading's; a tag's
+        it may take away."""
+        label = analysis.label
+        needed = (
+            self.every_add
+            | self.label_moves.get(label, 0)
+            | self.request_moves.get(analysis.request, 0)
+        )
+        # the rules' features, as `_rule_features` gives them
+        total = self.constant + words_sum + self.kinds.get(question_kind, 0)
+        total += self.labels.get(label, 0)
+        if analysis.request:
+            total += self.request
+        if analysis.mixed:
+            total += self.mixed
+        for theme in analysis.themes:
+            theme_id = theme.theme_id
+            total += self.themes.get(theme_id, 0)
+            needed = (needed & ~self.adds.get(theme_id, 0)) | self.removes.get(theme_id, 0)
+        return total, needed
+
+    def sure_themes(
+        self, model: LearnedModel, seen: _Screened
+    ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]] | None:
+        """The themes `read` would add and take away, each with its support, when the
+        screen's sums decide every test the comment needs: None when one may go either
+        way, or a reading may move (its confidence needs the float32 scores)."""
+        mask, half = (1 << self.width) - 1, 1 << (self.width - 1)
+        added: list[tuple[str, int]] = []
+        removed: list[tuple[str, int]] = []
+        alike: _Alike | None = None
+        for i, test in enumerate(self.tests):
+            shift = self.below + self.width * i
+            if not seen.needed & (half << shift):
+                continue
+            upper = ((seen.total >> shift) & mask) - half
+            if upper < 0:
+                continue  # below its threshold for sure
+            if test.what == "move" or upper < seen.count * self.slack[i]:
+                return None
+            if alike is None:
+                alike = _Alike(model, list(map(self.column_of, seen.found)))
+            if test.what == "add":
+                added.append((test.name, alike.count(model.gave("theme", test.name))))
+            else:
+                removed.append((test.name, alike.count(model.gave("untagged", test.name))))
+        return added, removed
+
+    def field(self, total: int, test: int) -> float:
+        """A test's sum for a comment, out of `sums`: never below the float32 one."""
+        value = (total >> (self.below + self.width * test)) & ((1 << self.width) - 1)
+        return (value - (1 << (self.width - 1))) / _SCREEN_SCALE
+
+
+@dataclass(frozen=True)
+class _Test:
+    """A threshold a suggestion needs a score, or the gap between two, to reach: the
+    score of column `plus`, less that of `minus` when there is one, times `sign`, at
+    least `threshold` (the sign is -1 for a tag to take away: its score at most
+    _REMOVE_SCORE)."""
+
+    what: str  # "move", "add" or "remove"
+    name: str  # the reading to move, or the theme
+    rules_say: str  # the rules' reading, for a move
+    plus: int
+    minus: int | None
+    sign: float
+    threshold: float
+
+    def value(self, scores: Sequence[float]) -> float:
+        """How far past the threshold the scores are (reached at 0 or above)."""
+        minus = scores[self.minus] if self.minus is not None else 0.0
+        return self.sign * (scores[self.plus] - minus) - self.threshold
+
+
+def _screen_tests(model: LearnedModel) -> list[_Test]:
+    """Every threshold a suggestion of the model needs (see `_Screen`)."""
+    tests = [
+        _Test("move", reading, rules_say, value, other, 1.0, _MOVE_GAP)
+        for (reading, rules_say), pairs in model._move_gaps.items()
+        for value, other in pairs
+    ]
+    tests += [
+        _Test("add", theme_id, "", column, None, 1.0, _ADD_SCORE)
+        for column, theme_id in model._add_checks
+    ]
+    tests += [
+        _Test("remove", theme_id, "", column, None, -1.0, -_REMOVE_SCORE)
+        for column, theme_id in model._remove_checks
+    ]
+    return tests
 
 
 def _suggest(
@@ -866,7 +1181,25 @@ def apply(
 ) -> Analysis:
     """The rules' analysis with the learned layer's suggestions folded in, each with its
     evidence among the drivers or the theme's evidence (`keys` as for `read`)."""
-    reading = read(model, text, question_kind, analysis, keys)
+    if keys is None:
+        keys = _word_keys(text)
+    seen = _screened(model, question_kind, analysis, keys)
+    if seen is _NOTHING_LEARNT:
+        return analysis
+    if isinstance(seen, _Screened):
+        # Most comments the screen lets through only gain (or lose) a theme, decided by
+        # the screen's sums alone: no score, no confidence to work out.
+        themes = model._screen.sure_themes(model, seen)
+        if themes is not None:
+            added, removed = themes
+            return _with_themes(
+                analysis, [(t, _evidence(n)) for t, n in added], {t for t, _n in removed}
+            )
+    reading = (
+        seen
+        if isinstance(seen, LearnedReading)
+        else _read_in_full(model, question_kind, analysis, keys)
+    )
     if reading is _NOTHING_LEARNT:
         return analysis
     result = analysis
@@ -875,20 +1208,27 @@ def apply(
     if reading.request is not None:
         asks = (text.strip(),) if reading.request.value == "yes" else ()
         result = replace(result, request=reading.request.value == "yes", asks=asks)
-    if reading.add_themes or reading.remove_themes:
-        removed = {s.value for s in reading.remove_themes}
-        kept = tuple(t for t in result.themes if t.theme_id not in removed)
-        added = tuple(
-            ThemeResult(
-                theme_id=s.value,
-                evidence=(s.evidence,),
-                label=result.label,
-                score=result.score,
-            )
-            for s in reading.add_themes
+    return _with_themes(
+        result,
+        [(s.value, s.evidence) for s in reading.add_themes],
+        {s.value for s in reading.remove_themes},
+    )
+
+
+def _with_themes(
+    analysis: Analysis, added: Sequence[tuple[str, str]], removed: set[str]
+) -> Analysis:
+    """The analysis with these themes added (theme id, evidence) and taken away."""
+    if not added and not removed:
+        return analysis
+    kept = tuple(t for t in analysis.themes if t.theme_id not in removed)
+    new = tuple(
+        ThemeResult(
+            theme_id=theme_id, evidence=(evidence,), label=analysis.label, score=analysis.score
         )
-        result = replace(result, themes=kept + added)
-    return result
+        for theme_id, evidence in added
+    )
+    return replace(analysis, themes=kept + new)
 
 
 def analyse_with(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import random
 import time
 
 import numpy as np
@@ -351,3 +353,111 @@ def test_the_quick_reading_agrees_with_the_plain_sums():
                 )
                 suggested += 1
     assert suggested  # the sample does meet the layer's suggestions
+
+
+# --- the screen: most comments need no score added up --------------------------------
+
+SCREEN_TEXTS = [*SAMPLE, *BUDDY_COMMENTS, *OTHER_COMMENTS, *PACE_REMARKS]
+SCREEN_WORDS = sorted({word for text in SCREEN_TEXTS for word in text.lower().split()})
+
+
+def _taught_at_random(seed: int) -> LearnedModel:
+    """A model taught by corrections made at random, so that many readings move and many
+    themes are added and taken away, unlike any real model's."""
+    rng = random.Random(seed)
+    theme_ids = [t.id for t in TAXONOMY]
+    examples = [
+        Example(
+            f"{rng.choice(SCREEN_TEXTS)}. {rng.choice(SCREEN_TEXTS)}",
+            rng.choice(["went_well", "to_change", "general"]),
+            rng.choice(["positive", "neutral", "negative"]),
+            rng.random() < 0.3,
+            tuple(sorted(rng.sample(theme_ids, rng.randint(0, 3)))),
+            f"x{i}",
+        )
+        for i in range(150)
+    ]
+    return train(examples, TAXONOMY)
+
+
+@functools.cache
+def _screened_models() -> tuple[LearnedModel, ...]:
+    return (
+        train(buddy_examples() + remark_examples(8), TAXONOMY),
+        *map(_taught_at_random, range(3)),
+    )
+
+
+@functools.cache
+def _screen_comments() -> tuple[tuple[str, str], ...]:
+    """The texts above and word salads of theirs, under each question."""
+    rng = random.Random(7)
+    salads = [" ".join(rng.choices(SCREEN_WORDS, k=rng.randint(1, 30))) for _ in range(60)]
+    return tuple(
+        (text, kind)
+        for text in [*SCREEN_TEXTS, *salads]
+        for kind in ("went_well", "to_change", "general")
+    )
+
+
+def _in_full(model: LearnedModel) -> LearnedModel:
+    """The same model with its screen switched off: every score is added up."""
+    twin = LearnedModel.from_bytes(model.to_bytes())
+    twin._screen.sure = False
+    return twin
+
+
+def test_the_screen_bounds_the_float32_scores_and_rules_out_most_comments():
+    tested = ruled_out = quiet = 0
+    for model in _screened_models():
+        screen, in_full = model._screen, _in_full(model)
+        assert screen.sure and screen.tests
+        for text, kind in _screen_comments():
+            rules, keys = analyse_keyed(text, kind, MATCHER)
+            assert keys is not None
+            found = screen.singles(keys) | screen.pairs(keys)
+            total, needed = screen.sums(sum(found), kind, rules)
+            # the scores as `read` adds them up, in float32
+            words = screen.columns(keys)
+            base = model.rule_base(kind, rules)
+            base = model._stacked_bias if base is None else base
+            rows = model._stacked.take(words, axis=0)
+            scores = (base + rows.sum(axis=0) if words else base).tolist()
+            terms = len(found) + len(rules.themes) + 5  # the bias and the rules' features
+            for i, test in enumerate(screen.tests):
+                bound, exact = screen.field(total, i), test.value(scores)
+                assert exact <= bound < exact + 0.1
+                # and what makes a theme sure to pass, with no score worked out
+                assert exact >= bound - terms * screen.slack[i] / learned._SCREEN_SCALE
+                tested += 1
+            ruled_out += not total & needed
+            quiet += read(in_full, text, kind, rules, keys) is learned._NOTHING_LEARNT
+    assert tested
+    # most of the comments it has nothing to say about (these models move many readings)
+    assert ruled_out >= 0.75 * quiet
+
+
+def test_a_reading_the_screen_lets_through_is_the_reading_in_full():
+    changed = 0
+    for model in _screened_models():
+        in_full = _in_full(model)
+        for text, kind in _screen_comments():
+            rules, keys = analyse_keyed(text, kind, MATCHER)
+            reading = read(model, text, kind, rules, keys)
+            assert reading == read(in_full, text, kind, rules, keys)
+            assert apply(model, text, kind, rules, keys) == apply(in_full, text, kind, rules, keys)
+            changed += reading != learned._NOTHING_LEARNT
+    assert changed > 50  # the models do change readings, of many kinds
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(SCREEN_WORDS), min_size=1, max_size=40),
+    kind=KINDS,
+    seed=st.integers(0, 2),
+)
+def test_the_screen_never_changes_a_reading(words, kind, seed):
+    model = _screened_models()[seed + 1]
+    text = " ".join(words)
+    rules, keys = analyse_keyed(text, kind, MATCHER)
+    assert read(model, text, kind, rules, keys) == read(_in_full(model), text, kind, rules, keys)
