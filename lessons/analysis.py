@@ -240,12 +240,10 @@ def _emoticons() -> dict[str, float]:
 
 
 _EMOTICON_POLARITY = _emoticons()
-# An emoticon stands alone: "10:30" holds no ":3".
-_EMOTICON_RE = re.compile(
-    r"(?<!\S)(?:"
-    + "|".join(re.escape(face) for face in sorted(_EMOTICON_POLARITY, key=len, reverse=True))
-    + r")(?=\s|$|[.,!?])"
-)
+# An emoticon stands alone: "10:30" holds no ":3". The faces are written as a tree of their
+# characters, so the engine passes over a place that begins none of them at once (and, the
+# tree being greedy, the longest face that stands alone wins, as it would first in a list).
+_EMOTICON_RE = re.compile(rf"(?<!\S)(?:{trie(set(_EMOTICON_POLARITY))})(?=\s|$|[.,!?])")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 _EDITORIAL_RE = re.compile(
     r"\[\s*(?:unreadable|illegible|inaudible|indecipherable|unclear|sic|redacted|\?)"
@@ -385,17 +383,11 @@ def _phrase_hits(normalised: str) -> list[tuple[int, int, float, str]]:
 
 
 _EMOTICON_CHARS_RE = re.compile("[:;=<>8x*\u2665\u00b0]")
-# Where an emoticon can stand, found fast: after a space (the text is searched with one put
-# before it), as one of the faces written as a tree of their characters (so the engine
-# passes over a space followed by none of them at once). `_EMOTICON_RE` then finds them.
-_EMOTICON_NEAR_RE = re.compile(rf"\s(?:{trie(set(_EMOTICON_POLARITY))})(?=\s|$|[.,!?])")
 
 
 def _emoticon_hits(normalised: str) -> list[tuple[int, _Hit]]:
     if not _EMOTICON_CHARS_RE.search(normalised):
         return []
-    if not _EMOTICON_NEAR_RE.search(" " + normalised):
-        return []  # an "x" or a ":" in the text, but no face standing alone
     return [
         (m.start(), _Hit(m.group(0), _EMOTICON_POLARITY[m.group(0)]))
         for m in _EMOTICON_RE.finditer(normalised)
@@ -435,8 +427,8 @@ def _score_clause(
     shown = original[start:end].strip()
     weight = CONTRAST_WEIGHT if clause.lstrip().startswith(CONTRAST_OPENERS) else 1.0
     question = normalised[end : end + 1] == "?"
-    plain = is_plain(clause)
-    tokens = clause.split() if plain else tokenise(clause)  # as `tokenise` does, sooner
+    tokens = tokenise(clause)
+    plain = is_plain(clause)  # then its tokens are also the words `_word_hits` reads
 
     nothing = _nothing_hit(clause, kind) if first else None
     if nothing is not None:
@@ -753,13 +745,10 @@ def _overall(clauses: list[_Clause]) -> tuple[float, str, bool]:
         return 0.0, NEUTRAL, False
     formal = [c.nothing or _polite_only(c) for c in scored]
     said = not all(formal)
-    if said and any(formal):
-        weights = [
-            c.weight * (FORMALITY_WEIGHT if aside else 1.0)
-            for c, aside in zip(scored, formal, strict=True)
-        ]
-    else:
-        weights = [c.weight for c in scored]  # no formality beside real opinions
+    weights = [
+        c.weight * (FORMALITY_WEIGHT if said and aside else 1.0)
+        for c, aside in zip(scored, formal, strict=True)
+    ]
     score = _clip(
         sum([w * (c.score or 0.0) for w, c in zip(weights, scored, strict=True)]) / sum(weights)
     )

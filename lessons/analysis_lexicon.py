@@ -407,18 +407,19 @@ def _item_words(op: Any, arg: Any, growing: set[str]) -> set[tuple[str, bool]] |
         )
     if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
         low, high, repeated = arg
-        reached: set[tuple[str, bool]] | None = {(word, False) for word in growing}
+        reached = {(word, False) for word in growing}
         found = set()
         for count in range(_MAX_REPEATS):
-            assert reached is not None
             if count >= low:
                 found |= reached
             if count == high or all(ended for _, ended in reached):
                 # Once every word has ended, further repeats leave them as they are.
                 return found | reached
             more = _words_after(repeated, reached)
-            if more is None or more == reached:
-                return None if more is None else found | more
+            if more is None:
+                return None
+            if more == reached:
+                return found | more
             reached = more
         return None
     return None
